@@ -1,0 +1,64 @@
+import process from 'node:process'
+import type { CliContext, CommandModule } from './cli-context'
+import { CliError } from './cli-context'
+
+/**
+ * The `driftdesk` command line: `npm run driftdesk -- <command> [options]`.
+ * Commands are loaded lazily so `driftdesk fetch` does not pay for PostgreSQL or the engine.
+ * Each entry is one file in `./commands/`; a front door only translates arguments into service calls.
+ */
+const commands: Record<string, () => Promise<CommandModule>> = {}
+
+function usage(): string {
+  const lines = Object.keys(commands)
+    .sort()
+    .map((name) => `  ${name}`)
+  return `Usage: npm run driftdesk -- <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun a command with --help for its options.\n`
+}
+
+export async function main(argv: readonly string[], env: CliContext['env']): Promise<number> {
+  const [name, ...args] = argv
+  const controller = new AbortController()
+  const stop = (): void => controller.abort()
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  const context: CliContext = {
+    args,
+    env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signal: controller.signal,
+  }
+  if (name === undefined || name === '--help' || name === 'help') {
+    process.stdout.write(usage())
+    return name === undefined ? 1 : 0
+  }
+  const load = commands[name]
+  if (load === undefined) {
+    process.stderr.write(`Unknown command '${name}'.\n\n${usage()}`)
+    return 2
+  }
+  try {
+    const command = await load()
+    return await command.run(context)
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`driftdesk ${name}: ${error.message}\n`)
+      return error.exitCode
+    }
+    throw error
+  } finally {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+  }
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    process.stderr.write(`driftdesk: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    process.exitCode = 70
+  },
+)

@@ -1,0 +1,44 @@
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'vitest/config'
+
+/**
+ * Three projects, one `npm test`:
+ * - main: core, services, adapters and CLI under Node (real embedded PostgreSQL, real Parquet files);
+ * - renderer: Vue stores and components under happy-dom;
+ * - e2e: the built panel in Debian's Chromium through browser mode (skips itself when Chromium is absent).
+ * Docker-API integration tests live in `main` and run when DRIFTDESK_DOCKER_TESTS=1 (set by .ci/run).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'main',
+          environment: 'node',
+          include: ['src-main/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
+      {
+        plugins: [vue()],
+        test: {
+          name: 'renderer',
+          environment: 'happy-dom',
+          include: ['src-renderer/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+})
