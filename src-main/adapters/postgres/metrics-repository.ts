@@ -1,0 +1,222 @@
+import type { ColumnDriftResult, DayMetrics, DriftColumnType } from '../../shared/domain/metrics'
+import type { Queryable } from './pool'
+
+/** What is stored for a day besides its metrics: where they came from. */
+export interface DayMetricsProvenance {
+  readonly referenceMonth: string | null
+  readonly runId: string | null
+  readonly inputsFingerprint: string | null
+}
+
+export interface StoredDayMetrics extends DayMetricsProvenance {
+  readonly metrics: DayMetrics
+  readonly computedAt: string
+}
+
+/**
+ * The per-day tables (`daily_metrics`, `column_drift`, `column_missing`). `saveDayMetrics` replaces a
+ * day: call it inside the transaction that also records the day's task state, so a day is either wholly
+ * stored or not at all.
+ */
+export async function saveDayMetrics(
+  db: Queryable,
+  day: DayMetrics,
+  provenance: DayMetricsProvenance,
+): Promise<void> {
+  const timestamp = `${day.date} 00:00:00`
+  await db.query('DELETE FROM column_drift WHERE "timestamp" = $1', [timestamp])
+  await db.query('DELETE FROM column_missing WHERE "timestamp" = $1', [timestamp])
+  await db.query(
+    `INSERT INTO daily_metrics ("timestamp", rows, prediction_drift, num_drifted_columns,
+       share_missing_values, share_of_drifted_columns, dataset_drift, mae, rmse, error,
+       reference_month, run_id, inputs_fingerprint, computed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
+     ON CONFLICT ("timestamp") DO UPDATE SET rows = EXCLUDED.rows,
+       prediction_drift = EXCLUDED.prediction_drift, num_drifted_columns = EXCLUDED.num_drifted_columns,
+       share_missing_values = EXCLUDED.share_missing_values,
+       share_of_drifted_columns = EXCLUDED.share_of_drifted_columns, dataset_drift = EXCLUDED.dataset_drift,
+       mae = EXCLUDED.mae, rmse = EXCLUDED.rmse, error = EXCLUDED.error,
+       reference_month = EXCLUDED.reference_month, run_id = EXCLUDED.run_id,
+       inputs_fingerprint = EXCLUDED.inputs_fingerprint, computed_at = now()`,
+    [
+      timestamp,
+      day.rows,
+      numberOrNullIfNaN(day.predictionDrift),
+      day.numDriftedColumns,
+      numberOrNullIfNaN(day.shareMissingValues),
+      numberOrNullIfNaN(day.shareOfDriftedColumns),
+      day.datasetDrift,
+      numberOrNullIfNaN(day.mae),
+      numberOrNullIfNaN(day.rmse),
+      day.error ?? null,
+      provenance.referenceMonth,
+      provenance.runId,
+      provenance.inputsFingerprint,
+    ],
+  )
+  if (day.columns.length > 0) {
+    // One statement per table (unnest of arrays) rather than one per row: fewer round trips.
+    await db.query(
+      `INSERT INTO column_drift ("timestamp", column_name, column_type, stattest, stattest_name,
+         threshold, drift_score, drift_detected, error, position)
+       SELECT $1::timestamp, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[],
+         $6::double precision[], $7::double precision[], $8::boolean[], $9::text[], $10::integer[])`,
+      [
+        timestamp,
+        day.columns.map((c) => c.column),
+        day.columns.map((c) => c.columnType),
+        day.columns.map((c) => c.stattest),
+        day.columns.map((c) => c.stattestName),
+        day.columns.map((c) => numberOrNullIfNaN(c.threshold)),
+        day.columns.map((c) => numberOrNullIfNaN(c.driftScore)),
+        day.columns.map((c) => c.driftDetected),
+        day.columns.map((c) => c.error ?? null),
+        day.columns.map((_, index) => index),
+      ],
+    )
+  }
+  const missing = Object.entries(day.missingByColumn)
+  if (missing.length > 0) {
+    await db.query(
+      `INSERT INTO column_missing ("timestamp", column_name, missing_count, missing_share, position)
+       SELECT $1::timestamp, * FROM unnest($2::text[], $3::integer[], $4::double precision[], $5::integer[])`,
+      [
+        timestamp,
+        missing.map(([name]) => name),
+        missing.map(([, count]) => count),
+        missing.map(([, count]) => (day.rows > 0 ? count / day.rows : null)),
+        missing.map((_, index) => index),
+      ],
+    )
+  }
+}
+
+interface DailyRow {
+  timestamp: string
+  rows: number
+  prediction_drift: number | null
+  num_drifted_columns: number | null
+  share_missing_values: number | null
+  share_of_drifted_columns: number | null
+  dataset_drift: boolean | null
+  mae: number | null
+  rmse: number | null
+  error: string | null
+  reference_month: string | null
+  run_id: string | null
+  inputs_fingerprint: string | null
+  computed_at: Date
+}
+
+interface ColumnDriftRow {
+  timestamp: string
+  column_name: string
+  column_type: string
+  stattest: string
+  stattest_name: string
+  threshold: number | null
+  drift_score: number | null
+  drift_detected: boolean | null
+  error: string | null
+}
+
+interface ColumnMissingRow {
+  timestamp: string
+  column_name: string
+  missing_count: number | null
+}
+
+/**
+ * The stored days in `[fromDate, toDate)` (`YYYY-MM-DD`), in date order, with their per-column rows.
+ */
+export async function listDayMetrics(
+  db: Queryable,
+  fromDate: string,
+  toDate: string,
+): Promise<StoredDayMetrics[]> {
+  const range = [`${fromDate} 00:00:00`, `${toDate} 00:00:00`]
+  const [daily, drift, missing] = await Promise.all([
+    db.query<DailyRow>(
+      `SELECT * FROM daily_metrics WHERE "timestamp" >= $1 AND "timestamp" < $2 ORDER BY "timestamp"`,
+      range,
+    ),
+    db.query<ColumnDriftRow>(
+      `SELECT * FROM column_drift WHERE "timestamp" >= $1 AND "timestamp" < $2
+       ORDER BY "timestamp", position, column_name`,
+      range,
+    ),
+    db.query<ColumnMissingRow>(
+      `SELECT "timestamp", column_name, missing_count FROM column_missing
+       WHERE "timestamp" >= $1 AND "timestamp" < $2 ORDER BY "timestamp", position, column_name`,
+      range,
+    ),
+  ])
+  const columnsByDay = groupBy(drift.rows, (row) => dateOf(row.timestamp))
+  const missingByDay = groupBy(missing.rows, (row) => dateOf(row.timestamp))
+  return daily.rows.map((row) => {
+    const date = dateOf(row.timestamp)
+    const missingByColumn: Record<string, number> = {}
+    for (const m of missingByDay.get(date) ?? [])
+      missingByColumn[m.column_name] = Number(m.missing_count ?? 0)
+    const metrics: DayMetrics = {
+      date,
+      rows: Number(row.rows),
+      predictionDrift: numberOrNull(row.prediction_drift),
+      numDriftedColumns: numberOrNull(row.num_drifted_columns),
+      shareOfDriftedColumns: numberOrNull(row.share_of_drifted_columns),
+      datasetDrift: row.dataset_drift,
+      shareMissingValues: numberOrNull(row.share_missing_values),
+      missingByColumn,
+      mae: numberOrNull(row.mae),
+      rmse: numberOrNull(row.rmse),
+      columns: (columnsByDay.get(date) ?? []).map(toColumnDriftResult),
+      ...(row.error === null ? {} : { error: row.error }),
+    }
+    return {
+      metrics,
+      referenceMonth: row.reference_month,
+      runId: row.run_id,
+      inputsFingerprint: row.inputs_fingerprint,
+      computedAt: row.computed_at.toISOString(),
+    }
+  })
+}
+
+function toColumnDriftResult(row: ColumnDriftRow): ColumnDriftResult {
+  return {
+    column: row.column_name,
+    columnType: row.column_type as DriftColumnType,
+    stattest: row.stattest,
+    stattestName: row.stattest_name,
+    threshold: Number(row.threshold),
+    driftScore: numberOrNull(row.drift_score),
+    driftDetected: row.drift_detected,
+    ...(row.error === null ? {} : { error: row.error }),
+  }
+}
+
+/** `timestamp` columns are parsed as text by our pool (`2022-02-01 00:00:00`): the date is its prefix. */
+function dateOf(timestamp: string): string {
+  return timestamp.slice(0, 10)
+}
+
+/** pg returns float8/int4 as numbers already; bigint/numeric would be strings, so parse deliberately. */
+function numberOrNull(value: number | string | null): number | null {
+  return value === null ? null : Number(value)
+}
+
+/** NaN has no place in a metric column (it means "not computed"); ±Infinity is kept, PostgreSQL has it. */
+function numberOrNullIfNaN(value: number | null): number | null {
+  return value === null || Number.isNaN(value) ? null : value
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  for (const row of rows) {
+    const k = key(row)
+    const list = groups.get(k)
+    if (list === undefined) groups.set(k, [row])
+    else list.push(row)
+  }
+  return groups
+}

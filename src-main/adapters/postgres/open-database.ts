@@ -1,0 +1,83 @@
+import { join } from 'node:path'
+import type { AppConfig } from '../../config/app-config'
+import { DatabaseUnreachableError, describeConnectionFailure } from './database-errors'
+import { startEmbeddedPostgres } from './embedded-postgres-server'
+import type { DatabasePool } from './pool'
+import { createPool } from './pool'
+import { runMigrations } from './run-migrations'
+
+export interface Database {
+  readonly pool: DatabasePool
+  readonly url: string
+  /** True for driftdesk's own embedded server. */
+  readonly embedded: boolean
+  /** Closes the pool, then stops the embedded server if this process started it. */
+  close(): Promise<void>
+}
+
+export interface OpenDatabaseOptions {
+  readonly applicationName?: string
+  readonly maxConnections?: number
+  readonly onLog?: (line: string) => void
+  readonly onIdleError?: (error: Error) => void
+}
+
+/**
+ * Connects to the configured PostgreSQL (the embedded one unless `config.databaseUrl` is set), checks
+ * that it answers, and brings its schema up to date.
+ * @throws {DatabaseUnreachableError} with one sentence saying which server and what to do.
+ */
+export async function openDatabase(
+  config: AppConfig,
+  options: OpenDatabaseOptions = {},
+): Promise<Database> {
+  const embedded = config.databaseUrl === null
+  let url = config.databaseUrl ?? ''
+  let stopServer = async (): Promise<void> => undefined
+  if (embedded) {
+    try {
+      const server = await startEmbeddedPostgres({
+        dataDir: config.embeddedPgDir,
+        secretsDir: join(config.homeDir, 'secrets'),
+        ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
+      })
+      url = server.url
+      stopServer = server.stop
+    } catch (error) {
+      throw new DatabaseUnreachableError(
+        `The embedded PostgreSQL could not start (${error instanceof Error ? error.message : String(error)}). To fix it, free disk space or remove ${config.embeddedPgDir} if it is damaged, or pass --database-url to use another PostgreSQL.`,
+        { cause: error },
+      )
+    }
+  }
+  const pool = createPool(url, {
+    applicationName: options.applicationName ?? 'driftdesk',
+    max: options.maxConnections ?? 4,
+    ...(options.onIdleError === undefined ? {} : { onIdleError: options.onIdleError }),
+  })
+  try {
+    await pool.query('SELECT 1')
+  } catch (error) {
+    await pool.end().catch(() => undefined)
+    await stopServer()
+    throw new DatabaseUnreachableError(describeConnectionFailure(url, error, embedded), {
+      cause: error,
+    })
+  }
+  try {
+    await runMigrations(pool)
+  } catch (error) {
+    await pool.end().catch(() => undefined)
+    await stopServer()
+    throw error
+  }
+  return {
+    pool,
+    url,
+    embedded,
+    close: async () => {
+      await pool.end().catch(() => undefined)
+      await stopServer()
+    },
+  }
+}

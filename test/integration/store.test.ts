@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  DatabaseUnreachableError,
+  isRetryableDatabaseError,
+} from '../../src-main/adapters/postgres/database-errors'
+import { listDayMetrics, saveDayMetrics } from '../../src-main/adapters/postgres/metrics-repository'
+import { createPool, withTransaction } from '../../src-main/adapters/postgres/pool'
+import type { DatabasePool } from '../../src-main/adapters/postgres/pool'
+import { runMigrations } from '../../src-main/adapters/postgres/run-migrations'
+import { openDatabase } from '../../src-main/adapters/postgres/open-database'
+import { loadConfig } from '../../src-main/config/app-config'
+import type { DayMetrics } from '../../src-main/shared/domain/metrics'
+import { startTestPostgres } from '../support/postgres'
+import type { TestPostgres } from '../support/postgres'
+
+function sampleDay(date: string, drift: number): DayMetrics {
+  return {
+    date,
+    rows: 100,
+    predictionDrift: drift,
+    numDriftedColumns: 2,
+    shareOfDriftedColumns: 2 / 7,
+    datasetDrift: false,
+    shareMissingValues: 0.08,
+    missingByColumn: { ehail_fee: 100, trip_type: 3 },
+    mae: 5.5,
+    rmse: 7.25,
+    columns: [
+      {
+        column: 'prediction',
+        columnType: 'num',
+        stattest: 'wasserstein',
+        stattestName: 'Wasserstein distance (normed)',
+        threshold: 0.1,
+        driftScore: drift,
+        driftDetected: drift > 0.1,
+      },
+      {
+        column: 'PULocationID',
+        columnType: 'cat',
+        stattest: 'jensenshannon',
+        stattestName: 'Jensen-Shannon distance',
+        threshold: 0.1,
+        driftScore: 0.05,
+        driftDetected: false,
+      },
+    ],
+  }
+}
+
+describe('PostgreSQL store', () => {
+  let server: TestPostgres
+  let pool: DatabasePool
+
+  beforeAll(async () => {
+    server = await startTestPostgres()
+    pool = createPool(server.url)
+    await runMigrations(pool)
+  })
+  afterAll(async () => {
+    await pool.end()
+    await server.stop()
+  })
+
+  it('applies each migration once even when two processes migrate at the same time', async () => {
+    const other = createPool(server.url)
+    const [a, b] = await Promise.all([runMigrations(pool), runMigrations(other)])
+    await other.end()
+    expect([...a, ...b]).toEqual([])
+    const versions = await pool.query('SELECT version FROM schema_migrations ORDER BY version')
+    expect(versions.rows.map((r) => r.version)).toEqual([1])
+  })
+
+  it('stores a day and reads it back field for field', async () => {
+    const day = sampleDay('2022-02-01', 0.1885)
+    await saveDayMetrics(pool, day, {
+      referenceMonth: '2022-01',
+      runId: null,
+      inputsFingerprint: 'abc',
+    })
+    const [stored] = await listDayMetrics(pool, '2022-02-01', '2022-02-02')
+    expect(stored?.metrics).toEqual(day)
+    expect(stored?.inputsFingerprint).toBe('abc')
+    expect(stored?.referenceMonth).toBe('2022-01')
+  })
+
+  it('replaces a day on re-save instead of duplicating its rows', async () => {
+    await saveDayMetrics(pool, sampleDay('2022-02-02', 0.2), {
+      referenceMonth: '2022-01',
+      runId: null,
+      inputsFingerprint: 'x',
+    })
+    await saveDayMetrics(pool, sampleDay('2022-02-02', 0.3), {
+      referenceMonth: '2022-01',
+      runId: null,
+      inputsFingerprint: 'y',
+    })
+    const counts = await pool.query(
+      `SELECT (SELECT count(*) FROM daily_metrics WHERE "timestamp" = '2022-02-02') AS d,
+              (SELECT count(*) FROM column_drift WHERE "timestamp" = '2022-02-02') AS c,
+              (SELECT count(*) FROM column_missing WHERE "timestamp" = '2022-02-02') AS m`,
+    )
+    expect(counts.rows[0]).toEqual({ d: '1', c: '2', m: '2' })
+    const [stored] = await listDayMetrics(pool, '2022-02-02', '2022-02-03')
+    expect(stored?.metrics.predictionDrift).toBe(0.3)
+  })
+
+  it('keeps nothing of a day whose transaction fails halfway', async () => {
+    await expect(
+      withTransaction(pool, async (client) => {
+        await saveDayMetrics(client, sampleDay('2022-02-03', 0.4), {
+          referenceMonth: null,
+          runId: null,
+          inputsFingerprint: null,
+        })
+        throw new Error('crash after the metrics were written')
+      }),
+    ).rejects.toThrow('crash after')
+    expect(await listDayMetrics(pool, '2022-02-03', '2022-02-04')).toEqual([])
+  })
+
+  it('treats a terminated backend as retryable and bad SQL as not', async () => {
+    const client = await pool.connect()
+    const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number
+    client.on('error', () => undefined)
+    await pool.query('SELECT pg_terminate_backend($1)', [pid])
+    const lost = await client.query('SELECT 1').catch((error: unknown) => error)
+    client.release(true)
+    expect(isRetryableDatabaseError(lost)).toBe(true)
+    const bad = await pool.query('SELECT * FROM no_such_table').catch((error: unknown) => error)
+    expect(isRetryableDatabaseError(bad)).toBe(false)
+  })
+
+  it('reports an unreachable server in one sentence naming host and port', async () => {
+    const config = loadConfig(
+      {},
+      {
+        homeDir: '/tmp/driftdesk-unused-home',
+        databaseUrl: 'postgres://u:secret@127.0.0.1:1/none',
+      },
+    )
+    const failure = openDatabase(config)
+    await expect(failure).rejects.toBeInstanceOf(DatabaseUnreachableError)
+    await expect(failure).rejects.toThrow(
+      /Cannot connect to PostgreSQL at 127\.0\.0\.1:1 .*Nothing was changed\./,
+    )
+  })
+})
