@@ -1,0 +1,130 @@
+import type { Data, Table } from 'apache-arrow'
+import { makeVector, Type } from 'apache-arrow'
+import type { Column, Frame, NumericColumn, NumericKind } from '../../core/data/frame'
+
+/**
+ * Converts an Arrow table into a driftdesk `Frame`, keeping nulls explicit.
+ *
+ * Arrow's `toArray()` turns nulls into 0 (ENVIRONMENT.md), so each chunk's validity bitmap is read instead.
+ * Integers (int8..int64, signed or not) become float64 — exact below 2^53, which TLC ids and counts are.
+ * Timestamps of any unit become microseconds since the epoch (naive: no time zone is applied), the unit pandas
+ * compares `lpep_pickup_datetime` in after reading the TLC files.
+ */
+export function arrowTableToFrame(table: Table): Frame {
+  const names: string[] = []
+  const columns: Record<string, Column> = {}
+  for (const field of table.schema.fields) {
+    const vector = table.getChild(field.name)
+    if (vector === null) continue
+    names.push(field.name)
+    columns[field.name] = convertChunks(field.name, vector.data, table.numRows)
+  }
+  return { rowCount: table.numRows, names, columns }
+}
+
+function convertChunks(name: string, chunks: readonly Data[], rowCount: number): Column {
+  const first = chunks[0]
+  const typeId = first?.typeId ?? Type.Null
+  switch (typeId) {
+    case Type.Null:
+      return { kind: 'null', length: rowCount }
+    case Type.Utf8:
+    case Type.LargeUtf8:
+    case Type.Dictionary:
+      return convertStrings(name, chunks, rowCount)
+    case Type.Int:
+    case Type.Float:
+    case Type.Timestamp:
+    case Type.Bool:
+    case Type.Date:
+      return convertNumbers(chunks, rowCount)
+    default:
+      throw new RangeError(
+        `Column '${name}' has an unsupported Parquet/Arrow type (${String(first?.type)}); driftdesk reads numbers, timestamps, strings and all-null columns.`,
+      )
+  }
+}
+
+function numericKind(data: Data): NumericKind {
+  switch (data.typeId) {
+    case Type.Int:
+      return (data.type as { bitWidth: number }).bitWidth === 64 ? 'int64' : 'int32'
+    case Type.Timestamp:
+    case Type.Date:
+      return 'timestamp_us'
+    case Type.Bool:
+      return 'bool'
+    default:
+      return 'float64'
+  }
+}
+
+/** Multiplier from the column's stored unit to microseconds. */
+function toMicroseconds(data: Data): number {
+  if (data.typeId === Type.Timestamp) {
+    const unit = (data.type as { unit: number }).unit // 0 s, 1 ms, 2 µs, 3 ns (Arrow's TimeUnit)
+    return [1e6, 1e3, 1, 1e-3][unit] ?? 1
+  }
+  if (data.typeId === Type.Date) {
+    const unit = (data.type as { unit: number }).unit // 0 day, 1 ms (Arrow's DateUnit)
+    return unit === 0 ? 86_400e6 : 1e3
+  }
+  return 1
+}
+
+function convertNumbers(chunks: readonly Data[], rowCount: number): NumericColumn {
+  const values = new Float64Array(rowCount)
+  let valid: Uint8Array | null = null
+  let row = 0
+  const kind = numericKind(chunks[0] as Data)
+  for (const data of chunks) {
+    const scale = toMicroseconds(data)
+    const length = data.length
+    const source = data.values as ArrayLike<number | bigint>
+    if (data.typeId === Type.Bool) {
+      // Booleans are bit-packed; the chunk's offset applies to the bits.
+      const bits = data.values as Uint8Array
+      for (let i = 0; i < length; i++) {
+        const bit = data.offset + i
+        values[row + i] = ((bits[bit >> 3] as number) >> (bit & 7)) & 1
+      }
+    } else if (source instanceof BigInt64Array || source instanceof BigUint64Array) {
+      for (let i = 0; i < length; i++) values[row + i] = Number(source[i] as bigint) * scale
+    } else if (scale === 1) {
+      for (let i = 0; i < length; i++) values[row + i] = source[i] as number
+    } else {
+      for (let i = 0; i < length; i++) values[row + i] = (source[i] as number) * scale
+    }
+    if (data.nullCount > 0) {
+      valid ??= new Uint8Array(rowCount).fill(1)
+      const bitmap = data.nullBitmap as Uint8Array
+      for (let i = 0; i < length; i++) {
+        const bit = data.offset + i
+        if ((((bitmap[bit >> 3] as number) >> (bit & 7)) & 1) === 0) valid[row + i] = 0
+      }
+    }
+    row += length
+  }
+  return { kind, values, valid }
+}
+
+function convertStrings(name: string, chunks: readonly Data[], rowCount: number) {
+  const values = new Array<string | null>(rowCount)
+  let row = 0
+  for (const data of chunks) {
+    const vector = makeVectorFromData(data)
+    for (let i = 0; i < data.length; i++) {
+      const value = vector.get(i)
+      if (value !== null && typeof value !== 'string') {
+        throw new RangeError(`Column '${name}' mixes strings with other values.`)
+      }
+      values[row + i] = value
+    }
+    row += data.length
+  }
+  return { kind: 'string' as const, values }
+}
+
+function makeVectorFromData(data: Data): { get(i: number): unknown } {
+  return makeVector(data) as { get(i: number): unknown }
+}

@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises'
+import { tableFromIPC } from 'apache-arrow'
+import { readParquet } from 'parquet-wasm'
+import type { Frame } from '../../core/data/frame'
+import { arrowTableToFrame } from './arrow-to-frame'
+
+/** Why a Parquet file could not be read; the message says which file and what to do. */
+export class ParquetReadError extends Error {
+  constructor(
+    readonly code: 'DATA_FILE_MISSING' | 'DATA_FILE_INVALID',
+    readonly path: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'ParquetReadError'
+  }
+}
+
+const PARQUET_MAGIC = 'PAR1'
+
+/**
+ * Reads a whole Parquet file into a frame (parquet-wasm decodes, apache-arrow holds the columns).
+ * @throws {ParquetReadError} when the file is missing, not Parquet, truncated or undecodable.
+ */
+export async function readParquetFile(path: string): Promise<Frame> {
+  let bytes: Uint8Array
+  try {
+    bytes = await readFile(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ParquetReadError(
+        'DATA_FILE_MISSING',
+        path,
+        `The data file ${path} does not exist: download it with \`npm run driftdesk -- fetch\` or pass --data-dir with the folder that holds it.`,
+      )
+    }
+    throw error
+  }
+  return readParquetBytes(bytes, path)
+}
+
+/** Decodes Parquet bytes; `source` names the file in errors. */
+export function readParquetBytes(bytes: Uint8Array, source: string): Frame {
+  const head = new TextDecoder().decode(bytes.subarray(0, 4))
+  const tail = new TextDecoder().decode(bytes.subarray(Math.max(0, bytes.length - 4)))
+  if (bytes.length < 12 || head !== PARQUET_MAGIC || tail !== PARQUET_MAGIC) {
+    const what =
+      head === PARQUET_MAGIC
+        ? 'is truncated (the Parquet footer is missing)'
+        : 'is not a Parquet file (it does not start with PAR1)'
+    throw new ParquetReadError(
+      'DATA_FILE_INVALID',
+      source,
+      `The data file ${source} ${what}: delete it and download it again with \`npm run driftdesk -- fetch\`.`,
+    )
+  }
+  try {
+    const wasmTable = readParquet(bytes)
+    return arrowTableToFrame(tableFromIPC(wasmTable.intoIPCStream()))
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new ParquetReadError(
+        'DATA_FILE_INVALID',
+        source,
+        `The data file ${source}: ${error.message}`,
+      )
+    }
+    const detail = error instanceof Error ? error.message : String(error)
+    throw new ParquetReadError(
+      'DATA_FILE_INVALID',
+      source,
+      `The data file ${source} could not be decoded as Parquet (${detail}): it may be corrupt; delete it and download it again.`,
+    )
+  }
+}
