@@ -1,0 +1,55 @@
+import type { DriftColumnType } from '../../../shared/domain/metrics'
+import { chiSquareStatTest } from './chi-square'
+import { hellingerStatTest } from './hellinger'
+import { jensenShannonStatTest } from './jensen-shannon'
+import { kolmogorovSmirnovStatTest } from './kolmogorov-smirnov'
+import { kullbackLeiblerStatTest } from './kullback-leibler'
+import { populationStabilityIndexStatTest } from './population-stability-index'
+import type { StatTest, StatTestName } from './stat-test'
+import { wassersteinDistanceNormedStatTest } from './wasserstein-distance-normed'
+import { zStatTest } from './z-test'
+
+export type {
+  DriftSeries,
+  StatTest,
+  StatTestName,
+  StatTestOptions,
+  StatTestResult,
+} from './stat-test'
+
+/** Evidently's registered tabular stattests by registry key (`evidently.calculations.stattests`). */
+export const statTests: Readonly<Partial<Record<StatTestName, StatTest>>> = {
+  ks: kolmogorovSmirnovStatTest,
+  chisquare: chiSquareStatTest,
+  z: zStatTest,
+  wasserstein: wassersteinDistanceNormedStatTest,
+  jensenshannon: jensenShannonStatTest,
+  psi: populationStabilityIndexStatTest,
+  kl_div: kullbackLeiblerStatTest,
+  hellinger: hellingerStatTest,
+}
+
+/**
+ * The user-override path, Evidently's `get_registered_stattest` (`registry.py::get_stattest` with a name):
+ * looks the test up by registry key and checks that it accepts the column type.
+ *
+ * @throws {RangeError} for an unknown name, listing the valid names (Evidently's StatTestNotFoundError)
+ * @throws {RangeError} when the test does not accept the column type (Evidently's StatTestInvalidFeatureTypeError)
+ * @example getStatTest('psi', 'cat').displayName // 'PSI'
+ */
+export function getStatTest(name: string, columnType: DriftColumnType): StatTest {
+  const test = Object.prototype.hasOwnProperty.call(statTests, name)
+    ? statTests[name as StatTestName]
+    : undefined
+  if (test === undefined) {
+    throw new RangeError(
+      `No stattest found of name ${name}. Available stattests: ${Object.keys(statTests).join(', ')}`,
+    )
+  }
+  if (!test.allowedTypes.includes(columnType)) {
+    throw new RangeError(
+      `Stattest ${name} isn't applicable to feature of type ${columnType}. Available feature types: ${test.allowedTypes.join(', ')}`,
+    )
+  }
+  return test
+}
