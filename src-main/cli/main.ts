@@ -7,7 +7,9 @@ import { CliError } from './cli-context'
  * Commands are loaded lazily so `driftdesk fetch` does not pay for PostgreSQL or the engine.
  * Each entry is one file in `./commands/`; a front door only translates arguments into service calls.
  */
-const commands: Record<string, () => Promise<CommandModule>> = {}
+const commands: Record<string, () => Promise<CommandModule>> = {
+  fetch: () => import('./commands/fetch'),
+}
 
 function usage(): string {
   const lines = Object.keys(commands)
