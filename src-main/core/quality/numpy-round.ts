@@ -1,0 +1,28 @@
+/**
+ * numpy's `np.round(x, decimals)` for one float: scale by 10^decimals, round half to even, scale back.
+ * Evidently rounds summary statistics (mean, std, min, max, quartiles) this way before deriving test
+ * conditions from them, so reproducing its conditions needs numpy's arithmetic, not `toFixed`.
+ *
+ * Non-finite inputs are returned unchanged (numpy does the same).
+ * @see https://numpy.org/doc/stable/reference/generated/numpy.around.html
+ * @example numpyRound(2.675, 2) // 2.67 (2.675 is stored as 2.67499999…)
+ * @example numpyRound(0.125, 2) // 0.12 (ties go to even)
+ */
+export function numpyRound(value: number, decimals: number): number {
+  if (!Number.isFinite(value)) return value
+  if (decimals >= 0) {
+    const scale = 10 ** decimals
+    return roundHalfToEven(value * scale) / scale
+  }
+  const scale = 10 ** -decimals
+  return roundHalfToEven(value / scale) * scale
+}
+
+/** `np.rint`: the nearest integer, ties to the even one. */
+export function roundHalfToEven(value: number): number {
+  const floor = Math.floor(value)
+  const difference = value - floor
+  if (difference < 0.5) return floor
+  if (difference > 0.5) return floor + 1
+  return floor % 2 === 0 ? floor : floor + 1
+}

@@ -1,0 +1,213 @@
+import type {
+  ReportDocument,
+  ReportMetricEntry,
+  ReportPresetName,
+} from '../../shared/domain/reports'
+import type { Frame } from '../data/frame'
+import { getColumn } from '../data/frame'
+import { columnQuantile } from '../quality/column-quantile'
+import type { ColumnSummary } from '../quality/column-summary'
+import { summarizeColumn } from '../quality/column-summary'
+import { datasetMissingValues } from '../quality/dataset-missing-values'
+import {
+  almostConstantThreshold,
+  almostDuplicatedThreshold,
+  summarizeDataset,
+} from '../quality/dataset-summary'
+import { regressionBySegment } from '../quality/regression-by-segment'
+import { regressionPairs, regressionQuality } from '../quality/regression-quality'
+import { driftTableColumns } from './column-mapping'
+import type { DataDriftOptions } from './data-drift-table'
+import { computeDataDrift } from './data-drift-table'
+import type { ReferenceProfile } from './reference-profile'
+import { columnTypesOf, roles } from './reference-profile'
+import type { SmallDistribution } from './small-distribution'
+import { numericSmallDistribution } from './small-distribution'
+
+/** What a report may add to its preset. */
+export interface ReportOptions {
+  readonly drift?: DataDriftOptions
+  /** Extra ColumnQuantileMetric entries (the 2024 homework: fare_amount at 0.5). */
+  readonly quantiles?: readonly { readonly column: string; readonly quantile: number }[]
+  /** Regression preset: also break the error down by these columns (a timestamp column → hour of day). */
+  readonly segmentBy?: readonly string[]
+}
+
+/** Categories kept in a categorical column's plot data (the rest are summed into "other"). */
+const maxPlotCategories = 20
+
+/**
+ * A report for one current dataset against a profiled reference, as Evidently 0.4's `Report(metrics=[Preset()])
+ * .as_dict()` prints it:
+ * - `data-drift`: DatasetDriftMetric + DataDriftTable over the mapping's drift columns;
+ * - `data-quality`: DatasetSummaryMetric, ColumnSummaryMetric for every column, DatasetMissingValuesMetric;
+ * - `regression`: RegressionQualityMetric (needs the mapping's target and prediction), plus driftdesk's
+ *   RegressionPerformanceBySegment for each `segmentBy` column.
+ * `quantiles` add ColumnQuantileMetric entries to any preset.
+ * Results use Evidently's metric class names and field names; driftdesk's additions carry their own names.
+ * @throws {RangeError} on a column that does not exist or (regression) a missing target/prediction.
+ */
+export function buildReport(
+  preset: ReportPresetName,
+  profile: ReferenceProfile,
+  current: Frame,
+  options: ReportOptions = {},
+): ReportDocument {
+  const metrics: ReportMetricEntry[] = []
+  if (preset === 'data-drift') {
+    const drift = computeDataDrift(
+      profile,
+      current,
+      driftTableColumns(profile.mapping),
+      options.drift,
+    )
+    metrics.push({ metric: 'DatasetDriftMetric', result: { ...drift.dataset } })
+    metrics.push({ metric: 'DataDriftTable', result: { ...drift.table } })
+  } else if (preset === 'data-quality') {
+    metrics.push(...dataQualityMetrics(profile, current))
+  } else {
+    metrics.push(...regressionMetrics(profile, current, options.segmentBy ?? []))
+  }
+  for (const { column, quantile } of options.quantiles ?? []) {
+    metrics.push({
+      metric: 'ColumnQuantileMetric',
+      result: { ...columnQuantile(current, column, quantile, profile.frame) },
+    })
+  }
+  return { metrics }
+}
+
+function dataQualityMetrics(profile: ReferenceProfile, current: Frame): ReportMetricEntry[] {
+  const columnType = (name: string): ReturnType<ReferenceProfile['columnType']> =>
+    profile.frame.names.includes(name) ? profile.columnType(name) : 'cat'
+  const metrics: ReportMetricEntry[] = [
+    {
+      metric: 'DatasetSummaryMetric',
+      result: {
+        almost_duplicated_threshold: almostDuplicatedThreshold,
+        almost_constant_threshold: almostConstantThreshold,
+        current: summarizeDataset(
+          current,
+          columnTypesOf(current, columnType),
+          roles(profile.mapping),
+        ),
+        reference: profile.datasetSummary(),
+      },
+    },
+  ]
+  const names = [...current.names, ...profile.frame.names.filter((n) => !current.names.includes(n))]
+  for (const name of names)
+    metrics.push({
+      metric: 'ColumnSummaryMetric',
+      result: columnSummaryResult(profile, current, name),
+    })
+  metrics.push({
+    metric: 'DatasetMissingValuesMetric',
+    result: { current: datasetMissingValues(current), reference: profile.missingValues() },
+  })
+  return metrics
+}
+
+/** ColumnSummaryMetric's result for one column, with histogram / top-category plot data. */
+export function columnSummaryResult(
+  profile: ReferenceProfile,
+  current: Frame,
+  name: string,
+): Record<string, unknown> {
+  const inReference = profile.frame.names.includes(name)
+  const inCurrent = current.names.includes(name)
+  const type = inReference ? profile.columnType(name) : 'cat'
+  const reference = inReference ? profile.columnSummary(name) : null
+  if (!inCurrent) {
+    return {
+      column_name: name,
+      column_type: type,
+      reference_characteristics: reference?.characteristics ?? null,
+      current_characteristics: null,
+      error: `Column '${name}' is not in the current data.`,
+    }
+  }
+  const summary = summarizeColumn(
+    getColumn(current, name),
+    current.rowCount,
+    type,
+    reference?.statistics,
+  )
+  return {
+    column_name: name,
+    column_type: type,
+    reference_characteristics: reference?.characteristics ?? null,
+    current_characteristics: summary.characteristics,
+    plot_data: plotData(summary, reference),
+  }
+}
+
+function plotData(
+  current: ColumnSummary,
+  reference: ColumnSummary | null,
+): Record<string, SmallDistribution | null> {
+  if (current.column_type === 'cat') {
+    const totals = new Map<number | string, number>()
+    for (const [value, count] of current.statistics.valueCounts) totals.set(value, count)
+    for (const [value, count] of reference?.statistics.valueCounts ?? [])
+      totals.set(value, (totals.get(value) ?? 0) + count)
+    const keys = [...totals.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, maxPlotCategories)
+      .map(([key]) => key)
+    const side = (summary: ColumnSummary): SmallDistribution => ({
+      x: keys,
+      y: keys.map((key) => summary.statistics.valueCounts.get(key) ?? 0),
+    })
+    return { current: side(current), reference: reference === null ? null : side(reference) }
+  }
+  const finite = (summary: ColumnSummary): Float64Array =>
+    summary.statistics.sortedValues.filter(Number.isFinite)
+  return {
+    current: numericSmallDistribution(finite(current)),
+    reference: reference === null ? null : numericSmallDistribution(finite(reference)),
+  }
+}
+
+function regressionMetrics(
+  profile: ReferenceProfile,
+  current: Frame,
+  segmentBy: readonly string[],
+): ReportMetricEntry[] {
+  const { target, prediction } = profile.mapping
+  if (target === undefined || prediction === undefined) {
+    throw new RangeError(
+      'The regression report needs a target and a prediction column in the column mapping.',
+    )
+  }
+  const pairs = regressionPairs(current, target, prediction)
+  const quality = regressionQuality(pairs, { target, prediction }, profile.regressionScalars())
+  const metrics: ReportMetricEntry[] = [
+    { metric: 'RegressionQualityMetric', result: { ...quality } },
+  ]
+  const errors = new Float64Array(pairs.target.length)
+  for (let i = 0; i < errors.length; i++)
+    errors[i] = (pairs.prediction[i] as number) - (pairs.target[i] as number)
+  const referencePairs = profile.frame.names.includes(target)
+    ? regressionPairs(profile.frame, target, prediction)
+    : null
+  const referenceErrors =
+    referencePairs === null
+      ? null
+      : referencePairs.prediction.map((p, i) => p - (referencePairs.target[i] as number))
+  metrics.push({
+    metric: 'RegressionErrorDistribution',
+    result: {
+      current_bins: numericSmallDistribution(errors, 20),
+      reference_bins:
+        referenceErrors === null ? null : numericSmallDistribution(referenceErrors, 20),
+    },
+  })
+  for (const column of segmentBy) {
+    metrics.push({
+      metric: 'RegressionPerformanceBySegment',
+      result: { ...regressionBySegment(current, target, prediction, column) },
+    })
+  }
+  return metrics
+}
