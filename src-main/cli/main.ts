@@ -9,6 +9,7 @@ import { CliError } from './cli-context'
  */
 const commands: Record<string, () => Promise<CommandModule>> = {
   fetch: () => import('./commands/fetch'),
+  backfill: () => import('./commands/backfill'),
 }
 
 function usage(): string {
@@ -60,7 +61,9 @@ main(process.argv.slice(2), process.env).then(
     process.exitCode = code
   },
   (error: unknown) => {
-    process.stderr.write(`driftdesk: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    process.stderr.write(
+      `driftdesk: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    )
     process.exitCode = 70
   },
 )

@@ -1,3 +1,5 @@
+import { AppError } from '../../shared/errors'
+
 /**
  * Translation of pg / network errors into what the rest of driftdesk needs to know: is the database
  * unreachable (tell the user which host and what to do), and is an error worth retrying (the connection
@@ -5,10 +7,9 @@
  */
 
 /** The database cannot be reached; `message` is one sentence saying where and what to do. */
-export class DatabaseUnreachableError extends Error {
-  readonly code = 'DB_UNREACHABLE'
+export class DatabaseUnreachableError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
+    super('DB_UNREACHABLE', message, options)
     this.name = 'DatabaseUnreachableError'
   }
 }

@@ -1,0 +1,114 @@
+import type { DayMetrics } from '../../shared/domain/metrics'
+import type {
+  LogLevel,
+  RunDetails,
+  RunLogLine,
+  RunRecord,
+  RunState,
+  TaskRunRecord,
+} from '../../shared/domain/runs'
+import type {
+  DayProvenance,
+  NewRunRecord,
+  RunStore,
+  StoredDay,
+  TaskStateUpdate,
+} from '../../services/pipeline/run-store'
+import { listDayMetrics, saveDayMetrics } from './metrics-repository'
+import type { DatabasePool } from './pool'
+import { withTransaction } from './pool'
+import { appendRunLog, listRunLogs } from './run-log-repository'
+import {
+  claimRun,
+  databaseNow,
+  findRunIdByPrefix,
+  getRun,
+  insertRun,
+  listActiveRuns,
+  listRuns,
+  setRunState,
+  touchRunHeartbeat,
+} from './run-repository'
+import { finishOpenTaskRuns, listTaskRuns, saveTaskRun } from './task-run-repository'
+
+/** The run store on PostgreSQL: the repositories, composed, with the one multi-table transaction. */
+export class PostgresRunStore implements RunStore {
+  constructor(private readonly pool: DatabasePool) {}
+
+  createRun(run: NewRunRecord): Promise<void> {
+    return insertRun(this.pool, run)
+  }
+  getRun(id: string): Promise<RunRecord | null> {
+    return getRun(this.pool, id)
+  }
+  async resolveRunId(idOrPrefix: string): Promise<{ id: string | null; candidates: number }> {
+    if (!/^[0-9a-f-]{1,36}$/i.test(idOrPrefix)) return { id: null, candidates: 0 }
+    const ids = await findRunIdByPrefix(this.pool, idOrPrefix)
+    return { id: ids.length === 1 ? (ids[0] as string) : null, candidates: ids.length }
+  }
+  listRuns(limit?: number): Promise<RunRecord[]> {
+    return listRuns(this.pool, limit)
+  }
+  listActiveRuns(): Promise<RunRecord[]> {
+    return listActiveRuns(this.pool)
+  }
+  setRunState(
+    id: string,
+    state: RunState,
+    message: string | null = null,
+    onlyFrom?: readonly RunState[],
+  ): Promise<boolean> {
+    return setRunState(this.pool, id, state, message, onlyFrom)
+  }
+  claimRun(id: string, pid: number, hostname: string): Promise<void> {
+    return claimRun(this.pool, id, pid, hostname)
+  }
+  heartbeat(id: string): Promise<void> {
+    return touchRunHeartbeat(this.pool, id)
+  }
+  saveTask(update: TaskStateUpdate): Promise<string> {
+    return saveTaskRun(this.pool, update)
+  }
+  listTasks(runId: string): Promise<TaskRunRecord[]> {
+    return listTaskRuns(this.pool, runId)
+  }
+  finishOpenTasks(runId: string, state: RunState, error: string): Promise<void> {
+    return finishOpenTaskRuns(this.pool, runId, state, error)
+  }
+  appendLog(
+    runId: string,
+    taskRunId: string | null,
+    level: LogLevel,
+    message: string,
+  ): Promise<void> {
+    return appendRunLog(this.pool, runId, taskRunId, level, message)
+  }
+  listLogs(runId: string, afterId?: number): Promise<RunLogLine[]> {
+    return listRunLogs(this.pool, runId, afterId)
+  }
+  async runDetails(id: string): Promise<RunDetails | null> {
+    const run = await getRun(this.pool, id)
+    if (run === null) return null
+    const [tasks, logs] = await Promise.all([
+      listTaskRuns(this.pool, id),
+      listRunLogs(this.pool, id),
+    ])
+    return { run, tasks, logs }
+  }
+  async saveDayResult(
+    day: DayMetrics,
+    provenance: DayProvenance,
+    task: TaskStateUpdate,
+  ): Promise<void> {
+    await withTransaction(this.pool, async (client) => {
+      await saveDayMetrics(client, day, provenance)
+      await saveTaskRun(client, task)
+    })
+  }
+  async listStoredDays(fromDate: string, toDate: string): Promise<StoredDay[]> {
+    return listDayMetrics(this.pool, fromDate, toDate)
+  }
+  databaseNow(): Promise<Date> {
+    return databaseNow(this.pool)
+  }
+}

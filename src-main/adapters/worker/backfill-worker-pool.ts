@@ -1,0 +1,211 @@
+import { availableParallelism } from 'node:os'
+import type { Worker } from 'node:worker_threads'
+import type {
+  BackfillComputeRunner,
+  ComputedDay,
+} from '../../services/pipeline/backfill-compute-runner'
+import { WorkerCrashedError } from '../../services/pipeline/backfill-compute-runner'
+import { AppError } from '../../shared/errors'
+import type {
+  BackfillLoadInput,
+  BackfillWorkerRequest,
+  BackfillWorkerResponse,
+  LoadedBackfillInputs,
+} from '../../worker/backfill-worker-protocol'
+import { startModuleWorker } from './worker-host'
+
+const WORKER_MODULE = new URL('../../worker/backfill.worker.ts', import.meta.url)
+
+/** Starts one backfill worker; replaced in a bundled build by the bundler's worker import. */
+export type BackfillWorkerFactory = (index: number) => Worker
+
+const defaultFactory: BackfillWorkerFactory = (index) =>
+  startModuleWorker(WORKER_MODULE, `driftdesk-backfill-${index}`)
+
+/** One worker per core by default, as the issue asks; at least one. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism())
+}
+
+interface PendingRequest {
+  resolve(response: BackfillWorkerResponse): void
+  reject(error: Error): void
+}
+
+interface Slot {
+  readonly index: number
+  worker: Worker
+  status: 'loading' | 'idle' | 'busy' | 'dead'
+  readonly pending: Map<number, PendingRequest>
+}
+
+interface QueuedDay {
+  readonly dayIndex: number
+  resolve(day: ComputedDay): void
+  reject(error: Error): void
+}
+
+/** A worker that crashes this many times is not restarted again; the run then fails clearly. */
+const MAX_RESTARTS = 3
+
+/**
+ * A pool of `node:worker_threads` that computes backfill days. The first worker loads the inputs
+ * (training the model if needed) and starts computing at once; the others load in parallel once the
+ * model is saved, and join as they become ready. Days are handed to whichever worker is idle; the
+ * caller stores results in day order. A worker that dies fails its day with a retryable
+ * `WorkerCrashedError` and is replaced.
+ */
+export class BackfillWorkerPool implements BackfillComputeRunner {
+  private readonly slots: Slot[] = []
+  private readonly queue: QueuedDay[] = []
+  private nextRequestId = 1
+  private loadInput: BackfillLoadInput | null = null
+  private restarts = 0
+  private closed = false
+
+  constructor(
+    readonly size: number = defaultWorkerCount(),
+    private readonly startWorker: BackfillWorkerFactory = defaultFactory,
+  ) {
+    if (!Number.isInteger(size) || size < 1) {
+      throw new RangeError(`The worker count must be a whole number of at least 1 (got ${size}).`)
+    }
+  }
+
+  async load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
+    this.loadInput = input
+    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn(i))
+    const [first, ...others] = this.slots as [Slot, ...Slot[]]
+    const inputs = await this.loadSlot(first, input)
+    // The others load the model the first one saved (never retraining) while days are computed.
+    for (const slot of others) {
+      this.loadSlot(slot, { ...input, retrain: false }).catch(() => this.retire(slot))
+    }
+    return inputs
+  }
+
+  computeDay(dayIndex: number): Promise<ComputedDay> {
+    if (this.closed) return Promise.reject(new AppError('CANCELLED', 'The worker pool is closed.'))
+    return new Promise<ComputedDay>((resolve, reject) => {
+      this.queue.push({ dayIndex, resolve, reject })
+      this.pump()
+    })
+  }
+
+  /** Drops the days not yet handed to a worker; days in flight still finish. */
+  cancelQueued(reason: string): void {
+    for (const queued of this.queue.splice(0)) queued.reject(new AppError('CANCELLED', reason))
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    this.cancelQueued('The run ended before this day was computed.')
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        slot.status = 'dead'
+        await slot.worker.terminate()
+      }),
+    )
+  }
+
+  private spawn(index: number): Slot {
+    const slot: Slot = {
+      index,
+      worker: this.startWorker(index),
+      status: 'loading',
+      pending: new Map(),
+    }
+    this.attach(slot)
+    return slot
+  }
+
+  private attach(slot: Slot): void {
+    const { worker } = slot
+    worker.on('message', (response: BackfillWorkerResponse) => {
+      const pending = slot.pending.get(response.requestId)
+      if (pending === undefined) return
+      slot.pending.delete(response.requestId)
+      pending.resolve(response)
+    })
+    const fail = (reason: string): void => {
+      if (slot.worker !== worker || slot.status === 'dead') return
+      slot.status = 'dead'
+      const crash = new WorkerCrashedError(`Compute worker ${slot.index} stopped: ${reason}.`)
+      for (const pending of slot.pending.values()) pending.reject(crash)
+      slot.pending.clear()
+      this.restart(slot)
+    }
+    worker.on('error', (error) => fail(error.message))
+    worker.on('exit', (code) => fail(`exit code ${code}`))
+  }
+
+  /** Replaces a crashed worker and loads it, unless the pool is closing or restarts are used up. */
+  private restart(slot: Slot): void {
+    if (this.closed || this.loadInput === null || this.restarts >= MAX_RESTARTS) {
+      this.failQueuedIfNoWorkerLeft()
+      return
+    }
+    this.restarts++
+    slot.worker = this.startWorker(slot.index)
+    slot.status = 'loading'
+    this.attach(slot)
+    this.loadSlot(slot, { ...this.loadInput, retrain: false }).catch(() => this.retire(slot))
+  }
+
+  private retire(slot: Slot): void {
+    slot.status = 'dead'
+    void slot.worker.terminate()
+    this.failQueuedIfNoWorkerLeft()
+  }
+
+  private failQueuedIfNoWorkerLeft(): void {
+    if (this.slots.some((slot) => slot.status !== 'dead')) return
+    const error = new AppError('INTERNAL', 'Every compute worker stopped; see the run log for why.')
+    for (const queued of this.queue.splice(0)) queued.reject(error)
+  }
+
+  private async loadSlot(slot: Slot, input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
+    slot.status = 'loading'
+    const response = await this.request(slot, { type: 'load', requestId: 0, input })
+    if (response.type !== 'loaded') throw toError(response)
+    slot.status = 'idle'
+    this.pump()
+    return response.inputs
+  }
+
+  private request(slot: Slot, message: BackfillWorkerRequest): Promise<BackfillWorkerResponse> {
+    const requestId = this.nextRequestId++
+    return new Promise((resolve, reject) => {
+      slot.pending.set(requestId, { resolve, reject })
+      slot.worker.postMessage({ ...message, requestId })
+    })
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.status !== 'idle') continue
+      const queued = this.queue.shift()
+      if (queued === undefined) return
+      slot.status = 'busy'
+      this.request(slot, { type: 'compute', requestId: 0, dayIndex: queued.dayIndex }).then(
+        (response) => {
+          if (slot.status === 'busy') slot.status = 'idle'
+          if (response.type === 'day') {
+            queued.resolve({ metrics: response.metrics, computeMs: response.computeMs })
+          } else {
+            queued.reject(toError(response))
+          }
+          this.pump()
+        },
+        (error: Error) => queued.reject(error),
+      )
+    }
+  }
+}
+
+function toError(response: BackfillWorkerResponse): Error {
+  if (response.type === 'error') {
+    return new AppError(response.error.code, response.error.message)
+  }
+  return new AppError('INTERNAL', `The compute worker answered '${response.type}' unexpectedly.`)
+}

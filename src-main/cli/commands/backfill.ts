@@ -1,0 +1,326 @@
+import { hostname } from 'node:os'
+import process from 'node:process'
+import { parseArgs } from 'node:util'
+import { BackfillWorkerPool, defaultWorkerCount } from '../../adapters/worker/backfill-worker-pool'
+import type { AppConfig } from '../../config/app-config'
+import { loadConfig } from '../../config/app-config'
+import { isoDate, parseIsoDate } from '../../core/pipeline/daily-windows'
+import { ensureTripFiles } from '../../services/data/ensure-trip-files'
+import { locateTripFile } from '../../services/data/locate-trip-file'
+import type { BackfillRequest } from '../../services/pipeline/backfill-service'
+import { BackfillService, monthRange } from '../../services/pipeline/backfill-service'
+import { DEFAULT_RETRY_POLICY } from '../../services/pipeline/retry-policy'
+import { RunEvents } from '../../services/pipeline/run-events'
+import type { DayMetrics } from '../../shared/domain/metrics'
+import { AppError } from '../../shared/errors'
+import type { CliContext } from '../cli-context'
+import { CliError } from '../cli-context'
+import { isProcessAlive, openDatabaseSession, toCliError } from '../database-session'
+import { ProgressBar } from '../progress-bar'
+
+export const summary =
+  'Compute and store the daily drift metrics of a month (a run with retries, resume, cancel)'
+
+const HELP = `Usage: npm run driftdesk -- backfill --month 2022-02 [options]
+       npm run driftdesk -- backfill --yesterday | --date 2022-02-10 [--days N] [options]
+       npm run driftdesk -- backfill --resume RUN_ID [options]
+
+Computes the course's monitoring metrics for each day (one task per day), stores them in PostgreSQL
+(tables daily_metrics, column_drift, column_missing) and records the run (runs, task_runs, run_logs).
+  --month YYYY-MM          the month to monitor (every day of it unless --days)
+  --date YYYY-MM-DD        start at this day instead of the 1st; --yesterday: just yesterday (UTC)
+  --days N                 how many days (default: to the end of the month)
+  --reference-month YYYY-MM  the month the model is trained on (default: the month before)
+  --data-dir DIR           read the TLC files from DIR (default: the download cache; missing files are fetched)
+  --database-url URL       any PostgreSQL (default: driftdesk's embedded one; or DATABASE_URL)
+  --home DIR               driftdesk's state folder (default ~/.driftdesk; or DRIFTDESK_HOME)
+  --json                   stdout: exactly one JSON object per day, nothing else
+  --workers N              compute threads (default: one per core, ${defaultWorkerCount()} here)
+  --pace SECONDS           store one day every SECONDS (the course's SEND_TIMEOUT; default 0)
+  --retries N              retries per day for retryable errors (default ${DEFAULT_RETRY_POLICY.retries})
+  --retry-delay SECONDS    first retry delay, doubled each retry, plus up to 20% jitter (default ${DEFAULT_RETRY_POLICY.delaySeconds})
+  --resume RUN_ID          continue a stopped run; days already stored for the same inputs are skipped
+  --force                  recompute days already stored for the same inputs and retrain the model
+Exit code: 0 Completed, 1 Failed, 130 Cancelled, 2 bad options.
+`
+
+function parseBackfillArgs(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    options: {
+      month: { type: 'string' },
+      date: { type: 'string' },
+      yesterday: { type: 'boolean' },
+      days: { type: 'string' },
+      'reference-month': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'database-url': { type: 'string' },
+      home: { type: 'string' },
+      json: { type: 'boolean' },
+      workers: { type: 'string' },
+      pace: { type: 'string' },
+      retries: { type: 'string' },
+      'retry-delay': { type: 'string' },
+      resume: { type: 'string' },
+      force: { type: 'boolean' },
+      'parent-schedule': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  })
+}
+
+type BackfillValues = ReturnType<typeof parseBackfillArgs>['values']
+
+export async function run(context: CliContext): Promise<number> {
+  let values: BackfillValues
+  try {
+    values = parseBackfillArgs(context.args).values
+  } catch (error) {
+    throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`, 2)
+  }
+  if (values.help === true) {
+    context.stdout.write(HELP)
+    return 0
+  }
+  const config = loadConfig(context.env, {
+    homeDir: values.home,
+    dataDir: values['data-dir'],
+    databaseUrl: values['database-url'],
+  })
+  const request = values.resume === undefined ? buildRequest(values) : buildResumeOverrides(values)
+  const session = await openDatabaseSession(context, config, 'driftdesk backfill')
+  const events = new RunEvents()
+  const display = new BackfillDisplay(context, values.json === true)
+  const unsubscribe = events.subscribe((event) => display.show(event))
+  try {
+    const service = new BackfillService({
+      config,
+      store: session.store,
+      createRunner: (workers) => new BackfillWorkerPool(workers),
+      locateMonthFile: (month) => locateMonthFile(config, month, context.signal),
+      hostname: hostname(),
+      pid: process.pid,
+      isProcessAlive,
+    })
+    const outcome = await service.run(request, {
+      events,
+      signal: context.signal,
+      ...(values.resume === undefined ? {} : { resumeRunId: values.resume }),
+    })
+    events.flush()
+    const { run } = outcome
+    context.stderr.write(
+      `Run ${run.id} ${run.state}${run.stateMessage === null ? '' : `: ${run.stateMessage}`}\n`,
+    )
+    if (run.state === 'Completed') return 0
+    if (run.state === 'Cancelled') return 130
+    return 1
+  } catch (error) {
+    throw toCliError(error)
+  } finally {
+    unsubscribe()
+    await session.close()
+  }
+}
+
+/** The file of a month: in --data-dir or the cache; a month missing from the cache is downloaded. */
+async function locateMonthFile(
+  config: AppConfig,
+  month: string,
+  signal: AbortSignal,
+): Promise<string> {
+  try {
+    return (await locateTripFile(config, month)).path
+  } catch (error) {
+    if (
+      config.dataDir !== null ||
+      !(error instanceof AppError) ||
+      error.code !== 'DATA_FILE_MISSING'
+    )
+      throw error
+  }
+  const [file] = await ensureTripFiles(config, [month], () => undefined, signal)
+  return (file as { path: string }).path
+}
+
+function buildRequest(values: BackfillValues): BackfillRequest {
+  let startDate: string
+  let days: number
+  const dayCount = values.days === undefined ? undefined : parseWhole(values.days, '--days', 1)
+  try {
+    if (values.yesterday === true) {
+      startDate = isoDate(Date.now() - 86_400_000)
+      days = dayCount ?? 1
+    } else if (values.date !== undefined) {
+      startDate = isoDate(parseIsoDate(values.date))
+      days = dayCount ?? 1
+    } else if (values.month !== undefined) {
+      if (!/^\d{4}-\d{2}$/.test(values.month))
+        throw new RangeError(`--month must be YYYY-MM (got '${values.month}').`)
+      ;({ startDate, days } = monthRange(values.month, dayCount))
+    } else {
+      throw new CliError(
+        `Say which days: --month YYYY-MM, --date YYYY-MM-DD, --yesterday or --resume RUN_ID.\n\n${HELP}`,
+        2,
+      )
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error
+    throw new CliError(error instanceof Error ? error.message : String(error), 2)
+  }
+  return {
+    startDate,
+    days,
+    referenceMonth: values['reference-month'] ?? previousMonth(startDate.slice(0, 7)),
+    force: values.force === true,
+    paceSeconds: values.pace === undefined ? 0 : parseSeconds(values.pace, '--pace'),
+    workers:
+      values.workers === undefined
+        ? defaultWorkerCount()
+        : parseWhole(values.workers, '--workers', 1),
+    retry: {
+      ...DEFAULT_RETRY_POLICY,
+      ...(values.retries === undefined
+        ? {}
+        : { retries: parseWhole(values.retries, '--retries', 0) }),
+      ...(values['retry-delay'] === undefined
+        ? {}
+        : { delaySeconds: parseSeconds(values['retry-delay'], '--retry-delay') }),
+    },
+    parentSchedule: values['parent-schedule'] ?? null,
+  }
+}
+
+/** On --resume, what to compute comes from the stored run; only how to run may be changed. */
+function buildResumeOverrides(values: BackfillValues): BackfillRequest | null {
+  if (values.month !== undefined || values.date !== undefined || values.yesterday === true) {
+    throw new CliError(
+      '--resume continues a run with its own days; drop --month/--date/--yesterday.',
+      2,
+    )
+  }
+  if (
+    values.force !== true &&
+    values.pace === undefined &&
+    values.workers === undefined &&
+    values.retries === undefined
+  ) {
+    return null
+  }
+  return {
+    startDate: '1970-01-01',
+    days: 1,
+    referenceMonth: '1970-01',
+    force: values.force === true,
+    paceSeconds: values.pace === undefined ? 0 : parseSeconds(values.pace, '--pace'),
+    workers:
+      values.workers === undefined
+        ? defaultWorkerCount()
+        : parseWhole(values.workers, '--workers', 1),
+    retry: {
+      ...DEFAULT_RETRY_POLICY,
+      ...(values.retries === undefined
+        ? {}
+        : { retries: parseWhole(values.retries, '--retries', 0) }),
+    },
+  }
+}
+
+function previousMonth(month: string): string {
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number]
+  const date = new Date(Date.UTC(year, monthNumber - 2, 1))
+  return date.toISOString().slice(0, 7)
+}
+
+function parseWhole(text: string, option: string, minimum: number): number {
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < minimum) {
+    throw new CliError(
+      `${option} must be a whole number of at least ${minimum} (got '${text}').`,
+      2,
+    )
+  }
+  return value
+}
+
+function parseSeconds(text: string, option: string): number {
+  const value = Number(text)
+  if (!Number.isFinite(value) || value < 0)
+    throw new CliError(`${option} must be 0 or more seconds (got '${text}').`, 2)
+  return value
+}
+
+/** The course's fields, as `backfill --json` and `metrics --json` print them (one object per day). */
+export function dayToJson(day: DayMetrics): Record<string, unknown> {
+  return {
+    date: day.date,
+    rows: day.rows,
+    prediction_drift: day.predictionDrift,
+    num_drifted_columns: day.numDriftedColumns,
+    share_missing_values: day.shareMissingValues,
+    ...(day.error === undefined ? {} : { error: day.error }),
+  }
+}
+
+/** Renders the run's progress events: a bar and notes on stderr; days on stdout (JSON or text). */
+class BackfillDisplay {
+  private bar: ProgressBar | null = null
+
+  constructor(
+    private readonly context: CliContext,
+    private readonly json: boolean,
+  ) {}
+
+  show(event: Parameters<Parameters<RunEvents['subscribe']>[0]>[0]): void {
+    switch (event.type) {
+      case 'run-started':
+        this.context.stderr.write(`Run ${event.runId} started (${event.totalTasks} day(s)).\n`)
+        this.bar = new ProgressBar(this.context.stderr, {
+          label: 'backfill',
+          unit: 'items',
+          itemName: 'days',
+          total: event.totalTasks,
+        })
+        break
+      case 'day-result':
+        if (this.json) {
+          this.context.stdout.write(`${JSON.stringify(dayToJson(event.metrics))}\n`)
+        } else {
+          this.context.stdout.write(
+            `${formatDayLine(event.metrics)}${event.skipped ? '  (stored earlier)' : ''}\n`,
+          )
+        }
+        this.bar?.update(event.done)
+        break
+      case 'log':
+        if (event.level === 'warning' || event.level === 'error')
+          this.note(`${event.level}: ${event.message}`)
+        break
+      case 'run-finished':
+        if (event.state === 'Completed') this.bar?.finish()
+        else this.bar?.fail()
+        break
+      case 'task-state':
+        break
+    }
+  }
+
+  private note(message: string): void {
+    if (this.bar !== null) this.bar.note(message)
+    else this.context.stderr.write(`${message}\n`)
+  }
+}
+
+function formatDayLine(day: DayMetrics): string {
+  if (day.rows === 0 || day.predictionDrift === null)
+    return `${day.date}  rows ${day.rows}  ${day.error ?? 'no metrics'}`
+  return [
+    day.date,
+    `rows ${day.rows}`,
+    `prediction_drift ${day.predictionDrift.toFixed(4)}`,
+    `drifted_columns ${day.numDriftedColumns}`,
+    `share_missing ${(day.shareMissingValues ?? 0).toFixed(4)}`,
+  ].join('  ')
+}

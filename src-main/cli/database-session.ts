@@ -1,0 +1,69 @@
+import { hostname } from 'node:os'
+import process from 'node:process'
+import { DatabaseUnreachableError } from '../adapters/postgres/database-errors'
+import type { Database } from '../adapters/postgres/open-database'
+import { openDatabase } from '../adapters/postgres/open-database'
+import { PostgresRunStore } from '../adapters/postgres/postgres-run-store'
+import type { AppConfig } from '../config/app-config'
+import { markCrashedRuns } from '../services/pipeline/mark-crashed-runs'
+import { AppError } from '../shared/errors'
+import type { CliContext } from './cli-context'
+import { CliError } from './cli-context'
+
+/** An open database for one command, with the run store over it. Close it when the command ends. */
+export interface DatabaseSession {
+  readonly database: Database
+  readonly store: PostgresRunStore
+  close(): Promise<void>
+}
+
+/**
+ * Opens the configured database for a command of the run family (backfill, metrics, runs, schedule,
+ * dummy, train), marks runs left behind by dead processes as Crashed, and turns an unreachable database
+ * into one clear sentence and exit code 1.
+ */
+export async function openDatabaseSession(
+  context: CliContext,
+  config: AppConfig,
+  applicationName: string,
+): Promise<DatabaseSession> {
+  let database: Database
+  try {
+    database = await openDatabase(config, {
+      applicationName,
+      onIdleError: () => undefined, // a dropped idle connection is replaced on the next query
+    })
+  } catch (error) {
+    if (error instanceof DatabaseUnreachableError) throw new CliError(error.message, 1)
+    throw error
+  }
+  const store = new PostgresRunStore(database.pool)
+  const crashed = await markCrashedRuns(store, { hostname: hostname(), isProcessAlive })
+  for (const run of crashed) {
+    context.stderr.write(
+      `Run ${run.id} (${run.job}) was left ${run.state} by a process that died; marked Crashed.\n`,
+    )
+  }
+  return { database, store, close: () => database.close() }
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Turns a service's `AppError` into the CLI's one-sentence error; anything else is rethrown as is. */
+export function toCliError(error: unknown): unknown {
+  if (error instanceof CliError) return error
+  if (error instanceof AppError) {
+    return new CliError(
+      error.message,
+      error.code === 'INVALID_REQUEST' || error.code === 'RUN_NOT_FOUND' ? 2 : 1,
+    )
+  }
+  return error
+}

@@ -1,0 +1,554 @@
+import { createHash, randomUUID } from 'node:crypto'
+import type { AppConfig } from '../../config/app-config'
+import { ENGINE_VERSION } from '../../core/engine-version'
+import { daysInMonth, isoDate, parseIsoDate } from '../../core/pipeline/daily-windows'
+import type { DayMetrics, ModelSummary } from '../../shared/domain/metrics'
+import type { RunRecord, RunState } from '../../shared/domain/runs'
+import { AppError } from '../../shared/errors'
+import type { BackfillComputeRunner, ComputedDay } from './backfill-compute-runner'
+import { markCrashedRuns } from './mark-crashed-runs'
+import { DEFAULT_RETRY_POLICY, isRetryableError, retryDelaySeconds } from './retry-policy'
+import type { RetryPolicy } from './retry-policy'
+import { RunEvents } from './run-events'
+import { RunLogger } from './run-logger'
+import type { RunStore, StoredDay } from './run-store'
+
+/** What a backfill computes: `days` logical days from `startDate`, all inside one month's file. */
+export interface BackfillRequest {
+  /** `YYYY-MM-DD`; the month's file is the one this date falls in. */
+  readonly startDate: string
+  readonly days: number
+  readonly referenceMonth: string
+  /** Recompute days already stored with the same inputs, and retrain the model. */
+  readonly force: boolean
+  /** Seconds between two stored days (the course's SEND_TIMEOUT); 0 runs flat out. */
+  readonly paceSeconds: number
+  readonly retry: RetryPolicy
+  readonly workers: number
+  /** The schedule that started this run, if any. */
+  readonly parentSchedule?: string | null
+}
+
+/** Everything outside the service: the store, the compute pool, the files, this process. */
+export interface BackfillDependencies {
+  readonly config: AppConfig
+  readonly store: RunStore
+  readonly createRunner: (workers: number) => BackfillComputeRunner
+  /** The Parquet file of a `YYYY-MM` month (throws a clear error when it is missing). */
+  readonly locateMonthFile: (month: string) => Promise<string>
+  readonly hostname: string
+  readonly pid: number
+  readonly isProcessAlive: (pid: number) => boolean
+  readonly random?: () => number
+  /** Milliseconds between heartbeats of a live run (default 5 s). */
+  readonly heartbeatMs?: number
+}
+
+export interface BackfillOutcome {
+  readonly run: RunRecord
+  /** Days stored by this call or reused, in day order. */
+  readonly days: readonly DayMetrics[]
+  readonly summary: ModelSummary | null
+}
+
+/** A `YYYY-MM` month and optional day count → the request's date range (the whole month by default). */
+export function monthRange(month: string, days?: number): { startDate: string; days: number } {
+  const total = daysInMonth(month)
+  const count = days ?? total
+  if (!Number.isInteger(count) || count < 1 || count > total) {
+    throw new AppError(
+      'INVALID_REQUEST',
+      `--days must be between 1 and ${total} for ${month} (got ${String(days)}).`,
+    )
+  }
+  return { startDate: `${month}-01`, days: count }
+}
+
+/**
+ * A backfill run with Prefect's guarantees (issue 4): one task per day; days computed in a worker
+ * pool and stored in day order, each with its task state in one transaction; retries with backoff for
+ * retryable errors only; resume and re-runs skip days already stored for the same inputs unless forced;
+ * cancel (state Cancelling, polled between days) stops after the day in flight; pacing; logs and
+ * progress events. `run` resolves when the run is in a terminal state, whichever it is.
+ */
+export class BackfillService {
+  constructor(private readonly deps: BackfillDependencies) {}
+
+  /**
+   * Starts a new run (or resumes `resumeRunId`) and drives it to the end.
+   * @throws {AppError} RUN_NOT_FOUND / INVALID_REQUEST before a run exists; afterwards failures are
+   * recorded on the run (state Failed, message) and the outcome is returned.
+   */
+  async run(
+    request: BackfillRequest | null,
+    options: { events?: RunEvents; signal?: AbortSignal; resumeRunId?: string } = {},
+  ): Promise<BackfillOutcome> {
+    const { store } = this.deps
+    const events = options.events ?? new RunEvents()
+    await markCrashedRuns(store, {
+      hostname: this.deps.hostname,
+      isProcessAlive: this.deps.isProcessAlive,
+    })
+
+    let runId: string
+    let effective: BackfillRequest
+    let priorAttempts = new Map<string, number>()
+    if (options.resumeRunId !== undefined) {
+      const resumed = await this.prepareResume(options.resumeRunId, request)
+      runId = resumed.run.id
+      effective = resumed.request
+      priorAttempts = new Map((await store.listTasks(runId)).map((t) => [t.taskKey, t.attempts]))
+    } else {
+      if (request === null)
+        throw new AppError('INVALID_REQUEST', 'A backfill needs a month or a date range.')
+      validateRequest(request)
+      effective = request
+      runId = randomUUID()
+      await store.createRun({
+        id: runId,
+        job: 'backfill',
+        parameters: requestToParameters(effective),
+        state: 'Pending',
+        pid: this.deps.pid,
+        hostname: this.deps.hostname,
+        parentSchedule: effective.parentSchedule ?? null,
+      })
+    }
+    return this.drive(runId, effective, events, priorAttempts, options.signal)
+  }
+
+  private async prepareResume(
+    idOrPrefix: string,
+    override: BackfillRequest | null,
+  ): Promise<{ run: RunRecord; request: BackfillRequest }> {
+    const { store } = this.deps
+    const { id, candidates } = await store.resolveRunId(idOrPrefix)
+    if (id === null) {
+      throw new AppError(
+        'RUN_NOT_FOUND',
+        candidates > 1
+          ? `Run id '${idOrPrefix}' matches several runs; give more characters (see \`runs list\`).`
+          : `No run '${idOrPrefix}' exists in this database; see \`runs list\` for run ids.`,
+      )
+    }
+    const run = (await store.getRun(id)) as RunRecord
+    if (run.job !== 'backfill') {
+      throw new AppError(
+        'INVALID_REQUEST',
+        `Run ${run.id} is a ${run.job} run; only backfill runs can be resumed.`,
+      )
+    }
+    if (
+      run.state === 'Running' ||
+      run.state === 'Retrying' ||
+      run.state === 'Cancelling' ||
+      run.state === 'Pending'
+    ) {
+      throw new AppError(
+        'INVALID_REQUEST',
+        `Run ${run.id} is still ${run.state} (pid ${run.pid ?? '?'} on ${run.hostname ?? '?'}); cancel it first or wait for it.`,
+      )
+    }
+    const stored = parametersToRequest(run.parameters)
+    const request: BackfillRequest = {
+      ...stored,
+      // How to run may change on resume; what to compute may not.
+      force: override?.force ?? false,
+      paceSeconds: override?.paceSeconds ?? stored.paceSeconds,
+      workers: override?.workers ?? stored.workers,
+      retry: override?.retry ?? stored.retry,
+    }
+    await store.claimRun(run.id, this.deps.pid, this.deps.hostname)
+    await store.setRunState(run.id, 'Pending', `Resumed from ${run.state}.`)
+    return { run, request }
+  }
+
+  private async drive(
+    runId: string,
+    request: BackfillRequest,
+    events: RunEvents,
+    priorAttempts: ReadonlyMap<string, number>,
+    signal: AbortSignal | undefined,
+  ): Promise<BackfillOutcome> {
+    const { store, config } = this.deps
+    const logger = new RunLogger(store, events, runId)
+    const random = this.deps.random ?? Math.random
+    const month = request.startDate.slice(0, 7)
+    const dates = Array.from({ length: request.days }, (_, i) =>
+      isoDate(parseIsoDate(request.startDate) + i * 86_400_000),
+    )
+    events.emit({ type: 'run-started', runId, job: 'backfill', totalTasks: request.days })
+    const heartbeat = setInterval(() => {
+      // A missed heartbeat only delays crash detection elsewhere; the run itself goes on.
+      store.heartbeat(runId).catch(() => undefined)
+    }, this.deps.heartbeatMs ?? 5_000)
+    heartbeat.unref()
+
+    const results: DayMetrics[] = []
+    let summary: ModelSummary | null = null
+    let runner: BackfillComputeRunner | null = null
+    let final: { state: RunState; message: string | null }
+    try {
+      await store.setRunState(runId, 'Running')
+      logger.log(
+        'info',
+        `Backfill of ${request.days} day(s) from ${request.startDate} against reference ${request.referenceMonth}` +
+          ` (${request.workers} worker thread(s)${request.paceSeconds > 0 ? `, one day every ${request.paceSeconds} s` : ''}).`,
+      )
+      const [monthFile, referenceFile] = await Promise.all([
+        this.deps.locateMonthFile(month),
+        this.deps.locateMonthFile(request.referenceMonth),
+      ])
+      runner = this.deps.createRunner(request.workers)
+      const loaded = await runner.load({
+        config,
+        referenceMonth: request.referenceMonth,
+        referenceFile,
+        monthFile,
+        startDate: request.startDate,
+        days: request.days,
+        retrain: request.force,
+      })
+      summary = loaded.summary
+      logger.log(
+        'info',
+        `${loaded.trainedNow ? 'Trained' : 'Loaded'} the model on ${request.referenceMonth} (${loaded.summary.referenceRows} reference rows); read ${loaded.monthRows} trips of ${month} in ${Math.round(loaded.loadMs)} ms.`,
+      )
+      const fingerprint = createHash('sha256')
+        .update(`${loaded.modelFingerprint}\n${loaded.monthFileSha256}\n${ENGINE_VERSION}`)
+        .digest('hex')
+
+      const lastDate = isoDate(parseIsoDate(request.startDate) + request.days * 86_400_000)
+      const stored = new Map<string, StoredDay>(
+        (await store.listStoredDays(request.startDate, lastDate)).map((day) => [
+          day.metrics.date,
+          day,
+        ]),
+      )
+      const reusable = (date: string): StoredDay | null => {
+        const day = stored.get(date)
+        return !request.force && day !== undefined && day.inputsFingerprint === fingerprint
+          ? day
+          : null
+      }
+      // Queue every day that needs computing at once: the pool hands them to idle workers.
+      const computing = new Map<number, Promise<ComputedDay>>()
+      dates.forEach((date, index) => {
+        if (reusable(date) !== null) return
+        const promise = runner!.computeDay(index)
+        promise.catch(() => undefined) // handled when the writer reaches this day
+        computing.set(index, promise)
+      })
+
+      const started = Date.now()
+      let cancelled = false
+      let storedCount = 0
+      for (const [index, date] of dates.entries()) {
+        if (await this.isCancelRequested(runId, signal)) {
+          cancelled = true
+          break
+        }
+        const taskKey = `day:${date}`
+        const reused = reusable(date)
+        if (reused !== null) {
+          await store.saveTask({
+            id: randomUUID(),
+            runId,
+            taskKey,
+            state: 'Completed',
+            attempts: priorAttempts.get(taskKey) ?? 0,
+            inputsFingerprint: fingerprint,
+          })
+          results.push(reused.metrics)
+          events.emit({
+            type: 'task-state',
+            runId,
+            taskKey,
+            state: 'Completed',
+            attempt: 0,
+            message: 'Reused the stored result (same inputs).',
+          })
+          events.emit({
+            type: 'day-result',
+            runId,
+            metrics: reused.metrics,
+            skipped: true,
+            done: index + 1,
+            total: dates.length,
+          })
+          continue
+        }
+        if (request.paceSeconds > 0 && storedCount > 0) {
+          cancelled = await this.pace(
+            started + storedCount * request.paceSeconds * 1000,
+            runId,
+            signal,
+          )
+          if (cancelled) break
+        }
+        const metrics = await this.runDayTask({
+          runId,
+          taskKey,
+          index,
+          firstAttempt: priorAttempts.get(taskKey) ?? 0,
+          computing: computing.get(index) as Promise<ComputedDay>,
+          runner,
+          request,
+          fingerprint,
+          events,
+          logger,
+          random,
+          signal,
+        })
+        storedCount++
+        results.push(metrics)
+        events.emit({
+          type: 'day-result',
+          runId,
+          metrics,
+          skipped: false,
+          done: index + 1,
+          total: dates.length,
+        })
+      }
+      if (cancelled) {
+        runner.cancelQueued('The run was cancelled.')
+        logger.log('warning', `Cancelled after ${results.length} of ${dates.length} day(s).`)
+        final = {
+          state: 'Cancelled',
+          message: `Cancelled after ${results.length} of ${dates.length} day(s).`,
+        }
+      } else {
+        const withoutRows = results.filter((day) => day.rows === 0).length
+        const message = `Stored ${results.length} day(s)${withoutRows > 0 ? `, ${withoutRows} without trips` : ''}.`
+        logger.log('info', message)
+        final = { state: 'Completed', message }
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      logger.log('error', message)
+      final = { state: 'Failed', message }
+    } finally {
+      clearInterval(heartbeat)
+      await runner?.close()
+    }
+    await logger.flushed()
+    await this.finish(runId, final)
+    events.emit({ type: 'run-finished', runId, state: final.state, message: final.message })
+    const run = (await store.getRun(runId)) as RunRecord
+    return { run, days: results, summary }
+  }
+
+  /**
+   * One day's task: wait for its computation, store it with the task's Completed state in one
+   * transaction; on a retryable failure wait (backoff + jitter) and try again — recomputing only when
+   * the computation itself failed — up to `retries` times. @throws the last error when it gives up.
+   */
+  private async runDayTask(task: {
+    runId: string
+    taskKey: string
+    index: number
+    firstAttempt: number
+    computing: Promise<ComputedDay>
+    runner: BackfillComputeRunner
+    request: BackfillRequest
+    fingerprint: string
+    events: RunEvents
+    logger: RunLogger
+    random: () => number
+    signal: AbortSignal | undefined
+  }): Promise<DayMetrics> {
+    const { store } = this.deps
+    const { runId, taskKey, request, events, logger } = task
+    const taskId = randomUUID()
+    let computed: ComputedDay | null = null
+    let computing: Promise<ComputedDay> | null = task.computing
+    for (let retry = 0; ; retry++) {
+      const attempt = task.firstAttempt + retry + 1
+      try {
+        await store.saveTask({ id: taskId, runId, taskKey, state: 'Running', attempts: attempt })
+        events.emit({ type: 'task-state', runId, taskKey, state: 'Running', attempt })
+        computed ??= await (computing ?? task.runner.computeDay(task.index))
+        const day = computed.metrics
+        await store.saveDayResult(
+          day,
+          { referenceMonth: request.referenceMonth, runId, inputsFingerprint: task.fingerprint },
+          {
+            id: taskId,
+            runId,
+            taskKey,
+            state: 'Completed',
+            attempts: attempt,
+            error: day.error ?? null,
+            inputsFingerprint: task.fingerprint,
+          },
+        )
+        events.emit({ type: 'task-state', runId, taskKey, state: 'Completed', attempt })
+        if (day.error !== undefined) logger.log('warning', `${day.date}: ${day.error}`)
+        return day
+      } catch (error) {
+        computing = null
+        const message = error instanceof Error ? error.message : String(error)
+        const retryable = isRetryableError(error)
+        if (!retryable || retry >= request.retry.retries || task.signal?.aborted === true) {
+          await store
+            .saveTask({
+              id: taskId,
+              runId,
+              taskKey,
+              state: 'Failed',
+              attempts: attempt,
+              error: message,
+            })
+            .catch(() => undefined) // the database may be the very thing that failed
+          events.emit({ type: 'task-state', runId, taskKey, state: 'Failed', attempt, message })
+          throw new AppError(
+            'INTERNAL',
+            `${taskKey} failed after ${attempt - task.firstAttempt} attempt(s)${retryable ? '' : ' (not retryable)'}: ${message}`,
+            { cause: error },
+          )
+        }
+        const delay = retryDelaySeconds(request.retry, retry + 1, task.random)
+        logger.log(
+          'warning',
+          `${taskKey} attempt ${attempt} failed (${message}); retrying in ${delay.toFixed(2)} s.`,
+        )
+        await store
+          .saveTask({
+            id: taskId,
+            runId,
+            taskKey,
+            state: 'Retrying',
+            attempts: attempt,
+            error: message,
+          })
+          .catch(() => undefined) // recorded on the next attempt if the database is still away
+        events.emit({ type: 'task-state', runId, taskKey, state: 'Retrying', attempt, message })
+        await sleep(delay * 1000, task.signal)
+      }
+    }
+  }
+
+  /** Cancel requested by `runs cancel` (state Cancelling in the database) or by this process's signal. */
+  private async isCancelRequested(
+    runId: string,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    if (signal?.aborted === true) {
+      await this.deps.store.setRunState(runId, 'Cancelling', 'Interrupted.', [
+        'Running',
+        'Retrying',
+        'Pending',
+      ])
+      return true
+    }
+    const run = await this.deps.store.getRun(runId).catch(() => null)
+    return run?.state === 'Cancelling'
+  }
+
+  /** Waits until `until` (epoch ms), checking for a cancel twice a second. Resolves true if cancelled. */
+  private async pace(
+    until: number,
+    runId: string,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    while (Date.now() < until) {
+      await sleep(Math.min(500, until - Date.now()), signal)
+      if (await this.isCancelRequested(runId, signal)) return true
+    }
+    return false
+  }
+
+  private async finish(
+    runId: string,
+    final: { state: RunState; message: string | null },
+  ): Promise<void> {
+    const { store } = this.deps
+    // A run finishing Completed while someone asked to cancel it stays Completed: the work is done.
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      try {
+        await store.setRunState(runId, final.state, final.message)
+        if (final.state !== 'Completed')
+          await store.finishOpenTasks(runId, final.state, final.message ?? final.state)
+        return
+      } catch (error) {
+        if (!isRetryableError(error) || attempt === 5) throw error
+        await sleep(200 * attempt)
+      }
+    }
+  }
+}
+
+function validateRequest(request: BackfillRequest): void {
+  parseIsoDate(request.startDate)
+  const month = request.startDate.slice(0, 7)
+  const dayOfMonth = Number(request.startDate.slice(8, 10))
+  if (
+    !Number.isInteger(request.days) ||
+    request.days < 1 ||
+    dayOfMonth - 1 + request.days > daysInMonth(month)
+  ) {
+    throw new AppError(
+      'INVALID_REQUEST',
+      `${request.days} day(s) from ${request.startDate} leave ${month}; a backfill covers days of one month (one TLC file).`,
+    )
+  }
+  if (!/^\d{4}-\d{2}$/.test(request.referenceMonth)) {
+    throw new AppError(
+      'INVALID_REQUEST',
+      `The reference month must be YYYY-MM (got '${request.referenceMonth}').`,
+    )
+  }
+  if (!(request.paceSeconds >= 0))
+    throw new AppError('INVALID_REQUEST', `--pace must be 0 or more seconds.`)
+}
+
+function requestToParameters(request: BackfillRequest): Record<string, unknown> {
+  return {
+    startDate: request.startDate,
+    days: request.days,
+    referenceMonth: request.referenceMonth,
+    force: request.force,
+    paceSeconds: request.paceSeconds,
+    workers: request.workers,
+    retries: request.retry.retries,
+    retryDelaySeconds: request.retry.delaySeconds,
+    exponentialBackoff: request.retry.exponentialBackoff,
+    retryJitterFactor: request.retry.jitterFactor,
+  }
+}
+
+function parametersToRequest(parameters: Readonly<Record<string, unknown>>): BackfillRequest {
+  const number = (key: string, fallback: number): number =>
+    typeof parameters[key] === 'number' ? (parameters[key] as number) : fallback
+  return {
+    startDate: String(parameters.startDate),
+    days: number('days', 1),
+    referenceMonth: String(parameters.referenceMonth),
+    force: parameters.force === true,
+    paceSeconds: number('paceSeconds', 0),
+    workers: number('workers', 1),
+    retry: {
+      retries: number('retries', DEFAULT_RETRY_POLICY.retries),
+      delaySeconds: number('retryDelaySeconds', DEFAULT_RETRY_POLICY.delaySeconds),
+      exponentialBackoff: parameters.exponentialBackoff !== false,
+      jitterFactor: number('retryJitterFactor', DEFAULT_RETRY_POLICY.jitterFactor),
+    },
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) {
+      resolve()
+      return
+    }
+    const timer = setTimeout(done, Math.max(0, ms))
+    function done(): void {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}

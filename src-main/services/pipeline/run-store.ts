@@ -1,0 +1,76 @@
+import type { DayMetrics } from '../../shared/domain/metrics'
+import type {
+  JobName,
+  LogLevel,
+  RunDetails,
+  RunLogLine,
+  RunRecord,
+  RunState,
+  TaskRunRecord,
+} from '../../shared/domain/runs'
+
+export interface NewRunRecord {
+  readonly id: string
+  readonly job: JobName
+  readonly parameters: Readonly<Record<string, unknown>>
+  readonly state: RunState
+  readonly pid: number
+  readonly hostname: string
+  readonly parentSchedule?: string | null
+}
+
+export interface TaskStateUpdate {
+  readonly id: string
+  readonly runId: string
+  readonly taskKey: string
+  readonly state: RunState
+  readonly attempts: number
+  readonly error?: string | null
+  readonly inputsFingerprint?: string | null
+}
+
+export interface DayProvenance {
+  readonly referenceMonth: string | null
+  readonly runId: string | null
+  readonly inputsFingerprint: string | null
+}
+
+export interface StoredDay extends DayProvenance {
+  readonly metrics: DayMetrics
+}
+
+/**
+ * What the run machinery needs from its store (the real one is PostgreSQL, `PostgresRunStore`).
+ * `saveDayResult` writes a day's metrics and its task's Completed state in ONE transaction.
+ */
+export interface RunStore {
+  createRun(run: NewRunRecord): Promise<void>
+  getRun(id: string): Promise<RunRecord | null>
+  /** Resolves a full id or a unique prefix; null when none or ambiguous (`candidates` says which). */
+  resolveRunId(idOrPrefix: string): Promise<{ id: string | null; candidates: number }>
+  listRuns(limit?: number): Promise<RunRecord[]>
+  listActiveRuns(): Promise<RunRecord[]>
+  setRunState(
+    id: string,
+    state: RunState,
+    message?: string | null,
+    onlyFrom?: readonly RunState[],
+  ): Promise<boolean>
+  claimRun(id: string, pid: number, hostname: string): Promise<void>
+  heartbeat(id: string): Promise<void>
+  saveTask(update: TaskStateUpdate): Promise<string>
+  listTasks(runId: string): Promise<TaskRunRecord[]>
+  finishOpenTasks(runId: string, state: RunState, error: string): Promise<void>
+  appendLog(
+    runId: string,
+    taskRunId: string | null,
+    level: LogLevel,
+    message: string,
+  ): Promise<void>
+  listLogs(runId: string, afterId?: number): Promise<RunLogLine[]>
+  runDetails(id: string): Promise<RunDetails | null>
+  saveDayResult(day: DayMetrics, provenance: DayProvenance, task: TaskStateUpdate): Promise<void>
+  /** Stored days in `[fromDate, toDate)`. */
+  listStoredDays(fromDate: string, toDate: string): Promise<StoredDay[]>
+  databaseNow(): Promise<Date>
+}

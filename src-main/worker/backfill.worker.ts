@@ -1,0 +1,113 @@
+/**
+ * The backfill's compute worker: a thin worker_threads shell. It loads the inputs once (model, reference
+ * context, the month's trips split into days) and then computes days on request, posting plain data.
+ * Reading Parquet and training happen here rather than on the owner's thread because each takes far
+ * longer than the 50 ms the owner's event loop may be blocked.
+ */
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { parentPort } from 'node:worker_threads'
+import { readParquetBytes, readParquetFile } from '../adapters/parquet/read-parquet-frame'
+import type { Frame } from '../core/data/frame'
+import { takeRows } from '../core/data/frame'
+import { computeDayMetrics } from '../core/pipeline/compute-day-metrics'
+import type { DailyWindow } from '../core/pipeline/daily-windows'
+import { splitDailyWindows } from '../core/pipeline/daily-windows'
+import type { ReferenceContext } from '../core/pipeline/reference-context'
+import { createReferenceContext } from '../core/pipeline/reference-context'
+import { ensureTrainedModel } from '../services/model/model-service'
+import { serializeError } from '../shared/errors'
+import type {
+  BackfillLoadInput,
+  BackfillWorkerRequest,
+  BackfillWorkerResponse,
+  LoadedBackfillInputs,
+} from './backfill-worker-protocol'
+
+interface LoadedState {
+  readonly context: ReferenceContext
+  readonly month: Frame
+  readonly windows: readonly DailyWindow[]
+}
+
+let state: LoadedState | null = null
+
+async function load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
+  const started = performance.now()
+  const [trained, monthBytes] = await Promise.all([
+    ensureTrainedModel(input.config, input.referenceMonth, input.referenceFile, {
+      force: input.retrain,
+    }),
+    readFile(input.monthFile).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw error
+    }),
+  ])
+  // The Parquet adapter words every failure (missing, not Parquet, truncated); for a missing file let
+  // it raise its own sentence.
+  if (monthBytes === null) await readParquetFile(input.monthFile)
+  if (monthBytes === null)
+    throw new Error(`The data file ${input.monthFile} disappeared while reading it.`)
+  const month = readParquetBytes(monthBytes, input.monthFile)
+  const context = createReferenceContext(trained.training.reference, trained.training.model)
+  const windows = splitDailyWindows(month, input.startDate, input.days)
+  state = { context, month, windows }
+  return {
+    modelFingerprint: trained.fingerprint,
+    monthFileSha256: createHash('sha256').update(monthBytes).digest('hex'),
+    trainedNow: trained.trainedNow,
+    summary: trained.training.summary,
+    monthRows: month.rowCount,
+    windows: windows.map((w) => ({ date: w.date, rows: w.rows.length })),
+    loadMs: performance.now() - started,
+  }
+}
+
+function computeDay(dayIndex: number): {
+  metrics: ReturnType<typeof computeDayMetrics>
+  computeMs: number
+} {
+  if (state === null)
+    throw new Error('The worker was asked to compute a day before loading its inputs.')
+  const window = state.windows[dayIndex]
+  if (window === undefined)
+    throw new RangeError(`Day index ${dayIndex} is outside the loaded month.`)
+  const started = performance.now()
+  const metrics = computeDayMetrics(state.context, takeRows(state.month, window.rows), window.date)
+  return { metrics, computeMs: performance.now() - started }
+}
+
+const port = parentPort
+if (port === null) throw new Error('backfill.worker.ts must run in a worker thread.')
+
+port.on('message', (request: BackfillWorkerRequest) => {
+  void handle(request).then((response) => port.postMessage(response))
+})
+
+async function handle(request: BackfillWorkerRequest): Promise<BackfillWorkerResponse> {
+  try {
+    if (request.type === 'load') {
+      return { type: 'loaded', requestId: request.requestId, inputs: await load(request.input) }
+    }
+    const { metrics, computeMs } = computeDay(request.dayIndex)
+    return {
+      type: 'day',
+      requestId: request.requestId,
+      dayIndex: request.dayIndex,
+      metrics,
+      computeMs,
+    }
+  } catch (error) {
+    const serialized = serializeError(error)
+    // The core throws RangeError/TypeError for input it cannot use (a missing column, a bad date).
+    const inputError = error instanceof RangeError || error instanceof TypeError
+    return {
+      type: 'error',
+      requestId: request.requestId,
+      error:
+        inputError && serialized.code === 'INTERNAL'
+          ? { ...serialized, code: 'PIPELINE_INPUT_INVALID' }
+          : serialized,
+    }
+  }
+}
