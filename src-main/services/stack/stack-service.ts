@@ -1,0 +1,406 @@
+import type { ContainerEngine, ContainerSnapshot } from '../../adapters/docker/docker-engine'
+import type { DiscoveredEngine } from '../../adapters/docker/engine-discovery'
+import type { ImagePullState } from '../../adapters/docker/pull-progress'
+import {
+  initialImagePullState,
+  reduceImagePull,
+  summarizePull,
+} from '../../adapters/docker/pull-progress'
+import type {
+  ContainerSpec,
+  StackPorts,
+  StackSecrets,
+  StackSpec,
+} from '../../adapters/docker/stack-spec'
+import {
+  buildStackSpec,
+  containerName,
+  DEFAULT_STACK_PORTS,
+  GRAFANA_DASHBOARD_UID,
+  STACK_DATABASE,
+  STACK_DATABASE_USER,
+  STACK_IMAGES,
+} from '../../adapters/docker/stack-spec'
+import type {
+  PullProgress,
+  ServiceHealth,
+  StackServiceName,
+  StackStatus,
+  StackUrls,
+} from '../../shared/domain/stack'
+import { STACK_SERVICES } from '../../shared/domain/stack'
+import { AppError } from '../../shared/errors'
+import type { HealthProbes } from './health-probes'
+import { httpAndSqlHealthProbes } from './health-probes'
+import { findFreeLoopbackPort, isLoopbackPortFree } from './port-availability'
+import { readStackPorts, writeStackPorts } from './stack-ports'
+import { resolveStackDatabaseUrl } from './stack-database-url'
+import { loadOrCreateStackSecrets, readStackSecrets } from './stack-secrets'
+
+export interface StackServiceDependencies {
+  /** The app home (`config.homeDir`): secrets and chosen ports live in `<home>/stack/`. */
+  readonly homeDir: string
+  readonly resourcesDir: string
+  readonly dashboardsDir: string
+  /** Finds the container engine; called on every operation so a started Docker is picked up. */
+  readonly discover: () => Promise<DiscoveredEngine>
+  readonly probes?: HealthProbes
+  readonly isPortFree?: (port: number) => Promise<boolean>
+  /** Per-service health wait; PostgreSQL's first start (initdb) takes a few seconds, Grafana ~10-30 s. */
+  readonly healthTimeoutMs?: number
+}
+
+export interface StackUpOptions {
+  /** Pull images even when present (to update to the pinned tag's latest digest). */
+  readonly pull?: boolean
+  /** Start only these services (PostgreSQL alone is enough for the backfill). Default: all three. */
+  readonly services?: readonly StackServiceName[]
+  readonly onPullProgress?: (progress: PullProgress) => void
+  /** Human-readable steps ("created driftdesk-postgres", "port 5432 is taken, using 5433"); never secrets. */
+  readonly onMessage?: (message: string) => void
+  readonly signal?: AbortSignal
+}
+
+/**
+ * The monitoring stack's use cases: start (idempotent), status, logs, stop, remove, URLs. Transport
+ * agnostic: the CLI, IPC and the browser-mode server call the same methods.
+ */
+export class StackService {
+  private readonly probes: HealthProbes
+  private readonly isPortFree: (port: number) => Promise<boolean>
+
+  constructor(private readonly deps: StackServiceDependencies) {
+    this.probes = deps.probes ?? httpAndSqlHealthProbes
+    this.isPortFree = deps.isPortFree ?? isLoopbackPortFree
+  }
+
+  /**
+   * Starts the stack: checks ports before creating anything, pulls missing images with progress,
+   * creates the network and volumes, creates or restarts the containers and waits until each answers.
+   * A healthy stack is reused as is.
+   *
+   * @throws {AppError} DOCKER_UNAVAILABLE, PORT_IN_USE, IMAGE_NOT_FOUND, IMAGE_PULL_DENIED, STACK_UNHEALTHY, CANCELLED
+   */
+  async up(options: StackUpOptions = {}): Promise<StackStatus> {
+    const say = options.onMessage ?? (() => undefined)
+    const engine = await this.requireEngine()
+    const services = orderedServices(options.services)
+    const secrets = await loadOrCreateStackSecrets(this.deps.homeDir)
+    const savedPorts = await readStackPorts(this.deps.homeDir)
+    const snapshots = new Map<StackServiceName, ContainerSnapshot | null>()
+    for (const service of services)
+      snapshots.set(service, await engine.inspectContainer(containerName(service)))
+
+    const ports = await this.choosePorts(
+      savedPorts ?? { ...DEFAULT_STACK_PORTS },
+      services,
+      snapshots,
+      say,
+    )
+    if (
+      savedPorts === null ||
+      STACK_SERVICES.some((service) => savedPorts[service] !== ports[service])
+    ) {
+      await writeStackPorts(this.deps.homeDir, ports)
+    }
+    const spec = this.buildSpec(ports, secrets)
+    const selected = spec.containers.filter((container) => services.includes(container.service))
+
+    await this.ensureImages(engine, selected, options)
+
+    await engine.ensureNetwork(spec.network, spec.labels)
+    for (const volume of requiredVolumes(selected)) await engine.ensureVolume(volume, spec.labels)
+    for (const container of selected) {
+      const outcome = await engine.ensureRunning(container)
+      say(
+        outcome === 'running'
+          ? `${container.name} is already running`
+          : outcome === 'started'
+            ? `restarted ${container.name}`
+            : `created ${container.name} (${container.image})`,
+      )
+    }
+    for (const container of selected) {
+      await engine.waitHealthy(
+        container.name,
+        () => this.probe(container.service, ports, secrets),
+        {
+          timeoutMs: this.deps.healthTimeoutMs ?? 120_000,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+      )
+      say(`${container.name} is healthy on 127.0.0.1:${ports[container.service]}`)
+    }
+    return this.status()
+  }
+
+  /** Each service's state, the engine found (or why none), and the URLs once configured. Never throws for a missing engine. */
+  async status(): Promise<StackStatus> {
+    const { discovery, engine } = await this.deps.discover()
+    const ports = await readStackPorts(this.deps.homeDir)
+    const secrets = await readStackSecrets(this.deps.homeDir)
+    const services: ServiceHealth[] = []
+    for (const service of STACK_SERVICES) {
+      const base = { service, containerName: containerName(service), image: STACK_IMAGES[service] }
+      if (engine === null) {
+        services.push({ ...base, state: 'missing', hostPort: null, detail: 'no container engine' })
+        continue
+      }
+      const snapshot = await engine.inspectContainer(base.containerName)
+      if (snapshot === null) {
+        services.push({ ...base, state: 'missing', hostPort: null })
+        continue
+      }
+      const hostPort = snapshot.hostPorts[CONTAINER_PORTS[service]] ?? null
+      if (!snapshot.isRunning) {
+        services.push({
+          ...base,
+          state: 'stopped',
+          hostPort,
+          detail: `${snapshot.status}, exit code ${snapshot.exitCode}`,
+        })
+        continue
+      }
+      if (secrets === null || hostPort === null) {
+        services.push({
+          ...base,
+          state: 'unhealthy',
+          hostPort,
+          detail: 'not started by this driftdesk home',
+        })
+        continue
+      }
+      try {
+        await this.probe(
+          service,
+          { ...(ports ?? DEFAULT_STACK_PORTS), [service]: hostPort },
+          secrets,
+        )
+        services.push({ ...base, state: 'healthy', hostPort })
+      } catch (error) {
+        services.push({
+          ...base,
+          state: 'starting',
+          hostPort,
+          detail: error instanceof Error ? error.message : String(error),
+        })
+      }
+    }
+    return { engine: discovery, services, urls: await this.urls() }
+  }
+
+  /**
+   * Where to open Grafana and Adminer and how to connect to PostgreSQL, or `null` before the first
+   * `stack up`. The PostgreSQL URL carries no password; the Adminer URL carries the Adminer access
+   * token (not a database password), which signs the browser in.
+   */
+  async urls(): Promise<StackUrls | null> {
+    const ports = await readStackPorts(this.deps.homeDir)
+    const secrets = await readStackSecrets(this.deps.homeDir)
+    if (ports === null || secrets === null) return null
+    const grafana = `http://127.0.0.1:${ports.grafana}`
+    return {
+      grafana,
+      grafanaDashboard: `${grafana}/d/${GRAFANA_DASHBOARD_UID}/driftdesk-monitoring?orgId=1`,
+      adminer: `http://127.0.0.1:${ports.adminer}/?driftdesk_token=${encodeURIComponent(secrets.adminerToken)}`,
+      postgres: `postgresql://${STACK_DATABASE_USER}@127.0.0.1:${ports.postgres}/${STACK_DATABASE}`,
+    }
+  }
+
+  /** The last `tail` log lines of one service's container. */
+  async logs(service: StackServiceName, tail = 200): Promise<string> {
+    const engine = await this.requireEngine()
+    return engine.logs(containerName(service), tail)
+  }
+
+  /** Stops the containers and keeps them (and the data); `up` restarts them. */
+  async stop(): Promise<void> {
+    const engine = await this.requireEngine()
+    for (const service of [...STACK_SERVICES].reverse()) await engine.stop(containerName(service))
+  }
+
+  /**
+   * Removes driftdesk's containers and network. Data volumes are kept unless `volumes` is set, in
+   * which case PostgreSQL's data and Grafana's state are deleted too.
+   */
+  async down(options: { readonly volumes?: boolean } = {}): Promise<void> {
+    const engine = await this.requireEngine()
+    const names = new Set([
+      ...STACK_SERVICES.map(containerName),
+      ...(await engine.listAppContainers()),
+    ])
+    for (const name of names) await engine.remove(name)
+    const spec = this.buildSpec(DEFAULT_STACK_PORTS, PLACEHOLDER_SECRETS)
+    await engine.removeNetwork(spec.network)
+    if (options.volumes === true)
+      for (const volume of spec.volumes) await engine.removeVolume(volume)
+  }
+
+  /**
+   * The stack database's connection string, with the password, for the backfill's `--database-url`;
+   * `null` when the stack was never started or PostgreSQL does not answer. Never print it.
+   */
+  async databaseUrl(): Promise<string | null> {
+    return resolveStackDatabaseUrl(this.deps.homeDir, (url) => this.probes.postgres(url))
+  }
+
+  private async requireEngine(): Promise<ContainerEngine> {
+    const { discovery, engine } = await this.deps.discover()
+    if (engine === null) {
+      throw new AppError(
+        'DOCKER_UNAVAILABLE',
+        discovery.found ? 'The container engine is not available.' : discovery.message,
+      )
+    }
+    return engine
+  }
+
+  private buildSpec(ports: StackPorts, secrets: StackSecrets): StackSpec {
+    return buildStackSpec({
+      ports,
+      secrets,
+      resourcesDir: this.deps.resourcesDir,
+      dashboardsDir: this.deps.dashboardsDir,
+    })
+  }
+
+  /**
+   * Keeps each running container's port; for a service that must be (re)started, checks that its
+   * port is free before anything is created, and moves to the next free port when it is not.
+   */
+  private async choosePorts(
+    start: StackPorts,
+    services: readonly StackServiceName[],
+    snapshots: ReadonlyMap<StackServiceName, ContainerSnapshot | null>,
+    say: (message: string) => void,
+  ): Promise<StackPorts> {
+    const ports = { ...start }
+    const reserved = new Set<number>()
+    for (const service of services) {
+      const snapshot = snapshots.get(service) ?? null
+      const boundPort = snapshot?.hostPorts[CONTAINER_PORTS[service]]
+      if (snapshot?.isRunning === true && boundPort !== undefined) {
+        ports[service] = boundPort
+        reserved.add(boundPort)
+      }
+    }
+    for (const service of services) {
+      const snapshot = snapshots.get(service) ?? null
+      if (
+        snapshot?.isRunning === true &&
+        snapshot.hostPorts[CONTAINER_PORTS[service]] !== undefined
+      )
+        continue
+      const wanted = ports[service]
+      const free = await findFreeLoopbackPort(wanted, reserved, this.isPortFree)
+      if (free === null) {
+        throw new AppError(
+          'PORT_IN_USE',
+          `Port ${wanted} (for ${service}) and the 49 ports after it are in use on 127.0.0.1. Free one, or edit ${service} in <home>/stack/ports.json.`,
+        )
+      }
+      if (free !== wanted)
+        say(`port ${wanted} is in use, so ${service} will listen on 127.0.0.1:${free}`)
+      ports[service] = free
+      reserved.add(free)
+    }
+    return ports
+  }
+
+  private async ensureImages(
+    engine: ContainerEngine,
+    containers: readonly ContainerSpec[],
+    options: StackUpOptions,
+  ): Promise<void> {
+    const say = options.onMessage ?? (() => undefined)
+    const present = new Map<string, boolean>()
+    for (const container of containers)
+      present.set(container.image, await engine.hasImage(container.image))
+    const toPull = [...present]
+      .filter(([, isPresent]) => options.pull === true || !isPresent)
+      .map(([image]) => image)
+    if (toPull.length === 0) return
+    const states: ImagePullState[] = [...present.keys()].map((image) =>
+      initialImagePullState(image, toPull.includes(image) ? 'waiting' : 'present'),
+    )
+    const emit = (): void => options.onPullProgress?.(summarizePull(states))
+    emit()
+    for (const image of toPull) {
+      const index = states.findIndex((state) => state.image === image)
+      try {
+        await engine.pullImage(
+          image,
+          (event) => {
+            const current = states[index]
+            if (current === undefined) return
+            states[index] = reduceImagePull(current, event)
+            emit()
+          },
+          options.signal,
+        )
+        const current = states[index]
+        if (current !== undefined) states[index] = { ...current, phase: 'done' }
+        emit()
+      } catch (error) {
+        const current = states[index]
+        const message = error instanceof Error ? error.message : String(error)
+        if (current !== undefined) states[index] = { ...current, phase: 'failed', error: message }
+        emit()
+        // With --pull on an image we already have, a failed update is not fatal.
+        if (
+          present.get(image) === true &&
+          !(error instanceof AppError && error.code === 'CANCELLED')
+        ) {
+          say(`could not update ${image}; using the local copy (${message})`)
+          continue
+        }
+        throw error
+      }
+    }
+  }
+
+  private probe(
+    service: StackServiceName,
+    ports: StackPorts,
+    secrets: StackSecrets,
+  ): Promise<void> {
+    switch (service) {
+      case 'postgres':
+        return this.probes.postgres(postgresUrl(ports.postgres, secrets))
+      case 'grafana':
+        return this.probes.grafana(`http://127.0.0.1:${ports.grafana}`)
+      case 'adminer':
+        return this.probes.adminer(`http://127.0.0.1:${ports.adminer}`)
+    }
+  }
+}
+
+const CONTAINER_PORTS: Readonly<Record<StackServiceName, number>> = {
+  postgres: 5432,
+  grafana: 3000,
+  adminer: 8080,
+}
+
+// Only names (network, volumes) are read from a spec built with these.
+const PLACEHOLDER_SECRETS: StackSecrets = {
+  postgresPassword: '-',
+  grafanaAdminPassword: '-',
+  grafanaReaderPassword: '-',
+  adminerToken: '-',
+}
+
+function postgresUrl(port: number, secrets: StackSecrets): string {
+  return `postgresql://${STACK_DATABASE_USER}:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${port}/${STACK_DATABASE}`
+}
+
+/** PostgreSQL first: Grafana's data source and Adminer point at it. */
+function orderedServices(requested: readonly StackServiceName[] | undefined): StackServiceName[] {
+  if (requested === undefined || requested.length === 0) return [...STACK_SERVICES]
+  return STACK_SERVICES.filter((service) => requested.includes(service))
+}
+
+function requiredVolumes(containers: readonly ContainerSpec[]): string[] {
+  return [
+    ...new Set(containers.flatMap((container) => container.volumes.map((volume) => volume.volume))),
+  ]
+}
