@@ -1,0 +1,256 @@
+import type { ReportDocument, TestSuiteDocument } from '../../shared/domain/reports'
+import { toEvidentlyJson } from './evidently-json'
+
+/** What one HTML page shows: a report, a test suite, or both (suite first). */
+export interface ReportHtmlInput {
+  readonly report?: ReportDocument
+  readonly suite?: TestSuiteDocument
+  /** The ECharts browser build, inlined so the page needs no network when viewed. */
+  readonly echartsSource: string
+  readonly title?: string
+}
+
+/**
+ * One self-contained HTML page for a report and/or test suite: summary first (dataset drift or test counts),
+ * then the tests coloured by status, then one card per column with reference-vs-current distributions drawn by
+ * ECharts. The data is embedded as JSON (Evidently's dict shape, non-finite numbers as strings) and drawn by a
+ * small inline script; nothing is fetched at view time.
+ * @throws {RangeError} when neither a report nor a suite is given.
+ */
+export function renderReportHtmlPage(input: ReportHtmlInput): string {
+  if (input.report === undefined && input.suite === undefined) {
+    throw new RangeError('An HTML page needs a report or a test suite.')
+  }
+  const context = input.report?.context ?? input.suite?.context
+  const title =
+    input.title ??
+    `driftdesk ${context?.preset ?? 'report'}${context === undefined ? '' : ` — ${context.date} vs ${context.referenceMonth}`}`
+  const payload = toEvidentlyJson({ report: input.report ?? null, suite: input.suite ?? null })
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(title)}</title>
+<style>${styles}</style>
+</head>
+<body>
+<header>
+  <div class="brand">driftdesk</div>
+  <h1>${escapeHtml(title)}</h1>
+  ${context === undefined ? '' : `<p class="meta">Current: ${escapeHtml(context.date)} (${context.currentRows} rows) · Reference: ${escapeHtml(context.referenceMonth)} (${context.referenceRows} rows) · Evidently 0.4 semantics</p>`}
+</header>
+<main id="app"></main>
+<script type="application/json" id="data">${escapeScriptJson(payload)}</script>
+<script>${escapeScriptCode(input.echartsSource)}</script>
+<script>${pageScript}</script>
+</body>
+</html>
+`
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+/** JSON inside a script element: `<` escaped so no `</script>` can close it early. */
+function escapeScriptJson(json: string): string {
+  return json.replace(/</g, '\\u003c')
+}
+
+function escapeScriptCode(code: string): string {
+  return code.replace(/<\/script/gi, '<\\/script')
+}
+
+const styles = `
+:root { --bg:#f5f6f8; --card:#fff; --ink:#1d2433; --muted:#667085; --line:#e4e7ec; --ok:#12805c; --ok-bg:#e7f6ef;
+  --fail:#c4320a; --fail-bg:#fdeee8; --warn:#b54708; --warn-bg:#fef4e6; --err:#7a2e9e; --err-bg:#f4ebfa; --skip:#475467; --skip-bg:#eef0f3;
+  --ref:#7c8db5; --cur:#e0673a; }
+* { box-sizing: border-box; }
+body { margin:0; font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--ink); background:var(--bg); }
+header { padding:24px 32px 16px; background:linear-gradient(120deg,#1d2b4f,#31487a); color:#fff; }
+header h1 { margin:4px 0 6px; font-size:22px; font-weight:600; }
+.brand { font-size:12px; letter-spacing:.12em; text-transform:uppercase; opacity:.75; }
+.meta { margin:0; opacity:.85; font-size:13px; }
+main { padding:20px 32px 48px; max-width:1280px; margin:0 auto; }
+h2 { font-size:17px; margin:28px 0 12px; }
+.cards { display:grid; grid-template-columns:repeat(auto-fill,minmax(180px,1fr)); gap:12px; }
+.stat { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:14px 16px; }
+.stat .label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.05em; }
+.stat .value { font-size:24px; font-weight:650; margin-top:4px; }
+.stat.bad .value { color:var(--fail); } .stat.good .value { color:var(--ok); }
+.tests { background:var(--card); border:1px solid var(--line); border-radius:10px; overflow:hidden; }
+.test { display:grid; grid-template-columns:96px 1fr; gap:12px; padding:10px 16px; border-top:1px solid var(--line); align-items:start; }
+.test:first-child { border-top:0; }
+.badge { display:inline-block; font-size:11px; font-weight:700; letter-spacing:.04em; padding:3px 8px; border-radius:999px; text-align:center; }
+.SUCCESS { color:var(--ok); background:var(--ok-bg); } .FAIL { color:var(--fail); background:var(--fail-bg); }
+.WARNING { color:var(--warn); background:var(--warn-bg); } .ERROR { color:var(--err); background:var(--err-bg); }
+.SKIPPED { color:var(--skip); background:var(--skip-bg); }
+.test .name { font-weight:600; } .test .desc { color:#344054; }
+.columns { display:grid; grid-template-columns:repeat(auto-fill,minmax(380px,1fr)); gap:14px; }
+.column { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:14px 16px; }
+.column h3 { margin:0 0 2px; font-size:15px; display:flex; justify-content:space-between; gap:8px; align-items:center; }
+.column .sub { color:var(--muted); font-size:12px; margin-bottom:6px; }
+.chart { height:220px; }
+table.kv { width:100%; border-collapse:collapse; font-size:12.5px; margin-top:6px; }
+table.kv td, table.kv th { padding:3px 6px; border-bottom:1px solid var(--line); text-align:right; }
+table.kv td:first-child, table.kv th:first-child { text-align:left; color:var(--muted); }
+.error { color:var(--err); }
+footer { color:var(--muted); font-size:12px; margin-top:32px; }
+`
+
+/** The page's drawing code (runs in the browser; plain ES2017, no imports). */
+const pageScript = `
+(function () {
+  var data = JSON.parse(document.getElementById('data').textContent);
+  var app = document.getElementById('app');
+  var charts = [];
+  function el(tag, cls, html) { var e = document.createElement(tag); if (cls) e.className = cls; if (html !== undefined) e.innerHTML = html; return e; }
+  function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }
+  function md(s) { return esc(s).replace(/\\*\\*(.+?)\\*\\*/g, '<b>$1</b>'); }
+  function num(v, d) { if (v === null || v === undefined) return '–'; if (typeof v !== 'number') return esc(v); if (Number.isInteger(v)) return String(v); return Number(v.toPrecision(d || 4)).toString(); }
+  function stat(label, value, tone) { var s = el('div', 'stat' + (tone ? ' ' + tone : '')); s.appendChild(el('div', 'label', esc(label))); s.appendChild(el('div', 'value', value)); return s; }
+  function section(title) { app.appendChild(el('h2', null, esc(title))); }
+  function chart(container, option) {
+    var div = el('div', 'chart'); container.appendChild(div);
+    var c = echarts.init(div, null, { renderer: 'canvas' });
+    option.animation = false;
+    option.grid = option.grid || { left: 48, right: 12, top: 28, bottom: 36 };
+    option.tooltip = option.tooltip || { trigger: 'axis' };
+    option.legend = option.legend || { top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11 } };
+    c.setOption(option); charts.push(c);
+  }
+  function distributionChart(container, reference, current, kind) {
+    if (!current || !current.x || current.x.length === 0) { container.appendChild(el('div', 'sub', 'No distribution to draw.')); return; }
+    var labels, ref, cur;
+    if (kind === 'num') {
+      labels = []; for (var i = 0; i + 1 < current.x.length; i++) labels.push(num((current.x[i] + current.x[i + 1]) / 2, 3));
+      var refLabels = []; if (reference) for (var j = 0; j + 1 < reference.x.length; j++) refLabels.push(num((reference.x[j] + reference.x[j + 1]) / 2, 3));
+      chart(container, { legend: {}, xAxis: [{ type: 'category', data: refLabels, position: 'top', axisLabel: { show: false }, axisTick: { show: false } }, { type: 'category', data: labels, position: 'bottom', axisLabel: { fontSize: 10 } }],
+        yAxis: { type: 'value', name: 'density', nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10 } },
+        series: [ { name: 'reference', type: 'bar', xAxisIndex: 0, data: reference ? reference.y : [], itemStyle: { color: '#7c8db5', opacity: 0.55 }, barGap: '-100%' },
+                  { name: 'current', type: 'bar', xAxisIndex: 1, data: current.y, itemStyle: { color: '#e0673a', opacity: 0.8 } } ] });
+      return;
+    }
+    var total = function (a) { var s = 0; for (var k = 0; k < a.length; k++) s += a[k]; return s || 1; };
+    var order = current.x.map(function (_, k) { return k; });
+    var cy = current.y, ry = reference ? reference.y : current.y.map(function () { return 0; });
+    order.sort(function (a, b) { return (ry[b] / total(ry) + cy[b] / total(cy)) - (ry[a] / total(ry) + cy[a] / total(cy)); });
+    order = order.slice(0, 25);
+    labels = order.map(function (k) { return String(current.x[k]); });
+    ref = order.map(function (k) { return ry[k] / total(ry); }); cur = order.map(function (k) { return cy[k] / total(cy); });
+    chart(container, { legend: {}, xAxis: { type: 'category', data: labels, axisLabel: { fontSize: 10, rotate: labels.length > 12 ? 60 : 0 } },
+      yAxis: { type: 'value', name: 'share', nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10 } },
+      series: [ { name: 'reference', type: 'bar', data: ref, itemStyle: { color: '#7c8db5' } }, { name: 'current', type: 'bar', data: cur, itemStyle: { color: '#e0673a' } } ] });
+  }
+  function renderSuite(suite) {
+    section('Test suite');
+    var s = suite.summary, cards = el('div', 'cards');
+    cards.appendChild(stat('Result', s.all_passed ? 'Passed' : 'Failed', s.all_passed ? 'good' : 'bad'));
+    cards.appendChild(stat('Tests', String(s.total_tests)));
+    Object.keys(s.by_status).forEach(function (k) { cards.appendChild(stat(k, '<span class="badge ' + k + '">' + s.by_status[k] + '</span>')); });
+    app.appendChild(cards);
+    section('Tests');
+    var list = el('div', 'tests');
+    suite.tests.forEach(function (t) {
+      var row = el('div', 'test');
+      row.appendChild(el('div', null, '<span class="badge ' + esc(t.status) + '">' + esc(t.status) + '</span>'));
+      row.appendChild(el('div', null, '<div class="name">' + esc(t.name) + (t.parameters && t.parameters.column_name ? ' · ' + esc(t.parameters.column_name) : '') + '</div><div class="desc">' + md(t.description) + '</div>'));
+      list.appendChild(row);
+    });
+    app.appendChild(list);
+  }
+  function renderDrift(dataset, table) {
+    section('Data drift');
+    var cards = el('div', 'cards');
+    cards.appendChild(stat('Dataset drift', dataset.dataset_drift ? 'Detected' : 'Not detected', dataset.dataset_drift ? 'bad' : 'good'));
+    cards.appendChild(stat('Drifted columns', dataset.number_of_drifted_columns + ' / ' + dataset.number_of_columns));
+    cards.appendChild(stat('Share drifted', num(dataset.share_of_drifted_columns, 3)));
+    cards.appendChild(stat('Drift share threshold', num(dataset.drift_share)));
+    app.appendChild(cards);
+    section('Columns');
+    var grid = el('div', 'columns');
+    Object.keys(table.drift_by_columns).forEach(function (name) {
+      var c = table.drift_by_columns[name], card = el('div', 'column');
+      var status = c.error ? 'ERROR' : (c.drift_detected ? 'FAIL' : 'SUCCESS'), label = c.error ? 'error' : (c.drift_detected ? 'drift' : 'no drift');
+      card.appendChild(el('h3', null, esc(name) + ' <span class="badge ' + status + '">' + label + '</span>'));
+      card.appendChild(el('div', 'sub', esc(c.column_type === 'num' ? 'numerical' : 'categorical') + ' · ' + esc(c.stattest_name) + ' = <b>' + num(c.drift_score, 4) + '</b> (threshold ' + num(c.stattest_threshold) + ')' + (c.null_share_drift ? ' · null share ' + num(c.null_share_drift.reference_share, 3) + ' → ' + num(c.null_share_drift.current_share, 3) : '')));
+      if (c.error) card.appendChild(el('div', 'error', esc(c.error)));
+      else distributionChart(card, c.reference.small_distribution, c.current.small_distribution, c.column_type);
+      grid.appendChild(card);
+    });
+    app.appendChild(grid);
+  }
+  function renderSummaries(metrics) {
+    var ds = metrics.filter(function (m) { return m.metric === 'DatasetSummaryMetric'; })[0];
+    if (ds) {
+      section('Dataset');
+      var cur = ds.result.current, ref = ds.result.reference, cards = el('div', 'cards');
+      cards.appendChild(stat('Rows', num(cur.number_of_rows) + (ref ? ' <small>(ref ' + num(ref.number_of_rows) + ')</small>' : '')));
+      cards.appendChild(stat('Columns', num(cur.number_of_columns)));
+      cards.appendChild(stat('Missing cells', num(cur.number_of_missing_values)));
+      cards.appendChild(stat('Constant columns', num(cur.number_of_constant_columns)));
+      cards.appendChild(stat('Duplicated rows', num(cur.number_of_duplicated_rows)));
+      var mv = metrics.filter(function (m) { return m.metric === 'DatasetMissingValuesMetric'; })[0];
+      if (mv) cards.appendChild(stat('Share missing', num(mv.result.current.share_of_missing_values, 3)));
+      app.appendChild(cards);
+    }
+    var cols = metrics.filter(function (m) { return m.metric === 'ColumnSummaryMetric'; });
+    if (cols.length === 0) return;
+    section('Columns');
+    var grid = el('div', 'columns');
+    cols.forEach(function (m) {
+      var r = m.result, card = el('div', 'column');
+      card.appendChild(el('h3', null, esc(r.column_name) + ' <span class="badge SKIPPED">' + esc(r.column_type) + '</span>'));
+      var c = r.current_characteristics || {}, f = r.reference_characteristics || {};
+      var keys = ['count', 'missing', 'unique', 'most_common', 'mean', 'std', 'min', 'p50', 'max', 'first', 'last'].filter(function (k) { return k in c || k in f; });
+      var rows = keys.map(function (k) { return '<tr><td>' + k + '</td><td>' + num(c[k]) + '</td><td>' + num(f[k]) + '</td></tr>'; }).join('');
+      card.appendChild(el('table', 'kv', '<tr><th></th><th>current</th><th>reference</th></tr>' + rows));
+      if (r.error) card.appendChild(el('div', 'error', esc(r.error)));
+      if (r.plot_data && r.plot_data.current && r.plot_data.current.x.length > 0) distributionChart(card, r.plot_data.reference, r.plot_data.current, r.column_type === 'cat' ? 'cat' : 'num');
+      grid.appendChild(card);
+    });
+    app.appendChild(grid);
+  }
+  function renderRegression(metrics) {
+    var q = metrics.filter(function (m) { return m.metric === 'RegressionQualityMetric'; })[0];
+    if (!q) return;
+    section('Regression quality: ' + q.result.columns.prediction + ' vs ' + q.result.columns.target);
+    var cur = q.result.current, ref = q.result.reference || {}, cards = el('div', 'cards');
+    [['ME', 'mean_error'], ['MAE', 'mean_abs_error'], ['RMSE', 'rmse'], ['MAPE', 'mean_abs_perc_error'], ['R²', 'r2_score'], ['Max |error|', 'abs_error_max']].forEach(function (p) {
+      cards.appendChild(stat(p[0], num(cur[p[1]], 4) + ' <small>(ref ' + num(ref[p[1]], 4) + ')</small>'));
+    });
+    app.appendChild(cards);
+    var dist = metrics.filter(function (m) { return m.metric === 'RegressionErrorDistribution'; })[0];
+    var grid = el('div', 'columns');
+    if (dist) { var card = el('div', 'column'); card.appendChild(el('h3', null, 'Error distribution (prediction − target)')); distributionChart(card, dist.result.reference_bins, dist.result.current_bins, 'num'); grid.appendChild(card); }
+    metrics.filter(function (m) { return m.metric === 'RegressionPerformanceBySegment'; }).forEach(function (m) {
+      var card = el('div', 'column'); card.appendChild(el('h3', null, 'MAE by ' + esc(m.result.segment_column) + (m.result.segment_kind === 'hour' ? ' (hour)' : '')));
+      var segs = m.result.segments.slice(0, 40);
+      chart(card, { legend: { show: false }, xAxis: { type: 'category', data: segs.map(function (s) { return String(s.segment); }), axisLabel: { fontSize: 10 } }, yAxis: { type: 'value', name: 'MAE', axisLabel: { fontSize: 10 } },
+        series: [{ type: 'bar', name: 'MAE', data: segs.map(function (s) { return s.mean_abs_error; }), itemStyle: { color: '#31487a' } }] });
+      grid.appendChild(card);
+    });
+    app.appendChild(grid);
+  }
+  function renderQuantiles(metrics) {
+    var qs = metrics.filter(function (m) { return m.metric === 'ColumnQuantileMetric'; });
+    if (qs.length === 0) return;
+    section('Quantiles'); var cards = el('div', 'cards');
+    qs.forEach(function (m) { cards.appendChild(stat('q' + m.result.quantile + ' of ' + m.result.column_name, num(m.result.current.value, 5) + (m.result.reference ? ' <small>(ref ' + num(m.result.reference.value, 5) + ')</small>' : ''))); });
+    app.appendChild(cards);
+  }
+  if (data.suite) renderSuite(data.suite);
+  if (data.report) {
+    var metrics = data.report.metrics;
+    var dd = metrics.filter(function (m) { return m.metric === 'DatasetDriftMetric'; })[0];
+    var dt = metrics.filter(function (m) { return m.metric === 'DataDriftTable'; })[0];
+    if (dd && dt) renderDrift(dd.result, dt.result);
+    renderSummaries(metrics); renderRegression(metrics); renderQuantiles(metrics);
+  }
+  app.appendChild(el('footer', null, 'Generated by driftdesk. Metric and field names follow Evidently 0.4 (Report.as_dict / TestSuite.as_dict). Charts: reference in blue, current in orange.'));
+  window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
+  window.__driftdeskChartsReady = charts.length;
+})();
+`
