@@ -10,6 +10,13 @@ import { CliError } from './cli-context'
 const commands: Record<string, () => Promise<CommandModule>> = {
   fetch: () => import('./commands/fetch'),
   backfill: () => import('./commands/backfill'),
+  metrics: () => import('./commands/metrics'),
+  runs: () => import('./commands/runs'),
+  train: () => import('./commands/train'),
+  dummy: () => import('./commands/dummy'),
+  schedule: () => import('./commands/schedule'),
+  report: () => import('./commands/report'),
+  'test-suite': () => import('./commands/test-suite'),
 }
 
 function usage(): string {
