@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   schedule: () => import('./commands/schedule'),
   report: () => import('./commands/report'),
   'test-suite': () => import('./commands/test-suite'),
+  stack: () => import('./commands/stack'),
 }
 
 function usage(): string {

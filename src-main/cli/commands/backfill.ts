@@ -126,7 +126,7 @@ export async function run(context: CliContext): Promise<number> {
 }
 
 /** The file of a month: in --data-dir or the cache; a month missing from the cache is downloaded. */
-async function locateMonthFile(
+export async function locateMonthFile(
   config: AppConfig,
   month: string,
   signal: AbortSignal,
