@@ -55,7 +55,7 @@ export function shareOfDriftedColumnsTest(
 }
 
 /**
- * TestColumnDrift for one column: FAIL iff drift is detected (WARNING when non-critical), ERROR when the
+ * TestColumnDrift for one column (Evidently prints the score rounded to 3 decimals, then with `.3g`): FAIL iff drift is detected (WARNING when non-critical), ERROR when the
  * column's drift could not be computed.
  * @example "The drift score for the feature **prediction** is 0.189. The drift detection method is Wasserstein
  *   distance (normed). The drift detection threshold is 0.1."
@@ -78,7 +78,7 @@ export function columnDriftTest(
   }
   return {
     name,
-    description: `The drift score for the feature **${column}** is ${formatGeneral(entry.drift_score, 3)}. The drift detection method is ${entry.stattest_name}. The drift detection threshold is ${pythonFloatText(entry.stattest_threshold)}.`,
+    description: `The drift score for the feature **${column}** is ${formatGeneral(numpyRound(entry.drift_score, 3), 3)}. The drift detection method is ${entry.stattest_name}. The drift detection threshold is ${pythonFloatText(entry.stattest_threshold)}.`,
     status:
       entry.drift_detected === true ? failureStatus(options, 'TestColumnDrift', column) : 'SUCCESS',
     group,
