@@ -24,9 +24,12 @@ MULTIPLIER = 48271
 
 
 def generate(spec):
-    """A literal list, or {"lcg": {...}}: MINSTD uniforms mapped to numbers or labels."""
+    """A literal list, {"range": {start, n}} (start, start+1, ...), or {"lcg": {...}}: MINSTD uniforms mapped
+    to numbers or labels."""
     if isinstance(spec, list):
         return spec
+    if "range" in spec:
+        return [float(spec["range"]["start"] + i) for i in range(spec["range"]["n"])]
     g = spec["lcg"]
     state = g["seed"]
     terms = g.get("terms", 1)
@@ -180,6 +183,8 @@ SAMPLES = [
     ("num-equal-sizes-same", "num", lcg(24, 600, 1.0, 0.0), lcg(25, 600, 1.0, 0.0)),
     ("num-exact-10000-vs-3000", "num", lcg(26, 10000, 5.0, 0.0, terms=3), lcg(27, 3000, 5.0, 0.02, terms=3)),
     ("num-exact-7-vs-10000", "num", lcg(28, 7, 1.0, 0.0), lcg(29, 10000, 1.0, 0.3)),
+    # n1 = n2 = 10000 and D = 0.001: the exact sum returns 1.0000000000000002, so scipy falls back to asymptotic.
+    ("num-exact-fallback-to-asymptotic", "num", {"range": {"start": 0, "n": 10000}}, {"range": {"start": 10, "n": 10000}}),
     ("num-asymptotic-12000-vs-2000", "num", lcg(30, 12000, 5.0, 0.0, terms=3), lcg(31, 2000, 5.0, 0.03, terms=3)),
     ("num-asymptotic-far", "num", lcg(32, 12000, 1.0, 0.0), lcg(33, 2000, 1.0, 0.5)),
     ("num-asymptotic-near", "num", lcg(34, 15000, 1.0, 0.0), lcg(35, 9000, 1.0, 0.003)),

@@ -12,6 +12,7 @@ import type { DriftSeries, StatTestName } from './stat-test'
  */
 type SampleSpec =
   | (number | string)[]
+  | { range: { start: number; n: number } }
   | {
       lcg: {
         seed: number
@@ -48,10 +49,13 @@ const fixture = fixtureJson as Fixture
 const MODULUS = 2147483647
 const MULTIPLIER = 48271
 
-/** The MINSTD sample generator of core_stattests.py, with the same float operations in the same order. */
+/** The range and MINSTD sample generators of core_stattests.py, with the same float operations in the same order. */
 function generateSample(spec: SampleSpec): DriftSeries {
   if (Array.isArray(spec)) {
     return typeof spec[0] === 'string' ? (spec as string[]) : Float64Array.from(spec as number[])
+  }
+  if ('range' in spec) {
+    return Float64Array.from({ length: spec.range.n }, (_, i) => spec.range.start + i)
   }
   const { seed, n, scale, offset, terms = 1, levels, labels } = spec.lcg
   let state = seed
