@@ -14,7 +14,7 @@ import normalCdf from '@stdlib/stats-base-dists-normal-cdf'
  * @returns the z statistic and the two-sided p-value
  * @throws {RangeError} if a sample size is not positive
  * @see https://github.com/evidentlyai/evidently/blob/v0.4.40/src/evidently/calculations/stattests/z_stattest.py
- * @example twoProportionZTest(30, 100, 50, 100).pValue // ≈ 0.003732
+ * @example twoProportionZTest(30, 100, 50, 100).pValue // ≈ 0.0038924 (z ≈ −2.8868)
  */
 export function twoProportionZTest(
   successes1: number,
