@@ -24,7 +24,7 @@ export function renderReportHtmlPage(input: ReportHtmlInput): string {
   const context = input.report?.context ?? input.suite?.context
   const title =
     input.title ??
-    `driftdesk ${context?.preset ?? 'report'}${context === undefined ? '' : ` — ${context.date} vs ${context.referenceMonth}`}`
+    `${presetTitle(context?.preset)}${context === undefined ? '' : ` — ${context.date} vs ${context.referenceMonth}`}`
   const payload = toEvidentlyJson({ report: input.report ?? null, suite: input.suite ?? null })
   return `<!doctype html>
 <html lang="en">
@@ -48,6 +48,14 @@ export function renderReportHtmlPage(input: ReportHtmlInput): string {
 </body>
 </html>
 `
+}
+
+/** `report:data-drift` → `Data drift report`; `test-suite:no-target` → `No target test suite`. */
+function presetTitle(preset: string | undefined): string {
+  if (preset === undefined) return 'driftdesk report'
+  const [kind = '', name = ''] = preset.split(':')
+  const words = name.replace(/-/g, ' ')
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)} ${kind === 'test-suite' ? 'test suite' : 'report'}`
 }
 
 function escapeHtml(text: string): string {
@@ -105,7 +113,7 @@ const pageScript = `
 (function () {
   var data = JSON.parse(document.getElementById('data').textContent);
   var app = document.getElementById('app');
-  var charts = [];
+  var charts = [], pending = [];
   function el(tag, cls, html) { var e = document.createElement(tag); if (cls) e.className = cls; if (html !== undefined) e.innerHTML = html; return e; }
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }
   function md(s) { return esc(s).replace(/\\*\\*(.+?)\\*\\*/g, '<b>$1</b>'); }
@@ -114,23 +122,26 @@ const pageScript = `
   function section(title) { app.appendChild(el('h2', null, esc(title))); }
   function chart(container, option) {
     var div = el('div', 'chart'); container.appendChild(div);
-    var c = echarts.init(div, null, { renderer: 'canvas' });
     option.animation = false;
-    option.grid = option.grid || { left: 48, right: 12, top: 28, bottom: 36 };
+    option.grid = option.grid || { left: 52, right: 16, top: 30, bottom: 28, containLabel: false };
     option.tooltip = option.tooltip || { trigger: 'axis' };
-    option.legend = option.legend || { top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11 } };
-    c.setOption(option); charts.push(c);
+    option.legend = Object.assign({ top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11 } }, option.legend || {});
+    pending.push([div, option]);
+  }
+  // Charts are drawn once the page is laid out: a container still outside the document has no width.
+  function drawPending() {
+    pending.forEach(function (p) { var c = echarts.init(p[0], null, { renderer: 'canvas' }); c.setOption(p[1]); charts.push(c); });
   }
   function distributionChart(container, reference, current, kind) {
     if (!current || !current.x || current.x.length === 0) { container.appendChild(el('div', 'sub', 'No distribution to draw.')); return; }
     var labels, ref, cur;
     if (kind === 'num') {
-      labels = []; for (var i = 0; i + 1 < current.x.length; i++) labels.push(num((current.x[i] + current.x[i + 1]) / 2, 3));
-      var refLabels = []; if (reference) for (var j = 0; j + 1 < reference.x.length; j++) refLabels.push(num((reference.x[j] + reference.x[j + 1]) / 2, 3));
-      chart(container, { legend: {}, xAxis: [{ type: 'category', data: refLabels, position: 'top', axisLabel: { show: false }, axisTick: { show: false } }, { type: 'category', data: labels, position: 'bottom', axisLabel: { fontSize: 10 } }],
+      // Reference and current have their own bin edges, so both are drawn as step areas on one value axis.
+      var steps = function (d) { var pts = []; if (!d || !d.x) return pts; for (var i = 0; i < d.y.length; i++) { pts.push([d.x[i], d.y[i]]); } if (d.x.length) pts.push([d.x[d.x.length - 1], d.y[d.y.length - 1] || 0]); return pts; };
+      chart(container, { xAxis: { type: 'value', scale: true, axisLabel: { fontSize: 10 } },
         yAxis: { type: 'value', name: 'density', nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10 } },
-        series: [ { name: 'reference', type: 'bar', xAxisIndex: 0, data: reference ? reference.y : [], itemStyle: { color: '#7c8db5', opacity: 0.55 }, barGap: '-100%' },
-                  { name: 'current', type: 'bar', xAxisIndex: 1, data: current.y, itemStyle: { color: '#e0673a', opacity: 0.8 } } ] });
+        series: [ { name: 'reference', type: 'line', step: 'end', symbol: 'none', data: steps(reference), lineStyle: { color: '#7c8db5', width: 1.5 }, itemStyle: { color: '#7c8db5' }, areaStyle: { color: '#7c8db5', opacity: 0.35 } },
+                  { name: 'current', type: 'line', step: 'end', symbol: 'none', data: steps(current), lineStyle: { color: '#e0673a', width: 1.5 }, itemStyle: { color: '#e0673a' }, areaStyle: { color: '#e0673a', opacity: 0.3 } } ] });
       return;
     }
     var total = function (a) { var s = 0; for (var k = 0; k < a.length; k++) s += a[k]; return s || 1; };
@@ -140,7 +151,7 @@ const pageScript = `
     order = order.slice(0, 25);
     labels = order.map(function (k) { return String(current.x[k]); });
     ref = order.map(function (k) { return ry[k] / total(ry); }); cur = order.map(function (k) { return cy[k] / total(cy); });
-    chart(container, { legend: {}, xAxis: { type: 'category', data: labels, axisLabel: { fontSize: 10, rotate: labels.length > 12 ? 60 : 0 } },
+    chart(container, { grid: { left: 52, right: 16, top: 30, bottom: labels.length > 12 ? 44 : 28 }, xAxis: { type: 'category', data: labels, axisLabel: { fontSize: 10, rotate: labels.length > 12 ? 60 : 0 } },
       yAxis: { type: 'value', name: 'share', nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10 } },
       series: [ { name: 'reference', type: 'bar', data: ref, itemStyle: { color: '#7c8db5' } }, { name: 'current', type: 'bar', data: cur, itemStyle: { color: '#e0673a' } } ] });
   }
@@ -250,6 +261,7 @@ const pageScript = `
     renderSummaries(metrics); renderRegression(metrics); renderQuantiles(metrics);
   }
   app.appendChild(el('footer', null, 'Generated by driftdesk. Metric and field names follow Evidently 0.4 (Report.as_dict / TestSuite.as_dict). Charts: reference in blue, current in orange.'));
+  drawPending();
   window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
   window.__driftdeskChartsReady = charts.length;
 })();
