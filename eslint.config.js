@@ -15,6 +15,8 @@ export default tseslint.config(
   {
     files: ['**/*.vue'],
     languageOptions: { parserOptions: { parser: tseslint.parser } },
+    // vue-tsc checks identifiers in SFCs; core no-undef knows no DOM globals or TS types (typescript-eslint's advice).
+    rules: { 'no-undef': 'off' },
   },
   {
     rules: {

@@ -1,0 +1,42 @@
+import { resolve } from 'node:path'
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'electron-vite'
+
+/**
+ * electron-vite expects src/main, src/preload and src/renderer; driftdesk keeps main-process code in
+ * src-main and the Vue app in src-renderer, so every input is set explicitly.
+ * - main: the Electron composition root. Browser mode (`src-main/server/main.ts`) runs from source with
+ *   tsx, like the CLI, so it needs no bundle.
+ * - preload: one CommonJS file, as a sandboxed renderer requires.
+ * - renderer: relative asset URLs, so the same build loads from `driftdesk://panel/` in Electron and from
+ *   `http://127.0.0.1:PORT/` in browser mode.
+ */
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: { index: resolve(import.meta.dirname, 'src-main/index.ts') },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve(import.meta.dirname, 'src-main/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(import.meta.dirname, 'src-renderer'),
+    base: './',
+    plugins: [vue()],
+    build: {
+      outDir: resolve(import.meta.dirname, 'out/renderer'),
+      rollupOptions: { input: resolve(import.meta.dirname, 'src-renderer/index.html') },
+      chunkSizeWarningLimit: 1200,
+    },
+  },
+})

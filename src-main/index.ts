@@ -1,0 +1,100 @@
+import { join } from 'node:path'
+import { BrowserWindow, app, dialog } from 'electron'
+import { bundledBackfillWorkerFactory } from './adapters/worker/bundled-backfill-worker'
+import { createControlPanel } from './app/control-panel'
+import type { EventSink } from './app/event-sink'
+import { loadConfig } from './config/app-config'
+import { createSenderCheck, registerInvokeHandlers } from './ipc/handle'
+import { createMainWindow, panelOriginFor, registerPanelScheme } from './window'
+
+/**
+ * Electron composition root: config → control panel (services) → IPC → window. Everything behind the
+ * panel is the same code browser mode and the CLI use; this file only wires Electron to it.
+ */
+const config = loadConfig(process.env)
+// All of Electron's own state (cache, local storage, crash dumps) lives under the app's home directory.
+app.setPath('userData', join(config.homeDir, 'electron'))
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  registerPanelScheme()
+  void app.whenReady().then(startPanel, (error: unknown) => {
+    console.error('[main] Electron failed to start:', error)
+    app.exit(1)
+  })
+}
+
+process.on('unhandledRejection', (reason) => {
+  console.error('[main] unhandled rejection:', reason)
+})
+
+async function startPanel(): Promise<void> {
+  let window: BrowserWindow | null = null
+  const sink: EventSink = {
+    emit(event, payload) {
+      if (window !== null && !window.isDestroyed()) window.webContents.send(event, payload)
+    },
+  }
+  const panel = await createControlPanel({
+    config,
+    env: process.env,
+    sink,
+    mode: 'electron',
+    version: app.getVersion(),
+    createBackfillWorker: bundledBackfillWorkerFactory,
+    chooseFolder: async () => {
+      const options = {
+        properties: ['openDirectory' as const],
+        title: 'Folder with the TLC trip files',
+      }
+      const result =
+        window === null
+          ? await dialog.showOpenDialog(options)
+          : await dialog.showOpenDialog(window, options)
+      return result.canceled ? null : (result.filePaths[0] ?? null)
+    },
+    log: (line) => console.log(line),
+  })
+  const devServerUrl = process.env.ELECTRON_RENDERER_URL ?? null
+  const unregister = registerInvokeHandlers(
+    panel.handlers,
+    createSenderCheck(panelOriginFor(app.isPackaged ? null : devServerUrl)),
+  )
+  const open = (): void => {
+    window = createMainWindow({
+      preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+      rendererDir:
+        devServerUrl === null || app.isPackaged ? join(import.meta.dirname, '../renderer') : null,
+      devServerUrl: app.isPackaged ? null : devServerUrl,
+      frameOrigins: () => panel.frameOrigins(),
+    })
+  }
+  open()
+
+  app.on('second-instance', () => {
+    if (window === null || window.isDestroyed()) return open()
+    if (window.isMinimized()) window.restore()
+    window.focus()
+  })
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) open()
+  })
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  let isClosing = false
+  app.on('before-quit', (event) => {
+    if (isClosing) return
+    isClosing = true
+    event.preventDefault()
+    unregister()
+    panel.close().then(
+      () => app.quit(),
+      (error: unknown) => {
+        console.error('[main] shutting the services down failed:', error)
+        app.exit(1)
+      },
+    )
+  })
+}

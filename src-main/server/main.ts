@@ -1,0 +1,86 @@
+import { resolve } from 'node:path'
+import process from 'node:process'
+import { parseArgs } from 'node:util'
+import { createControlPanel } from '../app/control-panel'
+import type { EventSink } from '../app/event-sink'
+import { loadConfig } from '../config/app-config'
+import type { BrowserServer } from './browser-server'
+import { startBrowserServer } from './browser-server'
+
+/**
+ * Browser mode's entry (`npm start` where Electron cannot run): the same control panel as the desktop
+ * app, served on 127.0.0.1 with a per-start token. Prints the URL to open on stdout, as one line starting
+ * with `driftdesk panel: `, and, with `--json`, one JSON object `{url, port}` (the e2e test reads it).
+ */
+const HELP = `Usage: tsx src-main/server/main.ts [--port N] [--renderer-dir DIR] [--home DIR] [--data-dir DIR] [--json]
+  --port N            listen on 127.0.0.1:N (default: a free port)
+  --renderer-dir DIR  the built renderer (default: out/renderer; build it with \`npx electron-vite build\`)
+  --home DIR          driftdesk's state folder (default ~/.driftdesk, or DRIFTDESK_HOME)
+  --data-dir DIR      read the TLC files from DIR instead of the download cache
+  --workers N         compute threads per backfill (default: one per core)
+  --json              print {"url":…,"port":…} as one JSON line once listening
+`
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'renderer-dir': { type: 'string' },
+      home: { type: 'string' },
+      'data-dir': { type: 'string' },
+      workers: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help === true) {
+    process.stdout.write(HELP)
+    return 0
+  }
+  const config = loadConfig(process.env, { homeDir: values.home, dataDir: values['data-dir'] })
+  let server: BrowserServer | null = null
+  const sink: EventSink = { emit: (event, payload) => server?.emit(event, payload) }
+  const panel = await createControlPanel({
+    config,
+    env: process.env,
+    sink,
+    mode: 'browser',
+    version: process.env.npm_package_version ?? '0.1.0',
+    ...(values.workers === undefined ? {} : { workers: Number(values.workers) }),
+    log: (line) => process.stderr.write(`${line}\n`),
+  })
+  server = await startBrowserServer({
+    handlers: panel.handlers,
+    rendererDir: resolve(values['renderer-dir'] ?? 'out/renderer'),
+    port: values.port === undefined ? 0 : Number(values.port),
+    frameOrigins: () => panel.frameOrigins(),
+    log: (line) => process.stderr.write(`${line}\n`),
+  })
+  process.stdout.write(
+    values.json === true
+      ? `${JSON.stringify({ url: server.url, port: server.port })}\n`
+      : `driftdesk panel: ${server.url}\n(browser mode on 127.0.0.1 only; the token in the URL is this start's key. Ctrl+C stops it.)\n`,
+  )
+  const running = server
+  await new Promise<void>((resolveStop) => {
+    const stop = (): void => resolveStop()
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+  process.stderr.write('Stopping driftdesk…\n')
+  await running.close()
+  await panel.close()
+  return 0
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `driftdesk: could not start the panel: ${error instanceof Error ? error.message : String(error)}\n`,
+    )
+    process.exitCode = 1
+  },
+)

@@ -1,0 +1,159 @@
+import type { DayMetrics } from '../../../src-main/shared/domain/metrics'
+import type { RunProgressEvent, RunState } from '../../../src-main/shared/domain/runs'
+
+/** What one day's cell on the Backfill timeline shows. */
+export type DayCellState =
+  'pending' | 'running' | 'retrying' | 'done' | 'skipped' | 'failed' | 'cancelled'
+
+export interface DayCell {
+  readonly date: string
+  readonly state: DayCellState
+  readonly attempt: number
+  readonly message?: string
+}
+
+export interface BackfillTimeline {
+  readonly runId: string | null
+  readonly cells: readonly DayCell[]
+  readonly metrics: readonly DayMetrics[]
+  readonly done: number
+  readonly total: number
+  readonly logs: readonly { readonly level: string; readonly message: string }[]
+  readonly finalState: RunState | null
+  readonly finalMessage: string | null
+}
+
+const MAX_LOG_LINES = 200
+
+/** The dates of a backfill: `days` consecutive days from the first of `month`. */
+export function backfillDates(month: string, days: number): string[] {
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number]
+  return Array.from({ length: days }, (_, index) =>
+    new Date(Date.UTC(year, monthNumber - 1, 1 + index)).toISOString().slice(0, 10),
+  )
+}
+
+export function emptyTimeline(dates: readonly string[]): BackfillTimeline {
+  return {
+    runId: null,
+    cells: dates.map((date) => ({ date, state: 'pending', attempt: 0 })),
+    metrics: [],
+    done: 0,
+    total: dates.length,
+    logs: [],
+    finalState: null,
+    finalMessage: null,
+  }
+}
+
+function cellStateOf(state: RunState): DayCellState {
+  switch (state) {
+    case 'Running':
+      return 'running'
+    case 'Retrying':
+      return 'retrying'
+    case 'Completed':
+      return 'done'
+    case 'Failed':
+    case 'Crashed':
+      return 'failed'
+    case 'Cancelled':
+    case 'Cancelling':
+      return 'cancelled'
+    default:
+      return 'pending'
+  }
+}
+
+/** Task keys are `day:YYYY-MM-DD`; anything else is not a day of the timeline. */
+function dateOfTask(taskKey: string): string | null {
+  const match = /^day:(\d{4}-\d{2}-\d{2})$/.exec(taskKey)
+  return match === null ? null : (match[1] ?? null)
+}
+
+function updateCell(
+  cells: readonly DayCell[],
+  date: string,
+  update: (cell: DayCell) => DayCell,
+): readonly DayCell[] {
+  return cells.map((cell) => (cell.date === date ? update(cell) : cell))
+}
+
+/**
+ * Folds one progress event of the running backfill into the timeline (pure, so the store stays thin and
+ * the rules are tested directly). Metrics arrive in `day-result` events and replace any earlier value
+ * for the same date; at the end, days still pending or running become `cancelled` when the run was.
+ */
+export function applyRunEvent(
+  timeline: BackfillTimeline,
+  event: RunProgressEvent,
+): BackfillTimeline {
+  switch (event.type) {
+    case 'run-started':
+      return { ...timeline, runId: event.runId, total: event.totalTasks || timeline.total }
+    case 'task-state': {
+      const date = dateOfTask(event.taskKey)
+      if (date === null) return timeline
+      return {
+        ...timeline,
+        cells: updateCell(timeline.cells, date, (cell) => ({
+          date,
+          state:
+            cell.state === 'skipped' && event.state === 'Completed'
+              ? 'skipped'
+              : cellStateOf(event.state),
+          attempt: event.attempt,
+          ...(event.message === undefined ? {} : { message: event.message }),
+        })),
+      }
+    }
+    case 'day-result': {
+      const metrics = [
+        ...timeline.metrics.filter((day) => day.date !== event.metrics.date),
+        event.metrics,
+      ]
+      metrics.sort((a, b) => a.date.localeCompare(b.date))
+      return {
+        ...timeline,
+        metrics,
+        done: event.done,
+        total: event.total,
+        cells: updateCell(timeline.cells, event.metrics.date, (cell) => ({
+          ...cell,
+          state: event.skipped ? 'skipped' : 'done',
+        })),
+      }
+    }
+    case 'log':
+      return {
+        ...timeline,
+        logs: [...timeline.logs, { level: event.level, message: event.message }].slice(
+          -MAX_LOG_LINES,
+        ),
+      }
+    case 'run-finished': {
+      const isStopped =
+        event.state === 'Cancelled' || event.state === 'Failed' || event.state === 'Crashed'
+      return {
+        ...timeline,
+        finalState: event.state,
+        finalMessage: event.message,
+        cells: isStopped
+          ? timeline.cells.map((cell) =>
+              cell.state === 'pending' || cell.state === 'running' || cell.state === 'retrying'
+                ? {
+                    ...cell,
+                    state:
+                      event.state === 'Cancelled'
+                        ? 'cancelled'
+                        : cell.state === 'pending'
+                          ? 'pending'
+                          : 'failed',
+                  }
+                : cell,
+            )
+          : timeline.cells,
+      }
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { DayMetrics } from '../../../src-main/shared/domain/metrics'
+import { useBridge } from '../api/bridge'
+import type { BackfillTimeline } from './backfill-timeline'
+import { applyRunEvent, backfillDates, emptyTimeline } from './backfill-timeline'
+
+/**
+ * The Backfill view's state: the form (month, days, pace), the running job, and a timeline of days that
+ * fills in from `pipeline:progress` batches. When no job runs, the stored metrics of the month are shown.
+ */
+export const usePipelineStore = defineStore('pipeline', () => {
+  const bridge = useBridge()
+  const month = ref('2022-02')
+  const days = ref(27)
+  const paceSeconds = ref(0)
+  const jobId = ref<string | null>(null)
+  const status = ref<'idle' | 'running' | 'done' | 'failed' | 'cancelled'>('idle')
+  const error = ref<unknown>(null)
+  const timeline = shallowRef<BackfillTimeline>(
+    emptyTimeline(backfillDates(month.value, days.value)),
+  )
+  const storedMetrics = shallowRef<readonly DayMetrics[]>([])
+  const isCancelling = ref(false)
+
+  const dates = computed(() => backfillDates(month.value, days.value))
+  const isRunning = computed(() => status.value === 'running')
+  /** What the chart draws: the live run's days while one runs or ran, else what the database holds. */
+  const chartMetrics = computed(() =>
+    timeline.value.metrics.length > 0 ? timeline.value.metrics : storedMetrics.value,
+  )
+
+  bridge.on('pipeline:progress', (batch) => {
+    if (batch.jobId !== jobId.value) return
+    let next = timeline.value
+    for (const event of batch.items) next = applyRunEvent(next, event)
+    timeline.value = next
+  })
+  bridge.on('pipeline:finished', (event) => {
+    if (event.jobId !== jobId.value) return
+    isCancelling.value = false
+    if (event.outcome === 'done') {
+      status.value =
+        event.value.state === 'Completed'
+          ? 'done'
+          : event.value.state === 'Cancelled'
+            ? 'cancelled'
+            : 'failed'
+      timeline.value = {
+        ...timeline.value,
+        runId: event.value.runId,
+        finalState: event.value.state,
+        finalMessage: event.value.message,
+      }
+    } else if (event.outcome === 'failed') {
+      status.value = 'failed'
+      error.value = event.error
+    } else {
+      status.value = 'cancelled'
+    }
+  })
+
+  async function start(referenceMonth: string, force = false): Promise<void> {
+    error.value = null
+    timeline.value = emptyTimeline(dates.value)
+    try {
+      const started = await bridge.invoke('pipeline:start', {
+        month: month.value,
+        days: days.value,
+        paceSeconds: paceSeconds.value,
+        referenceMonth,
+        force,
+      })
+      jobId.value = started.jobId
+      status.value = 'running'
+      if (started.runId !== null) timeline.value = { ...timeline.value, runId: started.runId }
+    } catch (caught) {
+      error.value = caught
+      status.value = 'failed'
+    }
+  }
+
+  async function resume(): Promise<void> {
+    const runId = timeline.value.runId
+    if (runId === null) return
+    error.value = null
+    const previous = timeline.value
+    timeline.value = { ...previous, finalState: null, finalMessage: null }
+    try {
+      const started = await bridge.invoke('pipeline:resume', { runId })
+      jobId.value = started.jobId
+      status.value = 'running'
+    } catch (caught) {
+      error.value = caught
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    if (jobId.value === null) return
+    isCancelling.value = true
+    try {
+      await bridge.invoke('pipeline:cancel', { jobId: jobId.value })
+    } catch (caught) {
+      error.value = caught
+      isCancelling.value = false
+    }
+  }
+
+  async function loadStored(): Promise<void> {
+    try {
+      storedMetrics.value = await bridge.invoke('metrics:list', { month: month.value })
+    } catch (caught) {
+      error.value = caught
+    }
+  }
+
+  function resetTimeline(): void {
+    if (!isRunning.value) timeline.value = emptyTimeline(dates.value)
+  }
+
+  return {
+    month,
+    days,
+    paceSeconds,
+    jobId,
+    status,
+    error,
+    timeline,
+    storedMetrics,
+    isCancelling,
+    dates,
+    isRunning,
+    chartMetrics,
+    start,
+    resume,
+    cancel,
+    loadStored,
+    resetTimeline,
+  }
+})

@@ -1,0 +1,200 @@
+import type { ReportDocument, SuiteTestEntry } from '../../../src-main/shared/domain/reports'
+import type { SmallDistribution } from '../charts/build-distribution-option'
+
+/**
+ * Reads the parts of an Evidently-shaped report dictionary that the Reports view draws. The document
+ * is plain JSON from main; these readers are defensive (a missing field becomes null, never a crash) so a
+ * report from a newer engine with extra metrics still renders what it can.
+ */
+
+export interface DatasetDriftSummary {
+  readonly numberOfColumns: number
+  readonly numberOfDriftedColumns: number
+  readonly shareOfDriftedColumns: number
+  readonly datasetDrift: boolean
+  readonly driftShare: number | null
+}
+
+export interface DriftColumnRow {
+  readonly column: string
+  readonly columnType: 'num' | 'cat'
+  readonly stattestName: string
+  readonly threshold: number
+  readonly score: number | null
+  readonly isDrifted: boolean | null
+  readonly reference: SmallDistribution | null
+  readonly current: SmallDistribution | null
+  readonly error: string | null
+}
+
+export interface ColumnSummaryRow {
+  readonly column: string
+  readonly columnType: string
+  readonly current: Readonly<Record<string, unknown>> | null
+  readonly reference: Readonly<Record<string, unknown>> | null
+  readonly error: string | null
+}
+
+type Json = Readonly<Record<string, unknown>>
+
+function asObject(value: unknown): Json | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : null
+}
+
+function asNumber(value: unknown): number | null {
+  if (typeof value === 'number') return value
+  if (value === 'NaN') return Number.NaN
+  if (value === 'Infinity') return Number.POSITIVE_INFINITY
+  if (value === '-Infinity') return Number.NEGATIVE_INFINITY
+  return null
+}
+
+function metricResults(report: ReportDocument, name: string): Json[] {
+  return report.metrics.filter((entry) => entry.metric === name).map((entry) => entry.result)
+}
+
+function readDistribution(side: unknown): SmallDistribution | null {
+  const distribution = asObject(asObject(side)?.small_distribution ?? side)
+  if (distribution === null || !Array.isArray(distribution.x) || !Array.isArray(distribution.y))
+    return null
+  return {
+    x: distribution.x as (number | string)[],
+    y: (distribution.y as unknown[]).map((value) => asNumber(value) ?? 0),
+  }
+}
+
+export function readDatasetDrift(report: ReportDocument): DatasetDriftSummary | null {
+  const result = metricResults(report, 'DatasetDriftMetric')[0]
+  if (result === undefined) return null
+  return {
+    numberOfColumns: asNumber(result.number_of_columns) ?? 0,
+    numberOfDriftedColumns: asNumber(result.number_of_drifted_columns) ?? 0,
+    shareOfDriftedColumns: asNumber(result.share_of_drifted_columns) ?? 0,
+    datasetDrift: result.dataset_drift === true,
+    driftShare: asNumber(result.drift_share),
+  }
+}
+
+export function readDriftColumns(report: ReportDocument): DriftColumnRow[] {
+  const table = metricResults(report, 'DataDriftTable')[0]
+  const byColumn = asObject(table?.drift_by_columns)
+  if (byColumn === null) return []
+  return Object.entries(byColumn).map(([column, raw]) => {
+    const entry = asObject(raw) ?? {}
+    return {
+      column,
+      columnType: entry.column_type === 'cat' ? 'cat' : 'num',
+      stattestName: typeof entry.stattest_name === 'string' ? entry.stattest_name : '',
+      threshold: asNumber(entry.stattest_threshold) ?? 0,
+      score: asNumber(entry.drift_score),
+      isDrifted: typeof entry.drift_detected === 'boolean' ? entry.drift_detected : null,
+      reference: readDistribution(entry.reference),
+      current: readDistribution(entry.current),
+      error: typeof entry.error === 'string' ? entry.error : null,
+    }
+  })
+}
+
+/** p-value tests report a probability where lower means drift; their Evidently names say "p_value". */
+export function isPValueTest(stattestName: string): boolean {
+  return /p_value/i.test(stattestName)
+}
+
+export function readColumnSummaries(report: ReportDocument): ColumnSummaryRow[] {
+  return metricResults(report, 'ColumnSummaryMetric').map((result) => ({
+    column: typeof result.column_name === 'string' ? result.column_name : '?',
+    columnType: typeof result.column_type === 'string' ? result.column_type : '',
+    current: asObject(result.current_characteristics),
+    reference: asObject(result.reference_characteristics),
+    error: typeof result.error === 'string' ? result.error : null,
+  }))
+}
+
+/** DatasetSummaryMetric's current side (rows, columns, missing, duplicates…). */
+export function readDatasetSummary(report: ReportDocument): Json | null {
+  const result = metricResults(report, 'DatasetSummaryMetric')[0]
+  return asObject(result?.current)
+}
+
+export function readMissingValues(
+  report: ReportDocument,
+): { current: Json | null; reference: Json | null } | null {
+  const result = metricResults(report, 'DatasetMissingValuesMetric')[0]
+  if (result === undefined) return null
+  return { current: asObject(result.current), reference: asObject(result.reference) }
+}
+
+/** RegressionQualityMetric's scalars for both sides. */
+export function readRegressionQuality(
+  report: ReportDocument,
+): { current: Json; reference: Json | null } | null {
+  const result = metricResults(report, 'RegressionQualityMetric')[0]
+  const current = asObject(result?.current)
+  if (current === null) return null
+  return { current, reference: asObject(result?.reference) }
+}
+
+/** The condition of a test as Evidently writes it (`lt=0.3`, `gte=0.95 ± 0.1`…). */
+export function formatCondition(test: SuiteTestEntry): string {
+  const condition = asObject(test.parameters.condition)
+  if (condition === null) {
+    // Column drift tests carry no condition: the stattest's own threshold decides.
+    const threshold = asNumber(test.parameters.threshold)
+    return threshold === null ? '—' : `no drift at threshold ${formatNumber(threshold)}`
+  }
+  return Object.entries(condition)
+    .map(([operator, value]) => `${operator} ${formatConditionValue(value)}`)
+    .join(', ')
+}
+
+function formatConditionValue(value: unknown): string {
+  const object = asObject(value)
+  if (object !== null && 'value' in object) {
+    const parts = [formatConditionValue(object.value)]
+    if (asNumber(object.relative) !== null && object.relative !== 0)
+      parts.push(`± ${String(object.relative)} rel`)
+    if (asNumber(object.absolute) !== null && object.absolute !== 0)
+      parts.push(`± ${String(object.absolute)} abs`)
+    return parts.join(' ')
+  }
+  if (Array.isArray(value)) return `[${value.map(formatConditionValue).join(', ')}]`
+  const number = asNumber(value)
+  return number === null ? String(value) : formatNumber(number)
+}
+
+/**
+ * The measured value of a test, when its parameters carry one. The share-of-drifted-columns test carries
+ * its per-column verdicts instead, so its share is counted from them.
+ */
+export function readTestValue(test: SuiteTestEntry): string {
+  const features = asObject(test.parameters.features)
+  if (features !== null) {
+    const verdicts = Object.values(features).map((feature) => asObject(feature)?.detected === true)
+    if (verdicts.length > 0) {
+      const drifted = verdicts.filter(Boolean).length
+      return `${formatNumber(drifted / verdicts.length)} (${drifted} of ${verdicts.length})`
+    }
+  }
+  for (const key of ['value', 'score', 'share', 'actual_value']) {
+    if (key in test.parameters) {
+      const number = asNumber(test.parameters[key])
+      return number === null ? String(test.parameters[key]) : formatNumber(number)
+    }
+  }
+  return '—'
+}
+
+export function formatNumber(value: number | null): string {
+  if (value === null) return '—'
+  if (Number.isNaN(value)) return 'NaN'
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞'
+  if (Number.isInteger(value)) return value.toLocaleString('en-US')
+  const magnitude = Math.abs(value)
+  return magnitude >= 1000
+    ? value.toFixed(1)
+    : magnitude >= 1
+      ? value.toFixed(3)
+      : value.toPrecision(3)
+}
