@@ -22,6 +22,8 @@ export interface ProgressSnapshot {
 
 const BAR_MIN = 10
 const BAR_MAX = 30
+/** Room kept for percent, counts, rate and ETA, so the bar's width stays put while those texts change. */
+const TAIL_RESERVE = 52
 
 /**
  * One progress line, fitted to `columns` characters when possible, e.g.
@@ -53,7 +55,7 @@ export function formatProgressLine(snapshot: ProgressSnapshot, columns = 100): s
   const tail = [percent, counts, rateText, eta].filter((part) => part !== '').join('  ')
   const barWidth = Math.min(
     BAR_MAX,
-    Math.max(BAR_MIN, columns - snapshot.label.length - tail.length - 5),
+    Math.max(BAR_MIN, columns - snapshot.label.length - TAIL_RESERVE),
   )
   return `${snapshot.label} ${renderBar(fraction, barWidth)}  ${tail}`
 }
@@ -128,6 +130,7 @@ export class ProgressBar {
   private firstSample: { at: number; done: number } | null = null
   private lastDrawAt = -Infinity
   private lastPlainQuarter = -1
+  private lastPlainLine = ''
   private isOpen = true
   private readonly now: () => number
   private readonly isTerminal: boolean
@@ -161,7 +164,7 @@ export class ProgressBar {
     if (this.lastDrawAt === -Infinity || isNewQuarter || isDue) {
       this.lastPlainQuarter = Math.max(quarter, this.lastPlainQuarter)
       this.lastDrawAt = at
-      this.stream.write(`${this.line()}\n`)
+      this.writePlain(this.line())
     }
   }
 
@@ -180,7 +183,8 @@ export class ProgressBar {
     if (!this.isOpen) return
     this.isOpen = false
     const text = summary ?? this.line()
-    this.stream.write(this.isTerminal ? `\r\x1b[K${text}\n` : `${text}\n`)
+    if (this.isTerminal) this.stream.write(`\r\x1b[K${text}\n`)
+    else if (text !== this.lastPlainLine) this.writePlain(text) // a log already showing 100 % needs no repeat
   }
 
   /** Ends the line after a failure, keeping how far it got visible, then prints `message` if given. */
@@ -189,6 +193,11 @@ export class ProgressBar {
     this.isOpen = false
     if (this.isTerminal && this.lastDrawAt !== -Infinity) this.stream.write('\n')
     if (message !== undefined) this.stream.write(`${message}\n`)
+  }
+
+  private writePlain(text: string): void {
+    this.lastPlainLine = text
+    this.stream.write(`${text}\n`)
   }
 
   private redraw(at: number): void {

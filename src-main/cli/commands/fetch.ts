@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../../config/app-config'
 import { ensureTripFiles } from '../../services/data/ensure-trip-files'
 import { TripDataError } from '../../services/data/trip-data-errors'
-import type { ReadyTripFile, TripFileProgress } from '../../services/data/trip-file-progress'
+import type { TripFileProgress } from '../../services/data/trip-file-progress'
 import { parseTripMonths } from '../../services/data/trip-file-name'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
@@ -40,9 +40,14 @@ export async function run(context: CliContext): Promise<number> {
   const config = loadConfig(context.env, { homeDir: values.home, dataDir: values['data-dir'] })
 
   const display = new FetchDisplay(context.stderr)
-  let files: ReadyTripFile[]
+  // Each file is reported as soon as it is ready, so a failure on a later month still shows the earlier ones.
+  const report = (event: TripFileProgress): void => {
+    display.show(event)
+    if (event.type === 'ready')
+      context.stdout.write(`${describeReadyFile(event, values.json === true)}\n`)
+  }
   try {
-    files = await ensureTripFiles(config, months, (event) => display.show(event), context.signal)
+    await ensureTripFiles(config, months, report, context.signal)
   } catch (error) {
     if (error instanceof TripDataError) {
       display.close()
@@ -50,17 +55,17 @@ export async function run(context: CliContext): Promise<number> {
     }
     throw error
   }
-  for (const file of files) {
-    if (values.json === true) {
-      context.stdout.write(`${JSON.stringify(file)}\n`)
-    } else {
-      const what = file.status === 'present' ? 'already present' : file.status
-      context.stdout.write(
-        `${file.month}  ${what}  ${file.path}  (${formatBytes(file.bytes)}, ${formatCount(file.rows)} rows)\n`,
-      )
-    }
-  }
   return 0
+}
+
+function describeReadyFile(
+  file: Extract<TripFileProgress, { type: 'ready' }>,
+  isJson: boolean,
+): string {
+  const { month, fileName, path, source, status, bytes, rows } = file
+  if (isJson) return JSON.stringify({ month, fileName, path, source, status, bytes, rows })
+  const what = status === 'present' ? 'already present' : status
+  return `${month}  ${what}  ${path}  (${formatBytes(bytes)}, ${formatCount(rows)} rows)`
 }
 
 function parseOptions(args: readonly string[]): ReturnType<typeof parseFetchArgs> {

@@ -54,7 +54,7 @@ async function ensureTripFile(
   signal: AbortSignal | undefined,
   tuning: TripDownloadTuning,
 ): Promise<ReadyTripFile> {
-  const { month, fileName, path } = location
+  const { month, fileName, path, source } = location
   onProgress({ type: 'checking', month, fileName, path })
   const existing = await validateParquetFile(path).catch(() => null)
   if (existing?.ok === true) {
@@ -63,6 +63,7 @@ async function ensureTripFile(
       month,
       fileName,
       path,
+      source,
       status: 'present',
       bytes: existing.bytes,
       rows: existing.rows,
@@ -114,6 +115,7 @@ async function ensureTripFile(
     month,
     fileName,
     path,
+    source,
     status,
     bytes: downloaded.bytes,
     rows: downloaded.rows,

@@ -42,6 +42,7 @@ export type TripFileProgress =
       readonly month: string
       readonly fileName: string
       readonly path: string
+      readonly source: 'data-dir' | 'cache'
       /** `present`: valid file already there; `downloaded`: fetched now; `replaced`: a bad cached copy re-fetched. */
       readonly status: TripFileStatus
       readonly bytes: number
