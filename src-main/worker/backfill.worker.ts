@@ -9,14 +9,14 @@ import { readFile } from 'node:fs/promises'
 import { parentPort } from 'node:worker_threads'
 import { readParquetBytes, readParquetFile } from '../adapters/parquet/read-parquet-frame'
 import type { Frame } from '../core/data/frame'
-import { takeRows } from '../core/data/frame'
+import { getColumn, takeRows } from '../core/data/frame'
 import { computeDayMetrics } from '../core/pipeline/compute-day-metrics'
 import type { DailyWindow } from '../core/pipeline/daily-windows'
 import { splitDailyWindows } from '../core/pipeline/daily-windows'
 import type { ReferenceContext } from '../core/pipeline/reference-context'
 import { createReferenceContext } from '../core/pipeline/reference-context'
 import { ensureTrainedModel } from '../services/model/model-service'
-import { serializeError } from '../shared/errors'
+import { AppError, serializeError } from '../shared/errors'
 import type {
   BackfillLoadInput,
   BackfillWorkerRequest,
@@ -31,6 +31,9 @@ interface LoadedState {
 }
 
 let state: LoadedState | null = null
+
+/** Columns the daily windows and the prediction quality need besides the drift columns. */
+const REQUIRED_MONTH_COLUMNS = ['lpep_pickup_datetime', 'lpep_dropoff_datetime']
 
 async function load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
   const started = performance.now()
@@ -50,7 +53,20 @@ async function load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
     throw new Error(`The data file ${input.monthFile} disappeared while reading it.`)
   const month = readParquetBytes(monthBytes, input.monthFile)
   const context = createReferenceContext(trained.training.reference, trained.training.model)
-  const windows = splitDailyWindows(month, input.startDate, input.days)
+  let windows: DailyWindow[]
+  try {
+    // Check every column a day needs now, so a wrong file fails once, clearly, before any day runs.
+    for (const name of REQUIRED_MONTH_COLUMNS) getColumn(month, name)
+    for (const { name } of context.columns) if (name !== 'prediction') getColumn(month, name)
+    windows = splitDailyWindows(month, input.startDate, input.days)
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    throw new AppError(
+      'PIPELINE_INPUT_INVALID',
+      `${input.monthFile} is not a usable green-taxi trip file: ${error.message} Use the TLC's green_tripdata file for that month.`,
+      { cause: error },
+    )
+  }
   state = { context, month, windows }
   return {
     modelFingerprint: trained.fingerprint,

