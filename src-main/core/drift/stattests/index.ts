@@ -1,11 +1,21 @@
 import type { DriftColumnType } from '../../../shared/domain/metrics'
+import { andersonDarlingStatTest } from './anderson-darling'
 import { chiSquareStatTest } from './chi-square'
+import { cramerVonMisesStatTest } from './cramer-von-mises'
+import { empiricalMmdStatTest } from './empirical-mmd'
+import { energyDistanceStatTest } from './energy-distance'
+import { eppsSingletonStatTest } from './epps-singleton'
+import { fisherExactStatTest } from './fisher-exact'
+import { gTestStatTest } from './g-test'
 import { hellingerStatTest } from './hellinger'
 import { jensenShannonStatTest } from './jensen-shannon'
 import { kolmogorovSmirnovStatTest } from './kolmogorov-smirnov'
 import { kullbackLeiblerStatTest } from './kullback-leibler'
+import { mannWhitneyUStatTest } from './mann-whitney-u'
 import { populationStabilityIndexStatTest } from './population-stability-index'
 import type { StatTest, StatTestName } from './stat-test'
+import { tTestStatTest } from './t-test'
+import { totalVariationDistanceStatTest } from './total-variation-distance'
 import { wassersteinDistanceNormedStatTest } from './wasserstein-distance-normed'
 import { zStatTest } from './z-test'
 
@@ -27,6 +37,16 @@ export const statTests: Readonly<Partial<Record<StatTestName, StatTest>>> = {
   psi: populationStabilityIndexStatTest,
   kl_div: kullbackLeiblerStatTest,
   hellinger: hellingerStatTest,
+  anderson: andersonDarlingStatTest,
+  cramer_von_mises: cramerVonMisesStatTest,
+  ed: energyDistanceStatTest,
+  es: eppsSingletonStatTest,
+  fisher_exact: fisherExactStatTest,
+  g_test: gTestStatTest,
+  mannw: mannWhitneyUStatTest,
+  t_test: tTestStatTest,
+  empirical_mmd: empiricalMmdStatTest,
+  TVD: totalVariationDistanceStatTest,
 }
 
 /**
