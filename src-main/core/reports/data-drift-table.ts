@@ -11,7 +11,11 @@ import type { NullShareDrift } from './null-share-drift'
 import { nullShareDrift } from './null-share-drift'
 import type { ReferenceProfile } from './reference-profile'
 import type { SmallDistribution } from './small-distribution'
-import { categoricalSmallDistribution, numericSmallDistribution } from './small-distribution'
+import {
+  categoricalSmallDistribution,
+  countValues,
+  numericSmallDistribution,
+} from './small-distribution'
 
 /** Options of DataDriftPreset / DataDriftTestPreset: Evidently's stattest overrides plus driftdesk's extras. */
 export interface DataDriftOptions extends DriftOptions {
@@ -140,12 +144,14 @@ function driftOfColumn(
       referenceDistribution = profile.numericSmallDistribution(spec.name)
       currentDistribution = numericSmallDistribution(currentSeries)
     } else {
+      const referenceCounts = profile.categoryCounts(spec.name)
+      const currentCounts = countValues(currentSeries)
       referenceDistribution = categoricalSmallDistribution(
-        referenceSeries,
-        currentSeries,
+        referenceCounts,
+        currentCounts,
         'reference',
       )
-      currentDistribution = categoricalSmallDistribution(referenceSeries, currentSeries, 'current')
+      currentDistribution = categoricalSmallDistribution(referenceCounts, currentCounts, 'current')
     }
   }
   let nullShare: NullShareDrift | undefined

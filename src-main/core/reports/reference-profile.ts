@@ -14,7 +14,7 @@ import type { RegressionScalars } from '../quality/regression-quality'
 import { regressionPairs, regressionScalars } from '../quality/regression-quality'
 import type { ColumnMapping } from './column-mapping'
 import type { SmallDistribution } from './small-distribution'
-import { numericSmallDistribution } from './small-distribution'
+import { countValues, numericSmallDistribution } from './small-distribution'
 
 /**
  * Statistics of one reference dataset, each computed on first use and kept: cleaned drift samples (the very
@@ -30,6 +30,8 @@ export interface ReferenceProfile {
   columnType(column: string): SummaryColumnType
   driftSeries(column: string): DriftSeries
   numericSmallDistribution(column: string): SmallDistribution
+  /** Value → count of the cleaned drift sample (categorical small distributions). */
+  categoryCounts(column: string): ReadonlyMap<number | string, number>
   columnSummary(column: string): ColumnSummary
   datasetSummary(): DatasetSummary
   missingValues(): DatasetMissingValues
@@ -64,6 +66,8 @@ export function createReferenceProfile(frame: Frame, mapping: ColumnMapping): Re
         const series = profile.driftSeries(column)
         return series instanceof Float64Array ? numericSmallDistribution(series) : { x: [], y: [] }
       }),
+    categoryCounts: (column) =>
+      remember(`counts:${column}`, () => countValues(profile.driftSeries(column))),
     columnSummary: (column) =>
       remember(`summary:${column}`, () =>
         summarizeColumn(getColumn(frame, column), frame.rowCount, columnType(column)),

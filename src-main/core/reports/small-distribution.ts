@@ -64,15 +64,17 @@ function linspace(start: number, stop: number, num: number): Float64Array {
 /**
  * Evidently's categorical `small_distribution` for one side: the union of reference and current keys,
  * ordered as strings (how pandas sorts the mixed index), with this side's counts (0 for absent keys).
+ * Either side may be given as precomputed value counts (see {@link countValues}).
  * @example categoricalSmallDistribution(['b', 'a'], ['a', 'c'], 'current') // x ['a','b','c'], y [1,0,1]
  */
 export function categoricalSmallDistribution(
-  reference: DriftSeries,
-  current: DriftSeries,
+  reference: DriftSeries | ReadonlyMap<number | string, number>,
+  current: DriftSeries | ReadonlyMap<number | string, number>,
   side: 'reference' | 'current',
 ): SmallDistribution {
-  const referenceCounts = countValues(reference)
-  const currentCounts = countValues(current)
+  const referenceCounts =
+    reference instanceof Map ? reference : countValues(reference as DriftSeries)
+  const currentCounts = current instanceof Map ? current : countValues(current as DriftSeries)
   const keys = [...new Set([...referenceCounts.keys(), ...currentCounts.keys()])]
   keys.sort((a, b) => compareAsStrings(a, b))
   const counts = side === 'reference' ? referenceCounts : currentCounts
