@@ -64,7 +64,7 @@ describe('npm run driftdesk -- fetch', () => {
     expect(lines).toHaveLength(2)
     expect(lines[0]).toMatch(
       new RegExp(
-        `^2022-01  downloaded  ${join(cacheDir, JANUARY)}  \\(\\d\\.\\d\\d MB, [\\d,]+ rows\\)$`,
+        `^2022-01  downloaded  ${join(cacheDir, JANUARY)}  \\([\\d.]+ [kM]B, [\\d,]+ rows\\)$`,
       ),
     )
     expect(lines[1]).toContain(`2022-02  downloaded  ${join(cacheDir, FEBRUARY)}`)

@@ -86,8 +86,10 @@ describe('validateParquetFile', () => {
       good.subarray(footerStart),
     ])
     const check = await validateParquetFile(write('short-data.parquet', bytes))
+    // pyarrow's files (the TLC's) fail the size check; parquet-wasm's own files (the synthetic ones) also
+    // carry page indexes whose offsets now point past the data, so the footer read itself fails first.
     expect(!check.ok && check.problem).toMatch(
-      /row groups claim \d+ bytes but only \d+ precede the footer/,
+      /row groups claim \d+ bytes but only \d+ precede the footer|footer cannot be read/,
     )
   })
 
