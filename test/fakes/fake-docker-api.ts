@@ -110,7 +110,12 @@ function send(response: ServerResponse, status: number, body?: unknown): void {
 
 const noSuch = (what: string): { message: string } => ({ message: `No such ${what}` })
 
-function route(api: FakeDockerApi, request: IncomingMessage, response: ServerResponse, body: string): void {
+function route(
+  api: FakeDockerApi,
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: string,
+): void {
   const url = new URL(request.url ?? '/', 'http://docker')
   const path = decodeURIComponent(url.pathname).replace(/^\/v\d+\.\d+/, '')
   const method = request.method ?? 'GET'
@@ -118,7 +123,11 @@ function route(api: FakeDockerApi, request: IncomingMessage, response: ServerRes
   let match: RegExpExecArray | null
 
   if (method === 'GET' && path === '/_ping') {
-    response.writeHead(200, { 'Api-Version': '1.41', Server: api.behaviour.server, 'Content-Type': 'text/plain' })
+    response.writeHead(200, {
+      'Api-Version': '1.41',
+      Server: api.behaviour.server,
+      'Content-Type': 'text/plain',
+    })
     response.end('OK')
     return
   }
@@ -130,7 +139,9 @@ function route(api: FakeDockerApi, request: IncomingMessage, response: ServerRes
     if (status !== undefined) return send(response, status.status, { message: status.message })
     const events = api.behaviour.pullEvents.get(image)
     if (events === undefined) {
-      return send(response, 500, { message: `initializing source docker://${image}: pinging container registry registry-1.docker.io: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host` })
+      return send(response, 500, {
+        message: `initializing source docker://${image}: pinging container registry registry-1.docker.io: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host`,
+      })
     }
     response.writeHead(200, { 'Content-Type': 'application/json' })
     for (const event of events) response.write(`${JSON.stringify(event)}\r\n`)
@@ -139,12 +150,16 @@ function route(api: FakeDockerApi, request: IncomingMessage, response: ServerRes
     return
   }
   if ((match = /^\/images\/(.+)\/json$/.exec(path)) !== null) {
-    return api.images.has(match[1] ?? '') ? send(response, 200, { Id: 'sha256:fake', RepoTags: [match[1]] }) : send(response, 404, noSuch('image'))
+    return api.images.has(match[1] ?? '')
+      ? send(response, 200, { Id: 'sha256:fake', RepoTags: [match[1]] })
+      : send(response, 404, noSuch('image'))
   }
   if (method === 'GET' && (match = /^\/(networks|volumes)\/([^/]+)$/.exec(path)) !== null) {
     const store = match[1] === 'networks' ? api.networks : api.volumes
     const labels = store.get(match[2] ?? '')
-    return labels === undefined ? send(response, 404, noSuch(match[1] === 'networks' ? 'network' : 'volume')) : send(response, 200, { Name: match[2], Labels: labels })
+    return labels === undefined
+      ? send(response, 404, noSuch(match[1] === 'networks' ? 'network' : 'volume'))
+      : send(response, 200, { Name: match[2], Labels: labels })
   }
   if (method === 'POST' && (match = /^\/(networks|volumes)\/create$/.exec(path)) !== null) {
     const store = match[1] === 'networks' ? api.networks : api.volumes
@@ -163,7 +178,15 @@ function route(api: FakeDockerApi, request: IncomingMessage, response: ServerRes
     const list = [...api.containers.values()].filter((container) =>
       (filters.label ?? []).every((label) => label in container.labels),
     )
-    return send(response, 200, list.map((container) => ({ Id: container.name, Names: [`/${container.name}`], Labels: container.labels })))
+    return send(
+      response,
+      200,
+      list.map((container) => ({
+        Id: container.name,
+        Names: [`/${container.name}`],
+        Labels: container.labels,
+      })),
+    )
   }
   if (method === 'POST' && path === '/containers/create') {
     const name = url.searchParams.get('name') ?? ''
@@ -171,11 +194,20 @@ function route(api: FakeDockerApi, request: IncomingMessage, response: ServerRes
       Image: string
       Env?: string[]
       Labels?: Record<string, string>
-      HostConfig?: { PortBindings?: FakeContainer['portBindings']; Binds?: string[]; NetworkMode?: string; RestartPolicy?: { Name?: string } }
+      HostConfig?: {
+        PortBindings?: FakeContainer['portBindings']
+        Binds?: string[]
+        NetworkMode?: string
+        RestartPolicy?: { Name?: string }
+      }
       NetworkingConfig?: { EndpointsConfig?: Record<string, { Aliases?: string[] }> }
     }
-    if (api.containers.has(name)) return send(response, 409, { message: `Conflict. The container name "/${name}" is already in use` })
-    if (!api.images.has(spec.Image)) return send(response, 404, { message: `No such image: ${spec.Image}` })
+    if (api.containers.has(name))
+      return send(response, 409, {
+        message: `Conflict. The container name "/${name}" is already in use`,
+      })
+    if (!api.images.has(spec.Image))
+      return send(response, 404, { message: `No such image: ${spec.Image}` })
     api.containers.set(name, {
       name,
       image: spec.Image,
@@ -201,14 +233,21 @@ function route(api: FakeDockerApi, request: IncomingMessage, response: ServerRes
       return send(response, 200, {
         Name: `/${container.name}`,
         Config: { Image: container.image, Labels: container.labels, Env: container.env },
-        State: { Status: container.status, Running: container.status === 'running', ExitCode: container.exitCode },
+        State: {
+          Status: container.status,
+          Running: container.status === 'running',
+          ExitCode: container.exitCode,
+        },
         HostConfig: { PortBindings: container.portBindings, Binds: container.binds },
       })
     }
     if (method === 'POST' && action === 'start') {
       if (container.status === 'running') return send(response, 304)
       if (api.behaviour.portConflictOnStart.has(container.name)) {
-        return send(response, 500, { message: 'driver failed programming external connectivity: Bind for 127.0.0.1:5432 failed: port is already allocated' })
+        return send(response, 500, {
+          message:
+            'driver failed programming external connectivity: Bind for 127.0.0.1:5432 failed: port is already allocated',
+        })
       }
       container.startCount += 1
       const crashLogs = api.behaviour.crashOnStart.get(container.name)

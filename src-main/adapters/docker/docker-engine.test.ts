@@ -8,7 +8,12 @@ import { buildStackSpec, DEFAULT_STACK_PORTS, STACK_IMAGES } from './stack-spec'
 
 const spec = buildStackSpec({
   ports: { ...DEFAULT_STACK_PORTS },
-  secrets: { postgresPassword: 'p', grafanaAdminPassword: 'g', grafanaReaderPassword: 'r', adminerToken: 't' },
+  secrets: {
+    postgresPassword: 'p',
+    grafanaAdminPassword: 'g',
+    grafanaReaderPassword: 'r',
+    adminerToken: 't',
+  },
   resourcesDir: '/opt/driftdesk/resources',
   dashboardsDir: '/opt/driftdesk/dashboards',
 })
@@ -29,7 +34,12 @@ afterEach(async () => {
 
 describe('DockerEngine.ping', () => {
   it('reports Docker with its version from the _ping headers', async () => {
-    await expect(engine.ping()).resolves.toMatchObject({ name: 'Docker Engine', version: '27.3.1', apiVersion: '1.41', endpoint: api.endpoint })
+    await expect(engine.ping()).resolves.toMatchObject({
+      name: 'Docker Engine',
+      version: '27.3.1',
+      apiVersion: '1.41',
+      endpoint: api.endpoint,
+    })
   })
 
   it('recognises Podman serving the Docker API', async () => {
@@ -56,7 +66,10 @@ describe('DockerEngine.pullImage', () => {
   it('rejects when the error arrives inside a 200 stream', async () => {
     api.behaviour.pullEvents.set(STACK_IMAGES.grafana, [
       { status: 'Pulling fs layer', id: 'a' },
-      { error: 'unexpected EOF', errorDetail: { message: 'read tcp: unexpected EOF while pulling layer' } },
+      {
+        error: 'unexpected EOF',
+        errorDetail: { message: 'read tcp: unexpected EOF while pulling layer' },
+      },
     ])
     await expect(engine.pullImage(STACK_IMAGES.grafana, () => undefined)).rejects.toMatchObject({
       code: 'INTERNAL',
@@ -72,8 +85,13 @@ describe('DockerEngine.pullImage', () => {
   })
 
   it('maps a registry refusal to IMAGE_PULL_DENIED', async () => {
-    api.behaviour.pullStatus.set(STACK_IMAGES.adminer, { status: 401, message: 'unauthorized: authentication required' })
-    await expect(engine.pullImage(STACK_IMAGES.adminer, () => undefined)).rejects.toMatchObject({ code: 'IMAGE_PULL_DENIED' })
+    api.behaviour.pullStatus.set(STACK_IMAGES.adminer, {
+      status: 401,
+      message: 'unauthorized: authentication required',
+    })
+    await expect(engine.pullImage(STACK_IMAGES.adminer, () => undefined)).rejects.toMatchObject({
+      code: 'IMAGE_PULL_DENIED',
+    })
   })
 })
 
@@ -92,7 +110,10 @@ describe('DockerEngine.ensureRunning', () => {
       aliases: ['postgres'],
       restartPolicy: 'unless-stopped',
       portBindings: { '5432/tcp': [{ HostIp: '127.0.0.1', HostPort: '5432' }] },
-      binds: ['driftdesk-postgres-data:/var/lib/postgresql/data', '/opt/driftdesk/resources/grafana/postgres-initdb:/docker-entrypoint-initdb.d:ro'],
+      binds: [
+        'driftdesk-postgres-data:/var/lib/postgresql/data',
+        '/opt/driftdesk/resources/grafana/postgres-initdb:/docker-entrypoint-initdb.d:ro',
+      ],
     })
     expect(created?.env).toContain('POSTGRES_DB=driftdesk')
     expect(created?.labels['io.driftdesk.app']).toBe('driftdesk')
@@ -108,7 +129,10 @@ describe('DockerEngine.ensureRunning', () => {
 
   it('recreates a container whose definition changed', async () => {
     await engine.ensureRunning(postgres)
-    const moved: ContainerSpec = { ...postgres, ports: [{ containerPort: 5432, hostPort: 55432, hostIp: '127.0.0.1' }] }
+    const moved: ContainerSpec = {
+      ...postgres,
+      ports: [{ containerPort: 5432, hostPort: 55432, hostIp: '127.0.0.1' }],
+    }
     await expect(engine.ensureRunning(moved)).resolves.toBe('created')
     expect(api.containers.get(postgres.name)?.portBindings['5432/tcp']?.[0]?.HostPort).toBe('55432')
     expect(api.requests).toContain('DELETE /containers/driftdesk-postgres')
@@ -128,17 +152,26 @@ describe('DockerEngine.waitHealthy', () => {
   it('resolves once the probe passes', async () => {
     await engine.ensureRunning(postgres)
     let calls = 0
-    await engine.waitHealthy(postgres.name, async () => {
-      calls += 1
-      if (calls < 3) throw new Error('connection refused')
-    }, { timeoutMs: 5000, intervalMs: 10 })
+    await engine.waitHealthy(
+      postgres.name,
+      async () => {
+        calls += 1
+        if (calls < 3) throw new Error('connection refused')
+      },
+      { timeoutMs: 5000, intervalMs: 10 },
+    )
     expect(calls).toBe(3)
   })
 
   it('fails fast with the last log lines when the container exits', async () => {
     api.behaviour.crashOnStart.set(postgres.name, 'FATAL: data directory has wrong ownership\n')
     await engine.ensureRunning(postgres)
-    await expect(engine.waitHealthy(postgres.name, () => Promise.resolve(), { timeoutMs: 5000, intervalMs: 10 })).rejects.toMatchObject({
+    await expect(
+      engine.waitHealthy(postgres.name, () => Promise.resolve(), {
+        timeoutMs: 5000,
+        intervalMs: 10,
+      }),
+    ).rejects.toMatchObject({
       code: 'STACK_UNHEALTHY',
       message: expect.stringContaining('FATAL: data directory has wrong ownership'),
     })
@@ -147,13 +180,23 @@ describe('DockerEngine.waitHealthy', () => {
   it('times out with the last probe problem', async () => {
     await engine.ensureRunning(postgres)
     await expect(
-      engine.waitHealthy(postgres.name, () => Promise.reject(new Error('password authentication failed')), { timeoutMs: 50, intervalMs: 10 }),
-    ).rejects.toMatchObject({ code: 'STACK_UNHEALTHY', message: expect.stringContaining('password authentication failed') })
+      engine.waitHealthy(
+        postgres.name,
+        () => Promise.reject(new Error('password authentication failed')),
+        { timeoutMs: 50, intervalMs: 10 },
+      ),
+    ).rejects.toMatchObject({
+      code: 'STACK_UNHEALTHY',
+      message: expect.stringContaining('password authentication failed'),
+    })
   })
 
   it('reports DOCKER_UNAVAILABLE when the engine stops while waiting', async () => {
     await engine.ensureRunning(postgres)
-    const waiting = engine.waitHealthy(postgres.name, () => Promise.reject(new Error('not yet')), { timeoutMs: 5000, intervalMs: 20 })
+    const waiting = engine.waitHealthy(postgres.name, () => Promise.reject(new Error('not yet')), {
+      timeoutMs: 5000,
+      intervalMs: 20,
+    })
     const assertion = expect(waiting).rejects.toMatchObject({ code: 'DOCKER_UNAVAILABLE' })
     await new Promise((resolve) => setTimeout(resolve, 60))
     await api.stop()
@@ -191,15 +234,25 @@ describe('DockerEngine housekeeping', () => {
 
 describe('dockerOptionsForEndpoint and containerCreateOptions', () => {
   it('understands unix sockets and tcp addresses, and rejects others clearly', () => {
-    expect(dockerOptionsForEndpoint('unix:///run/podman/podman.sock')).toEqual({ socketPath: '/run/podman/podman.sock' })
-    expect(dockerOptionsForEndpoint('tcp://10.0.0.2:2375')).toEqual({ host: '10.0.0.2', port: 2375, protocol: 'http' })
+    expect(dockerOptionsForEndpoint('unix:///run/podman/podman.sock')).toEqual({
+      socketPath: '/run/podman/podman.sock',
+    })
+    expect(dockerOptionsForEndpoint('tcp://10.0.0.2:2375')).toEqual({
+      host: '10.0.0.2',
+      port: 2375,
+      protocol: 'http',
+    })
     expect(() => dockerOptionsForEndpoint('ssh://user@host')).toThrow(/not supported/)
   })
 
   it('binds host ports on 127.0.0.1 and mounts provisioning read-only', () => {
     const grafana = spec.containers[1] as ContainerSpec
     const options = containerCreateOptions(grafana)
-    expect(options.HostConfig?.PortBindings).toEqual({ '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '3000' }] })
-    expect(options.HostConfig?.Binds).toContain('/opt/driftdesk/resources/grafana/provisioning:/etc/grafana/provisioning:ro')
+    expect(options.HostConfig?.PortBindings).toEqual({
+      '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '3000' }],
+    })
+    expect(options.HostConfig?.Binds).toContain(
+      '/opt/driftdesk/resources/grafana/provisioning:/etc/grafana/provisioning:ro',
+    )
   })
 })

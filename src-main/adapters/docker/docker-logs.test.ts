@@ -12,12 +12,18 @@ function frame(stream: number, text: string): Uint8Array {
 
 describe('demultiplexDockerLogs', () => {
   it('joins stdout and stderr frames in arrival order without their headers', () => {
-    const body = new Uint8Array([...frame(1, 'listening\n'), ...frame(2, 'warning: x\n'), ...frame(1, 'ready\n')])
+    const body = new Uint8Array([
+      ...frame(1, 'listening\n'),
+      ...frame(2, 'warning: x\n'),
+      ...frame(1, 'ready\n'),
+    ])
     expect(demultiplexDockerLogs(body)).toBe('listening\nwarning: x\nready\n')
   })
 
   it('returns raw text unchanged (TTY containers have no frames)', () => {
-    expect(demultiplexDockerLogs(new TextEncoder().encode('plain log line\n'))).toBe('plain log line\n')
+    expect(demultiplexDockerLogs(new TextEncoder().encode('plain log line\n'))).toBe(
+      'plain log line\n',
+    )
   })
 
   it('keeps a truncated last frame instead of throwing', () => {

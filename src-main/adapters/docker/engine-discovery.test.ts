@@ -6,15 +6,29 @@ import { discoverEngine, listEngineCandidates } from './engine-discovery'
 
 const linux: EngineLocation = { env: {}, homeDir: '/home/ada', uid: 1000, platform: 'linux' }
 
-function fakeEngine(endpoint: string, behaviour: 'answers' | 'refuses' | 'denied'): ContainerEngine {
+function fakeEngine(
+  endpoint: string,
+  behaviour: 'answers' | 'refuses' | 'denied',
+): ContainerEngine {
   return {
     endpoint,
     ping: () => {
       if (behaviour === 'answers') {
-        return Promise.resolve({ name: 'Podman Engine', version: '4.3.1', apiVersion: '1.41', endpoint, source: '' })
+        return Promise.resolve({
+          name: 'Podman Engine',
+          version: '4.3.1',
+          apiVersion: '1.41',
+          endpoint,
+          source: '',
+        })
       }
       const code = behaviour === 'refuses' ? 'ECONNREFUSED' : 'EACCES'
-      return Promise.reject(new AppError('DOCKER_UNAVAILABLE', `the container engine at ${endpoint} is not reachable (${code}).`))
+      return Promise.reject(
+        new AppError(
+          'DOCKER_UNAVAILABLE',
+          `the container engine at ${endpoint} is not reachable (${code}).`,
+        ),
+      )
     },
   } as Pick<ContainerEngine, 'endpoint' | 'ping'> as ContainerEngine
 }
@@ -31,18 +45,22 @@ describe('listEngineCandidates', () => {
   })
 
   it('uses XDG_RUNTIME_DIR for rootless Podman', () => {
-    const endpoints = listEngineCandidates({ ...linux, env: { XDG_RUNTIME_DIR: '/tmp/xdg' } }).map((c) => c.endpoint)
+    const endpoints = listEngineCandidates({ ...linux, env: { XDG_RUNTIME_DIR: '/tmp/xdg' } }).map(
+      (c) => c.endpoint,
+    )
     expect(endpoints).toContain('unix:///tmp/xdg/podman/podman.sock')
   })
 
   it('honours DOCKER_HOST alone when it is set', () => {
-    expect(listEngineCandidates({ ...linux, env: { DOCKER_HOST: 'tcp://127.0.0.1:2375' } })).toEqual([
-      { endpoint: 'tcp://127.0.0.1:2375', source: 'DOCKER_HOST' },
-    ])
+    expect(
+      listEngineCandidates({ ...linux, env: { DOCKER_HOST: 'tcp://127.0.0.1:2375' } }),
+    ).toEqual([{ endpoint: 'tcp://127.0.0.1:2375', source: 'DOCKER_HOST' }])
   })
 
   it('uses the named pipe on Windows', () => {
-    expect(listEngineCandidates({ ...linux, platform: 'win32' })[0]?.endpoint).toBe('npipe:////./pipe/docker_engine')
+    expect(listEngineCandidates({ ...linux, platform: 'win32' })[0]?.endpoint).toBe(
+      'npipe:////./pipe/docker_engine',
+    )
   })
 })
 
@@ -54,7 +72,13 @@ describe('discoverEngine', () => {
     })
     expect(result.discovery).toEqual({
       found: true,
-      engine: { name: 'Podman Engine', version: '4.3.1', apiVersion: '1.41', endpoint: 'unix:///run/podman/podman.sock', source: 'Podman (rootful)' },
+      engine: {
+        name: 'Podman Engine',
+        version: '4.3.1',
+        apiVersion: '1.41',
+        endpoint: 'unix:///run/podman/podman.sock',
+        source: 'Podman (rootful)',
+      },
     })
     expect(result.engine?.endpoint).toBe('unix:///run/podman/podman.sock')
   })
@@ -64,7 +88,9 @@ describe('discoverEngine', () => {
     expect(result.engine).toBeNull()
     expect(result.discovery.found).toBe(false)
     if (result.discovery.found) return
-    expect(result.discovery.message).toMatch(/^No container engine found: install Docker Engine .* or Podman/)
+    expect(result.discovery.message).toMatch(
+      /^No container engine found: install Docker Engine .* or Podman/,
+    )
     expect(result.discovery.message).toMatch(/embedded database/)
     expect(result.discovery.tried).toHaveLength(5)
   })
@@ -76,7 +102,9 @@ describe('discoverEngine', () => {
     })
     expect(result.discovery.found).toBe(false)
     if (result.discovery.found) return
-    expect(result.discovery.message).toMatch(/installed but not answering at \/var\/run\/docker\.sock: start Docker Desktop/)
+    expect(result.discovery.message).toMatch(
+      /installed but not answering at \/var\/run\/docker\.sock: start Docker Desktop/,
+    )
   })
 
   it('explains the docker group when the socket is not permitted', async () => {
@@ -90,13 +118,16 @@ describe('discoverEngine', () => {
 
   it('does not fall back to other sockets when DOCKER_HOST fails', async () => {
     const created: string[] = []
-    const result = await discoverEngine({ ...linux, env: { DOCKER_HOST: 'unix:///nowhere.sock' } }, {
-      socketExists: () => true,
-      createEngine: (endpoint) => {
-        created.push(endpoint)
-        return fakeEngine(endpoint, 'refuses')
+    const result = await discoverEngine(
+      { ...linux, env: { DOCKER_HOST: 'unix:///nowhere.sock' } },
+      {
+        socketExists: () => true,
+        createEngine: (endpoint) => {
+          created.push(endpoint)
+          return fakeEngine(endpoint, 'refuses')
+        },
       },
-    })
+    )
     expect(created).toEqual(['unix:///nowhere.sock'])
     if (result.discovery.found) throw new Error('expected no engine')
     expect(result.discovery.message).toMatch(/DOCKER_HOST=unix:\/\/\/nowhere\.sock/)

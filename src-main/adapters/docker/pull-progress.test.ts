@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { twoLayerPullEvents } from '../../../test/fakes/fake-docker-api'
 import type { ImagePullState } from './pull-progress'
-import { initialImagePullState, reduceImagePull, summarizeImagePull, summarizePull } from './pull-progress'
+import {
+  initialImagePullState,
+  reduceImagePull,
+  summarizeImagePull,
+  summarizePull,
+} from './pull-progress'
 
 const image = 'docker.io/library/postgres:15.10-bookworm'
 
-function fold(events: ReturnType<typeof twoLayerPullEvents>, start = initialImagePullState(image)): ImagePullState {
+function fold(
+  events: ReturnType<typeof twoLayerPullEvents>,
+  start = initialImagePullState(image),
+): ImagePullState {
   return events.reduce(reduceImagePull, start)
 }
 
@@ -13,7 +21,14 @@ describe('reduceImagePull', () => {
   it('sums compressed bytes over layers while downloading', () => {
     const events = twoLayerPullEvents(image).slice(0, 5)
     const summary = summarizeImagePull(fold(events))
-    expect(summary).toEqual({ image, phase: 'pulling', layers: 2, layersDone: 0, bytesDone: 150, bytesTotal: 400 })
+    expect(summary).toEqual({
+      image,
+      phase: 'pulling',
+      layers: 2,
+      layersDone: 0,
+      bytesDone: 150,
+      bytesTotal: 400,
+    })
   })
 
   it('counts a layer fully downloaded at "Download complete" and ignores extraction byte counts', () => {
@@ -25,7 +40,14 @@ describe('reduceImagePull', () => {
 
   it('ends done with every layer and byte accounted for', () => {
     const summary = summarizeImagePull(fold(twoLayerPullEvents(image)))
-    expect(summary).toEqual({ image, phase: 'done', layers: 2, layersDone: 2, bytesDone: 400, bytesTotal: 400 })
+    expect(summary).toEqual({
+      image,
+      phase: 'done',
+      layers: 2,
+      layersDone: 2,
+      bytesDone: 400,
+      bytesTotal: 400,
+    })
   })
 
   it('treats "Already exists" layers as done with nothing to download', () => {
@@ -33,13 +55,21 @@ describe('reduceImagePull', () => {
       { status: 'Already exists', id: 'base' },
       { status: 'Downloading', id: 'top', progressDetail: { current: 10, total: 40 } },
     ])
-    expect(summarizeImagePull(state)).toMatchObject({ layers: 2, layersDone: 1, bytesDone: 10, bytesTotal: 40 })
+    expect(summarizeImagePull(state)).toMatchObject({
+      layers: 2,
+      layersDone: 1,
+      bytesDone: 10,
+      bytesTotal: 40,
+    })
   })
 
   it('records an error that arrives inside the stream and ignores later events', () => {
     const failed = fold([
       { status: 'Downloading', id: 'a', progressDetail: { current: 5, total: 10 } },
-      { error: 'toomanyrequests: rate limit', errorDetail: { message: 'toomanyrequests: You have reached your pull rate limit.' } },
+      {
+        error: 'toomanyrequests: rate limit',
+        errorDetail: { message: 'toomanyrequests: You have reached your pull rate limit.' },
+      },
       { status: 'Pull complete', id: 'a' },
     ])
     expect(failed.phase).toBe('failed')
@@ -49,7 +79,11 @@ describe('reduceImagePull', () => {
 
   it('does not mutate the previous state', () => {
     const before = initialImagePullState(image)
-    const after = reduceImagePull(before, { status: 'Downloading', id: 'a', progressDetail: { current: 1, total: 2 } })
+    const after = reduceImagePull(before, {
+      status: 'Downloading',
+      id: 'a',
+      progressDetail: { current: 1, total: 2 },
+    })
     expect(before.layers).toEqual({})
     expect(after).not.toBe(before)
   })

@@ -32,12 +32,15 @@ function composeEnvironment(ports?: StackPorts): Record<string, string> {
 
 /** Compose's `${VAR}`, `${VAR:-default}` and `${VAR:?error}` interpolation. */
 function interpolate(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g, (_whole, name: string, kind?: string, rest?: string) => {
-    const value = env[name]
-    if (value !== undefined && value !== '') return value
-    if (kind === '-') return rest ?? ''
-    throw new Error(`compose would refuse to start: ${rest ?? name}`)
-  })
+  return text.replace(
+    /\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g,
+    (_whole, name: string, kind?: string, rest?: string) => {
+      const value = env[name]
+      if (value !== undefined && value !== '') return value
+      if (kind === '-') return rest ?? ''
+      throw new Error(`compose would refuse to start: ${rest ?? name}`)
+    },
+  )
 }
 
 interface ComparableContainer {
@@ -58,7 +61,11 @@ function fromSpec(spec: ContainerSpec): ComparableContainer {
     name: spec.name,
     image: spec.image,
     env: { ...spec.env },
-    ports: spec.ports.map((port) => ({ hostIp: port.hostIp, hostPort: port.hostPort, containerPort: port.containerPort })),
+    ports: spec.ports.map((port) => ({
+      hostIp: port.hostIp,
+      hostPort: port.hostPort,
+      containerPort: port.containerPort,
+    })),
     volumes: spec.volumes.map((volume) => ({ ...volume })),
     mounts: spec.mounts.map((mount) => ({ ...mount })),
     labels: { ...spec.labels },
@@ -69,22 +76,27 @@ function fromSpec(spec: ContainerSpec): ComparableContainer {
 }
 
 interface ComposeFile {
-  services: Record<string, {
-    image: string
-    container_name: string
-    restart: string
-    environment: Record<string, string | number | boolean>
-    ports: string[]
-    volumes: string[]
-    labels: Record<string, string>
-    networks: Record<string, { aliases?: string[] }>
-  }>
+  services: Record<
+    string,
+    {
+      image: string
+      container_name: string
+      restart: string
+      environment: Record<string, string | number | boolean>
+      ports: string[]
+      volumes: string[]
+      labels: Record<string, string>
+      networks: Record<string, { aliases?: string[] }>
+    }
+  >
   networks: Record<string, { name: string; labels?: Record<string, string> }>
   volumes: Record<string, { name: string; labels?: Record<string, string> }>
 }
 
 function loadCompose(env: Record<string, string>): ComposeFile {
-  return parse(interpolate(readFileSync(join(repoRoot, 'compose.yaml'), 'utf8'), env)) as ComposeFile
+  return parse(
+    interpolate(readFileSync(join(repoRoot, 'compose.yaml'), 'utf8'), env),
+  ) as ComposeFile
 }
 
 function fromCompose(compose: ComposeFile, service: string): ComparableContainer {
@@ -94,14 +106,17 @@ function fromCompose(compose: ComposeFile, service: string): ComparableContainer
   const mounts: ComparableContainer['mounts'] = []
   for (const item of entry.volumes) {
     const [source = '', target = '', mode] = item.split(':')
-    if (source.startsWith('./')) mounts.push({ source: resolve(repoRoot, source), target, readOnly: mode === 'ro' })
+    if (source.startsWith('./'))
+      mounts.push({ source: resolve(repoRoot, source), target, readOnly: mode === 'ro' })
     else volumes.push({ volume: compose.volumes[source]?.name ?? source, target })
   }
   const [networkKey = '', networkEntry] = Object.entries(entry.networks)[0] ?? []
   return {
     name: entry.container_name,
     image: entry.image,
-    env: Object.fromEntries(Object.entries(entry.environment).map(([key, value]) => [key, String(value)])),
+    env: Object.fromEntries(
+      Object.entries(entry.environment).map(([key, value]) => [key, String(value)]),
+    ),
     ports: entry.ports.map((text) => {
       const [hostIp = '', hostPort = '', containerPort = ''] = text.split(':')
       return { hostIp, hostPort: Number(hostPort), containerPort: Number(containerPort) }
@@ -126,7 +141,9 @@ describe('stack spec and compose.yaml', () => {
   it('describe the same containers with the default ports', () => {
     const spec = buildStackSpec(specInput({ ...DEFAULT_STACK_PORTS }))
     const compose = loadCompose(composeEnvironment())
-    expect(Object.keys(compose.services).sort()).toEqual(spec.containers.map((c) => c.service).sort())
+    expect(Object.keys(compose.services).sort()).toEqual(
+      spec.containers.map((c) => c.service).sort(),
+    )
     for (const container of spec.containers) {
       expect(fromCompose(compose, container.service)).toEqual(fromSpec(container))
     }
@@ -141,11 +158,15 @@ describe('stack spec and compose.yaml', () => {
     }
   })
 
-  it('name the same network and volumes, labelled as driftdesk\'s', () => {
+  it("name the same network and volumes, labelled as driftdesk's", () => {
     const spec = buildStackSpec(specInput({ ...DEFAULT_STACK_PORTS }))
     const compose = loadCompose(composeEnvironment())
     expect(Object.values(compose.networks).map((network) => network.name)).toEqual([spec.network])
-    expect(Object.values(compose.volumes).map((volume) => volume.name).sort()).toEqual([...spec.volumes].sort())
+    expect(
+      Object.values(compose.volumes)
+        .map((volume) => volume.name)
+        .sort(),
+    ).toEqual([...spec.volumes].sort())
     for (const item of [...Object.values(compose.networks), ...Object.values(compose.volumes)]) {
       expect(item.labels).toEqual(spec.labels)
     }
@@ -174,16 +195,25 @@ describe('buildStackSpec', () => {
 
   it('labels each container with the app and its service', () => {
     for (const container of spec.containers) {
-      expect(container.labels).toEqual({ [STACK_APP_LABEL]: 'driftdesk', 'io.driftdesk.service': container.service })
+      expect(container.labels).toEqual({
+        [STACK_APP_LABEL]: 'driftdesk',
+        'io.driftdesk.service': container.service,
+      })
       expect(container.name).toBe(`driftdesk-${container.service}`)
       expect(container.restartPolicy).toBe('unless-stopped')
     }
   })
 
   it('keeps PostgreSQL data and Grafana state in named volumes', () => {
-    const byService = Object.fromEntries(spec.containers.map((container) => [container.service, container]))
-    expect(byService.postgres?.volumes).toEqual([{ volume: 'driftdesk-postgres-data', target: '/var/lib/postgresql/data' }])
-    expect(byService.grafana?.volumes).toEqual([{ volume: 'driftdesk-grafana-data', target: '/var/lib/grafana' }])
+    const byService = Object.fromEntries(
+      spec.containers.map((container) => [container.service, container]),
+    )
+    expect(byService.postgres?.volumes).toEqual([
+      { volume: 'driftdesk-postgres-data', target: '/var/lib/postgresql/data' },
+    ])
+    expect(byService.grafana?.volumes).toEqual([
+      { volume: 'driftdesk-grafana-data', target: '/var/lib/grafana' },
+    ])
   })
 
   it('lets anonymous users view Grafana read-only and embed it', () => {

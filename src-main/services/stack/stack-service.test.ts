@@ -41,10 +41,26 @@ function createService(): StackService {
       Promise.resolve(
         engineAvailable
           ? {
-              discovery: { found: true, engine: { name: 'Docker Engine', version: '27.3.1', apiVersion: '1.41', endpoint: api.endpoint, source: 'test' } },
+              discovery: {
+                found: true,
+                engine: {
+                  name: 'Docker Engine',
+                  version: '27.3.1',
+                  apiVersion: '1.41',
+                  endpoint: api.endpoint,
+                  source: 'test',
+                },
+              },
               engine: new DockerEngine(api.endpoint),
             }
-          : { discovery: { found: false, message: 'No container engine found: install Docker.', tried: [] }, engine: null },
+          : {
+              discovery: {
+                found: false,
+                message: 'No container engine found: install Docker.',
+                tried: [],
+              },
+              engine: null,
+            },
       ),
     probes,
     isPortFree: (port) => Promise.resolve(!takenPorts.has(port)),
@@ -58,7 +74,8 @@ beforeEach(async () => {
   probed = []
   takenPorts = new Set()
   engineAvailable = true
-  for (const image of Object.values(STACK_IMAGES)) api.behaviour.pullEvents.set(image, twoLayerPullEvents(image))
+  for (const image of Object.values(STACK_IMAGES))
+    api.behaviour.pullEvents.set(image, twoLayerPullEvents(image))
 })
 afterEach(async () => {
   await api.stop()
@@ -69,7 +86,10 @@ describe('StackService.up', () => {
   it('pulls missing images with aggregated progress, then creates and waits for all three services', async () => {
     const progress: PullProgress[] = []
     const messages: string[] = []
-    const status = await createService().up({ onPullProgress: (p) => progress.push(p), onMessage: (m) => messages.push(m) })
+    const status = await createService().up({
+      onPullProgress: (p) => progress.push(p),
+      onMessage: (m) => messages.push(m),
+    })
 
     expect(status.services.map((s) => [s.service, s.state, s.hostPort])).toEqual([
       ['postgres', 'healthy', 5432],
@@ -81,8 +101,15 @@ describe('StackService.up', () => {
     expect(last?.bytesTotal).toBe(1200)
     expect(last?.images.every((image) => image.phase === 'done')).toBe(true)
     expect(api.requests.filter((r) => r === 'POST /containers/create')).toHaveLength(3)
-    expect([...api.containers.keys()]).toEqual(['driftdesk-postgres', 'driftdesk-grafana', 'driftdesk-adminer'])
-    expect([...api.volumes.keys()].sort()).toEqual(['driftdesk-grafana-data', 'driftdesk-postgres-data'])
+    expect([...api.containers.keys()]).toEqual([
+      'driftdesk-postgres',
+      'driftdesk-grafana',
+      'driftdesk-adminer',
+    ])
+    expect([...api.volumes.keys()].sort()).toEqual([
+      'driftdesk-grafana-data',
+      'driftdesk-postgres-data',
+    ])
     expect(messages).toContain('driftdesk-postgres is healthy on 127.0.0.1:5432')
   })
 
@@ -123,7 +150,11 @@ describe('StackService.up', () => {
     const service = createService()
     await service.up()
     await service.stop()
-    expect([...api.containers.values()].map((c) => c.status)).toEqual(['exited', 'exited', 'exited'])
+    expect([...api.containers.values()].map((c) => c.status)).toEqual([
+      'exited',
+      'exited',
+      'exited',
+    ])
     const status = await service.up()
     expect(status.services.every((s) => s.state === 'healthy')).toBe(true)
     expect([...api.containers.values()].map((c) => c.startCount)).toEqual([2, 2, 2])
@@ -132,31 +163,50 @@ describe('StackService.up', () => {
   it('moves to the next free port before creating anything and remembers it', async () => {
     takenPorts.add(5432)
     const messages: string[] = []
-    const status = await createService().up({ services: ['postgres'], onMessage: (m) => messages.push(m) })
+    const status = await createService().up({
+      services: ['postgres'],
+      onMessage: (m) => messages.push(m),
+    })
     expect(status.services[0]?.hostPort).toBe(5433)
     expect(messages[0]).toBe('port 5432 is in use, so postgres will listen on 127.0.0.1:5433')
-    expect(JSON.parse(await readFile(join(home, 'stack', 'ports.json'), 'utf8'))).toMatchObject({ postgres: 5433 })
+    expect(JSON.parse(await readFile(join(home, 'stack', 'ports.json'), 'utf8'))).toMatchObject({
+      postgres: 5433,
+    })
     expect(probed[0]).toContain('@127.0.0.1:5433/driftdesk')
   })
 
   it('fails with PORT_IN_USE and creates nothing when no port is free', async () => {
     for (let port = 3000; port < 3050; port += 1) takenPorts.add(port)
-    await expect(createService().up()).rejects.toMatchObject({ code: 'PORT_IN_USE', message: expect.stringContaining('Port 3000 (for grafana)') })
+    await expect(createService().up()).rejects.toMatchObject({
+      code: 'PORT_IN_USE',
+      message: expect.stringContaining('Port 3000 (for grafana)'),
+    })
     expect(api.requests.filter((r) => r.startsWith('POST'))).toEqual([])
   })
 
   it('says an image is missing when it cannot be pulled offline, before creating anything', async () => {
     api.behaviour.pullEvents.delete(STACK_IMAGES.grafana)
-    await expect(createService().up()).rejects.toMatchObject({ code: 'IMAGE_NOT_FOUND', message: expect.stringContaining(STACK_IMAGES.grafana) })
+    await expect(createService().up()).rejects.toMatchObject({
+      code: 'IMAGE_NOT_FOUND',
+      message: expect.stringContaining(STACK_IMAGES.grafana),
+    })
     expect(api.containers.size).toBe(0)
     expect(api.networks.size).toBe(0)
   })
 
   it('fails on a pull error inside the stream and reports it in the progress', async () => {
-    api.behaviour.pullEvents.set(STACK_IMAGES.postgres, [{ status: 'Pulling fs layer', id: 'a' }, { error: 'layer verification failed' }])
+    api.behaviour.pullEvents.set(STACK_IMAGES.postgres, [
+      { status: 'Pulling fs layer', id: 'a' },
+      { error: 'layer verification failed' },
+    ])
     const progress: PullProgress[] = []
-    await expect(createService().up({ onPullProgress: (p) => progress.push(p) })).rejects.toThrow(/layer verification failed/)
-    expect(progress.at(-1)?.images[0]).toMatchObject({ phase: 'failed', error: expect.stringContaining('layer verification failed') })
+    await expect(createService().up({ onPullProgress: (p) => progress.push(p) })).rejects.toThrow(
+      /layer verification failed/,
+    )
+    expect(progress.at(-1)?.images[0]).toMatchObject({
+      phase: 'failed',
+      error: expect.stringContaining('layer verification failed'),
+    })
     expect(api.containers.size).toBe(0)
   })
 
@@ -166,13 +216,20 @@ describe('StackService.up', () => {
     const messages: string[] = []
     const status = await createService().up({ pull: true, onMessage: (m) => messages.push(m) })
     expect(status.services.every((s) => s.state === 'healthy')).toBe(true)
-    expect(messages.some((m) => m.startsWith(`could not update ${STACK_IMAGES.adminer}; using the local copy`))).toBe(true)
+    expect(
+      messages.some((m) =>
+        m.startsWith(`could not update ${STACK_IMAGES.adminer}; using the local copy`),
+      ),
+    ).toBe(true)
   })
 
   it('explains what to install when there is no engine, and status still answers', async () => {
     engineAvailable = false
     const service = createService()
-    await expect(service.up()).rejects.toMatchObject({ code: 'DOCKER_UNAVAILABLE', message: 'No container engine found: install Docker.' })
+    await expect(service.up()).rejects.toMatchObject({
+      code: 'DOCKER_UNAVAILABLE',
+      message: 'No container engine found: install Docker.',
+    })
     const status = await service.status()
     expect(status.engine.found).toBe(false)
     expect(status.services.map((s) => s.state)).toEqual(['missing', 'missing', 'missing'])
@@ -196,7 +253,7 @@ describe('StackService.down and logs', () => {
     expect(api.volumes.size).toBe(0)
   })
 
-  it('reads a service\'s logs', async () => {
+  it("reads a service's logs", async () => {
     const service = createService()
     await service.up({ services: ['postgres'] })
     await expect(service.logs('postgres')).resolves.toContain('driftdesk-postgres started')
@@ -207,7 +264,11 @@ describe('StackService.down and logs', () => {
     const service = createService()
     await expect(service.databaseUrl()).resolves.toBeNull()
     await service.up({ services: ['postgres'] })
-    const secrets = JSON.parse(await readFile(join(home, 'stack', 'secrets.json'), 'utf8')) as { postgresPassword: string }
-    await expect(service.databaseUrl()).resolves.toBe(`postgresql://postgres:${secrets.postgresPassword}@127.0.0.1:5432/driftdesk`)
+    const secrets = JSON.parse(await readFile(join(home, 'stack', 'secrets.json'), 'utf8')) as {
+      postgresPassword: string
+    }
+    await expect(service.databaseUrl()).resolves.toBe(
+      `postgresql://postgres:${secrets.postgresPassword}@127.0.0.1:5432/driftdesk`,
+    )
   })
 })
