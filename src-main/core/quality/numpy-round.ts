@@ -5,7 +5,7 @@
  *
  * Non-finite inputs are returned unchanged (numpy does the same).
  * @see https://numpy.org/doc/stable/reference/generated/numpy.around.html
- * @example numpyRound(2.675, 2) // 2.67 (2.675 is stored as 2.67499999…)
+ * @example numpyRound(2.675, 2) // 2.68 (2.675·100 rounds to exactly 267.5; Python's round() says 2.67)
  * @example numpyRound(0.125, 2) // 0.12 (ties go to even)
  */
 export function numpyRound(value: number, decimals: number): number {
