@@ -48,7 +48,9 @@ export function createSenderCheck(panelOrigin: string): SenderCheck {
     const frame = event.senderFrame
     if (frame === null || frame !== event.sender.mainFrame) return false
     try {
-      return new URL(frame.url).origin === panelOrigin
+      // Not `url.origin`: Node's URL gives the opaque origin "null" for a custom scheme like driftdesk://.
+      const url = new URL(frame.url)
+      return `${url.protocol}//${url.host}` === panelOrigin
     } catch {
       // A frame without a parseable URL is not the panel.
       return false

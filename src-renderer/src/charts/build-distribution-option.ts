@@ -8,9 +8,9 @@ export interface SmallDistribution {
 }
 
 /**
- * Reference against current distribution of one column, side by side. Numerical histograms have their
- * own bin edges per side (Evidently bins each separately for this plot), so each side is drawn as bars
- * centred on its bins on a shared value axis; categorical ones share the category axis, shown as shares.
+ * Reference against current distribution of one column. Numerical histograms have their own bin edges
+ * per side (Evidently bins each separately for this plot), so each side is a step area over its own
+ * edges on a shared value axis; categorical ones share the category axis and are shown as shares.
  */
 export function buildDistributionOption(
   reference: SmallDistribution | null,
@@ -60,18 +60,35 @@ export function buildDistributionOption(
       ],
     }
   }
-  const centres = (distribution: SmallDistribution | null): [number, number][] => {
-    if (distribution === null) return []
+  // Numerical sides are step areas over their own bin edges: the outline of a histogram, readable even
+  // when one side's bins are much wider than the other's (trip_distance's outliers).
+  const steps = (distribution: SmallDistribution | null): [number, number][] => {
+    if (distribution === null || distribution.y.length === 0) return []
     const edges = distribution.x.map(Number)
-    return distribution.y.map((density, index) => {
-      const left = edges[index] ?? 0
-      const right = edges[index + 1] ?? left
-      return [(left + right) / 2, density]
-    })
+    const points: [number, number][] = distribution.y.map((density, index) => [
+      edges[index] ?? 0,
+      density,
+    ])
+    const last = edges[distribution.y.length]
+    if (last !== undefined) points.push([last, distribution.y[distribution.y.length - 1] ?? 0])
+    return points
   }
+  const side = (
+    name: string,
+    data: [number, number][],
+    color: string,
+  ): Record<string, unknown> => ({
+    name,
+    type: 'line',
+    step: 'end',
+    symbol: 'none',
+    data,
+    lineStyle: { color, width: 1.5 },
+    itemStyle: { color },
+    areaStyle: { color, opacity: 0.25 },
+  })
   return {
     ...base,
-    tooltip: { trigger: 'item' },
     xAxis: { type: 'value', scale: true, splitLine: { show: false } },
     yAxis: {
       type: 'value',
@@ -79,20 +96,8 @@ export function buildDistributionOption(
       splitLine: { lineStyle: { color: CHART_COLORS.grid } },
     },
     series: [
-      {
-        name: 'reference',
-        type: 'bar',
-        data: centres(reference),
-        barMaxWidth: 14,
-        itemStyle: { color: CHART_COLORS.reference },
-      },
-      {
-        name: 'current',
-        type: 'bar',
-        data: centres(current),
-        barMaxWidth: 14,
-        itemStyle: { color: CHART_COLORS.current },
-      },
+      side('reference', steps(reference), CHART_COLORS.reference),
+      side('current', steps(current), CHART_COLORS.current),
     ],
   }
 }

@@ -142,7 +142,7 @@ export function formatCondition(test: SuiteTestEntry): string {
   if (condition === null) {
     // Column drift tests carry no condition: the stattest's own threshold decides.
     const threshold = asNumber(test.parameters.threshold)
-    return threshold === null ? '—' : `no drift at threshold ${formatNumber(threshold)}`
+    return threshold === null ? '—' : `threshold ${formatNumber(threshold)}`
   }
   return Object.entries(condition)
     .map(([operator, value]) => `${operator} ${formatConditionValue(value)}`)
