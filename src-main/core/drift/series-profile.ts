@@ -4,6 +4,12 @@ import type { DriftSeries } from './stattests/stat-test'
 /** A distinct value of a series: numbers compare by value (so 1 and 1.0 are one key), strings by content. */
 export type DriftKey = number | string
 
+/** Distinct values of a numeric series, ascending, with their counts. */
+export interface DistinctNumbers {
+  readonly values: Float64Array
+  readonly counts: Float64Array
+}
+
 /**
  * Derived data of one cleaned series, computed lazily and cached per array object. The backfill scores 27 days
  * against the SAME reference arrays, so the reference is sorted, counted and measured once, not 7 × 27 times.
@@ -14,7 +20,15 @@ export interface SeriesProfile {
   readonly isNumeric: boolean
   /** Ascending copy (numeric series only). */
   sorted(): Float64Array
-  /** Count of each distinct value, in first-seen order (pandas `value_counts` without the sort). */
+  /** Distinct values with counts, ascending (numeric series only); 0 and −0 are one value. */
+  distinctNumbers(): DistinctNumbers
+  /** Number of distinct values (pandas `nunique`). */
+  distinctCount(): number
+  /**
+   * Count of each distinct value (pandas `value_counts`): ascending for numbers, first-seen order for strings.
+   * For numeric series with many distinct values prefer {@link SeriesProfile.distinctNumbers}: a Map keyed
+   * by doubles is slow in V8.
+   */
   valueCounts(): ReadonlyMap<DriftKey, number>
   /** `np.std(values)` (ddof = 0), numeric series only. */
   populationStandardDeviation(): number
@@ -25,56 +39,194 @@ const profiles = new WeakMap<object, SeriesProfile>()
 /**
  * Returns the cached {@link SeriesProfile} of `series`, creating it on first use.
  *
- * @example getSeriesProfile(Float64Array.of(3, 1, 3)).valueCounts() // Map {3 => 2, 1 => 1}
+ * @example getSeriesProfile(Float64Array.of(3, 1, 3)).valueCounts() // Map {1 => 1, 3 => 2}
  */
 export function getSeriesProfile(series: DriftSeries): SeriesProfile {
   const cached = profiles.get(series)
   if (cached !== undefined) return cached
-  const profile = createProfile(series)
+  const profile = series instanceof Float64Array ? numericProfile(series) : stringProfile(series)
   profiles.set(series, profile)
   return profile
 }
 
-function createProfile(series: DriftSeries): SeriesProfile {
-  const isNumeric = series instanceof Float64Array
+function numericProfile(series: Float64Array): SeriesProfile {
   let sorted: Float64Array | undefined
+  let distinct: DistinctNumbers | undefined
   let counts: Map<DriftKey, number> | undefined
   let standardDeviation: number | undefined
-  return {
+  const profile: SeriesProfile = {
     size: series.length,
-    isNumeric,
+    isNumeric: true,
     sorted(): Float64Array {
-      if (!(series instanceof Float64Array))
-        throw new TypeError('a string series cannot be sorted numerically')
       sorted ??= Float64Array.from(series).sort()
       return sorted
     },
+    distinctNumbers(): DistinctNumbers {
+      distinct ??= runLengths(profile.sorted())
+      return distinct
+    },
+    distinctCount(): number {
+      return profile.distinctNumbers().values.length
+    },
     valueCounts(): ReadonlyMap<DriftKey, number> {
       if (counts === undefined) {
+        const { values, counts: valueCounts } = profile.distinctNumbers()
         counts = new Map()
-        for (let i = 0; i < series.length; i++) {
-          const key = series[i]!
-          counts.set(key, (counts.get(key) ?? 0) + 1)
-        }
+        for (let i = 0; i < values.length; i++) counts.set(values[i]!, valueCounts[i]!)
       }
       return counts
     },
     populationStandardDeviation(): number {
-      if (!(series instanceof Float64Array))
-        throw new TypeError('a string series has no standard deviation')
       // The original order, not the sorted copy: numpy sums in the original order.
       standardDeviation ??= populationStandardDeviation(series)
       return standardDeviation
     },
   }
+  return profile
 }
 
-/** Distinct values of reference ∪ current (reference keys first), as Evidently's union of `unique()` sets. */
+function stringProfile(series: readonly string[]): SeriesProfile {
+  let counts: Map<DriftKey, number> | undefined
+  const profile: SeriesProfile = {
+    size: series.length,
+    isNumeric: false,
+    sorted(): Float64Array {
+      throw new TypeError('a string series cannot be sorted numerically')
+    },
+    distinctNumbers(): DistinctNumbers {
+      throw new TypeError('a string series has no distinct numbers')
+    },
+    distinctCount(): number {
+      return profile.valueCounts().size
+    },
+    valueCounts(): ReadonlyMap<DriftKey, number> {
+      if (counts === undefined) {
+        counts = new Map()
+        for (const value of series) counts.set(value, (counts.get(value) ?? 0) + 1)
+      }
+      return counts
+    },
+    populationStandardDeviation(): number {
+      throw new TypeError('a string series has no standard deviation')
+    },
+  }
+  return profile
+}
+
+/** Distinct values and their counts of an ascending array (`===` groups 0 with −0, as pandas does). */
+function runLengths(sorted: Float64Array): DistinctNumbers {
+  const values: number[] = []
+  const counts: number[] = []
+  let i = 0
+  while (i < sorted.length) {
+    const value = sorted[i]!
+    let j = i + 1
+    while (j < sorted.length && sorted[j] === value) j++
+    values.push(value)
+    counts.push(j - i)
+    i = j
+  }
+  return { values: Float64Array.from(values), counts: Float64Array.from(counts) }
+}
+
+/** The union of distinct values with each sample's count (0 where a value is absent). */
+export interface AlignedValueCounts {
+  /** Ascending for numbers; reference first-seen order, then current-only values, for strings. */
+  readonly keys: readonly DriftKey[]
+  readonly reference: Float64Array
+  readonly current: Float64Array
+}
+
+/**
+ * Counts of every distinct value of reference ∪ current in both samples — the `keys`, `ref_feature_dict` and
+ * `current_feature_dict` that Evidently's chi-square, binning and Hellinger build. Numeric samples are merged
+ * from their cached sorted distinct values in O(distinct).
+ *
+ * @throws {TypeError} if one sample is numeric and the other strings
+ * @example alignedValueCounts(['a', 'b', 'a'], ['c']) // keys a, b, c; reference [2, 1, 0]; current [0, 0, 1]
+ */
+export function alignedValueCounts(
+  reference: DriftSeries,
+  current: DriftSeries,
+): AlignedValueCounts {
+  requireSameKind(reference, current)
+  const referenceProfile = getSeriesProfile(reference)
+  const currentProfile = getSeriesProfile(current)
+  if (referenceProfile.isNumeric) {
+    const left = referenceProfile.distinctNumbers()
+    const right = currentProfile.distinctNumbers()
+    const keys: number[] = []
+    const referenceCounts: number[] = []
+    const currentCounts: number[] = []
+    let i = 0
+    let j = 0
+    while (i < left.values.length || j < right.values.length) {
+      const a = i < left.values.length ? left.values[i]! : Infinity
+      const b = j < right.values.length ? right.values[j]! : Infinity
+      const takeLeft = i < left.values.length && (j >= right.values.length || a <= b)
+      const takeRight = j < right.values.length && (i >= left.values.length || b <= a)
+      keys.push(takeLeft ? a : b)
+      referenceCounts.push(takeLeft ? left.counts[i++]! : 0)
+      currentCounts.push(takeRight ? right.counts[j++]! : 0)
+    }
+    return {
+      keys,
+      reference: Float64Array.from(referenceCounts),
+      current: Float64Array.from(currentCounts),
+    }
+  }
+  const keys = unionKeys(reference, current)
+  const referenceCounts = referenceProfile.valueCounts()
+  const currentCounts = currentProfile.valueCounts()
+  return {
+    keys,
+    reference: Float64Array.from(keys, (key) => referenceCounts.get(key) ?? 0),
+    current: Float64Array.from(keys, (key) => currentCounts.get(key) ?? 0),
+  }
+}
+
+/**
+ * Distinct values of reference ∪ current, as Evidently's union of `unique()` sets: ascending for numbers,
+ * reference first-seen order then current-only values for strings.
+ *
+ * @throws {TypeError} if one sample is numeric and the other strings
+ */
 export function unionKeys(reference: DriftSeries, current: DriftSeries): DriftKey[] {
   requireSameKind(reference, current)
+  if (reference instanceof Float64Array) return [...alignedValueCounts(reference, current).keys]
   const keys = new Set<DriftKey>(getSeriesProfile(reference).valueCounts().keys())
   for (const key of getSeriesProfile(current).valueCounts().keys()) keys.add(key)
   return [...keys]
+}
+
+/**
+ * Number of distinct values of reference ∪ current (pandas `concat(...).nunique()`), in O(distinct) once both
+ * samples are profiled.
+ *
+ * @throws {TypeError} if one sample is numeric and the other strings
+ */
+export function unionDistinctCount(reference: DriftSeries, current: DriftSeries): number {
+  requireSameKind(reference, current)
+  if (reference instanceof Float64Array && current instanceof Float64Array) {
+    const left = getSeriesProfile(reference).distinctNumbers().values
+    const right = getSeriesProfile(current).distinctNumbers().values
+    let count = 0
+    let i = 0
+    let j = 0
+    while (i < left.length && j < right.length) {
+      const a = left[i]!
+      const b = right[j]!
+      if (a <= b) i++
+      if (b <= a) j++
+      count++
+    }
+    return count + (left.length - i) + (right.length - j)
+  }
+  const referenceCounts = getSeriesProfile(reference).valueCounts()
+  let count = referenceCounts.size
+  for (const key of getSeriesProfile(current).valueCounts().keys())
+    if (!referenceCounts.has(key)) count++
+  return count
 }
 
 /**
@@ -90,19 +242,4 @@ export function requireSameKind(reference: DriftSeries, current: DriftSeries): v
       `reference and current must both be numeric or both be strings (reference is ${referenceIsNumeric ? 'numeric' : 'strings'}, current is ${currentIsNumeric ? 'numeric' : 'strings'})`,
     )
   }
-}
-
-/**
- * Number of distinct values of reference ∪ current (pandas `concat(...).nunique()`), in O(current) once the
- * reference is profiled.
- *
- * @throws {TypeError} if one sample is numeric and the other strings
- */
-export function unionDistinctCount(reference: DriftSeries, current: DriftSeries): number {
-  requireSameKind(reference, current)
-  const referenceCounts = getSeriesProfile(reference).valueCounts()
-  let count = referenceCounts.size
-  for (const key of getSeriesProfile(current).valueCounts().keys())
-    if (!referenceCounts.has(key)) count++
-  return count
 }

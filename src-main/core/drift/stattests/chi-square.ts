@@ -1,5 +1,5 @@
 import { chiSquareGoodnessOfFit } from '../../stats/chi-square-goodness-of-fit'
-import { getSeriesProfile, unionKeys } from '../series-profile'
+import { alignedValueCounts } from '../series-profile'
 import { createStatTest } from './create-stat-test'
 
 /**
@@ -16,13 +16,10 @@ export const chiSquareStatTest = createStatTest({
   allowedTypes: ['cat'],
   defaultThreshold: 0.05,
   score(reference, current) {
-    const keys = unionKeys(reference, current)
-    const referenceCounts = getSeriesProfile(reference).valueCounts()
-    const currentCounts = getSeriesProfile(current).valueCounts()
+    const counts = alignedValueCounts(reference, current)
     const scale = current.length / reference.length
-    const expected = keys.map((key) => (referenceCounts.get(key) ?? 0) * scale)
-    const observed = keys.map((key) => currentCounts.get(key) ?? 0)
-    return chiSquareGoodnessOfFit(observed, expected).pValue
+    const expected = counts.reference.map((count) => count * scale)
+    return chiSquareGoodnessOfFit(counts.current, expected).pValue
   },
   isDrift: (pValue, threshold) => pValue < threshold,
 })

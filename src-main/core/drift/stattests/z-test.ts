@@ -1,6 +1,6 @@
 import { twoProportionZTest } from '../../stats/two-proportion-z-test'
 import type { DriftKey } from '../series-profile'
-import { getSeriesProfile, unionKeys } from '../series-profile'
+import { alignedValueCounts, getSeriesProfile } from '../series-profile'
 import { createStatTest } from './create-stat-test'
 
 /**
@@ -17,16 +17,17 @@ export const zStatTest = createStatTest({
   allowedTypes: ['cat'],
   defaultThreshold: 0.05,
   score(reference, current) {
-    const referenceCounts = getSeriesProfile(reference).valueCounts()
-    const currentCounts = getSeriesProfile(current).valueCounts()
-    const keys = unionKeys(reference, current)
-    if (referenceCounts.size === 1 && currentCounts.size === 1 && keys.length === 1) return 1
-    const firstKey = keys.reduce((smallest, key) =>
-      compareKeys(key, smallest) < 0 ? key : smallest,
-    )
+    const counts = alignedValueCounts(reference, current)
+    const isReferenceConstant = getSeriesProfile(reference).distinctCount() === 1
+    const isCurrentConstant = getSeriesProfile(current).distinctCount() === 1
+    if (isReferenceConstant && isCurrentConstant && counts.keys.length === 1) return 1
+    let first = 0
+    for (let k = 1; k < counts.keys.length; k++) {
+      if (compareKeys(counts.keys[k]!, counts.keys[first]!) < 0) first = k
+    }
     // Ones are the values different from the first key: size minus the first key's count.
-    const ones1 = reference.length - (referenceCounts.get(firstKey) ?? 0)
-    const ones2 = current.length - (currentCounts.get(firstKey) ?? 0)
+    const ones1 = reference.length - counts.reference[first]!
+    const ones2 = current.length - counts.current[first]!
     return twoProportionZTest(ones1, reference.length, ones2, current.length).pValue
   },
   isDrift: (pValue, threshold) => pValue < threshold,
