@@ -1,3 +1,4 @@
+/* eslint-disable no-restricted-syntax -- this test inspects the mocked shell.openExternal that external-links.ts owns */
 import { shell } from 'electron'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { isOpenableExternalUrl, openExternal } from './external-links'

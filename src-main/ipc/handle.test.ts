@@ -1,3 +1,4 @@
+/* eslint-disable no-restricted-syntax -- this test inspects the mocked ipcMain.handle calls that handle.ts owns */
 import type { IpcMainInvokeEvent } from 'electron'
 import { ipcMain } from 'electron'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
