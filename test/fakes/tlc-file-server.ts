@@ -11,6 +11,8 @@ export type TlcFileMisbehaviour =
   | { kind: 'respond'; status: number; body: string; contentType: string }
   /** Sends only the first `bytes` bytes with no Content-Length (chunked), then ends cleanly. */
   | { kind: 'short-chunked'; bytes: number }
+  /** Sends `afterBytes` bytes, then goes silent with the socket open (a stalled connection), `times` times. */
+  | { kind: 'stall'; afterBytes: number; times: number }
 
 export interface TlcRequestRecord {
   readonly path: string
@@ -118,6 +120,14 @@ export class TlcFileServer {
       how.times--
       const sent = Math.max(0, Math.min(how.afterBytes - start, body.length - 1))
       response.write(body.subarray(0, sent), () => response.socket?.destroy())
+      return
+    }
+    if (how?.kind === 'stall' && how.times > 0) {
+      how.times--
+      // Nothing more is sent; close() destroys the socket if the client never gives up.
+      response.write(
+        body.subarray(0, Math.max(0, Math.min(how.afterBytes - start, body.length - 1))),
+      )
       return
     }
     response.end(body)

@@ -118,6 +118,18 @@ describe('ensureTripFiles against a local TLC server', () => {
     ])
   })
 
+  it('treats a stalled connection as cut and resumes after the idle timeout', async () => {
+    server.misbehave(FEBRUARY, { kind: 'stall', afterBytes: 300_000, times: 1 })
+    const [file] = await ensureTripFiles(config(), ['2022-02'], record, undefined, {
+      ...FAST,
+      idleTimeoutMs: 300,
+    })
+    expect(sha256(readFileSync(file!.path))).toBe(sha256(source.get(FEBRUARY)!))
+    const retry = events.find((event) => event.type === 'retrying')
+    expect(retry).toMatchObject({ reason: expect.stringMatching(/ETIMEDOUT/) as unknown })
+    expect(server.requests[1]!.range).toMatch(/^bytes=\d+-$/)
+  })
+
   it('gives up after the last attempt with one sentence and leaves no partial file', async () => {
     server.misbehave(JANUARY, { kind: 'cut', afterBytes: 100_000, times: 99 })
     const attempt = ensureTripFiles(config(), ['2022-01'], record, undefined, {

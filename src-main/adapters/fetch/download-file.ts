@@ -292,7 +292,11 @@ async function request(
   }
   const idleTimeoutMs = options.idleTimeoutMs ?? 30_000
   const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const req = client.get(target, { headers, signal: options.signal }, resolve)
+    let incoming: http.IncomingMessage | undefined
+    const req = client.get(target, { headers, signal: options.signal }, (message) => {
+      incoming = message
+      resolve(message)
+    })
     let isConnected = false
     req.on('socket', (socket) => {
       socket.once(target.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
@@ -301,7 +305,10 @@ async function request(
     })
     req.setTimeout(idleTimeoutMs, () => {
       const code = isConnected ? 'ETIMEDOUT' : 'CONNECT_TIMEOUT'
-      req.destroy(Object.assign(new Error(`no answer for ${idleTimeoutMs / 1000} s`), { code }))
+      const error = Object.assign(new Error(`no data for ${idleTimeoutMs / 1000} s`), { code })
+      // Mid-body, the reader sees the response's error, so the timeout is given to it too (not ECONNRESET).
+      incoming?.destroy(error)
+      req.destroy(error)
     })
     req.on('error', (error) => {
       const code = errorCode(error)

@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config/app-config'
 import { DownloadError } from '../../adapters/fetch/download-error'
 import type { DownloadOptions } from '../../adapters/fetch/download-file'
 import { downloadFile } from '../../adapters/fetch/download-file'
+import type { ParquetFileCheck } from '../../adapters/fetch/validate-parquet-file'
 import { PARQUET_MAGIC, validateParquetFile } from '../../adapters/fetch/validate-parquet-file'
 import { locateTripFile, tripFileLocation } from './locate-trip-file'
 import { TripDataError } from './trip-data-errors'
@@ -81,6 +82,8 @@ async function ensureTripFile(
 
   const url = `${config.tripDataBaseUrl}/${fileName}`
   await mkdir(location.folder, { recursive: true })
+  // The check of the complete .part file is kept: its row count describes the renamed file.
+  const verified: { check?: ParquetFileCheck & { ok: true } } = {}
   try {
     await downloadFile({
       ...tuning,
@@ -90,7 +93,9 @@ async function ensureTripFile(
       expectedPrefix: PARQUET_MAGIC,
       validate: async (partPath) => {
         const check = await validateParquetFile(partPath)
-        return check.ok ? null : check.problem
+        if (!check.ok) return check.problem
+        verified.check = check
+        return null
       },
       onEvent: (event) => {
         if (event.type === 'bytes')
@@ -102,13 +107,8 @@ async function ensureTripFile(
     if (error instanceof DownloadError) throw downloadFailure(error, location)
     throw error
   }
-  const downloaded = await validateParquetFile(path)
-  if (!downloaded.ok) {
-    throw new TripDataError(
-      'DATA_FILE_INVALID',
-      `${path} is not a usable Parquet file (${downloaded.problem}).`,
-    )
-  }
+  const downloaded = verified.check
+  if (downloaded === undefined) throw new Error(`downloadFile returned without validating ${path}`)
   const status = existing === null ? 'downloaded' : 'replaced'
   onProgress({
     type: 'ready',
