@@ -71,29 +71,23 @@ describe.skipIf(!hasChromium)('report HTML in Chromium', () => {
         requests.push(request.url())
     })
     await page.goto(`file://${file}`)
-    await page.waitForFunction(
-      () =>
-        (window as unknown as { __driftdeskChartsReady?: number }).__driftdeskChartsReady !==
-        undefined,
-    )
-    const result = await page.evaluate(() => {
-      const canvases = [...document.querySelectorAll('.chart canvas')] as HTMLCanvasElement[]
+    // Browser-side code is passed as strings: this Node project has no DOM types.
+    await page.waitForFunction('window.__driftdeskChartsReady !== undefined')
+    const result = (await page.evaluate(`(() => {
+      const canvases = [...document.querySelectorAll('.chart canvas')]
       let blank = 0
       for (const canvas of canvases) {
-        const context = canvas.getContext('2d')
-        const pixels = context?.getImageData(0, 0, canvas.width, canvas.height).data
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data
         let painted = 0
-        if (pixels) for (let i = 3; i < pixels.length; i += 4) if ((pixels[i] ?? 0) > 0) painted++
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++
         if (painted < 50) blank++
       }
       return {
         charts: canvases.length,
         blankCharts: blank,
-        badges: [...document.querySelectorAll('.test .badge')].map(
-          (b) => `${b.className}|${getComputedStyle(b).backgroundColor}`,
-        ),
+        badges: [...document.querySelectorAll('.test .badge')].map((b) => b.className + '|' + getComputedStyle(b).backgroundColor),
       }
-    })
+    })()`)) as { charts: number; blankCharts: number; badges: string[] }
     await page.screenshot({ path: join(screenshotDir, `report-html-${name}.png`), fullPage: true })
     await page.close()
     expect(errors).toEqual([])

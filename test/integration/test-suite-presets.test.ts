@@ -11,19 +11,21 @@ import { buildTestSuite } from '../../src-main/core/suites/build-test-suite'
 import type { LoadedDay } from '../../src-main/services/reports/report-service'
 import { ReportService } from '../../src-main/services/reports/report-service'
 import { testStatuses, testSuitePresetNames } from '../../src-main/shared/domain/reports'
-import { taxiDataDir } from '../support/taxi-data'
+import { realTaxiDataDir, syntheticTaxiDataDir } from '../support/taxi-data'
 
 /**
  * Every report and test preset on one real (or, on a fresh clone, synthetic) day: invariants that hold on any
  * data, user conditions, non-critical tests, and partial results when a column is empty.
  */
-describe('report and test-suite presets on one day', () => {
+const sources = realTaxiDataDir() === null ? ['synthetic'] : ['real', 'synthetic']
+
+describe.each(sources)('report and test-suite presets on one %s day', (source) => {
   let home: string
   let day: LoadedDay
   beforeAll(async () => {
-    const data = await taxiDataDir()
+    const dir = source === 'real' ? (realTaxiDataDir() as string) : await syntheticTaxiDataDir()
     home = mkdtempSync(join(tmpdir(), 'driftdesk-presets-'))
-    const service = new ReportService(loadConfig({}, { homeDir: home, dataDir: data.dir }))
+    const service = new ReportService(loadConfig({}, { homeDir: home, dataDir: dir }))
     day = await service.loadDay('2022-02-03')
   })
   afterAll(() => rmSync(home, { recursive: true, force: true }))
