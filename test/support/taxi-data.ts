@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,10 +23,11 @@ import { buildSyntheticGreenTripTable } from './synthetic-green-trips'
 /**
  * Where tests find NYC green-taxi trip files. On a machine with the shared data (../shared/data/nyc-taxi
  * beside the repository) tests use the real TLC files; on a fresh clone they use small synthetic files with
- * the same names, schema and quirks, generated once per process into a temporary folder.
+ * the same names, schema and quirks, generated once into a temporary folder shared by the test processes.
  */
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const here = dirname(fileURLToPath(import.meta.url))
+const repoRoot = resolve(here, '..', '..')
 
 /** Months the synthetic folder holds: January trains the model, February and March are monitored. */
 export const SYNTHETIC_TAXI_MONTHS = ['2022-01', '2022-02', '2022-03'] as const
@@ -47,22 +57,44 @@ let syntheticDir: Promise<string> | undefined
 /**
  * A temp dir (made once per process, deterministic content) with small synthetic files named like the TLC
  * files: green_tripdata_2022-01.parquet, green_tripdata_2022-02.parquet and green_tripdata_2022-03.parquet.
- * Removed when the process exits.
+ * Generating them takes a few seconds, and vitest runs each test file in its own process, so the folder is
+ * shared between processes: its name carries a hash of the generator's source, it is published by one
+ * atomic rename of a complete staging folder, and its files are read-only so no test can spoil it.
  */
 export function syntheticTaxiDataDir(): Promise<string> {
   syntheticDir ??= Promise.resolve().then(() => {
-    const dir = mkdtempSync(join(tmpdir(), 'driftdesk-synthetic-taxi-'))
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
-    mkdirSync(dir, { recursive: true })
+    const dir = join(tmpdir(), `driftdesk-synthetic-taxi-${generatorFingerprint()}`)
+    if (hasAllSyntheticFiles(dir)) return dir
+    const staging = mkdtempSync(join(tmpdir(), 'driftdesk-synthetic-taxi-staging-'))
     for (const month of SYNTHETIC_TAXI_MONTHS) {
-      const file = join(dir, `green_tripdata_${month}.parquet`)
-      // Write then rename, so a reader never sees half a file.
-      writeFileSync(`${file}.part`, syntheticTripParquet(month))
-      renameSync(`${file}.part`, file)
+      const file = join(staging, `green_tripdata_${month}.parquet`)
+      writeFileSync(file, syntheticTripParquet(month))
+      chmodSync(file, 0o444)
+    }
+    try {
+      renameSync(staging, dir)
+    } catch (error) {
+      // Another process published the same folder first; theirs has the same bytes.
+      rmSync(staging, { recursive: true, force: true })
+      if (!hasAllSyntheticFiles(dir)) throw error
     }
     return dir
   })
   return syntheticDir
+}
+
+function hasAllSyntheticFiles(dir: string): boolean {
+  return SYNTHETIC_TAXI_MONTHS.every((month) =>
+    existsSync(join(dir, `green_tripdata_${month}.parquet`)),
+  )
+}
+
+/** Changes whenever the generator or this file changes, so an old shared folder is never reused. */
+function generatorFingerprint(): string {
+  const hash = createHash('sha256')
+  for (const file of ['synthetic-green-trips.ts', 'taxi-data.ts'])
+    hash.update(readFileSync(join(here, file)))
+  return hash.digest('hex').slice(0, 16)
 }
 
 /** realTaxiDataDir() ?? syntheticTaxiDataDir() */
