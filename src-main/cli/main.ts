@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   report: () => import('./commands/report'),
   'test-suite': () => import('./commands/test-suite'),
   stack: () => import('./commands/stack'),
+  stattest: () => import('./commands/stattest'),
 }
 
 function usage(): string {

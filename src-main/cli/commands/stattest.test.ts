@@ -1,0 +1,171 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+
+/** Spawns the real CLI (`npx tsx src-main/cli/main.ts stattest ...`) and returns its exit code and output. */
+async function driftdesk(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', 'src-main/cli/main.ts', ...args], {
+      cwd: join(import.meta.dirname, '../../..'),
+      timeout: 60_000,
+    })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string }
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr }
+  }
+}
+
+function lines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+}
+
+describe('driftdesk stattest (real CLI process)', () => {
+  let directory: string
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'driftdesk-stattest-'))
+  })
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true })
+  })
+
+  async function casesFile(content: string): Promise<string> {
+    const path = join(directory, `cases-${Math.random().toString(36).slice(2)}.json`)
+    await writeFile(path, content)
+    return path
+  }
+
+  it('scores every case, cleans null/NaN/inf, and reports bad cases without stopping the others', async () => {
+    const path = await casesFile(
+      JSON.stringify({
+        cases: [
+          // scipy.stats.ks_2samp([1, 2, 3], [4, 5, 6]).pvalue = 0.1 (nulls, "NaN" and "Infinity" are dropped first)
+          {
+            id: 'ks',
+            stattest: 'ks',
+            column_type: 'num',
+            reference: [1, null, 2, 'NaN', 3],
+            current: [4, 5, 'Infinity', 6],
+            threshold: 0.1,
+          },
+          {
+            id: 'default-cat',
+            stattest: 'default',
+            column_type: 'cat',
+            reference: ['a', 'a', 'b'],
+            current: ['a', 'b', null],
+          },
+          {
+            id: 'empty',
+            stattest: 'psi',
+            column_type: 'num',
+            reference: [1, 2],
+            current: [null, '-Infinity'],
+          },
+          {
+            id: 'wrong-type',
+            stattest: 'ks',
+            column_type: 'cat',
+            reference: ['a'],
+            current: ['b'],
+          },
+          { id: 'unknown', stattest: 'nope', column_type: 'num', reference: [1], current: [2] },
+          {
+            id: 'wasserstein',
+            stattest: 'wasserstein',
+            column_type: 'num',
+            reference: [0, 1, 3],
+            current: [5, 6, 8],
+          },
+        ],
+      }),
+    )
+    const result = await driftdesk(['stattest', '--input', path, '--json'])
+    expect(result.code).toBe(1)
+    const [ks, defaultCat, empty, wrongType, unknown, wasserstein] = lines(result.stdout)
+    expect(ks).toMatchObject({ id: 'ks', stattest: 'ks', threshold: 0.1, drift_detected: true })
+    expect(ks!.drift_score as number).toBeCloseTo(0.1, 14)
+    // Small categorical reference with 2 values → Evidently's default is the z-test; equal shares → p = 1.
+    expect(defaultCat).toMatchObject({
+      id: 'default-cat',
+      stattest: 'z',
+      threshold: 0.05,
+      drift_detected: false,
+    })
+    expect(empty).toEqual({
+      id: 'empty',
+      error: "An empty column 'empty' was provided for drift calculation in the current dataset.",
+    })
+    expect(wrongType!.error).toMatch(/Stattest ks isn't applicable to feature of type cat/)
+    expect(unknown!.error).toMatch(/No stattest found of name nope/)
+    // scipy.stats.wasserstein_distance([0,1,3],[5,6,8]) = 5; np.std([0,1,3]) = 1.247219128924647
+    expect(wasserstein!.drift_score as number).toBeCloseTo(5 / 1.247219128924647, 12)
+  }, 90_000)
+
+  it('prints a readable table without --json', async () => {
+    const path = await casesFile(
+      JSON.stringify({
+        cases: [
+          {
+            id: 'c1',
+            stattest: 'psi',
+            column_type: 'cat',
+            reference: ['x', 'y'],
+            current: ['x', 'y'],
+          },
+        ],
+      }),
+    )
+    const result = await driftdesk(['stattest', '--input', path])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^id\s+stattest\s+threshold\s+drift score\s+drift\n/)
+    expect(result.stdout).toMatch(/c1\s+psi\s+0\.1\s+0\s+no drift/)
+  }, 90_000)
+
+  it('seeds permutation tests per case with --seed and rejects a bad seed', async () => {
+    const tvd = {
+      stattest: 'TVD',
+      column_type: 'cat',
+      reference: ['a', 'a', 'b', 'b', 'c', 'a', 'b', 'c'],
+      current: ['a', 'c', 'c', 'c', 'b', 'c'],
+    }
+    const path = await casesFile(
+      JSON.stringify({
+        cases: [
+          { id: 'first', ...tvd },
+          { id: 'second', ...tvd },
+        ],
+      }),
+    )
+    const seeded = await driftdesk(['stattest', '--input', path, '--json', '--seed', '5'])
+    expect(seeded.code).toBe(0)
+    const [first, second] = lines(seeded.stdout)
+    expect(first!.stattest).toBe('TVD')
+    expect(typeof first!.drift_score).toBe('number')
+    expect(second!.drift_score).toBe(first!.drift_score)
+    const badSeed = await driftdesk(['stattest', '--input', path, '--seed', '1.5'])
+    expect(badSeed.code).toBe(2)
+    expect(badSeed.stderr).toContain('--seed must be an integer in [0, 2^32)')
+  }, 90_000)
+
+  it('rejects a malformed file with one clear error naming the file and exit code 2', async () => {
+    const path = await casesFile('{"cases": [')
+    const result = await driftdesk(['stattest', '--input', path, '--json'])
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toContain(`the input file ${path} is not valid JSON`)
+    const wrongShape = await driftdesk(['stattest', '--input', await casesFile('[1, 2]')])
+    expect(wrongShape.code).toBe(2)
+    expect(wrongShape.stderr).toContain('must be a JSON object with a "cases" array')
+  }, 90_000)
+})
