@@ -7,8 +7,10 @@ import type { AddressInfo, Socket } from 'node:net'
 export type TlcFileMisbehaviour =
   /** Sends the full Content-Length but destroys the socket after `afterBytes` bytes, `times` times. */
   | { kind: 'cut'; afterBytes: number; times: number }
-  /** Answers with this status and body (an HTML error page with 200, a 404, …). */
-  | { kind: 'respond'; status: number; body: string; contentType: string }
+  /** Answers with this status and body (an HTML error page with 200, a 404, …), `times` times (default always). */
+  | { kind: 'respond'; status: number; body: string; contentType: string; times?: number }
+  /** Redirects to another path on this server, as a CDN may. */
+  | { kind: 'redirect'; status: 301 | 302 | 307 | 308; to: string }
   /** Sends only the first `bytes` bytes with no Content-Length (chunked), then ends cleanly. */
   | { kind: 'short-chunked'; bytes: number }
   /** Sends `afterBytes` bytes, then goes silent with the socket open (a stalled connection), `times` times. */
@@ -80,9 +82,15 @@ export class TlcFileServer {
     this.requests.push({ path, range, ifRange: typeof ifRange === 'string' ? ifRange : undefined })
     const fileName = path.replace(/^\/trip-data\//, '')
     const how = this.misbehaviours.get(fileName)
-    if (how?.kind === 'respond') {
+    if (how?.kind === 'respond' && (how.times === undefined || how.times > 0)) {
+      if (how.times !== undefined) how.times--
       response.writeHead(how.status, { 'content-type': how.contentType })
       response.end(how.body)
+      return
+    }
+    if (how?.kind === 'redirect') {
+      response.writeHead(how.status, { location: how.to })
+      response.end()
       return
     }
     const bytes = this.files.get(fileName)

@@ -130,6 +130,38 @@ describe('ensureTripFiles against a local TLC server', () => {
     expect(server.requests[1]!.range).toMatch(/^bytes=\d+-$/)
   })
 
+  it('retries a passing server error (HTTP 503) and follows a redirect', async () => {
+    await server.close()
+    server = await TlcFileServer.start(
+      new Map([...source, [`moved/${FEBRUARY}`, source.get(FEBRUARY)!]]),
+    )
+    server.misbehave(JANUARY, {
+      kind: 'respond',
+      status: 503,
+      contentType: 'text/plain',
+      body: 'Service Unavailable',
+      times: 1,
+    })
+    server.misbehave(FEBRUARY, {
+      kind: 'redirect',
+      status: 302,
+      to: `/trip-data/moved/${FEBRUARY}`,
+    })
+    const files = await ensureTripFiles(config(), ['2022-01', '2022-02'], record, undefined, FAST)
+    expect(files.map((file) => file.status)).toEqual(['downloaded', 'downloaded'])
+    expect(events.find((event) => event.type === 'retrying')).toMatchObject({
+      month: '2022-01',
+      reason: 'the server answered HTTP 503',
+    })
+    expect(sha256(readFileSync(files[1]!.path))).toBe(sha256(source.get(FEBRUARY)!))
+    expect(server.requests.map((request) => request.path)).toEqual([
+      `/trip-data/${JANUARY}`,
+      `/trip-data/${JANUARY}`,
+      `/trip-data/${FEBRUARY}`,
+      `/trip-data/moved/${FEBRUARY}`,
+    ])
+  })
+
   it('gives up after the last attempt with one sentence and leaves no partial file', async () => {
     server.misbehave(JANUARY, { kind: 'cut', afterBytes: 100_000, times: 99 })
     const attempt = ensureTripFiles(config(), ['2022-01'], record, undefined, {
