@@ -1,7 +1,7 @@
 import type { Column } from '../data/frame'
 import { isNullAt } from '../data/frame'
-import type { CellValue } from './column-value-counts'
-import { columnValueCounts, mostCommonValue } from './column-value-counts'
+import type { CellValue, ColumnTally } from './column-value-counts'
+import { columnTally, columnValueCounts, mostCommonValue } from './column-value-counts'
 import type { SummaryColumnType } from './infer-column-type'
 import { linearQuantile } from './linear-quantile'
 import { numpyRound } from './numpy-round'
@@ -65,7 +65,7 @@ export type ColumnCharacteristics =
 export interface ColumnSummaryStatistics {
   /** Sorted finite non-null values (numeric and datetime columns); empty for categorical ones. */
   readonly sortedValues: Float64Array
-  /** Distinct non-null values, for categorical out-of-list tests and new/unused counts. */
+  /** Distinct non-null values of a categorical column (out-of-list tests, new/unused counts); empty otherwise. */
   readonly distinctValues: ReadonlySet<number | string>
   /** Value → count for categorical columns (nulls excluded), in first-seen order. */
   readonly valueCounts: ReadonlyMap<number | string, number>
@@ -95,20 +95,26 @@ export function summarizeColumn(
   columnType: SummaryColumnType,
   reference?: ColumnSummaryStatistics,
 ): ColumnSummary {
-  const counts = columnValueCounts(column, rowCount)
-  const count = rowCount - counts.nullCount
+  const isCategorical = columnType === 'cat'
+  const sortedValues = isCategorical ? new Float64Array(0) : sortedNonNullValues(column, rowCount)
+  const counts = isCategorical ? columnValueCounts(column, rowCount) : null
+  const tally = counts === null ? columnTally(column, rowCount, sortedValues) : null
+  const nullCount = counts?.nullCount ?? tally?.nullCount ?? 0
+  const distinct = counts?.values.length ?? tally?.distinct ?? 0
+  const count = rowCount - nullCount
   const percentage = (k: number): number => (rowCount > 0 ? numpyRound((100 * k) / rowCount, 2) : 0)
-  const common = mostCommonValue(counts)
-  const distinctValues = new Set<number | string>(counts.values as (number | string)[])
+  const common = counts === null ? (tally as ColumnTally).mostCommon : mostCommonValue(counts)
+  // Only categorical columns keep their distinct values (out-of-list tests, new/unused counts).
+  const distinctValues = new Set<number | string>((counts?.values ?? []) as (number | string)[])
   const base = {
     number_of_rows: rowCount,
     count,
-    unique: counts.values.length,
-    unique_percentage: percentage(counts.values.length),
-    missing: counts.nullCount,
-    missing_percentage: percentage(counts.nullCount),
+    unique: distinct,
+    unique_percentage: percentage(distinct),
+    missing: nullCount,
+    missing_percentage: percentage(nullCount),
   }
-  if (columnType === 'cat') {
+  if (counts !== null) {
     const valueCounts = new Map<number | string, number>()
     counts.values.forEach((value, k) =>
       valueCounts.set(value as number | string, counts.counts[k] as number),
@@ -139,7 +145,6 @@ export function summarizeColumn(
       statistics: { sortedValues: new Float64Array(0), distinctValues, valueCounts },
     }
   }
-  const sortedValues = sortedNonNullValues(column, rowCount)
   if (columnType === 'datetime') {
     return {
       column_type: 'datetime',

@@ -58,3 +58,58 @@ export function mostCommonValue(counts: ValueCounts): { value: CellValue; count:
   if (counts.nullCount > bestCount) return { value: null, count: counts.nullCount }
   return { value: best, count: bestCount }
 }
+
+/** Distinct values, nulls and the most common value of a column, without keeping every count. */
+export interface ColumnTally {
+  readonly distinct: number
+  readonly nullCount: number
+  readonly mostCommon: { readonly value: CellValue; readonly count: number }
+}
+
+/**
+ * {@link columnValueCounts} reduced to what summaries need. Numeric columns are tallied from their sorted
+ * non-null values (runs of equal values), which is much cheaper than a hash map for high-cardinality columns
+ * such as timestamps or predictions; ties for the most common value go to the smallest value there (pandas'
+ * order among ties is unspecified). Strings use the map.
+ * @param sortedValues the column's ascending non-null values when already at hand
+ */
+export function columnTally(
+  column: Column,
+  rowCount: number,
+  sortedValues?: Float64Array,
+): ColumnTally {
+  if (column.kind === 'string' || column.kind === 'null') {
+    const counts = columnValueCounts(column, rowCount)
+    return {
+      distinct: counts.values.length,
+      nullCount: counts.nullCount,
+      mostCommon: mostCommonValue(counts),
+    }
+  }
+  let sorted = sortedValues
+  if (sorted === undefined) {
+    const values = new Float64Array(rowCount)
+    let n = 0
+    for (let i = 0; i < rowCount; i++)
+      if (!isNullAt(column, i)) values[n++] = column.values[i] as number
+    sorted = values.subarray(0, n).sort()
+  }
+  const nullCount = rowCount - sorted.length
+  let distinct = 0
+  let best: number | null = null
+  let bestCount = 0
+  for (let start = 0; start < sorted.length;) {
+    const value = sorted[start] as number
+    let end = start + 1
+    while (end < sorted.length && sorted[end] === value) end++
+    distinct++
+    if (end - start > bestCount) {
+      best = value
+      bestCount = end - start
+    }
+    start = end
+  }
+  if (nullCount > bestCount)
+    return { distinct, nullCount, mostCommon: { value: null, count: nullCount } }
+  return { distinct, nullCount, mostCommon: { value: best, count: bestCount } }
+}

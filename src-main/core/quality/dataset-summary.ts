@@ -1,6 +1,6 @@
 import type { Column, Frame } from '../data/frame'
 import { getColumn, isNullAt } from '../data/frame'
-import { columnValueCounts, mostCommonValue } from './column-value-counts'
+import { columnTally } from './column-value-counts'
 import type { SummaryColumnType } from './infer-column-type'
 
 /** Evidently 0.4 `DatasetSummary` (DatasetSummaryMetric), snake_case as in `as_dict()`. */
@@ -63,14 +63,14 @@ export function summarizeDataset(
   const rowNullCount = new Uint32Array(n)
   for (const name of frame.names) {
     const column = getColumn(frame, name)
-    const counts = columnValueCounts(column, n)
-    nansByColumn[name] = counts.nullCount
-    uniquesByColumn[name] = counts.values.length
+    const tally = columnTally(column, n)
+    nansByColumn[name] = tally.nullCount
+    uniquesByColumn[name] = tally.distinct
     columnsType[name] = pandasDtype(column)
-    missing += counts.nullCount
-    if (counts.values.length <= 1) constant++
-    if (n > 0 && mostCommonValue(counts).count / n >= almostConstantThreshold) almostConstant++
-    if (counts.nullCount === n) emptyColumns++
+    missing += tally.nullCount
+    if (tally.distinct <= 1) constant++
+    if (n > 0 && tally.mostCommon.count / n >= almostConstantThreshold) almostConstant++
+    if (tally.nullCount === n) emptyColumns++
     const type = columnTypes[name]
     if (type === 'num') numeric++
     else if (type === 'cat') categorical++
@@ -124,25 +124,61 @@ function pandasDtype(column: Column): string {
   }
 }
 
-function cellKey(column: Column, i: number): string {
-  if (isNullAt(column, i)) return '\u0000'
-  return column.kind === 'string'
-    ? `s${column.values[i] as string}`
-    : `n${column.kind === 'null' ? '' : String(column.values[i])}`
+const floatView = new Float64Array(1)
+const wordView = new Uint32Array(floatView.buffer)
+
+/** A 32-bit hash of one cell; nulls hash alike (pandas' `duplicated` treats NaN/None as equal). */
+function cellHash(column: Column, i: number): number {
+  if (isNullAt(column, i) || column.kind === 'null') return 0x9e3779b9
+  if (column.kind === 'string') {
+    const text = column.values[i] as string
+    let h = 0x811c9dc5
+    for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193)
+    return h >>> 0
+  }
+  floatView[0] = (column.values[i] as number) + 0 // -0 and 0 hash alike
+  return (
+    (Math.imul(wordView[0] as number, 0x85ebca6b) ^
+      Math.imul(wordView[1] as number, 0xc2b2ae35)) >>>
+    0
+  )
 }
 
-/** `DataFrame.duplicated().sum()`: rows equal to an earlier row in every column. */
+/** `DataFrame.duplicated().sum()`: rows equal to an earlier row in every column (hash, then compare). */
 function duplicatedRows(frame: Frame): number {
-  const seen = new Set<string>()
   const columns = frame.names.map((name) => getColumn(frame, name))
+  const n = frame.rowCount
+  const hashes = new Uint32Array(n)
+  for (const column of columns) {
+    for (let i = 0; i < n; i++) {
+      hashes[i] =
+        (Math.imul((hashes[i] as number) ^ cellHash(column, i), 0x27d4eb2d) + 0x165667b1) >>> 0
+    }
+  }
+  const firstRows = new Map<number, number[]>()
   let duplicates = 0
-  for (let i = 0; i < frame.rowCount; i++) {
-    let key = ''
-    for (const column of columns) key += `${cellKey(column, i)}\u0001`
-    if (seen.has(key)) duplicates++
-    else seen.add(key)
+  for (let i = 0; i < n; i++) {
+    const hash = hashes[i] as number
+    const candidates = firstRows.get(hash)
+    if (candidates === undefined) {
+      firstRows.set(hash, [i])
+      continue
+    }
+    if (candidates.some((row) => columns.every((column) => cellsEqualAcrossRows(column, row, i))))
+      duplicates++
+    else candidates.push(i)
   }
   return duplicates
+}
+
+function cellsEqualAcrossRows(column: Column, a: number, b: number): boolean {
+  const aNull = isNullAt(column, a)
+  const bNull = isNullAt(column, b)
+  if (aNull || bNull) return aNull && bNull
+  return (
+    (column as { values: ArrayLike<unknown> }).values[a] ===
+    (column as { values: ArrayLike<unknown> }).values[b]
+  )
 }
 
 function duplicatedColumns(frame: Frame): { duplicated: number; almostDuplicated: number } {
@@ -156,7 +192,14 @@ function duplicatedColumns(frame: Frame): { duplicated: number; almostDuplicated
       const left = columns[a] as Column
       const right = columns[b] as Column
       if (isStringColumn(left) !== isStringColumn(right)) continue
-      for (let i = 0; i < frame.rowCount; i++) if (cellsEqual(left, right, i)) equal++
+      // Stop as soon as the pair cannot reach the almost-duplicate share any more.
+      const allowedMismatches = Math.floor((1 - almostDuplicatedThreshold) * frame.rowCount)
+      let mismatches = 0
+      for (let i = 0; i < frame.rowCount && mismatches <= allowedMismatches; i++) {
+        if (cellsEqual(left, right, i)) equal++
+        else mismatches++
+      }
+      if (mismatches > allowedMismatches) continue
       best = Math.max(best, frame.rowCount === 0 ? 1 : equal / frame.rowCount)
       if (best === 1) break
     }
