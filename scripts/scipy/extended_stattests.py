@@ -212,7 +212,8 @@ def evidently_empirical_mmd(ref, cur):
     permuted = np.array([mmd(kernel, True) for _ in range(100)])
     # Permutations whose MMD equals the observed one in exact arithmetic are counted or not depending
     # on the last bit of np.exp (numpy's AVX512F exp differs from glibc's in ~1/4 of the cases), so
-    # the p-value is only pinned down between these two bounds when such ties exist.
+    # the p-value is only pinned down between these two bounds when such ties exist. driftdesk counts
+    # every tie (pValueWithTies, the exact-arithmetic p-value); without ties all three agree.
     tolerance = 1e-12 * max(1.0, abs(observed))
     strict = float((permuted > observed + tolerance).mean())
     loose = float((permuted >= observed - tolerance).mean())

@@ -24,7 +24,8 @@ const LOWER_MASK = 0x7fffffff
  * new NumpyLegacyRandomState(0).permutation(10) // [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]
  */
 export class NumpyLegacyRandomState {
-  private readonly words = new Uint32Array(STATE_LENGTH)
+  // Int32 storage keeps every word a small integer for V8 (uint32 words above 2^31 would be boxed).
+  private readonly words = new Int32Array(STATE_LENGTH)
   private position = STATE_LENGTH
 
   constructor(seed: number) {
@@ -33,22 +34,27 @@ export class NumpyLegacyRandomState {
         `NumpyLegacyRandomState: seed must be an integer in [0, 2^32), got ${seed}`,
       )
     }
-    this.words[0] = seed >>> 0
+    this.words[0] = seed | 0
     for (let index = 1; index < STATE_LENGTH; index++) {
       const previous = this.words[index - 1]! ^ (this.words[index - 1]! >>> 30)
-      this.words[index] = (Math.imul(1812433253, previous) + index) >>> 0
+      this.words[index] = (Math.imul(1812433253, previous) + index) | 0
     }
   }
 
   /** The next raw 32-bit word, tempered, as numpy's `mt19937_next32`. */
   nextUint32(): number {
+    return this.nextInt32() >>> 0
+  }
+
+  /** The same word as {@link nextUint32}, as a signed 32-bit integer (cheaper in hot loops). */
+  private nextInt32(): number {
     if (this.position >= STATE_LENGTH) this.regenerate()
     let value = this.words[this.position++]!
     value ^= value >>> 11
     value ^= (value << 7) & 0x9d2c5680
     value ^= (value << 15) & 0xefc60000
     value ^= value >>> 18
-    return value >>> 0
+    return value
   }
 
   /** A double in [0, 1) from 53 random bits, as numpy's legacy `random_sample`. */
@@ -64,14 +70,23 @@ export class NumpyLegacyRandomState {
    */
   randomInterval(max: number): number {
     if (max === 0) return 0
-    let mask = max >>> 0
+    if (max > 0x7fffffff) {
+      let wideMask = max
+      for (let shift = 1; shift <= 16; shift *= 2)
+        wideMask = (wideMask | (wideMask >>> shift)) >>> 0
+      let wide = (this.nextInt32() & wideMask) >>> 0
+      while (wide > max) wide = (this.nextInt32() & wideMask) >>> 0
+      return wide
+    }
+    let mask = max
     mask |= mask >>> 1
     mask |= mask >>> 2
     mask |= mask >>> 4
     mask |= mask >>> 8
     mask |= mask >>> 16
-    let value = (this.nextUint32() & mask) >>> 0
-    while (value > max) value = (this.nextUint32() & mask) >>> 0
+    // mask < 2^31 here, so `& mask` is already non-negative.
+    let value = this.nextInt32() & mask
+    while (value > max) value = this.nextInt32() & mask
     return value
   }
 
@@ -97,7 +112,7 @@ export class NumpyLegacyRandomState {
     let index = 0
     for (; index < STATE_LENGTH - SHIFT; index++) {
       const mixed = (words[index]! & UPPER_MASK) | (words[index + 1]! & LOWER_MASK)
-      words[index] = words[index + SHIFT]! ^ (mixed >>> 1) ^ (mixed & 1 ? MATRIX_A : 0)
+      words[index] = words[index + SHIFT]! ^ (mixed >>> 1) ^ (-(mixed & 1) & MATRIX_A)
     }
     for (; index < STATE_LENGTH - 1; index++) {
       const mixed = (words[index]! & UPPER_MASK) | (words[index + 1]! & LOWER_MASK)
@@ -105,7 +120,7 @@ export class NumpyLegacyRandomState {
         words[index + SHIFT - STATE_LENGTH]! ^ (mixed >>> 1) ^ (mixed & 1 ? MATRIX_A : 0)
     }
     const mixed = (words[STATE_LENGTH - 1]! & UPPER_MASK) | (words[0]! & LOWER_MASK)
-    words[STATE_LENGTH - 1] = words[SHIFT - 1]! ^ (mixed >>> 1) ^ (mixed & 1 ? MATRIX_A : 0)
+    words[STATE_LENGTH - 1] = words[SHIFT - 1]! ^ (mixed >>> 1) ^ (-(mixed & 1) & MATRIX_A)
     this.position = 0
   }
 }
