@@ -43,7 +43,7 @@ describe('JobRegistry', () => {
       ({ report }) => {
         for (let i = 0; i < 50; i++) report(log(`line ${i}`))
         return new Promise((resolve) => {
-          finish = () => resolve({ runId: 'r', state: 'Completed', message: null })
+          finish = () => resolve({ runId: 'r', state: 'Completed' as const, message: null })
         })
       },
     )
@@ -72,7 +72,7 @@ describe('JobRegistry', () => {
       async ({ report }) => {
         report(log('a'))
         report(log('b'))
-        return { runId: 'r', state: 'Completed', message: null }
+        return { runId: 'r', state: 'Completed' as const, message: null }
       },
     )
     await vi.runAllTimersAsync()
@@ -138,7 +138,7 @@ describe('JobRegistry', () => {
       { finished: 'pipeline:finished', progress: 'pipeline:progress' },
       async ({ report }) => {
         late = () => report(log('too late'))
-        return { runId: 'r', state: 'Completed', message: null }
+        return { runId: 'r', state: 'Completed' as const, message: null }
       },
     )
     await vi.runAllTimersAsync()

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { CHART_COLORS } from './chart-palette'
+import { buildDriftScoresOption, driftRatio } from './build-drift-scores-option'
+
+describe('driftRatio', () => {
+  it('divides a distance by its threshold', () => {
+    expect(
+      driftRatio({ column: 'a', score: 0.2, threshold: 0.1, isDrifted: true, isDistance: true }),
+    ).toBeCloseTo(2, 12)
+  })
+
+  it('inverts p-values, so beyond 1 still means drift', () => {
+    expect(
+      driftRatio({ column: 'a', score: 0.01, threshold: 0.05, isDrifted: true, isDistance: false }),
+    ).toBeCloseTo(5, 12)
+    expect(
+      driftRatio({ column: 'a', score: 0.5, threshold: 0.05, isDrifted: false, isDistance: false }),
+    ).toBeCloseTo(0.1, 12)
+  })
+
+  it('caps extreme columns and reads a missing score as 0', () => {
+    expect(
+      driftRatio({
+        column: 'trip_distance',
+        score: 2.958,
+        threshold: 0.1,
+        isDrifted: true,
+        isDistance: true,
+      }),
+    ).toBe(5)
+    expect(
+      driftRatio({ column: 'a', score: 0, threshold: 0.05, isDrifted: true, isDistance: false }),
+    ).toBe(5)
+    expect(
+      driftRatio({ column: 'a', score: null, threshold: 0.1, isDrifted: null, isDistance: true }),
+    ).toBe(0)
+  })
+})
+
+describe('buildDriftScoresOption', () => {
+  it("colours each bar by the report's own verdict", () => {
+    const option = buildDriftScoresOption([
+      { column: 'prediction', score: 0.198, threshold: 0.1, isDrifted: true, isDistance: true },
+      {
+        column: 'passenger_count',
+        score: 0.013,
+        threshold: 0.1,
+        isDrifted: false,
+        isDistance: true,
+      },
+    ])
+    expect((option.yAxis as { data: string[] }).data).toEqual(['prediction', 'passenger_count'])
+    const [bars] = option.series as { data: { itemStyle: { color: string } }[] }[]
+    expect(bars?.data.map((bar) => bar.itemStyle.color)).toEqual([
+      CHART_COLORS.drifted,
+      CHART_COLORS.stable,
+    ])
+  })
+})

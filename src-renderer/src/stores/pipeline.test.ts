@@ -1,0 +1,86 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { FakePanelBridge } from '../../../test/fakes/fake-panel-bridge'
+import { installBridge } from '../api/bridge'
+import { usePipelineStore } from './pipeline'
+
+describe('usePipelineStore', () => {
+  let bridge: FakePanelBridge
+
+  beforeEach(() => {
+    bridge = new FakePanelBridge()
+      .respond('pipeline:start', () => ({ jobId: 'job-1', runId: null }))
+      .respond('pipeline:cancel', () => ({ cancelled: true }))
+      .respond('pipeline:resume', () => ({ jobId: 'job-2', runId: 'run-1' }))
+    installBridge(bridge)
+    setActivePinia(createPinia())
+  })
+
+  it('starts a backfill with the form values and the reference month', async () => {
+    const store = usePipelineStore()
+    store.days = 3
+    store.paceSeconds = 1
+    await store.start('2022-01')
+    expect(bridge.callsOf('pipeline:start')).toEqual([
+      { month: '2022-02', days: 3, paceSeconds: 1, referenceMonth: '2022-01', force: false },
+    ])
+    expect(store.status).toBe('running')
+    expect(store.timeline.cells).toHaveLength(3)
+  })
+
+  it("fills the timeline from its job's progress and ignores other jobs", async () => {
+    const store = usePipelineStore()
+    store.days = 2
+    await store.start('2022-01')
+    bridge.emit('pipeline:progress', {
+      jobId: 'someone-else',
+      items: [
+        { type: 'task-state', runId: 'x', taskKey: 'day:2022-02-01', state: 'Failed', attempt: 1 },
+      ],
+    })
+    bridge.emit('pipeline:progress', {
+      jobId: 'job-1',
+      items: [
+        { type: 'run-started', runId: 'run-1', job: 'backfill', totalTasks: 2 },
+        {
+          type: 'task-state',
+          runId: 'run-1',
+          taskKey: 'day:2022-02-01',
+          state: 'Running',
+          attempt: 1,
+        },
+      ],
+    })
+    expect(store.timeline.runId).toBe('run-1')
+    expect(store.timeline.cells.map((cell) => cell.state)).toEqual(['running', 'pending'])
+  })
+
+  it('ends on the terminal event and can resume a cancelled run', async () => {
+    const store = usePipelineStore()
+    store.days = 2
+    await store.start('2022-01')
+    bridge.emit('pipeline:progress', {
+      jobId: 'job-1',
+      items: [{ type: 'run-started', runId: 'run-1', job: 'backfill', totalTasks: 2 }],
+    })
+    await store.cancel()
+    expect(bridge.callsOf('pipeline:cancel')).toEqual([{ jobId: 'job-1' }])
+    expect(store.isCancelling).toBe(true)
+    bridge.emit('pipeline:finished', { jobId: 'job-1', outcome: 'cancelled' })
+    expect(store.status).toBe('cancelled')
+    expect(store.isCancelling).toBe(false)
+    await store.resume()
+    expect(bridge.callsOf('pipeline:resume')).toEqual([{ runId: 'run-1' }])
+    expect(store.status).toBe('running')
+  })
+
+  it('keeps a failed start as an error the view can explain', async () => {
+    bridge.respond('pipeline:start', () => {
+      throw new Error('A backfill is already running')
+    })
+    const store = usePipelineStore()
+    await store.start('2022-01')
+    expect(store.status).toBe('failed')
+    expect(String(store.error)).toContain('already running')
+  })
+})
