@@ -59,6 +59,12 @@ export async function withTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect()
   let broken: Error | undefined
+  // A backend terminated while the client is checked out makes the client emit 'error'; without a
+  // listener that would crash the process. The failing query rejects as well, which is what we act on.
+  const onError = (error: Error): void => {
+    broken = error
+  }
+  client.on('error', onError)
   try {
     await client.query('BEGIN')
     const result = await work(client)
@@ -73,6 +79,7 @@ export async function withTransaction<T>(
     }
     throw error
   } finally {
+    client.off('error', onError)
     client.release(broken)
   }
 }

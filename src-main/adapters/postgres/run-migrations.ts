@@ -48,6 +48,11 @@ export async function runMigrations(
   const all = migrations ?? (await loadMigrations())
   const client = await pool.connect()
   let broken: Error | undefined
+  // See withTransaction: a checked-out client must have an 'error' listener.
+  const onError = (error: Error): void => {
+    broken = error
+  }
+  client.on('error', onError)
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
     await client.query(
@@ -83,6 +88,7 @@ export async function runMigrations(
     broken = error instanceof Error ? error : new Error(String(error))
     throw error
   } finally {
+    client.off('error', onError)
     client.release(broken)
   }
 }

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os'
+import { resolve } from 'node:path'
 import process from 'node:process'
 import { parseArgs } from 'node:util'
 import { BackfillWorkerPool, defaultWorkerCount } from '../../adapters/worker/backfill-worker-pool'
@@ -89,7 +90,8 @@ export async function run(context: CliContext): Promise<number> {
     dataDir: values['data-dir'],
     databaseUrl: values['database-url'],
   })
-  const request = values.resume === undefined ? buildRequest(values) : buildResumeOverrides(values)
+  const request = values.resume === undefined ? buildRequest(values) : null
+  const resumeOverrides = values.resume === undefined ? {} : buildResumeOverrides(values)
   const session = await openDatabaseSession(context, config, 'driftdesk backfill')
   const events = new RunEvents()
   const display = new BackfillDisplay(context, values.json === true)
@@ -99,7 +101,8 @@ export async function run(context: CliContext): Promise<number> {
       config,
       store: session.store,
       createRunner: (workers) => new BackfillWorkerPool(workers),
-      locateMonthFile: (month) => locateMonthFile(config, month, context.signal),
+      locateMonthFile: (month, dataDir) =>
+        locateMonthFile({ ...config, dataDir: dataDir ?? config.dataDir }, month, context.signal),
       hostname: hostname(),
       pid: process.pid,
       isProcessAlive,
@@ -107,7 +110,7 @@ export async function run(context: CliContext): Promise<number> {
     const outcome = await service.run(request, {
       events,
       signal: context.signal,
-      ...(values.resume === undefined ? {} : { resumeRunId: values.resume }),
+      ...(values.resume === undefined ? {} : { resumeRunId: values.resume, resumeOverrides }),
     })
     events.flush()
     const { run } = outcome
@@ -190,41 +193,38 @@ function buildRequest(values: BackfillValues): BackfillRequest {
         : { delaySeconds: parseSeconds(values['retry-delay'], '--retry-delay') }),
     },
     parentSchedule: values['parent-schedule'] ?? null,
+    dataDir: values['data-dir'] === undefined ? null : resolve(values['data-dir']),
   }
 }
 
 /** On --resume, what to compute comes from the stored run; only how to run may be changed. */
-function buildResumeOverrides(values: BackfillValues): BackfillRequest | null {
+function buildResumeOverrides(values: BackfillValues): Partial<BackfillRequest> {
   if (values.month !== undefined || values.date !== undefined || values.yesterday === true) {
     throw new CliError(
       '--resume continues a run with its own days; drop --month/--date/--yesterday.',
       2,
     )
   }
-  if (
-    values.force !== true &&
-    values.pace === undefined &&
-    values.workers === undefined &&
-    values.retries === undefined
-  ) {
-    return null
-  }
   return {
-    startDate: '1970-01-01',
-    days: 1,
-    referenceMonth: '1970-01',
-    force: values.force === true,
-    paceSeconds: values.pace === undefined ? 0 : parseSeconds(values.pace, '--pace'),
-    workers:
-      values.workers === undefined
-        ? defaultWorkerCount()
-        : parseWhole(values.workers, '--workers', 1),
-    retry: {
-      ...DEFAULT_RETRY_POLICY,
-      ...(values.retries === undefined
-        ? {}
-        : { retries: parseWhole(values.retries, '--retries', 0) }),
-    },
+    ...(values.force === true ? { force: true } : {}),
+    ...(values.pace === undefined ? {} : { paceSeconds: parseSeconds(values.pace, '--pace') }),
+    ...(values.workers === undefined
+      ? {}
+      : { workers: parseWhole(values.workers, '--workers', 1) }),
+    ...(values.retries === undefined && values['retry-delay'] === undefined
+      ? {}
+      : {
+          retry: {
+            ...DEFAULT_RETRY_POLICY,
+            ...(values.retries === undefined
+              ? {}
+              : { retries: parseWhole(values.retries, '--retries', 0) }),
+            ...(values['retry-delay'] === undefined
+              ? {}
+              : { delaySeconds: parseSeconds(values['retry-delay'], '--retry-delay') }),
+          },
+        }),
+    ...(values['data-dir'] === undefined ? {} : { dataDir: resolve(values['data-dir']) }),
   }
 }
 

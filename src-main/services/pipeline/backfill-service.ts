@@ -27,6 +27,8 @@ export interface BackfillRequest {
   readonly workers: number
   /** The schedule that started this run, if any. */
   readonly parentSchedule?: string | null
+  /** The folder of TLC files given with --data-dir (recorded so a resume reads the same files). */
+  readonly dataDir?: string | null
 }
 
 /** Everything outside the service: the store, the compute pool, the files, this process. */
@@ -34,8 +36,11 @@ export interface BackfillDependencies {
   readonly config: AppConfig
   readonly store: RunStore
   readonly createRunner: (workers: number) => BackfillComputeRunner
-  /** The Parquet file of a `YYYY-MM` month (throws a clear error when it is missing). */
-  readonly locateMonthFile: (month: string) => Promise<string>
+  /**
+   * The Parquet file of a `YYYY-MM` month, in `dataDir` when given, else the app's cache (throws a clear
+   * error when it is missing).
+   */
+  readonly locateMonthFile: (month: string, dataDir: string | null) => Promise<string>
   readonly hostname: string
   readonly pid: number
   readonly isProcessAlive: (pid: number) => boolean
@@ -81,7 +86,13 @@ export class BackfillService {
    */
   async run(
     request: BackfillRequest | null,
-    options: { events?: RunEvents; signal?: AbortSignal; resumeRunId?: string } = {},
+    options: {
+      events?: RunEvents
+      signal?: AbortSignal
+      resumeRunId?: string
+      /** On resume, how to run may change (force, pace, workers, retries, data folder); what to compute not. */
+      resumeOverrides?: Partial<BackfillRequest>
+    } = {},
   ): Promise<BackfillOutcome> {
     const { store } = this.deps
     const events = options.events ?? new RunEvents()
@@ -94,7 +105,7 @@ export class BackfillService {
     let effective: BackfillRequest
     let priorAttempts = new Map<string, number>()
     if (options.resumeRunId !== undefined) {
-      const resumed = await this.prepareResume(options.resumeRunId, request)
+      const resumed = await this.prepareResume(options.resumeRunId, options.resumeOverrides ?? {})
       runId = resumed.run.id
       effective = resumed.request
       priorAttempts = new Map((await store.listTasks(runId)).map((t) => [t.taskKey, t.attempts]))
@@ -119,7 +130,7 @@ export class BackfillService {
 
   private async prepareResume(
     idOrPrefix: string,
-    override: BackfillRequest | null,
+    override: Partial<BackfillRequest>,
   ): Promise<{ run: RunRecord; request: BackfillRequest }> {
     const { store } = this.deps
     const { id, candidates } = await store.resolveRunId(idOrPrefix)
@@ -153,10 +164,11 @@ export class BackfillService {
     const request: BackfillRequest = {
       ...stored,
       // How to run may change on resume; what to compute may not.
-      force: override?.force ?? false,
-      paceSeconds: override?.paceSeconds ?? stored.paceSeconds,
-      workers: override?.workers ?? stored.workers,
-      retry: override?.retry ?? stored.retry,
+      force: override.force ?? false,
+      paceSeconds: override.paceSeconds ?? stored.paceSeconds,
+      workers: override.workers ?? stored.workers,
+      retry: override.retry ?? stored.retry,
+      dataDir: override.dataDir ?? stored.dataDir ?? null,
     }
     await store.claimRun(run.id, this.deps.pid, this.deps.hostname)
     await store.setRunState(run.id, 'Pending', `Resumed from ${run.state}.`)
@@ -196,8 +208,8 @@ export class BackfillService {
           ` (${request.workers} worker thread(s)${request.paceSeconds > 0 ? `, one day every ${request.paceSeconds} s` : ''}).`,
       )
       const [monthFile, referenceFile] = await Promise.all([
-        this.deps.locateMonthFile(month),
-        this.deps.locateMonthFile(request.referenceMonth),
+        this.deps.locateMonthFile(month, request.dataDir ?? null),
+        this.deps.locateMonthFile(request.referenceMonth, request.dataDir ?? null),
       ])
       runner = this.deps.createRunner(request.workers)
       const loaded = await runner.load({
@@ -515,6 +527,7 @@ function requestToParameters(request: BackfillRequest): Record<string, unknown> 
     retryDelaySeconds: request.retry.delaySeconds,
     exponentialBackoff: request.retry.exponentialBackoff,
     retryJitterFactor: request.retry.jitterFactor,
+    dataDir: request.dataDir ?? null,
   }
 }
 
@@ -525,6 +538,7 @@ function parametersToRequest(parameters: Readonly<Record<string, unknown>>): Bac
     startDate: String(parameters.startDate),
     days: number('days', 1),
     referenceMonth: String(parameters.referenceMonth),
+    dataDir: typeof parameters.dataDir === 'string' ? parameters.dataDir : null,
     force: parameters.force === true,
     paceSeconds: number('paceSeconds', 0),
     workers: number('workers', 1),
