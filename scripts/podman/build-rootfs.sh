@@ -21,5 +21,5 @@ build_base_image() {
     mv "$tarball.partial" "$tarball"
     rm -rf "$rootfs" "$rootfs.log"
   fi
-  podman import "$tarball" "$tag" >/dev/null
+  podman import --quiet "$tarball" "$tag" >/dev/null
 }

@@ -170,10 +170,12 @@ function writeStatus(context: CliContext, status: StackStatus, asJson: boolean):
   context.stdout.write(`${lines.join('\n')}\n`)
 }
 
-/** One progress bar over all image pulls: bytes summed across layers and images. */
+/**
+ * One progress bar over all image pulls: bytes summed across layers and images. A failed pull is
+ * reported once, by the error `stack up` ends with (or the service's message when a local copy is used).
+ */
 class PullProgressDisplay {
   private bar: ProgressBar | null = null
-  private readonly reportedFailures = new Set<string>()
 
   constructor(private readonly context: CliContext) {}
 
@@ -184,16 +186,6 @@ class PullProgressDisplay {
     this.bar.update(progress.bytesDone, {
       total: progress.bytesTotal > 0 ? progress.bytesTotal : null,
     })
-    for (const image of progress.images) {
-      if (
-        image.phase === 'failed' &&
-        image.error !== undefined &&
-        !this.reportedFailures.has(image.image)
-      ) {
-        this.reportedFailures.add(image.image)
-        this.bar.note(`${image.image}: ${image.error}`)
-      }
-    }
     if (done === pulling.length && pulling.length > 0) {
       this.bar.finish(`pulled ${pulling.map((image) => image.image).join(', ')}`)
       this.bar = null
