@@ -32,6 +32,8 @@ export interface SeriesProfile {
   valueCounts(): ReadonlyMap<DriftKey, number>
   /** `np.std(values)` (ddof = 0), numeric series only. */
   populationStandardDeviation(): number
+  /** Index of the first NaN or ±inf value, or −1 (always −1 for strings). */
+  firstNonFiniteIndex(): number
 }
 
 const profiles = new WeakMap<object, SeriesProfile>()
@@ -54,9 +56,14 @@ function numericProfile(series: Float64Array): SeriesProfile {
   let distinct: DistinctNumbers | undefined
   let counts: Map<DriftKey, number> | undefined
   let standardDeviation: number | undefined
+  let nonFiniteIndex: number | undefined
   const profile: SeriesProfile = {
     size: series.length,
     isNumeric: true,
+    firstNonFiniteIndex(): number {
+      nonFiniteIndex ??= series.findIndex((value) => !Number.isFinite(value))
+      return nonFiniteIndex
+    },
     sorted(): Float64Array {
       sorted ??= Float64Array.from(series).sort()
       return sorted
@@ -90,6 +97,7 @@ function stringProfile(series: readonly string[]): SeriesProfile {
   const profile: SeriesProfile = {
     size: series.length,
     isNumeric: false,
+    firstNonFiniteIndex: () => -1,
     sorted(): Float64Array {
       throw new TypeError('a string series cannot be sorted numerically')
     },

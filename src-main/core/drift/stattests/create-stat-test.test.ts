@@ -40,6 +40,15 @@ describe('stattest decisions use Evidently’s exact operators', () => {
     expect(() => statTests.ks!.run(sample, sample, 'num', NaN)).toThrow(RangeError)
   })
 
+  it('rejects NaN and ±inf: inputs must be cleaned first, as ColumnDriftMetric does', () => {
+    expect(() => statTests.ks!.run(Float64Array.of(1, NaN), sample, 'num')).toThrow(
+      /reference sample holds NaN at index 1; drop null, NaN and ±inf/,
+    )
+    expect(() => statTests.wasserstein!.run(sample, Float64Array.of(-Infinity), 'num')).toThrow(
+      /current sample holds -Infinity at index 0/,
+    )
+  })
+
   it('scores Hellinger 1 for two equal constant numeric samples, as Evidently does (zero bin width)', () => {
     expect(
       statTests.hellinger!.run(Float64Array.of(3, 3), Float64Array.of(3), 'num').driftScore,

@@ -1,4 +1,5 @@
 import type { DriftColumnType } from '../../../shared/domain/metrics'
+import { getSeriesProfile } from '../series-profile'
 import type { DriftSeries, StatTest, StatTestName, StatTestOptions } from './stat-test'
 
 /** What one stattest file defines; {@link createStatTest} adds Evidently's threshold handling. */
@@ -20,10 +21,11 @@ export interface StatTestDefinition {
 
 /**
  * Builds a {@link StatTest} the way Evidently's `StatTest.__call__` works: `threshold` undefined → default,
- * then `(score, isDrift(score, threshold))`. Empty samples are rejected up front with a RangeError, since
- * Evidently's callers never pass one (ColumnDriftMetric raises "An empty column ..." first).
+ * then `(score, isDrift(score, threshold))`. Empty samples and NaN/±inf values are rejected up front with a
+ * RangeError: Evidently's callers never pass them (ColumnDriftMetric drops NaN/±inf and raises "An empty
+ * column ..." first), so the caller must clean; the check is cached per reference array.
  *
- * @throws {RangeError} from `run` when a sample is empty or the threshold is not a finite number
+ * @throws {RangeError} from `run` when a sample is empty, holds NaN/±inf, or the threshold is not finite
  * @example createStatTest({ name: 'ks', ..., isDrift: (p, t) => p <= t }).run(ref, cur, 'num').driftDetected
  */
 export function createStatTest(definition: StatTestDefinition): StatTest {
@@ -44,6 +46,8 @@ export function createStatTest(definition: StatTestDefinition): StatTest {
           `${definition.name}: an empty ${reference.length === 0 ? 'reference' : 'current'} sample was provided; drop nulls first and skip empty columns`,
         )
       }
+      requireFinite(reference, 'reference', definition.name)
+      requireFinite(current, 'current', definition.name)
       const driftScore = definition.score(reference, current, columnType, options)
       return {
         driftScore,
@@ -51,5 +55,14 @@ export function createStatTest(definition: StatTestDefinition): StatTest {
         threshold: actualThreshold,
       }
     },
+  }
+}
+
+function requireFinite(series: DriftSeries, which: 'reference' | 'current', name: string): void {
+  const index = getSeriesProfile(series).firstNonFiniteIndex()
+  if (index >= 0) {
+    throw new RangeError(
+      `${name}: the ${which} sample holds ${String(series[index])} at index ${index}; drop null, NaN and ±inf values first (as Evidently's ColumnDriftMetric does)`,
+    )
   }
 }
