@@ -70,7 +70,8 @@ export class SchedulerService {
         schedule.cron,
         { name: `driftdesk:${schedule.name}`, protect: true },
         async (self) => {
-          const at = self.currentRun() ?? now()
+          // The occurrence this call is for (the timer fires a few ms after it): the last one not after now.
+          const at = self.previousRuns(1, new Date(now().getTime() + 1))[0] ?? now()
           await this.deps.schedules.markFired(schedule.name, at)
           await this.fire(schedule, at)
         },

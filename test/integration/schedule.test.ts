@@ -1,0 +1,160 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createPool } from '../../src-main/adapters/postgres/pool'
+import type { DatabasePool } from '../../src-main/adapters/postgres/pool'
+import { PostgresRunStore } from '../../src-main/adapters/postgres/postgres-run-store'
+import { runMigrations } from '../../src-main/adapters/postgres/run-migrations'
+import {
+  getSchedule,
+  listSchedules,
+  markScheduleFired,
+  saveSchedule,
+} from '../../src-main/adapters/postgres/schedule-repository'
+import { SchedulerService, validateCron } from '../../src-main/services/pipeline/scheduler-service'
+import type { ScheduleRecord } from '../../src-main/shared/domain/runs'
+import { startTestPostgres } from '../support/postgres'
+import type { TestPostgres } from '../support/postgres'
+import { runCli, startCli } from '../support/run-cli'
+
+describe('schedules', () => {
+  let server: TestPostgres
+  let pool: DatabasePool
+  let home: string
+
+  beforeAll(async () => {
+    server = await startTestPostgres()
+    pool = createPool(server.url)
+    await runMigrations(pool)
+    home = await mkdtemp(join(tmpdir(), 'driftdesk-schedule-home-'))
+  })
+  afterAll(async () => {
+    await pool?.end()
+    await server?.stop()
+    if (home !== undefined) await rm(home, { recursive: true, force: true })
+  })
+
+  function scheduler(launched: { name: string; at: Date }[], now?: () => Date): SchedulerService {
+    return new SchedulerService({
+      runs: new PostgresRunStore(pool),
+      schedules: {
+        listSchedules: () => listSchedules(pool),
+        markFired: (name, at) => markScheduleFired(pool, name, at),
+      },
+      launch: async (schedule: ScheduleRecord, at: Date) => {
+        launched.push({ name: schedule.name, at })
+      },
+      hostname: hostname(),
+      pid: process.pid,
+      ...(now === undefined ? {} : { now }),
+    })
+  }
+
+  it('rejects an expression the cron library cannot parse, naming it', () => {
+    expect(() => validateCron('0 2 * *')).toThrow(/'0 2 \* \*' is not a cron expression/)
+    expect(() => validateCron('0 2 * * *')).not.toThrow()
+  })
+
+  it('records occurrences missed while no daemon ran as Cancelled runs, then goes on from now', async () => {
+    await saveSchedule(pool, {
+      name: 'nightly',
+      cron: '0 2 * * *',
+      job: 'backfill',
+      parameters: { args: ['--yesterday'] },
+    })
+    await markScheduleFired(pool, 'nightly', new Date('2026-03-01T12:00:00Z'))
+    const now = new Date('2026-03-05T12:00:00Z')
+    const service = scheduler([], () => now)
+    expect(
+      service
+        .missedOccurrences((await getSchedule(pool, 'nightly'))!, now)
+        .map((d) => d.getUTCDate()),
+    ).toHaveLength(4)
+    await service.start()
+    service.stop()
+    const missed = await pool.query(
+      `SELECT state, state_message, parent_schedule, parameters->>'scheduledFor' AS at FROM runs WHERE parent_schedule = 'nightly' ORDER BY 4`,
+    )
+    expect(missed.rows).toHaveLength(4)
+    for (const row of missed.rows) {
+      expect(row.state).toBe('Cancelled')
+      expect(row.state_message).toMatch(/^Missed: the scheduler was not running at 2026-03-0[2-5]/)
+    }
+    expect((await getSchedule(pool, 'nightly'))?.lastFiredAt).toBe(now.toISOString())
+    // A second start finds nothing new to record: the restart is idempotent.
+    const again = scheduler([], () => now)
+    await again.start()
+    again.stop()
+    expect(
+      (await pool.query(`SELECT count(*)::int AS n FROM runs WHERE parent_schedule = 'nightly'`))
+        .rows[0].n,
+    ).toBe(4)
+  })
+
+  it('fires a job on its cron expression (seconds field) and stamps the occurrence', async () => {
+    await saveSchedule(pool, {
+      name: 'every-second',
+      cron: '* * * * * *',
+      job: 'dummy',
+      parameters: { args: ['--count', '1'] },
+    })
+    const launched: { name: string; at: Date }[] = []
+    const service = scheduler(launched)
+    await service.start()
+    await new Promise((resolve) => setTimeout(resolve, 2_600))
+    service.stop()
+    const fired = launched.filter((l) => l.name === 'every-second')
+    expect(fired.length).toBeGreaterThanOrEqual(2)
+    expect(fired.every((l) => l.at.getMilliseconds() === 0)).toBe(true)
+    const stored = await getSchedule(pool, 'every-second')
+    expect(Date.parse(stored?.lastFiredAt ?? '')).toBeGreaterThanOrEqual(fired[0]!.at.getTime())
+  })
+
+  it('the schedule command runs the job as child processes, recorded with the schedule name', async () => {
+    const url = server.url
+    const daemon = startCli([
+      'schedule',
+      '--cron',
+      '*/2 * * * * *',
+      '--name',
+      'plumbing',
+      '--database-url',
+      url,
+      '--home',
+      home,
+      'dummy',
+      '--count',
+      '1',
+      '--interval',
+      '0',
+    ])
+    const deadline = Date.now() + 90_000
+    let runs = 0
+    while (Date.now() < deadline && runs < 1) {
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      runs = (
+        await pool.query(
+          `SELECT count(*)::int AS n FROM runs WHERE parent_schedule = 'plumbing' AND state = 'Completed'`,
+        )
+      ).rows[0].n
+    }
+    daemon.child.kill('SIGTERM')
+    const result = await daemon.done
+    expect(runs).toBeGreaterThanOrEqual(1)
+    expect(result.stderr).toContain('Saved schedule plumbing')
+    expect(result.code).toBe(0)
+    const listed = await runCli([
+      'schedule',
+      'list',
+      '--json',
+      '--database-url',
+      url,
+      '--home',
+      home,
+    ])
+    expect(listed.stdout).toContain('"name":"plumbing"')
+    const rows = (await pool.query('SELECT count(*)::int AS n FROM dummy_metrics')).rows[0].n
+    expect(rows).toBeGreaterThanOrEqual(1)
+  }, 180_000)
+})
