@@ -154,6 +154,22 @@ describe.skipIf(!enabled)('Evidently 0.4 answer key, February 2022', () => {
     }
   })
 
+  it("reproduces the course's own report (backfill_reports.json report_as_dict)", async () => {
+    const answer = readAnswerJson<PresetAnswer>('backfill_reports.json')
+    expect(answer.days).toHaveLength(27)
+    for (const day of answer.days) {
+      const report = await service.report('course', day.date)
+      expect(report.metrics.map((m) => m.metric)).toEqual(
+        day.report_as_dict.metrics.map((m) => m.metric),
+      )
+      day.report_as_dict.metrics.forEach((expected, i) => {
+        const actual = report.metrics[i]?.result as Record<string, unknown>
+        expect(Object.keys(actual)).toEqual(Object.keys(expected.result))
+        expectClose(actual, expected.result, `${day.date} ${expected.metric}`)
+      })
+    }
+  })
+
   it('reuses one reference profile: a second computation of the same day is identical', async () => {
     const day = await service.loadDay('2022-02-14')
     const first = buildReport('data-drift', day.reference.drift, day.current)

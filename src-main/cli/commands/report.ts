@@ -14,7 +14,7 @@ import { CliError } from '../cli-context'
 export const summary =
   "One day's Evidently-style report (data-drift, data-quality, regression) as text, JSON or HTML"
 
-const HELP = `Usage: npm run driftdesk -- report --date 2022-02-02 --preset data-drift|data-quality|regression
+const HELP = `Usage: npm run driftdesk -- report --date 2022-02-02 --preset data-drift|data-quality|regression|course
          [--json | --html FILE] [--reference-month 2022-01] [--data-dir DIR] [--home DIR] [--database-url URL]
 
 Compares one day of trips (pickup in [date, date + 1 day), prediction from the reference month's model) with
@@ -22,7 +22,9 @@ the reference month, the way the course debugs a bad day with Evidently's Report
   --date YYYY-MM-DD            the day (required)
   --preset NAME                data-drift (DatasetDriftMetric + DataDriftTable), data-quality (DatasetSummary,
                                ColumnSummary per column, DatasetMissingValues) or regression
-                               (RegressionQualityMetric vs duration_min); default data-drift
+                               (RegressionQualityMetric vs duration_min) or course (the course's report:
+                               ColumnDriftMetric(prediction), DatasetDriftMetric, DatasetMissingValuesMetric);
+                               default data-drift
   --json                       print Report.as_dict() as one JSON line on stdout
   --html FILE                  write one self-contained HTML page (charts inlined; opens offline)
   --reference-month YYYY-MM    the model's training month (default: the month before --date)
@@ -165,6 +167,10 @@ function describeReport(
           `  ${String(entry.column_name).padEnd(18)} ${String(entry.stattest_name).padEnd(32)} ${score.padStart(12)}  ${flag}`,
         )
       }
+    } else if (metric === 'ColumnDriftMetric') {
+      lines.push(
+        `Drift of ${String(result.column_name)}: ${String(result.stattest_name)} = ${fmt(result.drift_score as number)} (detected: ${String(result.drift_detected)})`,
+      )
     } else if (metric === 'RegressionQualityMetric') {
       const current = result.current as Record<string, number>
       const reference = result.reference as Record<string, number> | null

@@ -16,6 +16,7 @@ import {
 } from '../quality/dataset-summary'
 import { regressionBySegment } from '../quality/regression-by-segment'
 import { regressionPairs, regressionQuality } from '../quality/regression-quality'
+import { TARGET_COLUMN } from '../pipeline/course-columns'
 import { driftTableColumns } from './column-mapping'
 import type { DataDriftOptions } from './data-drift-table'
 import { computeDataDrift } from './data-drift-table'
@@ -41,6 +42,9 @@ const maxPlotCategories = 20
  * .as_dict()` prints it:
  * - `data-drift`: DatasetDriftMetric + DataDriftTable over the mapping's drift columns;
  * - `data-quality`: DatasetSummaryMetric, ColumnSummaryMetric for every column, DatasetMissingValuesMetric;
+ * - `course`: the course's own report (`evidently_metrics_calculation.py`): ColumnDriftMetric('prediction'),
+ *   DatasetDriftMetric and DatasetMissingValuesMetric over every current column except the target (the course's
+ *   current frame has no `duration_min`);
  * - `regression`: RegressionQualityMetric (needs the mapping's target and prediction), plus driftdesk's
  *   RegressionPerformanceBySegment for each `segmentBy` column.
  * `quantiles` add ColumnQuantileMetric entries to any preset.
@@ -63,6 +67,8 @@ export function buildReport(
     )
     metrics.push({ metric: 'DatasetDriftMetric', result: { ...drift.dataset } })
     metrics.push({ metric: 'DataDriftTable', result: { ...drift.table } })
+  } else if (preset === 'course') {
+    metrics.push(...courseMetrics(profile, current, options.drift))
   } else if (preset === 'data-quality') {
     metrics.push(...dataQualityMetrics(profile, current))
   } else {
@@ -209,5 +215,28 @@ function regressionMetrics(
       result: { ...regressionBySegment(current, target, prediction, column) },
     })
   }
+  return metrics
+}
+
+function courseMetrics(
+  profile: ReferenceProfile,
+  current: Frame,
+  drift: DataDriftOptions | undefined,
+): ReportMetricEntry[] {
+  const computed = computeDataDrift(profile, current, driftTableColumns(profile.mapping), drift)
+  const metrics: ReportMetricEntry[] = []
+  const prediction = profile.mapping.prediction
+  const entry = prediction === undefined ? undefined : computed.table.drift_by_columns[prediction]
+  if (entry !== undefined) metrics.push({ metric: 'ColumnDriftMetric', result: { ...entry } })
+  metrics.push({ metric: 'DatasetDriftMetric', result: { ...computed.dataset } })
+  // The day's frame carries the duration (known after the trip); the course's frame did not.
+  const target = profile.mapping.target ?? TARGET_COLUMN
+  const withoutTarget: Frame = current.names.includes(target)
+    ? { ...current, names: current.names.filter((name) => name !== target) }
+    : current
+  metrics.push({
+    metric: 'DatasetMissingValuesMetric',
+    result: { current: datasetMissingValues(withoutTarget), reference: profile.missingValues() },
+  })
   return metrics
 }

@@ -67,7 +67,8 @@ export class ReportService {
     options: ReportOptions & { referenceMonth?: string } = {},
   ): Promise<ReportDocument> {
     const day = await this.loadDay(date, options.referenceMonth)
-    const profile = preset === 'data-drift' ? day.reference.drift : day.reference.quality
+    const profile =
+      preset === 'data-drift' || preset === 'course' ? day.reference.drift : day.reference.quality
     const document = buildReport(preset, profile, day.current, options)
     return { ...document, context: contextOf(day, `report:${preset}`, profile) }
   }

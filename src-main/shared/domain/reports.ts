@@ -5,7 +5,7 @@
  * "NaN", "Infinity", "-Infinity" when serialised.
  */
 
-export type ReportPresetName = 'data-drift' | 'data-quality' | 'regression'
+export type ReportPresetName = 'data-drift' | 'data-quality' | 'regression' | 'course'
 export type TestSuitePresetName =
   'data-drift' | 'data-quality' | 'data-stability' | 'no-target' | 'regression'
 
