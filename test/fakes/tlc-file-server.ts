@@ -1,6 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
+import { Server as HttpsServer, createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 
 /** How the fake answers one file name, instead of serving its bytes normally. */
@@ -40,13 +44,14 @@ export class TlcFileServer {
 
   static async start(
     files: ReadonlyMap<string, Uint8Array>,
-    options: { acceptsRanges?: boolean } = {},
+    options: { acceptsRanges?: boolean; tls?: { key: Buffer; cert: Buffer } } = {},
   ): Promise<TlcFileServer> {
-    const server = createServer()
+    const server = options.tls === undefined ? createServer() : createHttpsServer(options.tls)
     const instance = new TlcFileServer(server, files, options.acceptsRanges ?? true)
     server.on('request', (request: IncomingMessage, response: ServerResponse) =>
       instance.handle(request, response),
     )
+    // For HTTPS, 'connection' still reports the raw TCP socket, which is what close() must destroy.
     server.on('connection', (socket: Socket) => {
       instance.sockets.add(socket)
       socket.once('close', () => instance.sockets.delete(socket))
@@ -58,7 +63,8 @@ export class TlcFileServer {
   /** Base URL to put in DRIFTDESK_TRIP_DATA_URL. */
   get baseUrl(): string {
     const { port } = this.server.address() as AddressInfo
-    return `http://127.0.0.1:${port}/trip-data`
+    const scheme = this.server instanceof HttpsServer ? 'https' : 'http'
+    return `${scheme}://127.0.0.1:${port}/trip-data`
   }
 
   /** Requests received for one file name. */
@@ -149,4 +155,33 @@ export async function closedLocalPort(): Promise<number> {
   const { port } = server.address() as AddressInfo
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
+}
+
+/**
+ * A throwaway self-signed certificate for 127.0.0.1, made with the openssl command line into `dir`: what an
+ * intercepting proxy presents, or, trusted through NODE_EXTRA_CA_CERTS, a working HTTPS test server.
+ */
+export function selfSignedCertificate(dir: string): {
+  key: Buffer
+  cert: Buffer
+  certPath: string
+} {
+  const keyPath = join(dir, 'key.pem')
+  const certPath = join(dir, 'cert.pem')
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+    ].concat(['-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyPath, '-out', certPath]),
+    { stdio: 'ignore' },
+  )
+  return { key: readFileSync(keyPath), cert: readFileSync(certPath), certPath }
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TlcFileServer, closedLocalPort } from '../fakes/tlc-file-server'
+import { TlcFileServer, closedLocalPort, selfSignedCertificate } from '../fakes/tlc-file-server'
 import { taxiDataDir } from '../support/taxi-data'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..')
@@ -149,6 +149,26 @@ describe('npm run driftdesk -- fetch', () => {
       `green_tripdata_2019-07.parquet is not in the data folder ${dir}`,
     )
     expect(server.hits('green_tripdata_2019-07.parquet')).toBe(0)
+  })
+
+  it('downloads over HTTPS from a server whose CA is given in NODE_EXTRA_CA_CERTS', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'driftdesk-fetch-cli-tls-'))
+    const { key, cert, certPath } = selfSignedCertificate(work)
+    const secure = await TlcFileServer.start(source, { tls: { key, cert } })
+    try {
+      const run = await driftdesk(['fetch', '--months', '2022-02', '--home', work], {
+        DRIFTDESK_TRIP_DATA_URL: secure.baseUrl,
+        NODE_EXTRA_CA_CERTS: certPath,
+      })
+      expect(run.stderr).not.toContain('driftdesk fetch:')
+      expect(run.code).toBe(0)
+      expect(secure.baseUrl).toMatch(/^https:/)
+      expect(run.stdout).toContain(`2022-02  downloaded  ${join(work, 'cache', 'tlc', FEBRUARY)}`)
+      expect(secure.hits(FEBRUARY)).toBe(1)
+    } finally {
+      await secure.close()
+      rmSync(work, { recursive: true, force: true })
+    }
   })
 
   it('refuses a malformed month or a missing --months with exit code 2', async () => {

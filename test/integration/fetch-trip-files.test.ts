@@ -15,7 +15,7 @@ import { loadConfig } from '../../src-main/config/app-config'
 import type { TripDownloadTuning } from '../../src-main/services/data/ensure-trip-files'
 import { ensureTripFiles } from '../../src-main/services/data/ensure-trip-files'
 import type { TripFileProgress } from '../../src-main/services/data/trip-file-progress'
-import { TlcFileServer, closedLocalPort } from '../fakes/tlc-file-server'
+import { TlcFileServer, closedLocalPort, selfSignedCertificate } from '../fakes/tlc-file-server'
 import { taxiDataDir } from '../support/taxi-data'
 
 const JANUARY = 'green_tripdata_2022-01.parquet'
@@ -337,5 +337,30 @@ describe('ensureTripFiles against a local TLC server', () => {
       expect(readFileSync(join(dataDir, JANUARY)).length).toBe(1000)
       expect(server.requests).toHaveLength(0)
     })
+  })
+})
+
+describe('ensureTripFiles over HTTPS', () => {
+  it('refuses an untrusted certificate at once, with advice instead of retries', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'driftdesk-tls-'))
+    const { key, cert } = selfSignedCertificate(work)
+    const server = await TlcFileServer.start(new Map(), { tls: { key, cert } })
+    const events: TripFileProgress[] = []
+    try {
+      const config = loadConfig({ DRIFTDESK_TRIP_DATA_URL: server.baseUrl }, { homeDir: work })
+      await expect(
+        ensureTripFiles(config, ['2022-01'], (event) => events.push(event), undefined, FAST),
+      ).rejects.toMatchObject({
+        code: 'DOWNLOAD_FAILED',
+        message: expect.stringMatching(
+          /because the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT; .*NODE_EXTRA_CA_CERTS\)/,
+        ) as unknown,
+      })
+      expect(events.some((event) => event.type === 'retrying')).toBe(false)
+      expect(server.requests).toHaveLength(0)
+    } finally {
+      await server.close()
+      rmSync(work, { recursive: true, force: true })
+    }
   })
 })

@@ -313,7 +313,7 @@ async function request(
     req.on('error', (error) => {
       const code = errorCode(error)
       if (options.signal?.aborted === true) reject(error)
-      else if (UNREACHABLE_CODES.has(code)) {
+      else if (UNREACHABLE_CODES.has(code) || isCertificateError(code)) {
         reject(
           new DownloadError('unreachable', url, unreachableDetail(target, code), {
             systemCode: code,
@@ -340,8 +340,19 @@ async function request(
   return response
 }
 
+/**
+ * OpenSSL's verification failures (DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED, UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+ * ERR_TLS_CERT_ALTNAME_INVALID, …): the same certificate comes back on every retry, usually from a proxy.
+ */
+function isCertificateError(code: string): boolean {
+  return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code)
+}
+
 function unreachableDetail(target: URL, code: string): string {
   const host = target.host
+  if (isCertificateError(code)) {
+    return `the TLS certificate of ${host} is not trusted (${code}; a proxy intercepting HTTPS? Node reads extra CAs from NODE_EXTRA_CA_CERTS)`
+  }
   switch (code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
