@@ -27,7 +27,7 @@ export function buildDriftScoresOption(bars: readonly DriftScoreBar[]): EChartsC
   return {
     textStyle: CHART_FONT,
     animation: false,
-    grid: { left: 130, right: 56, top: 8, bottom: 28 },
+    grid: { left: 130, right: 56, top: 22, bottom: 34 },
     tooltip: {
       trigger: 'item',
       formatter: (item: { dataIndex: number }) => {
@@ -65,7 +65,7 @@ export function buildDriftScoresOption(bars: readonly DriftScoreBar[]): EChartsC
           silent: true,
           data: [{ xAxis: 1 }],
           lineStyle: { color: CHART_COLORS.threshold, type: 'dashed' },
-          label: { formatter: 'threshold' },
+          label: { formatter: 'threshold', position: 'end', fontSize: 11 },
         },
       },
     ],
