@@ -1,5 +1,14 @@
 import type { Page } from 'playwright-core'
 
+/** The part of a DOM canvas the ink count reads (this file is type-checked without the DOM library). */
+interface CanvasLike {
+  readonly width: number
+  readonly height: number
+  getContext(kind: '2d'): {
+    getImageData(x: number, y: number, width: number, height: number): { data: ArrayLike<number> }
+  } | null
+}
+
 /** The views of the panel's sidebar, by their `data-view` id. */
 export type PanelView =
   'setup' | 'model' | 'backfill' | 'reports' | 'suites' | 'runs' | 'grafana' | 'adminer'
@@ -99,15 +108,11 @@ export class PanelPage {
    */
   async chartInkPixels(): Promise<number[]> {
     return this.page.$$eval('[data-testid=chart] canvas', (canvases) =>
-      canvases.map((canvas) => {
-        const context = (canvas as HTMLCanvasElement).getContext('2d')
+      canvases.map((element) => {
+        const canvas = element as unknown as CanvasLike
+        const context = canvas.getContext('2d')
         if (context === null) return 0
-        const { data } = context.getImageData(
-          0,
-          0,
-          (canvas as HTMLCanvasElement).width,
-          (canvas as HTMLCanvasElement).height,
-        )
+        const { data } = context.getImageData(0, 0, canvas.width, canvas.height)
         let ink = 0
         for (let i = 0; i < data.length; i += 4) {
           const isBlank =
