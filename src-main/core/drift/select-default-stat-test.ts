@@ -1,5 +1,5 @@
 import type { DriftColumnType } from '../../shared/domain/metrics'
-import { unionDistinctCount } from './series-profile'
+import { getSeriesProfile, requireSameKind, unionDistinctCount } from './series-profile'
 import { chiSquareStatTest } from './stattests/chi-square'
 import { jensenShannonStatTest } from './stattests/jensen-shannon'
 import { kolmogorovSmirnovStatTest } from './stattests/kolmogorov-smirnov'
@@ -28,7 +28,12 @@ export function selectDefaultStatTest(
   current: DriftSeries,
   columnType: DriftColumnType,
 ): StatTest {
-  const distinctCount = unionDistinctCount(reference, current)
+  requireSameKind(reference, current)
+  // Only the cuts 2 and 5 matter: a reference with more than 5 distinct values decides without the current
+  // sample, which saves the backfill a pass over every day's values.
+  const referenceDistinct = getSeriesProfile(reference).distinctCount()
+  const distinctCount =
+    referenceDistinct > 5 ? referenceDistinct : unionDistinctCount(reference, current)
   if (reference.length <= SMALL_REFERENCE_ROWS) {
     if (columnType === 'num' && distinctCount > 5) return kolmogorovSmirnovStatTest
     return distinctCount > 2 ? chiSquareStatTest : zStatTest

@@ -123,18 +123,16 @@ function stringProfile(series: readonly string[]): SeriesProfile {
 
 /** Distinct values and their counts of an ascending array (`===` groups 0 with −0, as pandas does). */
 function runLengths(sorted: Float64Array): DistinctNumbers {
-  const values: number[] = []
-  const counts: number[] = []
-  let i = 0
-  while (i < sorted.length) {
-    const value = sorted[i]!
-    let j = i + 1
-    while (j < sorted.length && sorted[j] === value) j++
-    values.push(value)
-    counts.push(j - i)
-    i = j
+  let distinct = 0
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++
+  const values = new Float64Array(distinct)
+  const counts = new Float64Array(distinct)
+  let k = -1
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) values[++k] = sorted[i]!
+    counts[k]!++
   }
-  return { values: Float64Array.from(values), counts: Float64Array.from(counts) }
+  return { values, counts }
 }
 
 /** The union of distinct values with each sample's count (0 where a value is absent). */
