@@ -38,16 +38,27 @@ export class TlcFileServer {
 
   private constructor(
     private readonly server: Server,
-    private readonly files: ReadonlyMap<string, Uint8Array>,
+    private readonly files: Map<string, Uint8Array>,
     private readonly acceptsRanges: boolean,
+    private readonly sendsValidator: boolean,
   ) {}
 
   static async start(
     files: ReadonlyMap<string, Uint8Array>,
-    options: { acceptsRanges?: boolean; tls?: { key: Buffer; cert: Buffer } } = {},
+    options: {
+      acceptsRanges?: boolean
+      /** Send an ETag (default true); without one a client cannot safely resume. */
+      sendsValidator?: boolean
+      tls?: { key: Buffer; cert: Buffer }
+    } = {},
   ): Promise<TlcFileServer> {
     const server = options.tls === undefined ? createServer() : createHttpsServer(options.tls)
-    const instance = new TlcFileServer(server, files, options.acceptsRanges ?? true)
+    const instance = new TlcFileServer(
+      server,
+      new Map(files),
+      options.acceptsRanges ?? true,
+      options.sendsValidator ?? true,
+    )
     server.on('request', (request: IncomingMessage, response: ServerResponse) =>
       instance.handle(request, response),
     )
@@ -70,6 +81,11 @@ export class TlcFileServer {
   /** Requests received for one file name. */
   hits(fileName: string): number {
     return this.requests.filter((request) => request.path === `/trip-data/${fileName}`).length
+  }
+
+  /** Publishes a new version of a file (the TLC re-published some months), e.g. between two attempts. */
+  replaceFile(fileName: string, bytes: Uint8Array): void {
+    this.files.set(fileName, bytes)
   }
 
   misbehave(fileName: string, how: TlcFileMisbehaviour): void {
@@ -112,7 +128,8 @@ export class TlcFileServer {
       return
     }
     const etag = `"${createHash('md5').update(bytes).digest('hex')}"`
-    const headers: Record<string, string | number> = { 'content-type': 'binary/octet-stream', etag }
+    const headers: Record<string, string | number> = { 'content-type': 'binary/octet-stream' }
+    if (this.sendsValidator) headers.etag = etag
     if (this.acceptsRanges) headers['accept-ranges'] = 'bytes'
     let start = 0
     const match = /^bytes=(\d+)-$/.exec(range ?? '')

@@ -118,6 +118,33 @@ describe('ensureTripFiles against a local TLC server', () => {
     ])
   })
 
+  it('restarts instead of resuming when the server names no file version (no ETag)', async () => {
+    await server.close()
+    server = await TlcFileServer.start(source, { sendsValidator: false })
+    server.misbehave(JANUARY, { kind: 'cut', afterBytes: 300_000, times: 1 })
+    const [file] = await ensureTripFiles(config(), ['2022-01'], record, undefined, FAST)
+    expect(sha256(readFileSync(file!.path))).toBe(sha256(source.get(JANUARY)!))
+    expect(events.find((event) => event.type === 'retrying')).toMatchObject({ resumeFromBytes: 0 })
+    expect(server.requests.map((request) => request.range)).toEqual([undefined, undefined])
+  })
+
+  it('starts over when the file changed on the server between two attempts (If-Range)', async () => {
+    server.misbehave(JANUARY, { kind: 'cut', afterBytes: 300_000, times: 1 })
+    const republished = source.get(FEBRUARY)! // any other valid Parquet file stands in for a new version
+    const [file] = await ensureTripFiles(
+      config(),
+      ['2022-01'],
+      (event) => {
+        record(event)
+        if (event.type === 'retrying') server.replaceFile(JANUARY, republished)
+      },
+      undefined,
+      FAST,
+    )
+    expect(server.requests[1]!.range).toMatch(/^bytes=\d+-$/)
+    expect(sha256(readFileSync(file!.path))).toBe(sha256(republished))
+  })
+
   it('treats a stalled connection as cut and resumes after the idle timeout', async () => {
     server.misbehave(FEBRUARY, { kind: 'stall', afterBytes: 300_000, times: 1 })
     const [file] = await ensureTripFiles(config(), ['2022-02'], record, undefined, {

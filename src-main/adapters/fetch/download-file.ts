@@ -79,8 +79,8 @@ class RetryableFailure extends Error {}
 interface ResumeState {
   /** The server answered `Accept-Ranges: bytes`, so a retry may ask for the rest only. */
   acceptsRanges: boolean
-  /** Sent as If-Range so a resumed body is never glued onto bytes of a different file version. */
-  etag: string | undefined
+  /** ETag or Last-Modified, sent as If-Range so a resumed body is never glued onto another version's bytes. */
+  validator: string | undefined
   resumed: boolean
 }
 
@@ -94,7 +94,7 @@ interface ResumeState {
 export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
   const maxAttempts = options.maxAttempts ?? 4
   const partPath = `${options.destination}.part`
-  const state: ResumeState = { acceptsRanges: false, etag: undefined, resumed: false }
+  const state: ResumeState = { acceptsRanges: false, validator: undefined, resumed: false }
   // A .part left by an earlier, interrupted run may belong to another file version: start clean.
   await rm(partPath, { force: true })
   try {
@@ -154,7 +154,7 @@ async function attemptDownload(
   }
   if (offset > 0) {
     headers.range = `bytes=${offset}-`
-    if (state.etag !== undefined) headers['if-range'] = state.etag
+    if (state.validator !== undefined) headers['if-range'] = state.validator
   }
   const response = await request(options.url, headers, options)
   const status = response.statusCode ?? 0
@@ -194,10 +194,14 @@ async function attemptDownload(
     total =
       Number.isFinite(length) && response.headers['content-length'] !== undefined ? length : null
   }
-  state.acceptsRanges = response.headers['accept-ranges'] === 'bytes' || status === 206
   const etag = response.headers.etag
-  // A weak ETag does not promise identical bytes, so it cannot guard a resumed download.
-  state.etag = etag !== undefined && !etag.startsWith('W/') ? etag : undefined
+  // If-Range needs a strong validator: a weak ETag does not promise identical bytes; a date is the fallback.
+  state.validator =
+    etag !== undefined && !etag.startsWith('W/') ? etag : response.headers['last-modified']
+  // Without a validator a resumed tail could come from a newer version of the file, so restart instead.
+  state.acceptsRanges =
+    (response.headers['accept-ranges'] === 'bytes' || status === 206) &&
+    state.validator !== undefined
 
   const file = await open(partPath, start > 0 ? 'a' : 'w')
   let done = start
