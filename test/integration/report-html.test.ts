@@ -127,6 +127,10 @@ describe.skipIf(!hasChromium)('report HTML in Chromium', () => {
     const qualityResult = await open(await renderReportHtml({ report: quality }), 'data-quality')
     expect(qualityResult.charts).toBeGreaterThan(5)
     expect(qualityResult.blankCharts).toBe(0)
+    const course = await service.report('course', date)
+    const courseResult = await open(await renderReportHtml({ report: course }), 'course')
+    expect(courseResult.charts).toBe(1)
+    expect(courseResult.blankCharts).toBe(0)
     const regression = await service.report('regression', date, {
       segmentBy: ['lpep_pickup_datetime'],
     })

@@ -99,7 +99,22 @@ export async function run(context: CliContext): Promise<number> {
     }),
   )
   if (values.html !== undefined) {
-    await writeFile(values.html, await renderReportHtml({ suite: document }))
+    // Drift suites carry no distributions; the page shows the drift report's columns under the tests.
+    const report =
+      preset === 'data-drift' || preset === 'no-target'
+        ? await withClearErrors(() =>
+            service.report('data-drift', date, {
+              drift,
+              ...(values['reference-month'] === undefined
+                ? {}
+                : { referenceMonth: values['reference-month'] }),
+            }),
+          )
+        : undefined
+    await writeFile(
+      values.html,
+      await renderReportHtml({ suite: document, ...(report === undefined ? {} : { report }) }),
+    )
     context.stderr.write(`Wrote ${values.html}\n`)
   }
   if (values.json === true) {

@@ -13,6 +13,7 @@ export const reportPresetNames: readonly ReportPresetName[] = [
   'data-drift',
   'data-quality',
   'regression',
+  'course',
 ]
 export const testSuitePresetNames: readonly TestSuitePresetName[] = [
   'data-drift',
