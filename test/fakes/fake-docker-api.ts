@@ -25,6 +25,8 @@ export interface FakeContainer {
   exitCode: number
   logs: string
   startCount: number
+  /** Files put into the container through `PUT /containers/{name}/archive`, by absolute path. */
+  files: Map<string, { mode: number; content: string }>
 }
 
 export interface FakeDockerBehaviour {
@@ -89,11 +91,12 @@ export async function startFakeDockerApi(): Promise<FakeDockerApi> {
   return api
 }
 
+// latin1 keeps every byte of a tar body; JSON bodies here are ASCII.
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')))
     request.on('error', reject)
   })
 }
@@ -222,10 +225,13 @@ function route(
       exitCode: 0,
       logs: '',
       startCount: 0,
+      files: new Map(),
     })
     return send(response, 201, { Id: name, Warnings: [] })
   }
-  if ((match = /^\/containers\/([^/]+)(?:\/(json|start|stop|logs))?$/.exec(path)) !== null) {
+  if (
+    (match = /^\/containers\/([^/]+)(?:\/(json|start|stop|logs|archive))?$/.exec(path)) !== null
+  ) {
     const container = api.containers.get(match[1] ?? '')
     const action = match[2]
     if (container === undefined) return send(response, 404, noSuch(`container: ${match[1]}`))
@@ -275,12 +281,43 @@ function route(
       response.end(Buffer.concat([header, payload]))
       return
     }
+    if (method === 'PUT' && action === 'archive') {
+      const base = url.searchParams.get('path') ?? '/'
+      for (const [name, file] of readTar(Buffer.from(body, 'latin1'))) {
+        container.files.set(`${base.replace(/\/$/, '')}/${name}`, file)
+      }
+      return send(response, 200)
+    }
     if (method === 'DELETE' && action === undefined) {
       api.containers.delete(container.name)
       return send(response, 204)
     }
   }
   send(response, 404, { message: `fake docker api: no route for ${method} ${path}` })
+}
+
+/** Regular files of a ustar archive: name → mode and UTF-8 content. */
+function readTar(archive: Buffer): Map<string, { mode: number; content: string }> {
+  const files = new Map<string, { mode: number; content: string }>()
+  let offset = 0
+  while (offset + 512 <= archive.length) {
+    const header = archive.subarray(offset, offset + 512)
+    if (header.every((byte) => byte === 0)) break
+    const field = (start: number, length: number): string =>
+      header
+        .subarray(start, start + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '')
+    const prefix = field(345, 155)
+    const name = prefix === '' ? field(0, 100) : `${prefix}/${field(0, 100)}`
+    const size = Number.parseInt(field(124, 12), 8)
+    const mode = Number.parseInt(field(100, 8), 8)
+    const isFile = field(156, 1) === '0'
+    const content = archive.subarray(offset + 512, offset + 512 + size).toString('utf8')
+    if (isFile) files.set(name, { mode, content })
+    offset += 512 + Math.ceil(size / 512) * 512
+  }
+  return files
 }
 
 /** A realistic Docker pull stream for one image with two layers (bytes: 100 + 300). */

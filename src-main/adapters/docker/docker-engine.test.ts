@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { FakeDockerApi } from '../../../test/fakes/fake-docker-api'
 import { startFakeDockerApi, twoLayerPullEvents } from '../../../test/fakes/fake-docker-api'
@@ -6,6 +9,7 @@ import { containerCreateOptions, DockerEngine, dockerOptionsForEndpoint } from '
 import type { ContainerSpec } from './stack-spec'
 import { buildStackSpec, DEFAULT_STACK_PORTS, STACK_IMAGES } from './stack-spec'
 
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const spec = buildStackSpec({
   ports: { ...DEFAULT_STACK_PORTS },
   secrets: {
@@ -14,8 +18,8 @@ const spec = buildStackSpec({
     grafanaReaderPassword: 'r',
     adminerToken: 't',
   },
-  resourcesDir: '/opt/driftdesk/resources',
-  dashboardsDir: '/opt/driftdesk/dashboards',
+  resourcesDir: join(repoRoot, 'resources'),
+  dashboardsDir: join(repoRoot, 'dashboards'),
 })
 const postgres = spec.containers[0] as ContainerSpec
 
@@ -110,11 +114,17 @@ describe('DockerEngine.ensureRunning', () => {
       aliases: ['postgres'],
       restartPolicy: 'unless-stopped',
       portBindings: { '5432/tcp': [{ HostIp: '127.0.0.1', HostPort: '5432' }] },
-      binds: [
-        'driftdesk-postgres-data:/var/lib/postgresql/data',
-        '/opt/driftdesk/resources/grafana/postgres-initdb:/docker-entrypoint-initdb.d:ro',
-      ],
+      binds: ['driftdesk-postgres-data:/var/lib/postgresql/data'],
     })
+    // The init script is copied in before the first start, executable and root-owned.
+    const script = created?.files.get('/docker-entrypoint-initdb.d/10-grafana-reader.sh')
+    expect(script?.mode).toBe(0o755)
+    expect(script?.content).toBe(
+      readFileSync(
+        join(repoRoot, 'resources/grafana/postgres-initdb/10-grafana-reader.sh'),
+        'utf8',
+      ),
+    )
     expect(created?.env).toContain('POSTGRES_DB=driftdesk')
     expect(created?.labels['io.driftdesk.app']).toBe('driftdesk')
   })
@@ -245,14 +255,40 @@ describe('dockerOptionsForEndpoint and containerCreateOptions', () => {
     expect(() => dockerOptionsForEndpoint('ssh://user@host')).toThrow(/not supported/)
   })
 
-  it('binds host ports on 127.0.0.1 and mounts provisioning read-only', () => {
+  it('binds host ports on 127.0.0.1 and only named volumes (configuration files are copied in)', () => {
     const grafana = spec.containers[1] as ContainerSpec
     const options = containerCreateOptions(grafana)
     expect(options.HostConfig?.PortBindings).toEqual({
       '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '3000' }],
     })
-    expect(options.HostConfig?.Binds).toContain(
-      '/opt/driftdesk/resources/grafana/provisioning:/etc/grafana/provisioning:ro',
-    )
+    expect(options.HostConfig?.Binds).toEqual(['driftdesk-grafana-data:/var/lib/grafana'])
+  })
+})
+
+describe('DockerEngine configuration files', () => {
+  it('copies Grafana provisioning and dashboards to their mount targets, and again on restart', async () => {
+    const grafana = spec.containers[1] as ContainerSpec
+    api.images.add(grafana.image)
+    await engine.ensureRunning(grafana)
+    const files = api.containers.get(grafana.name)?.files
+    expect([...(files?.keys() ?? [])].sort()).toEqual([
+      '/etc/grafana/provisioning/alerting/driftdesk-alerts.yaml',
+      '/etc/grafana/provisioning/dashboards/driftdesk.yaml',
+      '/etc/grafana/provisioning/datasources/driftdesk.yaml',
+      '/opt/grafana/dashboards/driftdesk-monitoring.json',
+    ])
+    expect(files?.get('/opt/grafana/dashboards/driftdesk-monitoring.json')?.mode).toBe(0o644)
+    files?.clear()
+    await engine.ensureRunning(grafana)
+    expect(files?.size).toBe(4)
+  })
+
+  it('says which configuration file is missing', async () => {
+    const broken: ContainerSpec = {
+      ...postgres,
+      mounts: [{ source: join(repoRoot, 'resources', 'nope.sh'), target: '/x.sh', readOnly: true }],
+    }
+    api.images.add(postgres.image)
+    await expect(engine.ensureRunning(broken)).rejects.toThrow(/stack file .*nope\.sh is missing/)
   })
 })

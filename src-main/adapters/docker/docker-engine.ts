@@ -1,11 +1,15 @@
 import Docker from 'dockerode'
 import { createHash } from 'node:crypto'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { request } from 'node:http'
+import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { EngineInfo } from '../../shared/domain/stack'
 import { AppError } from '../../shared/errors'
 import { demultiplexDockerLogs } from './docker-logs'
 import { translateDockerError } from './docker-errors'
+import type { TarEntry } from './tar-archive'
+import { buildTarArchive } from './tar-archive'
 import type { PullStreamEvent } from './pull-progress'
 import type { ContainerSpec } from './stack-spec'
 import { STACK_APP_LABEL } from './stack-spec'
@@ -237,6 +241,8 @@ export class DockerEngine implements ContainerEngine {
       // volumes, so replacing the container loses nothing.
       await this.remove(spec.name)
     } else if (existing !== null) {
+      // Copied on every start, so edited dashboards and provisioning reach an existing container.
+      await this.copyMounts(spec)
       if (existing.isRunning) return 'running'
       await this.start(spec.name)
       return 'started'
@@ -246,6 +252,7 @@ export class DockerEngine implements ContainerEngine {
     } catch (error) {
       throw this.translate(error, `create container ${spec.name}`, spec.image)
     }
+    await this.copyMounts(spec)
     await this.start(spec.name)
     return 'created'
   }
@@ -367,6 +374,26 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
+  /**
+   * Puts the spec's configuration files into the container through the Docker API instead of bind
+   * mounts: it works whatever the engine can see of this machine's disk (Docker Desktop's file
+   * sharing, a packaged app under /Applications, a home folder other users cannot traverse, SELinux
+   * labels), and the files arrive root-owned and world-readable for any container user.
+   * compose.yaml expresses the same files as read-only bind mounts.
+   */
+  private async copyMounts(spec: ContainerSpec): Promise<void> {
+    if (spec.mounts.length === 0) return
+    const entries: TarEntry[] = []
+    for (const mount of spec.mounts)
+      entries.push(...(await readMountEntries(mount.source, mount.target)))
+    const archive = buildTarArchive(entries, Math.floor(Date.now() / 1000))
+    try {
+      await this.docker.getContainer(spec.name).putArchive(Buffer.from(archive), { path: '/' })
+    } catch (error) {
+      throw this.translate(error, `copy configuration files into ${spec.name}`)
+    }
+  }
+
   private async start(name: string): Promise<void> {
     try {
       await this.docker.getContainer(name).start()
@@ -430,6 +457,42 @@ function requestPingHeaders(
   })
 }
 
+/**
+ * The files under `source` (a file or a folder) as tar entries placed at `target` inside the
+ * container. Scripts keep their execute bit; everything is readable by every container user.
+ */
+async function readMountEntries(source: string, target: string): Promise<TarEntry[]> {
+  const prefix = target.replace(/^\/+/, '').replace(/\/+$/, '')
+  let info
+  try {
+    info = await stat(source)
+  } catch (error) {
+    throw new AppError(
+      'INTERNAL',
+      `driftdesk's stack file ${source} is missing (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}); reinstall driftdesk or restore it from the repository.`,
+      { cause: error },
+    )
+  }
+  const modeOf = (mode: number): number => (mode & 0o111 ? 0o755 : 0o644)
+  if (info.isFile())
+    return [{ name: prefix, content: await readFile(source), mode: modeOf(info.mode) }]
+  const entries: TarEntry[] = []
+  const walk = async (folder: string, relative: string): Promise<void> => {
+    const children = await readdir(folder, { withFileTypes: true })
+    children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    for (const child of children) {
+      const path = join(folder, child.name)
+      const name = `${relative}/${child.name}`
+      if (child.isDirectory()) await walk(path, name)
+      else if (child.isFile()) {
+        entries.push({ name, content: await readFile(path), mode: modeOf((await stat(path)).mode) })
+      }
+    }
+  }
+  await walk(source, prefix)
+  return entries
+}
+
 function statusCodeOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined
   const status = (error as { statusCode?: unknown }).statusCode
@@ -457,10 +520,8 @@ export function containerCreateOptions(
     ExposedPorts: exposedPorts,
     HostConfig: {
       PortBindings: portBindings,
-      Binds: [
-        ...spec.volumes.map((volume) => `${volume.volume}:${volume.target}`),
-        ...spec.mounts.map((mount) => `${mount.source}:${mount.target}:ro`),
-      ],
+      // Configuration files (spec.mounts) are copied in by ensureRunning, not bind-mounted.
+      Binds: spec.volumes.map((volume) => `${volume.volume}:${volume.target}`),
       RestartPolicy: { Name: spec.restartPolicy },
       NetworkMode: spec.network,
     },

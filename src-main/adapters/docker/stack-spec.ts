@@ -60,8 +60,13 @@ export interface VolumeMount {
   readonly target: string
 }
 
+/**
+ * A configuration file or folder of driftdesk's (provisioning, dashboards, plugin, init script) that
+ * the container sees at `target`. compose.yaml bind-mounts it read-only; the dockerode adapter copies
+ * it in through the Docker API instead, which works whatever the engine can see of this disk.
+ */
 export interface BindMount {
-  /** Absolute path on the engine's host. */
+  /** Absolute path on this machine. */
   readonly source: string
   readonly target: string
   readonly readOnly: true

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { FakeDockerApi } from '../../../test/fakes/fake-docker-api'
 import { startFakeDockerApi, twoLayerPullEvents } from '../../../test/fakes/fake-docker-api'
@@ -11,6 +12,7 @@ import type { PullProgress } from '../../shared/domain/stack'
 import type { HealthProbes } from './health-probes'
 import { StackService } from './stack-service'
 
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 let api: FakeDockerApi
 let home: string
 let probed: string[]
@@ -35,8 +37,8 @@ const probes: HealthProbes = {
 function createService(): StackService {
   return new StackService({
     homeDir: home,
-    resourcesDir: '/opt/driftdesk/resources',
-    dashboardsDir: '/opt/driftdesk/dashboards',
+    resourcesDir: join(repoRoot, 'resources'),
+    dashboardsDir: join(repoRoot, 'dashboards'),
     discover: (): Promise<DiscoveredEngine> =>
       Promise.resolve(
         engineAvailable
