@@ -1,4 +1,4 @@
-import gammainc from '@stdlib/math-base-special-gammainc'
+import { chiSquareSurvival } from './chi-square-survival'
 
 /**
  * Pearson's chi-square goodness-of-fit test, as `scipy.stats.chisquare(f_obs, f_exp)` computes it:
@@ -38,12 +38,4 @@ export function chiSquareGoodnessOfFit(
     statistic += (difference * difference) / expected[i]!
   }
   return { statistic, pValue: chiSquareSurvival(statistic, k - 1) }
-}
-
-/** Upper tail of the χ² distribution (scipy `chi2.sf`): Q(df/2, x/2), NaN for df ≤ 0 as scipy's argcheck does. */
-function chiSquareSurvival(x: number, degreesOfFreedom: number): number {
-  if (!(degreesOfFreedom > 0) || Number.isNaN(x)) return NaN
-  if (x === Infinity) return 0
-  if (x <= 0) return 1
-  return gammainc(x / 2, degreesOfFreedom / 2, true, true)
 }
