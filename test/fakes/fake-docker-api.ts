@@ -40,6 +40,8 @@ export interface FakeDockerBehaviour {
   crashOnStart: Map<string, string>
   /** Answer create/start with 500 "port is already allocated" for these container names. */
   portConflictOnStart: Set<string>
+  /** Images whose pull sends its first event and then stalls (a slow registry), until the client leaves. */
+  stalledPulls: Set<string>
 }
 
 export interface FakeDockerApi {
@@ -72,6 +74,7 @@ export async function startFakeDockerApi(): Promise<FakeDockerApi> {
       pullStatus: new Map(),
       crashOnStart: new Map(),
       portConflictOnStart: new Set(),
+      stalledPulls: new Set(),
     },
     requests: [],
     stop: async () => {
@@ -141,6 +144,11 @@ function route(
     const status = api.behaviour.pullStatus.get(image)
     if (status !== undefined) return send(response, status.status, { message: status.message })
     const events = api.behaviour.pullEvents.get(image)
+    if (api.behaviour.stalledPulls.has(image)) {
+      response.writeHead(200, { 'Content-Type': 'application/json' })
+      response.write(`${JSON.stringify({ status: 'Pulling fs layer', id: 'slow' })}\r\n`)
+      return
+    }
     if (events === undefined) {
       return send(response, 500, {
         message: `initializing source docker://${image}: pinging container registry registry-1.docker.io: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host`,

@@ -212,6 +212,19 @@ describe('StackService.up', () => {
     expect(api.containers.size).toBe(0)
   })
 
+  it('stops a stalled pull when cancelled, creating nothing', async () => {
+    api.behaviour.stalledPulls.add(STACK_IMAGES.postgres)
+    const controller = new AbortController()
+    const starting = createService().up({
+      signal: controller.signal,
+      onPullProgress: (progress) => {
+        if (progress.images[0]?.layers === 1) controller.abort()
+      },
+    })
+    await expect(starting).rejects.toMatchObject({ code: 'CANCELLED' })
+    expect(api.containers.size).toBe(0)
+  })
+
   it('keeps the local image when --pull cannot update it', async () => {
     for (const image of Object.values(STACK_IMAGES)) api.images.add(image)
     api.behaviour.pullEvents.delete(STACK_IMAGES.adminer)
