@@ -48,35 +48,37 @@ OUT_DIR = os.path.join(ROOT, "test", "fixtures", "scipy")
 
 
 def evidently_anderson(ref, cur):
-    """anderson_darling_stattest.py: anderson_ksamp(np.array([ref, cur]))[2], drift when p < thr.
+    """anderson_darling_stattest.py: anderson_ksamp([ref.values, cur.values])[2], drift when p < thr.
 
-    Evidently wraps the two series in np.array(...). With numpy >= 1.24 that raises for samples of
-    different lengths (ragged array); with older numpy it built an object array and worked. driftdesk
-    computes the value for any lengths, so the list form is used here (same numbers as old numpy).
+    (Releases before the ColumnType API wrapped the pair in np.array(...), which numpy >= 1.24
+    refuses for samples of different lengths; v0.4.40 passes a list.)
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return float(stats.anderson_ksamp([ref.values, cur.values]).significance_level)
 
 
-def _cvm_all_partitions(nx, ny):
-    z = np.arange(nx + ny)
-    for c in combinations(z, nx):
-        x = np.array(c)
-        mask = np.ones(nx + ny, bool)
-        mask[x] = False
-        yield x, z[mask]
-
-
-def _cvm_exact_pvalue(s, nx, ny):
-    rangex = np.arange(nx)
-    rangey = np.arange(ny)
-    us = []
-    for x, y in _cvm_all_partitions(nx, ny):
-        u = nx * np.sum((x - rangex) ** 2) + ny * np.sum((y - rangey) ** 2)
-        us.append(u)
-    u, cnt = np.unique(us, return_counts=True)
-    return np.sum(cnt[u >= s]) / np.sum(cnt)
+def _cvm_exact_pvalue(s, m, n):
+    """Xiao, Gordon and Yakovlev's lattice-path recursion, as Evidently's _pval_cvm_2samp_exact."""
+    lcm = np.lcm(m, n)
+    a = lcm // m
+    b = lcm // n
+    mn = m * n
+    zeta = lcm**2 * (m + n) * (6 * s - mn * (4 * mn - 1)) // (6 * mn**2)
+    combinations = math.factorial(m + n) / (math.factorial(m) * math.factorial(n))
+    dtype = np.min_scalar_type(max(lcm**2 * (m + n), combinations))
+    gs = [np.array([[0], [1]], dtype=dtype)] + [np.empty((2, 0), dtype=dtype) for _ in range(m)]
+    for u in range(n + 1):
+        next_gs = []
+        tmp = np.empty((2, 0), dtype=dtype)
+        for v, g in enumerate(gs):
+            common, i0, i1 = np.intersect1d(tmp[0], g[0], return_indices=True)
+            tmp = np.concatenate([np.stack([common, tmp[1, i0] + g[1, i1]]), np.delete(tmp, i0, 1), np.delete(g, i1, 1)], 1)
+            tmp[0] += (a * v - b * u) ** 2
+            next_gs.append(tmp)
+        gs = next_gs
+    value, freq = gs[m]
+    return np.float64(np.sum(freq[value >= zeta]) / combinations)
 
 
 def _cvm_cdf_inf(x):
@@ -102,15 +104,16 @@ def _cvm_cdf_inf(x):
 def evidently_cramer_von_mises(ref, cur):
     """cramer_von_mises_stattest.py::_cvm_2samp(method="auto"), drift when p <= thr.
 
-    Evidently's own port of scipy's two-sample CvM: exact enumeration when max(nx, ny) <= 10,
-    otherwise the asymptotic Anderson (1962) limit distribution.
+    Evidently's own copy of scipy 1.10's two-sample CvM: the exact distribution (Xiao et al.) when
+    max(nx, ny) <= 20, otherwise the asymptotic Anderson (1962) limit distribution. (Evidently releases
+    before the ColumnType API enumerated all splits and switched at 10; v0.4.40 has this version.)
     """
     xa = np.sort(np.asarray(ref))
     ya = np.sort(np.asarray(cur))
     if xa.size <= 1 or ya.size <= 1:
         raise ValueError("x and y must contain at least two observations.")
     nx, ny = len(xa), len(ya)
-    method = "asymptotic" if max(nx, ny) > 10 else "exact"
+    method = "asymptotic" if max(nx, ny) > 20 else "exact"
     r = stats.rankdata(np.concatenate([xa, ya]), method="average")
     rx, ry = r[:nx], r[nx:]
     u = nx * np.sum((rx - np.arange(1, nx + 1)) ** 2)
@@ -323,6 +326,9 @@ def numeric_cases():
         ("two-and-two", [0.5, 1.5], [1.0, 2.0]),
         ("small-exact-mannw-unequal", rounded(rs.normal(0, 1, 4)), rounded(rs.normal(0, 1, 30))),
         ("small-no-ties-ten", rounded(rs.normal(0, 1, 10)), rounded(rs.normal(0.3, 1, 9))),
+        ("exact-cvm-twenty-nineteen", rounded(rs.normal(0, 1, 20)), rounded(rs.normal(0.6, 1, 19))),
+        ("exact-cvm-ties", rs.randint(0, 6, 14).astype(float).tolist(), rs.randint(1, 7, 17).astype(float).tolist()),
+        ("exact-cvm-unequal", rounded(rs.normal(0, 1, 3)), rounded(rs.normal(0.5, 2, 20))),
         ("medium-same-distribution", rounded(rs.normal(5, 2, 60)), rounded(rs.normal(5, 2, 50))),
         ("medium-shifted", rounded(rs.normal(0, 1, 80)), rounded(rs.normal(0.5, 1, 70))),
         ("medium-poisson-ties", rs.poisson(3, 100).astype(float).tolist(), rs.poisson(3.6, 90).astype(float).tolist()),

@@ -1,8 +1,11 @@
 const BLOCK_SIZE = 128
+/** numpy's default ufunc buffer size: a reduction reaches the inner loop in chunks of this many items. */
+export const NUMPY_BUFFER_SIZE = 8192
 
 /**
- * Sums `values[start..end)` in exactly the order numpy's `np.sum` adds float64 (`pairwise_sum` in
- * numpy/core/src/umath/loops_utils.h.src): plain left-to-right below 8 terms, eight interleaved
+ * Sums `values[start..end)` in exactly the order numpy's `np.sum` adds float64: chunks of 8192 items
+ * (the reduction's buffer) added left to right, each chunk summed by `pairwise_sum`
+ * (numpy/core/src/umath/loops_utils.h.src): plain left-to-right below 8 terms, eight interleaved
  * accumulators up to 128 terms, and recursive halving (at a multiple of 8) beyond.
  *
  * Why: permutation tests compare a permuted statistic with the observed one using `<=`. Ties that are
@@ -16,6 +19,14 @@ export function numpyPairwiseSum(
   start = 0,
   end: number = values.length,
 ): number {
+  let total = 0
+  for (let chunk = start; chunk < end; chunk += NUMPY_BUFFER_SIZE) {
+    total += pairwiseSum(values, chunk, Math.min(end, chunk + NUMPY_BUFFER_SIZE))
+  }
+  return total
+}
+
+function pairwiseSum(values: ArrayLike<number>, start: number, end: number): number {
   const count = end - start
   if (count < 8) {
     let sum = 0
@@ -49,5 +60,5 @@ export function numpyPairwiseSum(
   }
   let half = Math.floor(count / 2)
   half -= half % 8
-  return numpyPairwiseSum(values, start, start + half) + numpyPairwiseSum(values, start + half, end)
+  return pairwiseSum(values, start, start + half) + pairwiseSum(values, start + half, end)
 }

@@ -7,9 +7,8 @@ import { requireNumericSeries } from './numeric-drift-series'
  * (midrank statistic; scipy 1.10 caps it at 0.25 and floors it at 0.001); drift when `p < threshold`
  * (default 0.1 in the code, 0.05 in Evidently's docs). Numeric columns only.
  *
- * Evidently passes `np.array([ref, cur])`, which numpy >= 1.24 refuses for samples of different
- * lengths (a ragged array), so Evidently on a current numpy raises there; older numpy built an object
- * array and returned the value computed here for any lengths.
+ * v0.4.40 passes `[ref.values, cur.values]`; earlier releases wrapped the pair in `np.array(...)`,
+ * which numpy >= 1.24 refuses for samples of different lengths.
  *
  * @throws {RangeError} when reference ∪ current has a single distinct value (scipy: "anderson_ksamp
  *   needs more than one distinct observation") or fewer than 3 values.
