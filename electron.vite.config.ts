@@ -1,6 +1,26 @@
+import { cpSync } from 'node:fs'
 import { resolve } from 'node:path'
 import vue from '@vitejs/plugin-vue'
+import type { Plugin } from 'vite'
 import { defineConfig } from 'electron-vite'
+
+/**
+ * The migrations runner reads its `.sql` files from `./migrations/` beside its module; in the bundle that
+ * module is `out/main/index.js`, so the files are copied there.
+ */
+function copyMigrations(): Plugin {
+  return {
+    name: 'driftdesk-copy-migrations',
+    apply: 'build',
+    writeBundle() {
+      cpSync(
+        resolve(import.meta.dirname, 'src-main/adapters/postgres/migrations'),
+        resolve(import.meta.dirname, 'out/main/migrations'),
+        { recursive: true },
+      )
+    },
+  }
+}
 
 /**
  * electron-vite expects src/main, src/preload and src/renderer; driftdesk keeps main-process code in
@@ -13,6 +33,7 @@ import { defineConfig } from 'electron-vite'
  */
 export default defineConfig({
   main: {
+    plugins: [copyMigrations()],
     build: {
       outDir: 'out/main',
       rollupOptions: {

@@ -43,6 +43,11 @@ async function startPanel(): Promise<void> {
     mode: 'electron',
     version: app.getVersion(),
     createBackfillWorker: bundledBackfillWorkerFactory,
+    // The bundle cannot find them from its own location; the app path is the project (or app.asar) root.
+    stackAssets: {
+      resourcesDir: join(app.getAppPath(), 'resources'),
+      dashboardsDir: join(app.getAppPath(), 'dashboards'),
+    },
     chooseFolder: async () => {
       const options = {
         properties: ['openDirectory' as const],

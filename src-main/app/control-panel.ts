@@ -16,6 +16,7 @@ import { DEFAULT_RETRY_POLICY } from '../services/pipeline/retry-policy'
 import { RunEvents } from '../services/pipeline/run-events'
 import { renderReportHtml } from '../services/reports/render-report-html'
 import { ReportRequestError, ReportService } from '../services/reports/report-service'
+import type { StackAssetPaths } from '../services/stack/create-stack-service'
 import { createStackService } from '../services/stack/create-stack-service'
 import type { StackService } from '../services/stack/stack-service'
 import type {
@@ -50,6 +51,8 @@ export interface ControlPanelOptions {
   readonly chooseFolder?: () => Promise<string | null>
   /** A bundled build's worker factory (electron-vite `?nodeWorker`); source runs use the default. */
   readonly createBackfillWorker?: BackfillWorkerFactory
+  /** Where Grafana's provisioning and the dashboards are; default: the repository's folders (source runs). */
+  readonly stackAssets?: StackAssetPaths
   /** Compute threads per backfill (default: one per core). */
   readonly workers?: number
   readonly log?: (line: string) => void
@@ -87,7 +90,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
   let config = deriveConfig()
   let reports = new ReportService(config)
   const jobs = new JobRegistry(options.sink)
-  const stack: StackService = createStackService(config, options.env)
+  const stack: StackService = createStackService(config, options.env, options.stackAssets)
   const connection = new DatabaseConnection(
     () => config,
     () => stack.databaseUrl(),
@@ -290,7 +293,9 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
 
     async 'runs:show'({ runId }) {
       const { store } = await connection.get()
-      const details = await store.runDetails(runId)
+      // Resolves an abbreviated id too, and never hands a non-UUID to PostgreSQL.
+      const { id } = await store.resolveRunId(runId)
+      const details = id === null ? null : await store.runDetails(id)
       if (details === null) throw new AppError('RUN_NOT_FOUND', `No run ${runId} in this database.`)
       return details
     },

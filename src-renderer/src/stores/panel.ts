@@ -13,12 +13,19 @@ export const usePanelStore = defineStore('panel', () => {
   const error = ref<unknown>(null)
   const isLoading = ref(false)
   const referenceMonth = ref('2022-01')
+  /**
+   * The frame origins of the first answer, i.e. those this page's Content-Security-Policy was built with
+   * (main computes both when the page loads). A stack started later may use other ports, which this page
+   * cannot frame until it is reloaded.
+   */
+  const pageFrameOrigins = ref<readonly string[] | null>(null)
 
   async function load(): Promise<void> {
     isLoading.value = true
     error.value = null
     try {
       config.value = await bridge.invoke('config:get', {})
+      pageFrameOrigins.value ??= config.value.frameOrigins
     } catch (caught) {
       error.value = caught
     } finally {
@@ -30,5 +37,5 @@ export const usePanelStore = defineStore('panel', () => {
     return !(config.value?.unavailable ?? []).includes(service)
   }
 
-  return { config, error, isLoading, referenceMonth, load, isAvailable }
+  return { config, error, isLoading, referenceMonth, pageFrameOrigins, load, isAvailable }
 })

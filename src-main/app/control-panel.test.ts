@@ -1,0 +1,191 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { syntheticTaxiDataDir } from '../../test/support/taxi-data'
+import { loadConfig } from '../config/app-config'
+import type { EventName, EventContract, JobFinished } from '../shared/ipc-contract'
+import type { ControlPanel } from './control-panel'
+import { createControlPanel } from './control-panel'
+import type { EventSink } from './event-sink'
+
+/**
+ * The control panel's services wired for real (no Electron, no WebSocket): synthetic TLC files, the
+ * embedded PostgreSQL under a temporary home, the backfill in a worker thread. What the views rely on.
+ */
+class RecordingSink implements EventSink {
+  readonly events: { event: EventName; payload: unknown }[] = []
+  readonly #waiters: { event: EventName; jobId: string; resolve: (payload: unknown) => void }[] = []
+
+  emit<E extends EventName>(event: E, payload: EventContract[E]): void {
+    this.events.push({ event, payload })
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.event === event && (payload as { jobId: string }).jobId === waiter.jobId) {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1)
+        waiter.resolve(payload)
+      }
+    }
+  }
+
+  finished<E extends EventName>(event: E, jobId: string): Promise<EventContract[E]> {
+    return new Promise((resolve) => {
+      this.#waiters.push({ event, jobId, resolve: resolve as (payload: unknown) => void })
+    })
+  }
+}
+
+describe('the control panel composition', () => {
+  let home: string
+  let dataDir: string
+  let panel: ControlPanel
+  const sink = new RecordingSink()
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'driftdesk-panel-'))
+    dataDir = await syntheticTaxiDataDir()
+    panel = await createControlPanel({
+      config: loadConfig({}, { homeDir: home, dataDir }),
+      env: {},
+      sink,
+      mode: 'browser',
+      version: '9.9.9',
+      workers: 1,
+    })
+  })
+
+  afterAll(async () => {
+    await panel?.close()
+    rmSync(home, { recursive: true, force: true })
+  })
+
+  it('describes itself without secrets: mode, home, the embedded database, no stack yet', async () => {
+    const config = await panel.handlers['config:get']({})
+    expect(config).toMatchObject({
+      mode: 'browser',
+      version: '9.9.9',
+      homeDir: home,
+      dataDir,
+      grafana: null,
+      adminer: null,
+      frameOrigins: [],
+      unavailable: [],
+    })
+    expect(config.database.kind).toBe('embedded')
+    expect(config.database.description).toContain(join(home, 'pg'))
+    expect(panel.frameOrigins()).toEqual([])
+  })
+
+  it('lists the trip files of the data folder', async () => {
+    const status = await panel.handlers['data:status']({ months: ['2022-01', '2022-04'] })
+    expect(status.source).toBe('data-dir')
+    expect(status.files.map((file) => [file.fileName, file.isPresent])).toEqual([
+      ['green_tripdata_2022-01.parquet', true],
+      ['green_tripdata_2022-04.parquet', false],
+    ])
+  })
+
+  it('has no model before training, trains one as a job, then returns it', async () => {
+    expect(await panel.handlers['model:get']({ referenceMonth: '2022-01' })).toBeNull()
+    const { jobId } = await panel.handlers['model:train']({ referenceMonth: '2022-01' })
+    const finished = (await sink.finished('model:finished', jobId)) as JobFinished<unknown>
+    expect(finished.outcome).toBe('done')
+    const model = await panel.handlers['model:get']({ referenceMonth: '2022-01' })
+    expect(model?.summary.trainRows).toBe(30_000)
+    expect(model?.predictedVsActual.length).toBeGreaterThan(100)
+    expect(model?.predictedVsActual.length).toBeLessThanOrEqual(2000)
+  })
+
+  it('runs a backfill in a worker, streams its days, and records the run and its metrics', async () => {
+    const { jobId } = await panel.handlers['pipeline:start']({
+      month: '2022-02',
+      days: 3,
+      paceSeconds: 0,
+      referenceMonth: '2022-01',
+    })
+    await expect(
+      panel.handlers['pipeline:start']({
+        month: '2022-02',
+        days: 1,
+        paceSeconds: 0,
+        referenceMonth: '2022-01',
+      }),
+    ).rejects.toMatchObject({ code: 'PIPELINE_INPUT_INVALID' })
+    const finished = await sink.finished('pipeline:finished', jobId)
+    expect(finished).toMatchObject({ jobId, outcome: 'done', value: { state: 'Completed' } })
+    const progress = sink.events
+      .filter(
+        (entry) =>
+          entry.event === 'pipeline:progress' &&
+          (entry.payload as { jobId: string }).jobId === jobId,
+      )
+      .flatMap((entry) => (entry.payload as EventContract['pipeline:progress']).items)
+    expect(
+      progress
+        .filter((item) => item.type === 'day-result')
+        .map((item) => item.type === 'day-result' && item.metrics.date),
+    ).toEqual(['2022-02-01', '2022-02-02', '2022-02-03'])
+    const runId = finished.outcome === 'done' ? finished.value.runId : ''
+    const runs = await panel.handlers['runs:list']({})
+    expect(runs[0]).toMatchObject({ id: runId, job: 'backfill', state: 'Completed' })
+    const details = await panel.handlers['runs:show']({ runId })
+    expect(details.tasks.map((task) => [task.taskKey, task.state])).toEqual([
+      ['day:2022-02-01', 'Completed'],
+      ['day:2022-02-02', 'Completed'],
+      ['day:2022-02-03', 'Completed'],
+    ])
+    const stored = await panel.handlers['metrics:list']({ month: '2022-02' })
+    expect(stored.map((day) => day.date)).toEqual(['2022-02-01', '2022-02-02', '2022-02-03'])
+  })
+
+  it('says which run does not exist', async () => {
+    await expect(panel.handlers['runs:show']({ runId: 'no-such-run' })).rejects.toMatchObject({
+      code: 'RUN_NOT_FOUND',
+    })
+  })
+
+  it("computes a day's report and test suite, and exports them as HTML", async () => {
+    const request = { date: '2022-02-02', preset: 'data-drift', referenceMonth: '2022-01' } as const
+    const report = await panel.handlers['reports:get'](request)
+    expect(report.metrics.map((metric) => metric.metric)).toEqual([
+      'DatasetDriftMetric',
+      'DataDriftTable',
+    ])
+    const suite = await panel.handlers['suites:run'](request)
+    expect(suite.summary.total_tests).toBe(suite.tests.length)
+    const html = await panel.handlers['reports:export-html'](request)
+    expect(html.fileName).toBe('driftdesk-report-data-drift-2022-02-02.html')
+    expect(html.html).toContain('<html')
+  })
+
+  it('turns a report request the data cannot answer into a request error', async () => {
+    await expect(
+      panel.handlers['reports:get']({
+        date: '2022-02-02',
+        preset: 'data-drift',
+        referenceMonth: '2022-03',
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
+  })
+
+  it('switches the data folder only to an existing absolute folder, and remembers it', async () => {
+    const months = ['2022-01']
+    await expect(
+      panel.handlers['data:choose-folder']({ path: 'relative/dir', months }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    })
+    await expect(
+      panel.handlers['data:choose-folder']({ path: join(home, 'nope'), months }),
+    ).rejects.toMatchObject({
+      code: 'DATA_FILE_MISSING',
+    })
+    await expect(panel.handlers['data:choose-folder']({ months })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    })
+    const chosen = await panel.handlers['data:choose-folder']({ path: home, months })
+    expect(chosen).toMatchObject({ folder: home, source: 'data-dir' })
+    expect(JSON.parse(readFileSync(join(home, 'panel-settings.json'), 'utf8'))).toEqual({
+      dataDir: home,
+    })
+  })
+})
