@@ -339,6 +339,9 @@ def numeric_cases():
         ("constant-different", [1.0] * 12, [2.0] * 12),
         ("mostly-constant", [3.0] * 18 + [1.0, 7.0], [3.0] * 15 + [2.0, 9.0, 4.0]),
         ("reversed-order-shift", rounded(rs.normal(1, 1, 40)), rounded(rs.normal(0, 1, 45))),
+        # m = n in 5..9: Evidently's exact CvM keeps its path counts in float16
+        ("exact-cvm-float16-eight", rounded(rs.normal(0, 1, 8)), rounded(rs.normal(0.7, 1, 8))),
+        ("exact-cvm-float16-nine-ties", rs.randint(0, 5, 9).astype(float).tolist(), rs.randint(1, 6, 9).astype(float).tolist()),
     ]
     return cases
 
