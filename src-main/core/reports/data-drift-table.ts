@@ -21,6 +21,8 @@ import {
 export interface DataDriftOptions extends DriftOptions {
   /** Also test each column's share of nulls for drift (z-test, 0.05). */
   readonly nullShareDrift?: boolean
+  /** Leave out the small distributions (test suites do not print them); default false. */
+  readonly skipDistributions?: boolean
 }
 
 /** One row of Evidently's DataDriftTable (`ColumnDataDriftMetrics` as `as_dict()` prints it). */
@@ -139,7 +141,11 @@ function driftOfColumn(
   const result = computeColumnDrift(spec.name, spec.type, referenceSeries, currentSeries, options)
   let referenceDistribution = empty
   let currentDistribution = empty
-  if (referenceSeries.length > 0 && currentSeries.length > 0) {
+  if (
+    options.skipDistributions !== true &&
+    referenceSeries.length > 0 &&
+    currentSeries.length > 0
+  ) {
     if (spec.type === 'num' && currentSeries instanceof Float64Array) {
       referenceDistribution = profile.numericSmallDistribution(spec.name)
       currentDistribution = numericSmallDistribution(currentSeries)

@@ -55,7 +55,10 @@ export function buildTestSuite(
   const data = createSuiteData(profile, current)
   const tests: SuiteTestEntry[] = []
   const drift = (): DriftComputation =>
-    computeDataDrift(profile, current, driftTableColumns(profile.mapping), options.drift)
+    computeDataDrift(profile, current, driftTableColumns(profile.mapping), {
+      ...options.drift,
+      skipDistributions: true,
+    })
   const stability = (): SuiteTestEntry[] => [
     columnsTypeTest(data, options),
     ...columnShareOfMissingValuesTests(data, options),
