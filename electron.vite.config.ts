@@ -57,6 +57,8 @@ export default defineConfig({
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rollupOptions: { input: resolve(import.meta.dirname, 'src-renderer/index.html') },
+      // electron-vite leaves bundles unminified; the renderer is also served over HTTP in browser mode.
+      minify: 'esbuild',
       chunkSizeWarningLimit: 1200,
     },
   },
