@@ -309,6 +309,26 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
     }
   }
 
+  it("shows every backfilled day in the course's three panels, with the stored values", async () => {
+    const dashboard = dashboards.find(
+      (item) => item.dashboard.uid === GRAFANA_DASHBOARD_UID,
+    )?.dashboard
+    const stored = await reader.query<Record<string, number>>(
+      'SELECT prediction_drift, num_drifted_columns, share_missing_values FROM daily_metrics ORDER BY "timestamp"',
+    )
+    for (const column of ['prediction_drift', 'num_drifted_columns', 'share_missing_values']) {
+      const target = dashboard?.panels
+        .flatMap((panel) => panel.targets ?? [])
+        .find((item) => item.rawSql.startsWith(`SELECT "timestamp" AS "time", ${column}\n`))
+      const { sql } = expandGrafanaPostgresMacros(target?.rawSql ?? '', {
+        from: new Date(dashboard?.time.from ?? ''),
+        to: new Date(dashboard?.time.to ?? ''),
+      })
+      const { rows } = await reader.query<Record<string, number>>(sql)
+      expect(rows.map((row) => row[column])).toEqual(stored.rows.map((row) => row[column]))
+    }
+  })
+
   it('returns one numeric value per alert query, and the drift rule counts at most 3 days', async () => {
     const rules = alertFile.groups.flatMap((group) => group.rules)
     for (const rule of rules) {
