@@ -98,6 +98,18 @@ describe.each(sources)('report and test-suite presets on one %s day', (source) =
     )
   })
 
+  it('reports a user stattest of the wrong type as an error on that column only', () => {
+    const report = buildReport('data-drift', day.reference.drift, day.current, {
+      drift: { catStattest: 'ks', numStattest: 'psi', stattestThreshold: 0.2 },
+    })
+    const table = report.metrics[1]?.result.drift_by_columns as Record<string, ColumnDriftEntry>
+    expect(table.PULocationID?.error).toBeDefined()
+    expect(table.PULocationID?.drift_score).toBeNull()
+    expect(table.fare_amount?.stattest_name).toBe('PSI')
+    expect(table.fare_amount?.stattest_threshold).toBe(0.2)
+    expect(table.fare_amount?.drift_detected).toBe((table.fare_amount?.drift_score ?? 0) >= 0.2)
+  })
+
   it('computes the data-quality and regression reports with Evidently metric names', () => {
     const quality = buildReport('data-quality', day.reference.quality, day.current, {
       quantiles: [{ column: 'fare_amount', quantile: 0.5 }],
