@@ -19,6 +19,11 @@ import scipy
 from scipy import stats
 from scipy.spatial import distance
 
+# Debian's pandas finds python3-bottleneck and then sums np.std(Series) sequentially; a pip install of
+# Evidently has no bottleneck, so pandas sums pairwise (the answer keys in ../shared/answers agree bit for bit
+# with pairwise). Match the usual installation.
+pd.set_option("compute.use_bottleneck", False)
+
 MODULUS = 2147483647
 MULTIPLIER = 48271
 

@@ -1,4 +1,5 @@
 import { chiSquareSurvival } from './chi-square-survival'
+import { numpyPairwiseSum } from './numpy-pairwise-sum'
 
 /**
  * Pearson's chi-square goodness-of-fit test, as `scipy.stats.chisquare(f_obs, f_exp)` computes it:
@@ -32,10 +33,12 @@ export function chiSquareGoodnessOfFit(
       `For each axis slice, the sum of the observed frequencies must agree with the sum of the expected frequencies to a relative tolerance of 1e-08, but the percent differences are: ${Math.abs(sumObserved - sumExpected) / Math.min(sumObserved, sumExpected)}`,
     )
   }
-  let statistic = 0
+  const terms = new Float64Array(k)
   for (let i = 0; i < k; i++) {
     const difference = observed[i]! - expected[i]!
-    statistic += (difference * difference) / expected[i]!
+    terms[i] = (difference * difference) / expected[i]!
   }
+  // numpy's pairwise order, as scipy's `terms.sum()`.
+  const statistic = numpyPairwiseSum(terms)
   return { statistic, pValue: chiSquareSurvival(statistic, k - 1) }
 }

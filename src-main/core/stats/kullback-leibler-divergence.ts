@@ -1,8 +1,9 @@
+import { numpyPairwiseSum } from './numpy-pairwise-sum'
 import { relativeEntropyTerm } from './relative-entropy'
 
 /**
  * Kullback–Leibler divergence D(p‖q) in nats, as `scipy.stats.entropy(p, q)` computes it: both vectors are first
- * renormalised to sum to 1, then Σ p·ln(p/q).
+ * renormalised to sum to 1, then Σ p·ln(p/q); sums in numpy's pairwise order.
  *
  * @param p non-negative weights (not all zero)
  * @param q non-negative weights of the same length
@@ -13,15 +14,9 @@ import { relativeEntropyTerm } from './relative-entropy'
 export function kullbackLeiblerDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
   if (p.length !== q.length)
     throw new RangeError('kullbackLeiblerDivergence needs vectors of equal length')
-  const sumP = sumOf(p)
-  const sumQ = sumOf(q)
-  let total = 0
-  for (let i = 0; i < p.length; i++) total += relativeEntropyTerm(p[i]! / sumP, q[i]! / sumQ)
-  return total
-}
-
-function sumOf(values: ArrayLike<number>): number {
-  let sum = 0
-  for (let i = 0; i < values.length; i++) sum += values[i]!
-  return sum
+  const sumP = numpyPairwiseSum(p)
+  const sumQ = numpyPairwiseSum(q)
+  const terms = new Float64Array(p.length)
+  for (let i = 0; i < p.length; i++) terms[i] = relativeEntropyTerm(p[i]! / sumP, q[i]! / sumQ)
+  return numpyPairwiseSum(terms)
 }

@@ -1,6 +1,8 @@
+import { numpyPairwiseSum } from './numpy-pairwise-sum'
+
 /**
  * Population standard deviation (ddof = 0), as `numpy.std(x)` computes it: the square root of the mean squared
- * deviation from the mean, in two passes.
+ * deviation from the mean, in two passes, both sums in numpy's pairwise order.
  *
  * Evidently normalises the Wasserstein distance by this value of the reference column.
  *
@@ -13,13 +15,11 @@
 export function populationStandardDeviation(values: ArrayLike<number>): number {
   const n = values.length
   if (n === 0) throw new RangeError('populationStandardDeviation needs at least one value')
-  let sum = 0
-  for (let i = 0; i < n; i++) sum += values[i]!
-  const mean = sum / n
-  let squares = 0
+  const mean = numpyPairwiseSum(values) / n
+  const squares = new Float64Array(n)
   for (let i = 0; i < n; i++) {
     const deviation = values[i]! - mean
-    squares += deviation * deviation
+    squares[i] = deviation * deviation
   }
-  return Math.sqrt(squares / n)
+  return Math.sqrt(numpyPairwiseSum(squares) / n)
 }

@@ -1,3 +1,5 @@
+import { numpyPairwiseSum } from './numpy-pairwise-sum'
+
 /**
  * First Wasserstein (earth mover's) distance between two empirical distributions, as
  * `scipy.stats.wasserstein_distance(u, v)` computes it: the integral of |F_u − F_v| over the merged sorted values.
@@ -5,7 +7,7 @@
  * Both inputs must already be sorted ascending (use {@link wassersteinDistance} otherwise); this lets callers
  * reuse one sorted reference for many current samples.
  *
- * Complexity: O(n + m).
+ * Complexity: O(n + m) time and memory.
  *
  * @param sortedU non-empty, ascending, finite
  * @param sortedV non-empty, ascending, finite
@@ -20,21 +22,24 @@ export function wassersteinDistanceOfSorted(
   const n = sortedU.length
   const m = sortedV.length
   if (n === 0 || m === 0) throw new RangeError('wassersteinDistance needs two non-empty samples')
-  // Walk the merged order; after each distinct value both CDFs are exact (ties give zero-width steps).
+  // scipy sums |F_u − F_v|·Δ over all n + m − 1 gaps of the merged sorted values, tied gaps included (their
+  // Δ is 0), with np.sum's pairwise order; building the same term array keeps the same rounding.
+  const terms = new Float64Array(n + m - 1)
   let i = 0
   let j = 0
-  let total = 0
-  let previous = Math.min(sortedU[0]!, sortedV[0]!)
+  let position = 0
   while (i < n || j < m) {
-    const next = j >= m || (i < n && sortedU[i]! <= sortedV[j]!) ? sortedU[i]! : sortedV[j]!
-    if (next !== previous) {
-      total += Math.abs(i / n - j / m) * (next - previous)
-      previous = next
+    const value = j >= m || (i < n && sortedU[i]! <= sortedV[j]!) ? sortedU[i]! : sortedV[j]!
+    while (i < n && sortedU[i] === value) i++
+    while (j < m && sortedV[j] === value) j++
+    // Within a group of equal values the gaps are 0; the group's last gap reaches the next value.
+    position = i + j
+    if (position < n + m) {
+      const next = j >= m || (i < n && sortedU[i]! <= sortedV[j]!) ? sortedU[i]! : sortedV[j]!
+      terms[position - 1] = Math.abs(i / n - j / m) * (next - value)
     }
-    while (i < n && sortedU[i] === next) i++
-    while (j < m && sortedV[j] === next) j++
   }
-  return total
+  return numpyPairwiseSum(terms)
 }
 
 /**
