@@ -13,6 +13,8 @@ export type TlcFileMisbehaviour =
   | { kind: 'cut'; afterBytes: number; times: number }
   /** Answers with this status and body (an HTML error page with 200, a 404, …), `times` times (default always). */
   | { kind: 'respond'; status: number; body: string; contentType: string; times?: number }
+  /** Sends the body in `chunkBytes` pieces every `delayMs` (a slow link), so downloads overlap in time. */
+  | { kind: 'slow'; chunkBytes: number; delayMs: number }
   /** Redirects to another path on this server, as a CDN may. */
   | { kind: 'redirect'; status: 301 | 302 | 307 | 308; to: string }
   /** Sends only the first `bytes` bytes with no Content-Length (chunked), then ends cleanly. */
@@ -151,6 +153,19 @@ export class TlcFileServer {
       how.times--
       const sent = Math.max(0, Math.min(how.afterBytes - start, body.length - 1))
       response.write(body.subarray(0, sent), () => response.socket?.destroy())
+      return
+    }
+    if (how?.kind === 'slow') {
+      let offset = 0
+      const timer = setInterval(() => {
+        const piece = body.subarray(offset, offset + how.chunkBytes)
+        offset += piece.length
+        if (piece.length > 0 && !response.destroyed) response.write(piece)
+        if (offset >= body.length || response.destroyed) {
+          clearInterval(timer)
+          response.end()
+        }
+      }, how.delayMs)
       return
     }
     if (how?.kind === 'stall' && how.times > 0) {

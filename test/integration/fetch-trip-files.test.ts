@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto'
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
+  renameSync,
   rmSync,
+  utimesSync,
   writeFileSync,
-  mkdirSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -187,6 +189,49 @@ describe('ensureTripFiles against a local TLC server', () => {
       `/trip-data/${FEBRUARY}`,
       `/trip-data/moved/${FEBRUARY}`,
     ])
+  })
+
+  it('lets two simultaneous requests for one month share a single download', async () => {
+    server.misbehave(JANUARY, { kind: 'slow', chunkBytes: 200_000, delayMs: 50 })
+    const [first, second] = await Promise.all([
+      ensureTripFiles(config(), ['2022-01'], record, undefined, FAST),
+      ensureTripFiles(config(), ['2022-01'], record, undefined, FAST),
+    ])
+    expect(server.hits(JANUARY)).toBe(1)
+    expect(first![0]!.path).toBe(second![0]!.path)
+    expect(sha256(readFileSync(first![0]!.path))).toBe(sha256(source.get(JANUARY)!))
+    expect(first![0]!.rows).toBe(second![0]!.rows)
+    expect(readdirSync(join(home, 'cache', 'tlc'))).toEqual([JANUARY])
+  })
+
+  it('removes a .part file left by a download that died, and follows a live one', async () => {
+    const cacheDir = join(home, 'cache', 'tlc')
+    mkdirSync(cacheDir, { recursive: true })
+    const stale = join(cacheDir, `${JANUARY}.part`)
+    writeFileSync(stale, 'half a file from a killed run')
+    const longAgo = new Date(Date.now() - 10 * 60_000)
+    utimesSync(stale, longAgo, longAgo)
+    const [january] = await ensureTripFiles(config(), ['2022-01'], record, undefined, FAST)
+    expect(january!.status).toBe('downloaded')
+    expect(server.hits(JANUARY)).toBe(1)
+
+    // A live download elsewhere (fresh .part): wait for it, then use its file without a request.
+    const live = join(cacheDir, `${FEBRUARY}.part`)
+    writeFileSync(live, source.get(FEBRUARY)!.subarray(0, 1000))
+    const otherProcess = setTimeout(() => {
+      writeFileSync(live, source.get(FEBRUARY)!)
+      renameSync(live, join(cacheDir, FEBRUARY))
+    }, 600)
+    try {
+      const [february] = await ensureTripFiles(config(), ['2022-02'], record, undefined, FAST)
+      expect(february!.rows).toBeGreaterThan(1000)
+      expect(server.hits(FEBRUARY)).toBe(0)
+      expect(
+        events.some((event) => event.type === 'downloading' && event.month === '2022-02'),
+      ).toBe(true)
+    } finally {
+      clearTimeout(otherProcess)
+    }
   })
 
   it('gives up after the last attempt with one sentence and leaves no partial file', async () => {

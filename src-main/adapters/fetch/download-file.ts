@@ -40,7 +40,10 @@ export interface DownloadOptions {
   readonly signal?: AbortSignal
   /** When the body must start with these bytes (Parquet's `PAR1`), anything else is refused at once. */
   readonly expectedPrefix?: Uint8Array
-  /** Checks the complete `.part` file; returns a problem in words, or `null` when the file is good. */
+  /**
+   * Checks a complete file (the `.part`, or the destination another download just produced); returns a
+   * problem in words, or `null` when the file is good.
+   */
   readonly validate?: (partPath: string) => Promise<string | null>
   /** Attempts in all, including the first (default 4). */
   readonly maxAttempts?: number
@@ -50,10 +53,16 @@ export interface DownloadOptions {
   readonly idleTimeoutMs?: number
   /** Minimum time between two `bytes` events (default 100 ms). */
   readonly progressIntervalMs?: number
+  /**
+   * A `.part` file not written for this long was left by a download that died, and is removed; a fresher
+   * one belongs to a live download, which is followed instead (default 60 s, at least twice the idle timeout).
+   */
+  readonly staleAfterMs?: number
 }
 
 export interface DownloadResult {
   readonly bytes: number
+  /** Requests made; 0 when another download fetched the file while this one waited. */
   readonly attempts: number
   /** True when a retry continued from bytes already on disk (HTTP Range) instead of starting over. */
   readonly resumed: boolean
@@ -94,9 +103,17 @@ interface ResumeState {
 export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
   const maxAttempts = options.maxAttempts ?? 4
   const partPath = `${options.destination}.part`
+  const staleAfterMs =
+    options.staleAfterMs ?? Math.max(60_000, 2 * (options.idleTimeoutMs ?? 30_000))
+  // The .part file doubles as a lock: while another download (a second job, the CLI next to the app)
+  // writes it, follow that one instead of racing it, then use its result if it is valid.
+  while (!(await claimPartFile(partPath, staleAfterMs))) {
+    await followOtherDownload(partPath, staleAfterMs, options)
+    if (await isCompleteDestination(options)) {
+      return { bytes: await fileSize(options.destination), attempts: 0, resumed: false }
+    }
+  }
   const state: ResumeState = { acceptsRanges: false, validator: undefined, resumed: false }
-  // A .part left by an earlier, interrupted run may belong to another file version: start clean.
-  await rm(partPath, { force: true })
   try {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -374,6 +391,60 @@ function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code
   if (typeof code === 'string') return code
   return error instanceof Error ? error.message : String(error)
+}
+
+/** Creates the .part file exclusively; false when a live download holds it. Removes a stale one. */
+async function claimPartFile(partPath: string, staleAfterMs: number): Promise<boolean> {
+  for (;;) {
+    try {
+      await (await open(partPath, 'wx')).close()
+      return true
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST') throw error
+    }
+    const info = await stat(partPath).catch(() => null)
+    if (info !== null && Date.now() - info.mtimeMs < staleAfterMs) return false
+    await rm(partPath, { force: true })
+  }
+}
+
+/** Waits while another download writes the .part file, reporting its size as progress. */
+async function followOtherDownload(
+  partPath: string,
+  staleAfterMs: number,
+  options: DownloadOptions,
+): Promise<void> {
+  const startedAt = performance.now()
+  let firstSize: number | null = null
+  for (;;) {
+    const info = await stat(partPath).catch(() => null)
+    if (info === null || Date.now() - info.mtimeMs >= staleAfterMs) return
+    firstSize ??= info.size
+    const seconds = Math.max((performance.now() - startedAt) / 1000, 1e-3)
+    options.onEvent?.({
+      type: 'bytes',
+      bytesDone: info.size,
+      bytesTotal: null,
+      bytesPerSecond: (info.size - firstSize) / seconds,
+    })
+    try {
+      await sleep(250, undefined, { signal: options.signal })
+    } catch (error) {
+      throw new DownloadError('cancelled', options.url, 'the download was cancelled', {
+        cause: error,
+      })
+    }
+  }
+}
+
+/** After following another download: is its result in place and valid? */
+async function isCompleteDestination(options: DownloadOptions): Promise<boolean> {
+  const exists = await stat(options.destination).then(
+    (info) => info.isFile(),
+    () => false,
+  )
+  if (!exists) return false
+  return options.validate === undefined || (await options.validate(options.destination)) === null
 }
 
 async function fileSize(path: string): Promise<number> {
