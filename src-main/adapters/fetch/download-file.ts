@@ -97,7 +97,9 @@ interface ResumeState {
  * Downloads `url` to `destination` over HTTP(S): streams to `<destination>.part`, retries a cut connection
  * with exponential backoff (resuming with a Range request when the server allows it, else restarting),
  * treats a body shorter than its Content-Length as cut, fsyncs, validates, and renames atomically, so the
- * destination only ever holds a complete file. On failure the `.part` file is removed.
+ * destination only ever holds a complete file. On failure the `.part` file is removed. The `.part` file is
+ * created exclusively, so a second download of the same file (another job or process) waits for the first
+ * and uses its file; a `.part` nobody has written for `staleAfterMs` is taken over.
  * @throws {DownloadError} with a `kind` the caller turns into advice (unreachable, http-status, …).
  */
 export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
