@@ -92,14 +92,17 @@ function exactPValue(observed: number, m: number, n: number): number {
   const round =
     storage === 'float16' ? roundToFloat16 : storage === 'float32' ? Math.fround : identity
 
-  // Tables in numpy's element order: ζ values and their path counts.
+  // Tables in numpy's element order: ζ values (distinct integers) and their path counts.
   interface Table {
-    readonly values: number[]
-    readonly counts: number[]
+    readonly values: Float64Array
+    readonly counts: Float64Array
   }
-  const empty: Table = { values: [], counts: [] }
+  // Every ζ is at most (m + n + 1)·lcm², so dense position arrays replace hash maps in the merge.
+  const positionInFirst = new Int32Array((m + n + 2) * lcm ** 2 + 1)
+  const positionInSecond = new Int32Array(positionInFirst.length)
+  const empty: Table = { values: new Float64Array(0), counts: new Float64Array(0) }
   let previousRow: Table[] = [
-    { values: [0], counts: [1] },
+    { values: Float64Array.of(0), counts: Float64Array.of(1) },
     ...Array.from({ length: m }, () => empty),
   ]
   for (let u = 0; u <= n; u++) {
@@ -115,7 +118,10 @@ function exactPValue(observed: number, m: number, n: number): number {
     previousRow = row
   }
   const final = previousRow[m]!
-  const selected = final.counts.filter((_, index) => final.values[index]! >= zeta)
+  const selected: number[] = []
+  final.counts.forEach((count, index) => {
+    if (final.values[index]! >= zeta) selected.push(count)
+  })
   const total =
     storage === 'integer'
       ? selected.reduce((sum, count) => sum + count, 0)
@@ -128,44 +134,35 @@ function exactPValue(observed: number, m: number, n: number): number {
    * np.intersect1d + concatenate: the common ζ values in ascending order with summed counts, then
    * the rest of `first`, then the rest of `second`, each in its own order.
    */
-  function merge(first: Table, second: Table): { values: number[]; counts: number[] } {
-    const secondIndex = new Map<number, number>()
-    second.values.forEach((value, index) => {
-      if (!secondIndex.has(value)) secondIndex.set(value, index)
-    })
-    const commonFirst: number[] = []
-    const inCommonFirst = new Uint8Array(first.values.length)
-    const inCommonSecond = new Uint8Array(second.values.length)
-    const seen = new Set<number>()
-    first.values.forEach((value, index) => {
-      const other = secondIndex.get(value)
-      if (other !== undefined && !seen.has(value)) {
-        seen.add(value)
-        commonFirst.push(index)
-        inCommonFirst[index] = 1
-        inCommonSecond[other] = 1
-      }
-    })
-    commonFirst.sort((x, y) => first.values[x]! - first.values[y]!)
-    const values: number[] = []
-    const counts: number[] = []
-    for (const index of commonFirst) {
-      const value = first.values[index]!
-      values.push(value)
-      counts.push(round(first.counts[index]! + second.counts[secondIndex.get(value)!]!))
+  function merge(first: Table, second: Table): Table {
+    // Positions are stored + 1 so that 0 means "absent".
+    first.values.forEach((value, index) => (positionInFirst[value] = index + 1))
+    second.values.forEach((value, index) => (positionInSecond[value] = index + 1))
+    const common = first.values.filter((value) => positionInSecond[value] !== 0).sort()
+    const size = first.values.length + second.values.length - common.length
+    const values = new Float64Array(size)
+    const counts = new Float64Array(size)
+    let next = 0
+    for (const value of common) {
+      values[next] = value
+      counts[next++] = round(
+        first.counts[positionInFirst[value]! - 1]! + second.counts[positionInSecond[value]! - 1]!,
+      )
     }
     first.values.forEach((value, index) => {
-      if (!inCommonFirst[index]) {
-        values.push(value)
-        counts.push(first.counts[index]!)
+      if (positionInSecond[value] === 0) {
+        values[next] = value
+        counts[next++] = first.counts[index]!
       }
     })
     second.values.forEach((value, index) => {
-      if (!inCommonSecond[index]) {
-        values.push(value)
-        counts.push(second.counts[index]!)
+      if (positionInFirst[value] === 0) {
+        values[next] = value
+        counts[next++] = second.counts[index]!
       }
     })
+    for (const value of first.values) positionInFirst[value] = 0
+    for (const value of second.values) positionInSecond[value] = 0
     return { values, counts }
   }
 }
