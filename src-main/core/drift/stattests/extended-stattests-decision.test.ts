@@ -153,6 +153,11 @@ describe("the extended stattests' decision operators at the threshold", () => {
     expect(() => getStatTest('TVD', 'num')).toThrow(RangeError)
   })
 
+  it("accepts Evidently's registry spelling emperical_mmd for empirical_mmd", () => {
+    expect(getStatTest('emperical_mmd', 'num')).toBe(statTests.empirical_mmd)
+    expect(() => getStatTest('emperical_mmd', 'cat')).toThrow(/isn't applicable/)
+  })
+
   it('rejects a string series for numeric tests', () => {
     expect(() => tTestStatTest.run(['a', 'b'], ['a', 'b'], 'num')).toThrow(TypeError)
   })

@@ -50,6 +50,12 @@ export const statTests: Readonly<Partial<Record<StatTestName, StatTest>>> = {
 }
 
 /**
+ * Other names Evidently accepts for a stattest: its MMD test is registered as `emperical_mmd` (sic), so a
+ * configuration written for Evidently keeps working.
+ */
+const STATTEST_ALIASES: Readonly<Record<string, StatTestName>> = { emperical_mmd: 'empirical_mmd' }
+
+/**
  * The user-override path, Evidently's `get_registered_stattest` (`registry.py::get_stattest` with a name):
  * looks the test up by registry key and checks that it accepts the column type.
  *
@@ -57,7 +63,10 @@ export const statTests: Readonly<Partial<Record<StatTestName, StatTest>>> = {
  * @throws {RangeError} when the test does not accept the column type (Evidently's StatTestInvalidFeatureTypeError)
  * @example getStatTest('psi', 'cat').displayName // 'PSI'
  */
-export function getStatTest(name: string, columnType: DriftColumnType): StatTest {
+export function getStatTest(requestedName: string, columnType: DriftColumnType): StatTest {
+  const name = Object.prototype.hasOwnProperty.call(STATTEST_ALIASES, requestedName)
+    ? (STATTEST_ALIASES[requestedName] as StatTestName)
+    : requestedName
   const test = Object.prototype.hasOwnProperty.call(statTests, name)
     ? statTests[name as StatTestName]
     : undefined
