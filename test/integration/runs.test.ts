@@ -144,7 +144,7 @@ describe('runs', () => {
         let failures = 0
         return {
           size: runner.size,
-          load: (input) => runner.load(input),
+          load: (input, options) => runner.load(input, options),
           computeDay: (index) => {
             if (index === failing && failures < times) {
               failures++

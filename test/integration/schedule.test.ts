@@ -88,7 +88,7 @@ describe('schedules', () => {
     again.stop()
     expect(
       (await pool.query(`SELECT count(*)::int AS n FROM runs WHERE parent_schedule = 'nightly'`))
-        .rows[0].n,
+        .rows[0]?.n,
     ).toBe(4)
   })
 
@@ -137,7 +137,7 @@ describe('schedules', () => {
         await pool.query(
           `SELECT count(*)::int AS n FROM runs WHERE parent_schedule = 'plumbing' AND state = 'Completed'`,
         )
-      ).rows[0].n
+      ).rows[0]?.n
     }
     daemon.child.kill('SIGTERM')
     const result = await daemon.done
@@ -154,7 +154,7 @@ describe('schedules', () => {
       home,
     ])
     expect(listed.stdout).toContain('"name":"plumbing"')
-    const rows = (await pool.query('SELECT count(*)::int AS n FROM dummy_metrics')).rows[0].n
+    const rows = (await pool.query('SELECT count(*)::int AS n FROM dummy_metrics')).rows[0]?.n
     expect(rows).toBeGreaterThanOrEqual(1)
   }, 180_000)
 })

@@ -72,15 +72,32 @@ export class BackfillWorkerPool implements BackfillComputeRunner {
     }
   }
 
-  async load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
-    this.loadInput = input
+  /**
+   * Starts the threads now, so their modules load while the caller does something else (e.g. starts
+   * the database). Optional: `load` starts them if this was not called.
+   */
+  warmUp(): void {
+    if (this.slots.length > 0) return
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn(i))
+  }
+
+  async load(
+    input: BackfillLoadInput,
+    options: { concurrent?: boolean } = {},
+  ): Promise<LoadedBackfillInputs> {
+    this.loadInput = input
+    this.warmUp()
     const [first, ...others] = this.slots as [Slot, ...Slot[]]
-    const inputs = await this.loadSlot(first, input)
-    // The others load the model the first one saved (never retraining) while days are computed.
-    for (const slot of others) {
-      this.loadSlot(slot, { ...input, retrain: false }).catch(() => this.retire(slot))
+    const loadOthers = (): void => {
+      for (const slot of others) {
+        this.loadSlot(slot, { ...input, retrain: false }).catch(() => this.retire(slot))
+      }
     }
+    // With a saved model every thread loads at once; otherwise the first trains and saves it, and the
+    // others load it afterwards (never training twice) while the first computes.
+    if (options.concurrent === true) loadOthers()
+    const inputs = await this.loadSlot(first, input)
+    if (options.concurrent !== true) loadOthers()
     return inputs
   }
 

@@ -41,7 +41,7 @@ Computes the course's monitoring metrics for each day (one task per day), stores
   --retries N              retries per day for retryable errors (default ${DEFAULT_RETRY_POLICY.retries})
   --retry-delay SECONDS    first retry delay, doubled each retry, plus up to 20% jitter (default ${DEFAULT_RETRY_POLICY.delaySeconds})
   --resume RUN_ID          continue a stopped run; days already stored for the same inputs are skipped
-  --force                  recompute days already stored for the same inputs and retrain the model
+  --force                  recompute days already stored for the same inputs (train --force retrains)
 Exit code: 0 Completed, 1 Failed, 130 Cancelled, 2 bad options.
 `
 
@@ -92,7 +92,17 @@ export async function run(context: CliContext): Promise<number> {
   })
   const request = values.resume === undefined ? buildRequest(values) : null
   const resumeOverrides = values.resume === undefined ? {} : buildResumeOverrides(values)
-  const session = await openDatabaseSession(context, config, 'driftdesk backfill')
+  // Start the compute threads first: their modules load while the database starts.
+  const workers = request?.workers ?? resumeOverrides.workers ?? defaultWorkerCount()
+  const prewarmed = new BackfillWorkerPool(workers)
+  prewarmed.warmUp()
+  let session: Awaited<ReturnType<typeof openDatabaseSession>>
+  try {
+    session = await openDatabaseSession(context, config, 'driftdesk backfill')
+  } catch (error) {
+    await prewarmed.close()
+    throw error
+  }
   const events = new RunEvents()
   const display = new BackfillDisplay(context, values.json === true)
   const unsubscribe = events.subscribe((event) => display.show(event))
@@ -100,7 +110,8 @@ export async function run(context: CliContext): Promise<number> {
     const service = new BackfillService({
       config,
       store: session.store,
-      createRunner: (workers) => new BackfillWorkerPool(workers),
+      createRunner: (count) =>
+        count === prewarmed.size ? prewarmed : new BackfillWorkerPool(count),
       locateMonthFile: (month, dataDir) =>
         locateMonthFile({ ...config, dataDir: dataDir ?? config.dataDir }, month, context.signal),
       hostname: hostname(),
@@ -124,6 +135,7 @@ export async function run(context: CliContext): Promise<number> {
     throw toCliError(error)
   } finally {
     unsubscribe()
+    await prewarmed.close()
     await session.close()
   }
 }

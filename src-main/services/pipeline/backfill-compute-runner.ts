@@ -17,7 +17,8 @@ export interface ComputedDay {
 export interface BackfillComputeRunner {
   /** The number of workers computing days. */
   readonly size: number
-  load(input: BackfillLoadInput): Promise<LoadedBackfillInputs>
+  /** `concurrent`: every worker may load at once (a saved model exists, nobody needs to train). */
+  load(input: BackfillLoadInput, options?: { concurrent?: boolean }): Promise<LoadedBackfillInputs>
   computeDay(dayIndex: number): Promise<ComputedDay>
   /** Drops days not yet started; days in flight finish. */
   cancelQueued(reason: string): void

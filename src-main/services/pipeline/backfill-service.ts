@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import type { AppConfig } from '../../config/app-config'
 import { ENGINE_VERSION } from '../../core/engine-version'
 import { daysInMonth, isoDate, parseIsoDate } from '../../core/pipeline/daily-windows'
 import type { DayMetrics, ModelSummary } from '../../shared/domain/metrics'
 import type { RunRecord, RunState } from '../../shared/domain/runs'
+import { modelPaths } from '../model/model-service'
 import { AppError } from '../../shared/errors'
 import type { BackfillComputeRunner, ComputedDay } from './backfill-compute-runner'
 import { markCrashedRuns } from './mark-crashed-runs'
@@ -19,7 +21,7 @@ export interface BackfillRequest {
   readonly startDate: string
   readonly days: number
   readonly referenceMonth: string
-  /** Recompute days already stored with the same inputs, and retrain the model. */
+  /** Recompute days already stored with the same inputs. */
   readonly force: boolean
   /** Seconds between two stored days (the course's SEND_TIMEOUT); 0 runs flat out. */
   readonly paceSeconds: number
@@ -212,15 +214,20 @@ export class BackfillService {
         this.deps.locateMonthFile(request.referenceMonth, request.dataDir ?? null),
       ])
       runner = this.deps.createRunner(request.workers)
-      const loaded = await runner.load({
-        config,
-        referenceMonth: request.referenceMonth,
-        referenceFile,
-        monthFile,
-        startDate: request.startDate,
-        days: request.days,
-        retrain: request.force,
-      })
+      const modelSaved = existsSync(modelPaths(config, request.referenceMonth).model)
+      const loaded = await runner.load(
+        {
+          config,
+          referenceMonth: request.referenceMonth,
+          referenceFile,
+          monthFile,
+          startDate: request.startDate,
+          days: request.days,
+          // The model is a pure function of its fingerprinted inputs; `train --force` retrains it.
+          retrain: false,
+        },
+        { concurrent: modelSaved },
+      )
       summary = loaded.summary
       logger.log(
         'info',
