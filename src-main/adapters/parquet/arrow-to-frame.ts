@@ -1,4 +1,4 @@
-import type { Data, Table } from 'apache-arrow'
+import type { Data, Date_, Int, Table, Timestamp } from 'apache-arrow'
 import { makeVector, Type } from 'apache-arrow'
 import type { Column, Frame, NumericColumn, NumericKind } from '../../core/data/frame'
 
@@ -48,7 +48,7 @@ function convertChunks(name: string, chunks: readonly Data[], rowCount: number):
 function numericKind(data: Data): NumericKind {
   switch (data.typeId) {
     case Type.Int:
-      return (data.type as { bitWidth: number }).bitWidth === 64 ? 'int64' : 'int32'
+      return (data.type as Int).bitWidth === 64 ? 'int64' : 'int32'
     case Type.Timestamp:
     case Type.Date:
       return 'timestamp_us'
@@ -62,11 +62,11 @@ function numericKind(data: Data): NumericKind {
 /** Multiplier from the column's stored unit to microseconds. */
 function toMicroseconds(data: Data): number {
   if (data.typeId === Type.Timestamp) {
-    const unit = (data.type as { unit: number }).unit // 0 s, 1 ms, 2 µs, 3 ns (Arrow's TimeUnit)
+    const unit: number = (data.type as Timestamp).unit // 0 s, 1 ms, 2 µs, 3 ns (Arrow's TimeUnit)
     return [1e6, 1e3, 1, 1e-3][unit] ?? 1
   }
   if (data.typeId === Type.Date) {
-    const unit = (data.type as { unit: number }).unit // 0 day, 1 ms (Arrow's DateUnit)
+    const unit: number = (data.type as Date_).unit // 0 day, 1 ms (Arrow's DateUnit)
     return unit === 0 ? 86_400e6 : 1e3
   }
   return 1
