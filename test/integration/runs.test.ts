@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Worker } from 'node:worker_threads'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { saveDayMetrics } from '../../src-main/adapters/postgres/metrics-repository'
@@ -10,6 +11,7 @@ import type { DatabasePool } from '../../src-main/adapters/postgres/pool'
 import { PostgresRunStore } from '../../src-main/adapters/postgres/postgres-run-store'
 import { runMigrations } from '../../src-main/adapters/postgres/run-migrations'
 import { BackfillWorkerPool } from '../../src-main/adapters/worker/backfill-worker-pool'
+import { startModuleWorker } from '../../src-main/adapters/worker/worker-host'
 import { isProcessAlive } from '../../src-main/cli/database-session'
 import { loadConfig } from '../../src-main/config/app-config'
 import type { BackfillComputeRunner } from '../../src-main/services/pipeline/backfill-compute-runner'
@@ -184,6 +186,56 @@ describe('runs', () => {
           .map((e) => (e as { metrics: DayMetrics }).metrics.date),
       ).toEqual(['2022-02-01', '2022-02-02', '2022-02-03', '2022-02-04'])
       expect(seen.at(-1)).toMatchObject({ type: 'run-finished', state: 'Completed' })
+    })
+
+    it('replaces a compute worker that dies mid-day and retries that day', async () => {
+      const store = new PostgresRunStore(pool)
+      const threads: Worker[] = []
+      let killed = false
+      const config = loadConfig({}, { homeDir: home, dataDir })
+      const crashing = new BackfillService({
+        config,
+        store,
+        createRunner: (workers) => {
+          const real = new BackfillWorkerPool(workers, (index) => {
+            const thread = startModuleWorker(
+              new URL('../../src-main/worker/backfill.worker.ts', import.meta.url),
+              `test-${index}`,
+            )
+            threads.push(thread)
+            return thread
+          })
+          return {
+            size: real.size,
+            load: (input, options) => real.load(input, options),
+            computeDay: (index) => {
+              const day = real.computeDay(index)
+              if (index === 2 && !killed) {
+                killed = true
+                void threads[0]?.terminate() // the thread dies while the day is in its hands
+              }
+              return day
+            },
+            cancelQueued: (reason) => real.cancelQueued(reason),
+            close: () => real.close(),
+          }
+        },
+        locateMonthFile: async (month) => join(dataDir, `green_tripdata_${month}.parquet`),
+        hostname: hostname(),
+        pid: process.pid,
+        isProcessAlive,
+      })
+      const outcome = await crashing.run(request())
+      expect(outcome.run.state).toBe('Completed')
+      expect(threads.length).toBeGreaterThan(1) // a replacement was started
+      const tasks = await store.listTasks(outcome.run.id)
+      expect(tasks.every((t) => t.state === 'Completed')).toBe(true)
+      expect(tasks.some((t) => t.attempts === 2)).toBe(true)
+      expect(
+        (await store.listLogs(outcome.run.id)).some((l) =>
+          l.message.includes('Compute worker 0 stopped'),
+        ),
+      ).toBe(true)
     })
 
     it('gives up after the retries are spent: Failed, earlier days kept', async () => {
@@ -369,6 +421,48 @@ describe('runs', () => {
         cleanUrl,
       ])
       expect(jsonLines(metricsKilled.stdout)).toEqual(jsonLines(metricsClean.stdout))
+    }, 300_000)
+
+    it("runs show --follow streams a live run's log until it ends", async () => {
+      const url = await createDatabase()
+      const child = startCli([
+        'backfill',
+        '--month',
+        '2022-02',
+        '--days',
+        '3',
+        '--workers',
+        '1',
+        '--pace',
+        '0.5',
+        '--data-dir',
+        dataDir,
+        '--home',
+        home,
+        '--database-url',
+        url,
+      ])
+      const runId = await waitFor(async () => {
+        const rows = await query<{ id: string }>(
+          url,
+          `SELECT id FROM runs WHERE state = 'Running'`,
+        ).catch(() => [])
+        return rows[0]?.id ?? null
+      }, 'a running backfill')
+      const follow = await runCli([
+        'runs',
+        'show',
+        runId,
+        '--follow',
+        '--home',
+        home,
+        '--database-url',
+        url,
+      ])
+      expect((await child.done).code).toBe(0)
+      expect(follow.code).toBe(0)
+      expect(follow.stdout).toContain('Stored 3 day(s).')
+      expect(follow.stdout.trim().split('\n').at(-1)).toBe(`Run ${runId} Completed.`)
     }, 300_000)
 
     it('runs cancel stops a paced backfill after the day in flight: Cancelled, exit 130, stored days kept', async () => {
