@@ -30,7 +30,8 @@ if (!hasChromium) {
   )
 }
 
-const realData = realTaxiDataDir()
+// DRIFTDESK_E2E_SYNTHETIC=1 runs the fresh-clone variant on a machine that has the real files.
+const realData = process.env.DRIFTDESK_E2E_SYNTHETIC === '1' ? null : realTaxiDataDir()
 const isRealData = realData !== null && hasAnswerKeys()
 const BACKFILL_DAYS = 27
 const REPORT_DATE = '2022-02-02'
@@ -222,6 +223,51 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
     expect(await page.locator('[data-testid=run-tasks] tbody tr').count()).toBe(BACKFILL_DAYS)
     expect(await page.textContent('[data-testid=run-logs]')).not.toBe('')
     await screenshot('runs')
+  })
+
+  it('cancels a paced backfill after the day in flight and resumes it to the end', async () => {
+    await panel.startBackfill({ month: '2022-03', days: 6, paceSeconds: 1.5 })
+    await page.waitForFunction(
+      () => document.querySelectorAll('li.day[data-state=done]').length >= 2,
+      null,
+      {
+        timeout: 120_000,
+      },
+    )
+    await page.click('[data-testid=cancel-backfill]')
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=backfill-status]')?.textContent?.trim() ===
+        'cancelled',
+      null,
+      { timeout: 60_000 },
+    )
+    const stopped = await panel.timelineStates()
+    expect(stopped.done).toBeGreaterThanOrEqual(2)
+    expect(stopped.cancelled).toBeGreaterThanOrEqual(1)
+    expect((stopped.done ?? 0) + (stopped.cancelled ?? 0)).toBe(6)
+
+    await page.click('[data-testid=resume-backfill]')
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=backfill-status]')?.textContent?.trim() ===
+        'completed',
+      null,
+      { timeout: 120_000 },
+    )
+    const resumed = await panel.timelineStates()
+    expect((resumed.done ?? 0) + (resumed.skipped ?? 0)).toBe(6)
+    await panel.open('runs')
+    const latest = page.locator('[data-testid=runs-table] tbody tr').first()
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('[data-testid=runs-table] tbody tr')
+          ?.getAttribute('data-run-state') === 'Completed',
+      null,
+      { timeout: 30_000 },
+    )
+    expect(await latest.textContent()).toContain('2022-03-01 + 6 days')
   })
 
   it('explains Grafana and Adminer when the stack is not running', async () => {

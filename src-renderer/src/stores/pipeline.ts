@@ -14,6 +14,8 @@ export const usePipelineStore = defineStore('pipeline', () => {
   const month = ref('2022-02')
   const days = ref(27)
   const paceSeconds = ref(0)
+  /** Recompute days already stored for the same inputs (and retrain), instead of reusing them. */
+  const force = ref(false)
   const jobId = ref<string | null>(null)
   const status = ref<'idle' | 'running' | 'done' | 'failed' | 'cancelled'>('idle')
   const error = ref<unknown>(null)
@@ -60,7 +62,7 @@ export const usePipelineStore = defineStore('pipeline', () => {
     }
   })
 
-  async function start(referenceMonth: string, force = false): Promise<void> {
+  async function start(referenceMonth: string): Promise<void> {
     error.value = null
     timeline.value = emptyTimeline(dates.value)
     try {
@@ -69,7 +71,7 @@ export const usePipelineStore = defineStore('pipeline', () => {
         days: days.value,
         paceSeconds: paceSeconds.value,
         referenceMonth,
-        force,
+        force: force.value,
       })
       jobId.value = started.jobId
       status.value = 'running'
@@ -122,6 +124,7 @@ export const usePipelineStore = defineStore('pipeline', () => {
     month,
     days,
     paceSeconds,
+    force,
     jobId,
     status,
     error,
