@@ -67,6 +67,32 @@ export class PanelPage {
     return ((await this.page.textContent('[data-testid=backfill-status]')) ?? '').trim()
   }
 
+  // The waits below are string expressions evaluated in the page: this file has no DOM types.
+
+  async waitForDoneDays(count: number, timeout = 120_000): Promise<void> {
+    await this.page.waitForFunction(
+      `document.querySelectorAll('li.day[data-state=done]').length >= ${count}`,
+      null,
+      { timeout },
+    )
+  }
+
+  async waitForBackfillStatus(status: string, timeout = 120_000): Promise<void> {
+    await this.page.waitForFunction(
+      `document.querySelector('[data-testid=backfill-status]')?.textContent?.trim() === ${JSON.stringify(status)}`,
+      null,
+      { timeout },
+    )
+  }
+
+  async waitForLatestRunState(state: string, timeout = 30_000): Promise<void> {
+    await this.page.waitForFunction(
+      `document.querySelector('[data-testid=runs-table] tbody tr')?.getAttribute('data-run-state') === ${JSON.stringify(state)}`,
+      null,
+      { timeout },
+    )
+  }
+
   async openReport(date: string, preset = 'data-drift'): Promise<void> {
     await this.open('reports')
     await this.page.fill('[data-testid=report-date]', date)

@@ -227,46 +227,21 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
 
   it('cancels a paced backfill after the day in flight and resumes it to the end', async () => {
     await panel.startBackfill({ month: '2022-03', days: 6, paceSeconds: 1.5 })
-    await page.waitForFunction(
-      () => document.querySelectorAll('li.day[data-state=done]').length >= 2,
-      null,
-      {
-        timeout: 120_000,
-      },
-    )
+    await panel.waitForDoneDays(2)
     await page.click('[data-testid=cancel-backfill]')
-    await page.waitForFunction(
-      () =>
-        document.querySelector('[data-testid=backfill-status]')?.textContent?.trim() ===
-        'cancelled',
-      null,
-      { timeout: 60_000 },
-    )
+    await panel.waitForBackfillStatus('cancelled', 60_000)
     const stopped = await panel.timelineStates()
     expect(stopped.done).toBeGreaterThanOrEqual(2)
     expect(stopped.cancelled).toBeGreaterThanOrEqual(1)
     expect((stopped.done ?? 0) + (stopped.cancelled ?? 0)).toBe(6)
 
     await page.click('[data-testid=resume-backfill]')
-    await page.waitForFunction(
-      () =>
-        document.querySelector('[data-testid=backfill-status]')?.textContent?.trim() ===
-        'completed',
-      null,
-      { timeout: 120_000 },
-    )
+    await panel.waitForBackfillStatus('completed')
     const resumed = await panel.timelineStates()
     expect((resumed.done ?? 0) + (resumed.skipped ?? 0)).toBe(6)
     await panel.open('runs')
     const latest = page.locator('[data-testid=runs-table] tbody tr').first()
-    await page.waitForFunction(
-      () =>
-        document
-          .querySelector('[data-testid=runs-table] tbody tr')
-          ?.getAttribute('data-run-state') === 'Completed',
-      null,
-      { timeout: 30_000 },
-    )
+    await panel.waitForLatestRunState('Completed')
     expect(await latest.textContent()).toContain('2022-03-01 + 6 days')
   })
 
