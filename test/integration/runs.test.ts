@@ -146,7 +146,7 @@ describe('runs', () => {
         let failures = 0
         return {
           size: runner.size,
-          load: (input, options) => runner.load(input, options),
+          load: (input) => runner.load(input),
           computeDay: (index) => {
             if (index === failing && failures < times) {
               failures++
@@ -207,7 +207,7 @@ describe('runs', () => {
           })
           return {
             size: real.size,
-            load: (input, options) => real.load(input, options),
+            load: (input) => real.load(input),
             computeDay: (index) => {
               const day = real.computeDay(index)
               if (index === 2 && !killed) {

@@ -49,11 +49,14 @@ interface QueuedDay {
 const MAX_RESTARTS = 3
 
 /**
- * A pool of `node:worker_threads` that computes backfill days. The first worker loads the inputs
- * (training the model if needed) and starts computing at once; the others load in parallel once the
- * model is saved, and join as they become ready. Days are handed to whichever worker is idle; the
- * caller stores results in day order. A worker that dies fails its day with a retryable
- * `WorkerCrashedError` and is replaced.
+ * A pool of up to `size` `node:worker_threads` that computes backfill days. The first thread loads the
+ * inputs (training the model if needed) and starts computing at once. Further threads are started
+ * only when they pay off: once two days are computed, the pool compares the work still queued
+ * (days × the measured time per day) with what starting another thread cost the first one (start-up
+ * plus loading); a month of the course's data (27 days × ~10 ms) never justifies a second thread's
+ * ~1 s start, a month of a larger dataset does. So more threads are never slower than one.
+ * Days are handed to whichever thread is idle; the caller stores results in day order. A thread that
+ * dies fails its day with a retryable `WorkerCrashedError` and is replaced.
  */
 export class BackfillWorkerPool implements BackfillComputeRunner {
   private readonly slots: Slot[] = []
@@ -62,6 +65,13 @@ export class BackfillWorkerPool implements BackfillComputeRunner {
   private loadInput: BackfillLoadInput | null = null
   private restarts = 0
   private closed = false
+  /** Milliseconds from starting the first thread to its inputs being loaded. */
+  private startupCostMs: number | null = null
+  private spawnedAt = 0
+  private extraThreadsDecided = false
+  private daysSeen = 0
+  /** How many threads were started (besides replacements); read by the benchmark. */
+  threadsStarted = 0
 
   constructor(
     readonly size: number = defaultWorkerCount(),
@@ -78,27 +88,35 @@ export class BackfillWorkerPool implements BackfillComputeRunner {
    */
   warmUp(): void {
     if (this.slots.length > 0) return
-    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn(i))
+    this.spawnedAt = performance.now()
+    this.slots.push(this.spawn(0))
   }
 
-  async load(
-    input: BackfillLoadInput,
-    options: { concurrent?: boolean } = {},
-  ): Promise<LoadedBackfillInputs> {
+  async load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
     this.loadInput = input
     this.warmUp()
-    const [first, ...others] = this.slots as [Slot, ...Slot[]]
-    const loadOthers = (): void => {
-      for (const slot of others) {
-        this.loadSlot(slot, { ...input, retrain: false }).catch(() => this.retire(slot))
-      }
-    }
-    // With a saved model every thread loads at once; otherwise the first trains and saves it, and the
-    // others load it afterwards (never training twice) while the first computes.
-    if (options.concurrent === true) loadOthers()
-    const inputs = await this.loadSlot(first, input)
-    if (options.concurrent !== true) loadOthers()
+    const inputs = await this.loadSlot(this.slots[0] as Slot, input)
+    this.startupCostMs = performance.now() - this.spawnedAt
     return inputs
+  }
+
+  /**
+   * Called with each computed day until decided: starts the other threads if the queued work outweighs their
+   * start-up. They load the model the first thread saved (never training twice).
+   */
+  private considerExtraThreads(dayMs: number): void {
+    if (this.extraThreadsDecided || this.loadInput === null || this.startupCostMs === null) return
+    // The first day is not representative (JIT warm-up, per-reference caches): judge on the second.
+    if (++this.daysSeen < 2 && this.queue.length > 0) return
+    this.extraThreadsDecided = true
+    const remainingMs = this.queue.length * dayMs
+    if (this.size === 1 || remainingMs <= this.startupCostMs) return
+    const input = { ...this.loadInput, retrain: false }
+    for (let i = 1; i < this.size; i++) {
+      const slot = this.spawn(i)
+      this.slots.push(slot)
+      this.loadSlot(slot, input).catch(() => this.retire(slot))
+    }
   }
 
   computeDay(dayIndex: number): Promise<ComputedDay> {
@@ -126,6 +144,7 @@ export class BackfillWorkerPool implements BackfillComputeRunner {
   }
 
   private spawn(index: number): Slot {
+    this.threadsStarted++
     const slot: Slot = {
       index,
       worker: this.startWorker(index),
@@ -208,6 +227,7 @@ export class BackfillWorkerPool implements BackfillComputeRunner {
         (response) => {
           if (slot.status === 'busy') slot.status = 'idle'
           if (response.type === 'day') {
+            this.considerExtraThreads(response.computeMs)
             queued.resolve({ metrics: response.metrics, computeMs: response.computeMs })
           } else {
             queued.reject(toError(response))

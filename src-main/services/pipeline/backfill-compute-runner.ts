@@ -15,10 +15,9 @@ export interface ComputedDay {
  * to inject failures.
  */
 export interface BackfillComputeRunner {
-  /** The number of workers computing days. */
+  /** The most workers that may compute days. */
   readonly size: number
-  /** `concurrent`: every worker may load at once (a saved model exists, nobody needs to train). */
-  load(input: BackfillLoadInput, options?: { concurrent?: boolean }): Promise<LoadedBackfillInputs>
+  load(input: BackfillLoadInput): Promise<LoadedBackfillInputs>
   computeDay(dayIndex: number): Promise<ComputedDay>
   /** Drops days not yet started; days in flight finish. */
   cancelQueued(reason: string): void

@@ -1,11 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import type { AppConfig } from '../../config/app-config'
 import { ENGINE_VERSION } from '../../core/engine-version'
 import { daysInMonth, isoDate, parseIsoDate } from '../../core/pipeline/daily-windows'
 import type { DayMetrics, ModelSummary } from '../../shared/domain/metrics'
 import type { RunRecord, RunState } from '../../shared/domain/runs'
-import { modelPaths } from '../model/model-service'
 import { AppError } from '../../shared/errors'
 import type { BackfillComputeRunner, ComputedDay } from './backfill-compute-runner'
 import { markCrashedRuns } from './mark-crashed-runs'
@@ -214,20 +212,16 @@ export class BackfillService {
         this.deps.locateMonthFile(request.referenceMonth, request.dataDir ?? null),
       ])
       runner = this.deps.createRunner(request.workers)
-      const modelSaved = existsSync(modelPaths(config, request.referenceMonth).model)
-      const loaded = await runner.load(
-        {
-          config,
-          referenceMonth: request.referenceMonth,
-          referenceFile,
-          monthFile,
-          startDate: request.startDate,
-          days: request.days,
-          // The model is a pure function of its fingerprinted inputs; `train --force` retrains it.
-          retrain: false,
-        },
-        { concurrent: modelSaved },
-      )
+      const loaded = await runner.load({
+        config,
+        referenceMonth: request.referenceMonth,
+        referenceFile,
+        monthFile,
+        startDate: request.startDate,
+        days: request.days,
+        // The model is a pure function of its fingerprinted inputs; `train --force` retrains it.
+        retrain: false,
+      })
       summary = loaded.summary
       logger.log(
         'info',
