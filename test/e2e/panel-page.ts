@@ -9,6 +9,17 @@ interface CanvasLike {
   } | null
 }
 
+/** The part of the page's `document` the waits read. */
+interface PageDocument {
+  querySelectorAll(selector: string): { readonly length: number }
+  querySelector(
+    selector: string,
+  ): { readonly textContent: string | null; getAttribute(name: string): string | null } | null
+}
+
+/** The page's globals as the waits see them (the functions are serialised into the page, so inline only). */
+type PageGlobals = { readonly document: PageDocument }
+
 /** The views of the panel's sidebar, by their `data-view` id. */
 export type PanelView =
   'setup' | 'model' | 'backfill' | 'reports' | 'suites' | 'runs' | 'grafana' | 'adminer'
@@ -67,28 +78,36 @@ export class PanelPage {
     return ((await this.page.textContent('[data-testid=backfill-status]')) ?? '').trim()
   }
 
-  // The waits below are string expressions evaluated in the page: this file has no DOM types.
+  // The waits below run in the page. They are functions, not strings: the panel's CSP forbids eval.
 
   async waitForDoneDays(count: number, timeout = 120_000): Promise<void> {
     await this.page.waitForFunction(
-      `document.querySelectorAll('li.day[data-state=done]').length >= ${count}`,
-      null,
+      (minimum) =>
+        (globalThis as unknown as PageGlobals).document.querySelectorAll('li.day[data-state=done]')
+          .length >= minimum,
+      count,
       { timeout },
     )
   }
 
   async waitForBackfillStatus(status: string, timeout = 120_000): Promise<void> {
     await this.page.waitForFunction(
-      `document.querySelector('[data-testid=backfill-status]')?.textContent?.trim() === ${JSON.stringify(status)}`,
-      null,
+      (expected) =>
+        (globalThis as unknown as PageGlobals).document
+          .querySelector('[data-testid=backfill-status]')
+          ?.textContent?.trim() === expected,
+      status,
       { timeout },
     )
   }
 
   async waitForLatestRunState(state: string, timeout = 30_000): Promise<void> {
     await this.page.waitForFunction(
-      `document.querySelector('[data-testid=runs-table] tbody tr')?.getAttribute('data-run-state') === ${JSON.stringify(state)}`,
-      null,
+      (expected) =>
+        (globalThis as unknown as PageGlobals).document
+          .querySelector('[data-testid=runs-table] tbody tr')
+          ?.getAttribute('data-run-state') === expected,
+      state,
       { timeout },
     )
   }
