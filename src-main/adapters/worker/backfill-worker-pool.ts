@@ -70,6 +70,7 @@ export class BackfillWorkerPool implements BackfillComputeRunner {
   private spawnedAt = 0
   private extraThreadsDecided = false
   private daysSeen = 0
+  private loading: { key: string; promise: Promise<LoadedBackfillInputs> } | null = null
   /** How many threads were started (besides replacements); read by the benchmark. */
   threadsStarted = 0
 
@@ -92,12 +93,22 @@ export class BackfillWorkerPool implements BackfillComputeRunner {
     this.slots.push(this.spawn(0))
   }
 
-  async load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
+  /**
+   * Loads the inputs in the first thread. Calling it again with the same input returns the same load,
+   * so a caller may start loading early (the CLI does, while the database starts) and the service's
+   * own call then just waits for it.
+   */
+  load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
+    const key = JSON.stringify(input)
+    if (this.loading !== null && this.loading.key === key) return this.loading.promise
     this.loadInput = input
     this.warmUp()
-    const inputs = await this.loadSlot(this.slots[0] as Slot, input)
-    this.startupCostMs = performance.now() - this.spawnedAt
-    return inputs
+    const promise = this.loadSlot(this.slots[0] as Slot, input).then((inputs) => {
+      this.startupCostMs = performance.now() - this.spawnedAt
+      return inputs
+    })
+    this.loading = { key, promise }
+    return promise
   }
 
   /**

@@ -96,6 +96,7 @@ export async function run(context: CliContext): Promise<number> {
   const workers = request?.workers ?? resumeOverrides.workers ?? defaultWorkerCount()
   const prewarmed = new BackfillWorkerPool(workers)
   prewarmed.warmUp()
+  if (request !== null) await preload(prewarmed, config, request, context.signal)
   let session: Awaited<ReturnType<typeof openDatabaseSession>>
   try {
     session = await openDatabaseSession(context, config, 'driftdesk backfill')
@@ -137,6 +138,40 @@ export async function run(context: CliContext): Promise<number> {
     unsubscribe()
     await prewarmed.close()
     await session.close()
+  }
+}
+
+/**
+ * Starts loading the model and the month in the compute thread before the database is up, when both
+ * files are already at hand; the service's own `load` with the same input then just waits for it.
+ * Any problem is left for the run to report (and record) in its usual way.
+ */
+async function preload(
+  pool: BackfillWorkerPool,
+  config: AppConfig,
+  request: BackfillRequest,
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    const folder = { ...config, dataDir: request.dataDir ?? config.dataDir }
+    const [monthFile, referenceFile] = await Promise.all([
+      locateTripFile(folder, request.startDate.slice(0, 7)),
+      locateTripFile(folder, request.referenceMonth),
+    ])
+    if (signal.aborted) return
+    pool
+      .load({
+        config,
+        referenceMonth: request.referenceMonth,
+        referenceFile: referenceFile.path,
+        monthFile: monthFile.path,
+        startDate: request.startDate,
+        days: request.days,
+        retrain: false,
+      })
+      .catch(() => undefined) // the run's own load reports the error
+  } catch {
+    // A missing file: the run reports it (and downloads it when there is no --data-dir).
   }
 }
 
