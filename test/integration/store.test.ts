@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PostgresRunStore } from '../../src-main/adapters/postgres/postgres-run-store'
+import { markCrashedRuns } from '../../src-main/services/pipeline/mark-crashed-runs'
 import {
   DatabaseUnreachableError,
   isRetryableDatabaseError,
@@ -129,6 +132,44 @@ describe('PostgreSQL store', () => {
     expect(isRetryableDatabaseError(lost)).toBe(true)
     const bad = await pool.query('SELECT * FROM no_such_table').catch((error: unknown) => error)
     expect(isRetryableDatabaseError(bad)).toBe(false)
+  })
+
+  it('marks runs of dead processes Crashed: a dead pid on this host, a stale heartbeat elsewhere', async () => {
+    const store = new PostgresRunStore(pool)
+    const ids = {
+      deadPid: randomUUID(),
+      livePid: randomUUID(),
+      staleHost: randomUUID(),
+      freshHost: randomUUID(),
+    }
+    const base = { job: 'backfill' as const, parameters: {}, state: 'Running' as const }
+    await store.createRun({ ...base, id: ids.deadPid, pid: 2 ** 22 + 12345, hostname: 'this-host' })
+    await store.createRun({ ...base, id: ids.livePid, pid: process.pid, hostname: 'this-host' })
+    await store.createRun({ ...base, id: ids.staleHost, pid: 1, hostname: 'other-host' })
+    await store.createRun({ ...base, id: ids.freshHost, pid: 1, hostname: 'other-host' })
+    await pool.query(`UPDATE runs SET heartbeat_at = now() - interval '5 minutes' WHERE id = $1`, [
+      ids.staleHost,
+    ])
+    await store.saveTask({
+      id: randomUUID(),
+      runId: ids.deadPid,
+      taskKey: 'day:2022-02-01',
+      state: 'Running',
+      attempts: 1,
+    })
+    const crashed = await markCrashedRuns(store, {
+      hostname: 'this-host',
+      isProcessAlive: (pid) => pid === process.pid,
+    })
+    expect(crashed.map((run) => run.id).sort()).toEqual([ids.deadPid, ids.staleHost].sort())
+    expect(await store.getRun(ids.deadPid)).toMatchObject({ state: 'Crashed' })
+    expect((await store.getRun(ids.deadPid))?.stateMessage).toMatch(/pid \d+/)
+    expect((await store.getRun(ids.staleHost))?.stateMessage).toMatch(
+      /No heartbeat from other-host/,
+    )
+    expect(await store.getRun(ids.livePid)).toMatchObject({ state: 'Running' })
+    expect(await store.getRun(ids.freshHost)).toMatchObject({ state: 'Running' })
+    expect((await store.listTasks(ids.deadPid))[0]).toMatchObject({ state: 'Crashed' })
   })
 
   it('reports an unreachable server in one sentence naming host and port', async () => {
