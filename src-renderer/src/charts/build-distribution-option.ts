@@ -93,6 +93,8 @@ export function buildDistributionOption(
     yAxis: {
       type: 'value',
       name: 'density',
+      // Keep the axis at the left edge, not where x = 0 falls (errors and fares go negative).
+      axisLine: { onZero: false },
       splitLine: { lineStyle: { color: CHART_COLORS.grid } },
     },
     series: [

@@ -8,6 +8,7 @@ import {
   readDriftColumns,
   readRegressionQuality,
   readTestValue,
+  splitBold,
 } from './report-sections'
 
 /** Shaped like Evidently 0.4's DataDriftPreset `as_dict()` for 2022-02-02 (two columns kept). */
@@ -125,12 +126,26 @@ describe('test-suite readers', () => {
         ...share,
         parameters: { condition: { gte: { value: 100, relative: 0.1, absolute: 1e-12 } } },
       }),
-    ).toBe('gte 100 ± 0.1 rel ± 1e-12 abs')
+    ).toBe('gte 100 ± 10')
+    expect(
+      formatCondition({
+        ...share,
+        parameters: { condition: { lte: { value: 0, relative: 0.1, absolute: 1e-12 } } },
+      }),
+    ).toBe('lte 0 ± 1e-12')
   })
 
   it('reads the measured value, counting per-column verdicts for the share test', () => {
     expect(readTestValue(share)).toBe('0.500 (1 of 2)')
     expect(readTestValue(column)).toBe('0.0130')
+  })
+
+  it("renders Evidently's **bold** markup as runs, never as HTML", () => {
+    expect(splitBold('The column **<b>x</b>** is 0.')).toEqual([
+      { text: 'The column ', isBold: false },
+      { text: '<b>x</b>', isBold: true },
+      { text: ' is 0.', isBold: false },
+    ])
   })
 
   it('formats numbers for people', () => {

@@ -136,6 +136,18 @@ export function readRegressionQuality(
   return { current, reference: asObject(result?.reference) }
 }
 
+/** driftdesk's RegressionErrorDistribution: histograms of (prediction − target) for both sides. */
+export function readRegressionErrors(
+  report: ReportDocument,
+): { current: SmallDistribution | null; reference: SmallDistribution | null } | null {
+  const result = metricResults(report, 'RegressionErrorDistribution')[0]
+  if (result === undefined) return null
+  return {
+    current: readDistribution(result.current_bins),
+    reference: readDistribution(result.reference_bins),
+  }
+}
+
 /** The condition of a test as Evidently writes it (`lt=0.3`, `gte=0.95 ± 0.1`…). */
 export function formatCondition(test: SuiteTestEntry): string {
   const condition = asObject(test.parameters.condition)
@@ -152,12 +164,15 @@ export function formatCondition(test: SuiteTestEntry): string {
 function formatConditionValue(value: unknown): string {
   const object = asObject(value)
   if (object !== null && 'value' in object) {
-    const parts = [formatConditionValue(object.value)]
-    if (asNumber(object.relative) !== null && object.relative !== 0)
-      parts.push(`± ${String(object.relative)} rel`)
-    if (asNumber(object.absolute) !== null && object.absolute !== 0)
-      parts.push(`± ${String(object.absolute)} abs`)
-    return parts.join(' ')
+    // Evidently's ApproxValue prints its tolerance: max(relative × |value|, absolute).
+    const value = asNumber(object.value)
+    const tolerance = Math.max(
+      (asNumber(object.relative) ?? 0) * Math.abs(value ?? 0),
+      asNumber(object.absolute) ?? 0,
+    )
+    const shown = formatConditionValue(object.value)
+    if (tolerance === 0) return shown
+    return `${shown} ± ${tolerance < 1e-6 ? tolerance.toExponential(0) : formatNumber(tolerance)}`
   }
   if (Array.isArray(value)) return `[${value.map(formatConditionValue).join(', ')}]`
   const number = asNumber(value)
@@ -186,12 +201,22 @@ export function readTestValue(test: SuiteTestEntry): string {
   return '—'
 }
 
+/** Splits Evidently's `**bold**` markup into plain and bold runs, so descriptions render without HTML. */
+export function splitBold(text: string): { readonly text: string; readonly isBold: boolean }[] {
+  return text
+    .split('**')
+    .map((part, index) => ({ text: part, isBold: index % 2 === 1 }))
+    .filter((part) => part.text !== '')
+}
+
 export function formatNumber(value: number | null): string {
   if (value === null) return '—'
   if (Number.isNaN(value)) return 'NaN'
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞'
-  if (Number.isInteger(value)) return value.toLocaleString('en-US')
   const magnitude = Math.abs(value)
+  // MAPE explodes when a true duration is 0: keep such numbers readable.
+  if (magnitude >= 1e9) return value.toExponential(3)
+  if (Number.isInteger(value)) return value.toLocaleString('en-US')
   return magnitude >= 1000
     ? value.toFixed(1)
     : magnitude >= 1
