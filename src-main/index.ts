@@ -5,7 +5,12 @@ import { createControlPanel } from './app/control-panel'
 import type { EventSink } from './app/event-sink'
 import { loadConfig } from './config/app-config'
 import { createSenderCheck, registerInvokeHandlers } from './ipc/handle'
-import { createMainWindow, panelOriginFor, registerPanelScheme } from './window'
+import {
+  createMainWindow,
+  installPanelSession,
+  panelOriginFor,
+  registerPanelScheme,
+} from './window'
 
 /**
  * Electron composition root: config → control panel (services) → IPC → window. Everything behind the
@@ -66,14 +71,16 @@ async function startPanel(): Promise<void> {
     panel.handlers,
     createSenderCheck(panelOriginFor(app.isPackaged ? null : devServerUrl)),
   )
+  const windowOptions = {
+    preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+    rendererDir:
+      devServerUrl === null || app.isPackaged ? join(import.meta.dirname, '../renderer') : null,
+    devServerUrl: app.isPackaged ? null : devServerUrl,
+    frameOrigins: () => panel.frameOrigins(),
+  }
+  installPanelSession(windowOptions)
   const open = (): void => {
-    window = createMainWindow({
-      preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
-      rendererDir:
-        devServerUrl === null || app.isPackaged ? join(import.meta.dirname, '../renderer') : null,
-      devServerUrl: app.isPackaged ? null : devServerUrl,
-      frameOrigins: () => panel.frameOrigins(),
-    })
+    window = createMainWindow(windowOptions)
   }
   open()
 

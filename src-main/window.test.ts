@@ -1,7 +1,7 @@
 import { BrowserWindow, protocol, session } from 'electron'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { openExternal } from './external-links'
-import { PANEL_ORIGIN, createMainWindow } from './window'
+import { PANEL_ORIGIN, createMainWindow, installPanelSession } from './window'
 
 const webContentsHandlers = new Map<string, (...args: unknown[]) => void>()
 let windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null
@@ -48,12 +48,14 @@ describe('createMainWindow', () => {
   beforeEach(() => {
     vi.mocked(openExternal).mockClear()
     webContentsHandlers.clear()
-    createMainWindow({
+    const options = {
       preloadPath: '/app/out/preload/index.cjs',
       rendererDir: '/app/out/renderer',
       devServerUrl: null,
       frameOrigins: () => ['http://127.0.0.1:3000'],
-    })
+    }
+    installPanelSession(options)
+    createMainWindow(options)
   })
 
   it('creates the window with the security baseline', () => {

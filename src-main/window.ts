@@ -24,16 +24,12 @@ export interface MainWindowOptions {
 }
 
 /**
- * Creates the panel window with the security baseline: context isolation, sandbox, no Node in the
- * renderer, a strict CSP, navigation locked to the panel, `window.open` denied (web links go to the
- * system browser through the one checked helper), no permission prompts, no webviews.
+ * Installs, once per app start, what every panel page relies on: the `driftdesk://panel/` file server
+ * whose documents carry the CSP (or, in development, the same CSP on the dev server's documents) and a
+ * session that grants no permission prompts (camera, notifications, geolocation…).
  */
-export function createMainWindow(options: MainWindowOptions): BrowserWindow {
-  const panelOrigin =
-    options.devServerUrl === null ? PANEL_ORIGIN : new URL(options.devServerUrl).origin
-  const policy = (): string =>
-    buildContentSecurityPolicy({ frameOrigins: options.frameOrigins(), connectSources: [] })
-
+export function installPanelSession(options: MainWindowOptions): void {
+  const panelOrigin = panelOriginFor(options.devServerUrl)
   if (options.rendererDir !== null) {
     const rendererDir = options.rendererDir
     protocol.handle(PANEL_SCHEME, async (request) => {
@@ -41,11 +37,17 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       const file = url.host === 'panel' ? await readRendererFile(rendererDir, url.pathname) : null
       if (file === null) return new Response('Not found', { status: 404 })
       const headers: Record<string, string> = { 'content-type': file.contentType }
-      if (file.isDocument) headers['content-security-policy'] = policy()
+      if (file.isDocument) {
+        headers['content-security-policy'] = buildContentSecurityPolicy({
+          frameOrigins: options.frameOrigins(),
+          connectSources: [],
+        })
+      }
       return new Response(new Uint8Array(file.body), { headers })
     })
   } else {
-    // Development: the dev server's documents get the same policy, plus its HMR socket.
+    // Development: the dev server's documents get the same policy, plus its HMR socket and inline
+    // module preamble.
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       const isPanelDocument =
         details.resourceType === 'mainFrame' && details.url.startsWith(panelOrigin)
@@ -60,11 +62,18 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       })
     })
   }
-
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
     callback(false),
   )
+}
 
+/**
+ * Creates the panel window with the security baseline: context isolation, sandbox, no Node in the
+ * renderer, navigation locked to the panel, `window.open` denied (web links go to the system browser
+ * through the one checked helper), no webviews. Call `installPanelSession` once before the first window.
+ */
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const panelOrigin = panelOriginFor(options.devServerUrl)
   const window = new BrowserWindow({
     width: 1280,
     height: 800,
