@@ -49,7 +49,10 @@ export function loadConfig(
       `The database URL must start with postgres:// or postgresql:// (got '${redactUrl(databaseUrl)}').`,
     )
   }
-  const tripDataBaseUrl = (env.DRIFTDESK_TRIP_DATA_URL ?? DEFAULT_TRIP_DATA_BASE_URL).replace(/\/+$/, '')
+  const tripDataBaseUrl = (env.DRIFTDESK_TRIP_DATA_URL ?? DEFAULT_TRIP_DATA_BASE_URL).replace(
+    /\/+$/,
+    '',
+  )
   return Object.freeze({
     homeDir,
     cacheDir: join(homeDir, 'cache', 'tlc'),
