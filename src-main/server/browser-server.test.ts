@@ -125,6 +125,19 @@ describe('the browser-mode server', () => {
     expect(answer.status).toBe(421)
   })
 
+  it('accepts the same panel opened as localhost', async () => {
+    const answer = await get(server.port, `/?token=${TOKEN}`, { host: `localhost:${server.port}` })
+    expect(answer.status).toBe(200)
+    expect(String(answer.headers['content-security-policy'])).toContain(
+      `ws://localhost:${server.port}`,
+    )
+    const socket = await connect(
+      `ws://localhost:${server.port}/ws?token=${TOKEN}`,
+      `http://localhost:${server.port}`,
+    )
+    socket.close()
+  })
+
   it('refuses a WebSocket without the token, or from another origin', async () => {
     const base = `ws://127.0.0.1:${server.port}/ws`
     await expect(connect(base, server.origin)).rejects.toThrow('HTTP 401')

@@ -49,6 +49,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const sockets = new Set<WebSocket>()
   let origin = ''
   let allowedHosts: readonly string[] = []
+  let allowedOrigins: readonly string[] = []
 
   const isTokenValid = (candidate: string | null | undefined): boolean => {
     if (typeof candidate !== 'string') return false
@@ -93,7 +94,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (file.isDocument) {
       headers['content-security-policy'] = buildContentSecurityPolicy({
         frameOrigins: options.frameOrigins(),
-        connectSources: [origin.replace(/^http/, 'ws')],
+        // The host was checked above; the page's WebSocket goes back to the same host name.
+        connectSources: [`ws://${request.headers.host ?? ''}`],
       })
       headers['x-frame-options'] = 'DENY'
       if (hasUrlToken) {
@@ -110,7 +112,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const isAllowed =
       url.pathname === WEBSOCKET_PATH &&
       allowedHosts.includes(request.headers.host ?? '') &&
-      request.headers.origin === origin &&
+      allowedOrigins.includes(request.headers.origin ?? '') &&
       isTokenValid(url.searchParams.get(TOKEN_PARAMETER))
     if (!isAllowed) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
@@ -152,6 +154,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const port = (server.address() as AddressInfo).port
   origin = `http://127.0.0.1:${port}`
   allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`]
+  allowedOrigins = allowedHosts.map((host) => `http://${host}`)
 
   return {
     url: `${origin}/?${TOKEN_PARAMETER}=${token}`,
