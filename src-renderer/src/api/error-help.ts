@@ -1,5 +1,5 @@
-import type { AppErrorCode } from '../../../src-main/shared/errors'
-import { AppError } from '../../../src-main/shared/errors'
+import type { AppErrorCode, SerializedError } from '../../../src-main/shared/errors'
+import { AppError, isAppErrorCode } from '../../../src-main/shared/errors'
 
 export interface ErrorHelp {
   readonly title: string
@@ -76,11 +76,23 @@ const HELP: { readonly [C in AppErrorCode]: ErrorHelp } = {
   },
 }
 
-/** The help entry for any thrown value (an `AppError`'s code, otherwise INTERNAL). */
+/**
+ * The help entry for any error the panel holds: a thrown `AppError`, or the plain `SerializedError` a
+ * job's `failed` event carries; anything else is INTERNAL.
+ */
 export function describeError(
   error: unknown,
 ): ErrorHelp & { readonly message: string; readonly code: AppErrorCode } {
-  const code: AppErrorCode = error instanceof AppError ? error.code : 'INTERNAL'
+  if (error instanceof AppError)
+    return { ...HELP[error.code], code: error.code, message: error.message }
+  const candidate = error as Partial<SerializedError> | null
+  if (typeof candidate === 'object' && candidate !== null && isAppErrorCode(candidate.code)) {
+    return {
+      ...HELP[candidate.code],
+      code: candidate.code,
+      message: String(candidate.message ?? ''),
+    }
+  }
   const message = error instanceof Error ? error.message : String(error)
-  return { ...HELP[code], code, message }
+  return { ...HELP.INTERNAL, code: 'INTERNAL', message }
 }

@@ -17,6 +17,17 @@ describe('ErrorNotice', () => {
     expect(wrapper.text()).toContain('Download the month on the Setup page')
   })
 
+  it("explains a failed job's serialised error by its code", () => {
+    const wrapper = mount(ErrorNotice, {
+      props: {
+        error: { code: 'IMAGE_NOT_FOUND', message: 'grafana/grafana-oss:11.4.0 is not here.' },
+      },
+    })
+    expect(wrapper.attributes('data-error-code')).toBe('IMAGE_NOT_FOUND')
+    expect(wrapper.text()).toContain('Image not available')
+    expect(wrapper.text()).toContain('grafana/grafana-oss:11.4.0 is not here.')
+  })
+
   it('explains an unexpected error as INTERNAL', () => {
     const wrapper = mount(ErrorNotice, { props: { error: new TypeError('x is undefined') } })
     expect(wrapper.attributes('data-error-code')).toBe('INTERNAL')
