@@ -179,6 +179,11 @@ describe('runs', () => {
       ])
       const logs = await store.listLogs(outcome.run.id)
       expect(logs.filter((l) => l.message.includes('retrying'))).toHaveLength(2)
+      const retried = tasks.find((t) => t.taskKey === 'day:2022-02-02')
+      expect(logs.filter((l) => l.taskRunId === retried?.id).map((l) => l.level)).toEqual([
+        'warning',
+        'warning',
+      ])
       expect(seen.filter((e) => e.type === 'task-state' && e.state === 'Retrying')).toHaveLength(2)
       expect(
         seen

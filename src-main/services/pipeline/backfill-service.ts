@@ -374,12 +374,20 @@ export class BackfillService {
     const { store } = this.deps
     const { runId, taskKey, request, events, logger } = task
     const taskId = randomUUID()
+    // The id stored for this task (an earlier one when a resumed run already has the task).
+    let storedTaskId: string | null = null
     let computed: ComputedDay | null = null
     let computing: Promise<ComputedDay> | null = task.computing
     for (let retry = 0; ; retry++) {
       const attempt = task.firstAttempt + retry + 1
       try {
-        await store.saveTask({ id: taskId, runId, taskKey, state: 'Running', attempts: attempt })
+        storedTaskId = await store.saveTask({
+          id: taskId,
+          runId,
+          taskKey,
+          state: 'Running',
+          attempts: attempt,
+        })
         events.emit({ type: 'task-state', runId, taskKey, state: 'Running', attempt })
         computed ??= await (computing ?? task.runner.computeDay(task.index))
         const day = computed.metrics
@@ -397,7 +405,8 @@ export class BackfillService {
           },
         )
         events.emit({ type: 'task-state', runId, taskKey, state: 'Completed', attempt })
-        if (day.error !== undefined) logger.log('warning', `${day.date}: ${day.error}`)
+        if (day.error !== undefined)
+          logger.log('warning', `${day.date}: ${day.error}`, storedTaskId)
         return day
       } catch (error) {
         computing = null
@@ -425,6 +434,7 @@ export class BackfillService {
         logger.log(
           'warning',
           `${taskKey} attempt ${attempt} failed (${message}); retrying in ${delay.toFixed(2)} s.`,
+          storedTaskId,
         )
         await store
           .saveTask({
