@@ -207,7 +207,7 @@ function buildRequest(values: BackfillValues): BackfillRequest {
       startDate = isoDate(parseIsoDate(values.date))
       days = dayCount ?? 1
     } else if (values.month !== undefined) {
-      if (!/^\d{4}-\d{2}$/.test(values.month))
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(values.month))
         throw new RangeError(`--month must be YYYY-MM (got '${values.month}').`)
       ;({ startDate, days } = monthRange(values.month, dayCount))
     } else {
