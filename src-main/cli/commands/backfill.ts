@@ -17,6 +17,7 @@ import { AppError } from '../../shared/errors'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
 import { isProcessAlive, openDatabaseSession, toCliError } from '../database-session'
+import type { ProgressStream } from '../progress-bar'
 import { ProgressBar } from '../progress-bar'
 
 export const summary =
@@ -114,7 +115,12 @@ export async function run(context: CliContext): Promise<number> {
       createRunner: (count) =>
         count === prewarmed.size ? prewarmed : new BackfillWorkerPool(count),
       locateMonthFile: (month, dataDir) =>
-        locateMonthFile({ ...config, dataDir: dataDir ?? config.dataDir }, month, context.signal),
+        locateMonthFile(
+          { ...config, dataDir: dataDir ?? config.dataDir },
+          month,
+          context.signal,
+          context.stderr,
+        ),
       hostname: hostname(),
       pid: process.pid,
       isProcessAlive,
@@ -180,6 +186,7 @@ export async function locateMonthFile(
   config: AppConfig,
   month: string,
   signal: AbortSignal,
+  progress?: ProgressStream,
 ): Promise<string> {
   try {
     return (await locateTripFile(config, month)).path
@@ -191,7 +198,31 @@ export async function locateMonthFile(
     )
       throw error
   }
-  const [file] = await ensureTripFiles(config, [month], () => undefined, signal)
+  // Not in the cache yet: download it, showing its progress on stderr.
+  let bar: ProgressBar | null = null
+  const [file] = await ensureTripFiles(
+    config,
+    [month],
+    (event) => {
+      if (progress === undefined) return
+      if (event.type === 'downloading') {
+        bar ??= new ProgressBar(progress, {
+          label: event.fileName,
+          unit: 'bytes',
+          total: event.bytesTotal,
+        })
+        bar.update(event.bytesDone, {
+          total: event.bytesTotal,
+          ratePerSecond: event.bytesPerSecond,
+        })
+      } else if (event.type === 'retrying') {
+        bar?.note(`retrying ${event.fileName} (${event.reason})`)
+      } else if (event.type === 'ready') {
+        bar?.finish()
+      }
+    },
+    signal,
+  )
   return (file as { path: string }).path
 }
 

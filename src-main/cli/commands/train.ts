@@ -62,7 +62,7 @@ export async function run(context: CliContext): Promise<number> {
       {
         config,
         store: session.store,
-        locateMonthFile: (m) => locateMonthFile(config, m, context.signal),
+        locateMonthFile: (m) => locateMonthFile(config, m, context.signal, context.stderr),
         hostname: hostname(),
         pid: process.pid,
       },
