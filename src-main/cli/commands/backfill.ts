@@ -6,7 +6,6 @@ import { BackfillWorkerPool, defaultWorkerCount } from '../../adapters/worker/ba
 import type { AppConfig } from '../../config/app-config'
 import { loadConfig } from '../../config/app-config'
 import { isoDate, parseIsoDate } from '../../core/pipeline/daily-windows'
-import { ensureTripFiles } from '../../services/data/ensure-trip-files'
 import { locateTripFile } from '../../services/data/locate-trip-file'
 import type { BackfillRequest } from '../../services/pipeline/backfill-service'
 import { BackfillService, monthRange } from '../../services/pipeline/backfill-service'
@@ -16,7 +15,7 @@ import type { DayMetrics } from '../../shared/domain/metrics'
 import { AppError } from '../../shared/errors'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
-import { isProcessAlive, openDatabaseSession, toCliError } from '../database-session'
+import type { DatabaseSession } from '../database-session'
 import type { ProgressStream } from '../progress-bar'
 import { ProgressBar } from '../progress-bar'
 
@@ -98,7 +97,9 @@ export async function run(context: CliContext): Promise<number> {
   const prewarmed = new BackfillWorkerPool(workers)
   prewarmed.warmUp()
   if (request !== null) await preload(prewarmed, config, request, context.signal)
-  let session: Awaited<ReturnType<typeof openDatabaseSession>>
+  // Loaded after the thread started: the database modules (pg) are not needed to start computing.
+  const { isProcessAlive, openDatabaseSession, toCliError } = await import('../database-session')
+  let session: DatabaseSession
   try {
     session = await openDatabaseSession(context, config, 'driftdesk backfill')
   } catch (error) {
@@ -200,6 +201,8 @@ export async function locateMonthFile(
   }
   // Not in the cache yet: download it, showing its progress on stderr.
   let bar: ProgressBar | null = null
+  // Loaded only when a download is needed (it brings the Parquet validator along).
+  const { ensureTripFiles } = await import('../../services/data/ensure-trip-files')
   const [file] = await ensureTripFiles(
     config,
     [month],
