@@ -121,13 +121,34 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
     return (ready as { path: string }).path
   }
 
+  /**
+   * The model of `referenceMonth` with a plot sample. Training (Parquet decoding and least squares, a
+   * second or more) runs in a compute worker like the backfill's, so the process that serves the panel
+   * stays responsive; main then only loads the saved model and reference.
+   */
   const modelView = async (
     referenceMonth: string,
-    force: boolean,
+    shouldTrain: { force: boolean } | null,
     signal?: AbortSignal,
   ): Promise<ModelView> => {
     const file = await monthFile(referenceMonth, signal)
-    const trained = await ensureTrainedModel(config, referenceMonth, file, { force })
+    if (shouldTrain !== null) {
+      const pool = new BackfillWorkerPool(1, options.createBackfillWorker)
+      try {
+        await pool.load({
+          config,
+          referenceMonth,
+          referenceFile: file,
+          monthFile: file,
+          startDate: `${referenceMonth}-01`,
+          days: 1,
+          retrain: shouldTrain.force,
+        })
+      } finally {
+        await pool.close()
+      }
+    }
+    const trained = await ensureTrainedModel(config, referenceMonth, file)
     return {
       summary: trained.training.summary,
       predictedVsActual: samplePredictedVsActual(trained.training.reference, MAX_PLOT_POINTS),
@@ -226,12 +247,12 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
 
     async 'model:get'({ referenceMonth }) {
       const saved = await stat(modelPaths(config, referenceMonth).model).catch(() => null)
-      return saved === null ? null : modelView(referenceMonth, false)
+      return saved === null ? null : modelView(referenceMonth, null)
     },
 
     async 'model:train'({ referenceMonth, force }) {
       const jobId = jobs.start({ finished: 'model:finished' }, ({ signal }) =>
-        modelView(referenceMonth, force === true, signal),
+        modelView(referenceMonth, { force: force === true }, signal),
       )
       return { jobId }
     },
