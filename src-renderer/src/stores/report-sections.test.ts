@@ -4,6 +4,7 @@ import {
   formatCondition,
   formatNumber,
   isPValueTest,
+  readColumnSummaries,
   readDatasetDrift,
   readDriftColumns,
   readRegressionQuality,
@@ -86,6 +87,31 @@ describe('report readers', () => {
     expect(readDatasetDrift({ metrics: [] })).toBeNull()
     expect(readDriftColumns({ metrics: [] })).toEqual([])
     expect(readRegressionQuality({ metrics: [] })).toBeNull()
+  })
+
+  it("reads a column summary with both sides' characteristics and its plot data", () => {
+    const [row] = readColumnSummaries({
+      metrics: [
+        {
+          metric: 'ColumnSummaryMetric',
+          result: {
+            column_name: 'VendorID',
+            column_type: 'cat',
+            current_characteristics: { count: 2536, unique: 2 },
+            reference_characteristics: { count: 25211, unique: 2 },
+            plot_data: { current: { x: [2, 1], y: [2160, 376] }, reference: null },
+          },
+        },
+      ],
+    })
+    expect(row).toMatchObject({
+      column: 'VendorID',
+      columnType: 'cat',
+      current: { count: 2536 },
+      reference: { count: 25211 },
+      plot: { current: { x: [2, 1], y: [2160, 376] }, reference: null },
+      error: null,
+    })
   })
 
   it('tells p-value tests from distances by their Evidently names', () => {

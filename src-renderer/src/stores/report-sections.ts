@@ -32,6 +32,11 @@ export interface ColumnSummaryRow {
   readonly columnType: string
   readonly current: Readonly<Record<string, unknown>> | null
   readonly reference: Readonly<Record<string, unknown>> | null
+  /** Histogram (numbers) or top categories, both sides, for the column's plot. */
+  readonly plot: {
+    readonly current: SmallDistribution | null
+    readonly reference: SmallDistribution | null
+  } | null
   readonly error: string | null
 }
 
@@ -108,6 +113,13 @@ export function readColumnSummaries(report: ReportDocument): ColumnSummaryRow[] 
     columnType: typeof result.column_type === 'string' ? result.column_type : '',
     current: asObject(result.current_characteristics),
     reference: asObject(result.reference_characteristics),
+    plot:
+      asObject(result.plot_data) === null
+        ? null
+        : {
+            current: readDistribution(asObject(result.plot_data)?.current),
+            reference: readDistribution(asObject(result.plot_data)?.reference),
+          },
     error: typeof result.error === 'string' ? result.error : null,
   }))
 }
