@@ -366,6 +366,21 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       return { cancelled: jobs.cancel(jobId) }
     },
 
+    async 'stack:stop'() {
+      if (backfillJobId !== null) {
+        throw new AppError(
+          'PIPELINE_INPUT_INVALID',
+          'A backfill is running: cancel it before stopping the stack.',
+        )
+      }
+      await stack.stop()
+      // If the panel was using the stack's PostgreSQL, the next request falls back to the embedded one.
+      if (config.databaseUrl === null) await connection.reopen()
+      const status = await stack.status()
+      stackUrls = status.urls
+      return status
+    },
+
     async 'data:status'({ months }) {
       return dataStatus(months)
     },

@@ -149,6 +149,8 @@ export interface InvokeContract {
   'stack:status': { request: Record<string, never>; response: StackStatus }
   'stack:start': { request: { readonly pull?: boolean }; response: JobStarted }
   'stack:cancel': { request: CancelRequest; response: CancelResponse }
+  /** Stops the containers and keeps them and their data; `stack:start` restarts them. */
+  'stack:stop': { request: Record<string, never>; response: StackStatus }
   'data:status': { request: { readonly months: readonly string[] }; response: DataFilesStatus }
   'data:download': { request: { readonly months: readonly string[] }; response: JobStarted }
   'data:cancel': { request: CancelRequest; response: CancelResponse }
@@ -278,6 +280,7 @@ export const REQUEST_GUARDS: { readonly [C in InvokeChannel]: RequestGuard<Reque
     return pull === undefined ? {} : { pull }
   },
   'stack:cancel': readCancel,
+  'stack:stop': readNothing,
   'data:status': readMonths,
   'data:download': readMonths,
   'data:cancel': readCancel,

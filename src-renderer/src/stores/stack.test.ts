@@ -97,6 +97,21 @@ describe('useStackStore', () => {
     expect(store.services.map((service) => service.state)).toEqual(['healthy'])
   })
 
+  it('stops a running stack and shows the stopped services', async () => {
+    const stopped: StackStatus = {
+      ...healthy,
+      services: [{ ...healthy.services[0]!, state: 'stopped', detail: 'exited, exit code 0' }],
+    }
+    bridge.respond('stack:status', () => healthy).respond('stack:stop', () => stopped)
+    const store = useStackStore()
+    await store.load()
+    expect(store.isRunning).toBe(true)
+    await store.stop()
+    expect(bridge.callsOf('stack:stop')).toEqual([{}])
+    expect(store.isRunning).toBe(false)
+    expect(store.services.map((service) => service.state)).toEqual(['stopped'])
+  })
+
   it('keeps a failed start as an error with its code', async () => {
     const store = useStackStore()
     await store.start()

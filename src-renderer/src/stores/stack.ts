@@ -64,6 +64,24 @@ export const useStackStore = defineStore('stack', () => {
     }
   }
 
+  const isStopping = ref(false)
+  const isRunning = computed(() =>
+    services.value.some((service) => service.state === 'healthy' || service.state === 'starting'),
+  )
+
+  async function stop(): Promise<void> {
+    error.value = null
+    isStopping.value = true
+    try {
+      status.value = await bridge.invoke('stack:stop', {})
+      health.value = null
+    } catch (caught) {
+      error.value = caught
+    } finally {
+      isStopping.value = false
+    }
+  }
+
   async function cancel(): Promise<void> {
     if (jobId.value !== null) await bridge.invoke('stack:cancel', { jobId: jobId.value })
   }
@@ -81,5 +99,8 @@ export const useStackStore = defineStore('stack', () => {
     load,
     start,
     cancel,
+    isStopping,
+    isRunning,
+    stop,
   }
 })
