@@ -78,9 +78,13 @@ main().then(
     process.exitCode = code
   },
   (error: unknown) => {
-    process.stderr.write(
-      `driftdesk: could not start the panel: ${error instanceof Error ? error.message : String(error)}\n`,
-    )
+    const isPortTaken = (error as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE'
+    const reason = isPortTaken
+      ? 'the port is already in use: pass another --port, or none to let driftdesk pick a free one'
+      : error instanceof Error
+        ? error.message
+        : String(error)
+    process.stderr.write(`driftdesk: could not start the panel: ${reason}.\n`)
     process.exitCode = 1
   },
 )
