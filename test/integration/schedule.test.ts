@@ -7,6 +7,7 @@ import type { DatabasePool } from '../../src-main/adapters/postgres/pool'
 import { PostgresRunStore } from '../../src-main/adapters/postgres/postgres-run-store'
 import { runMigrations } from '../../src-main/adapters/postgres/run-migrations'
 import {
+  deleteSchedule,
   getSchedule,
   listSchedules,
   markScheduleFired,
@@ -90,6 +91,7 @@ describe('schedules', () => {
       (await pool.query(`SELECT count(*)::int AS n FROM runs WHERE parent_schedule = 'nightly'`))
         .rows[0]?.n,
     ).toBe(4)
+    await deleteSchedule(pool, 'nightly')
   })
 
   it('fires a job on its cron expression (seconds field) and stamps the occurrence', async () => {
@@ -109,6 +111,36 @@ describe('schedules', () => {
     expect(fired.every((l) => l.at.getMilliseconds() === 0)).toBe(true)
     const stored = await getSchedule(pool, 'every-second')
     expect(Date.parse(stored?.lastFiredAt ?? '')).toBeGreaterThanOrEqual(fired[0]!.at.getTime())
+    await deleteSchedule(pool, 'every-second')
+  })
+
+  it('records an occurrence that comes while the previous one still runs as missed', async () => {
+    await saveSchedule(pool, { name: 'slow', cron: '* * * * * *', job: 'dummy', parameters: {} })
+    let launches = 0
+    const service = new SchedulerService({
+      runs: new PostgresRunStore(pool),
+      schedules: {
+        listSchedules: async () => (await listSchedules(pool)).filter((x) => x.name === 'slow'),
+        markFired: (name, at) => markScheduleFired(pool, name, at),
+      },
+      launch: async () => {
+        launches++
+        await new Promise((resolve) => setTimeout(resolve, 2_500))
+      },
+      hostname: hostname(),
+      pid: process.pid,
+    })
+    await service.start()
+    await new Promise((resolve) => setTimeout(resolve, 3_200))
+    service.stop()
+    const missed = await pool.query(
+      `SELECT state_message FROM runs WHERE parent_schedule = 'slow' AND state = 'Cancelled'`,
+    )
+    expect(launches).toBeGreaterThanOrEqual(1)
+    expect(missed.rows.length).toBeGreaterThanOrEqual(1)
+    expect(missed.rows[0]?.state_message).toMatch(
+      /^Missed: the previous occurrence was still running at /,
+    )
   })
 
   it('the schedule command runs the job as child processes, recorded with the schedule name', async () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { hostname } from 'node:os'
 import process from 'node:process'
 import { parseArgs } from 'node:util'
@@ -155,8 +156,18 @@ async function runDaemon(
     context.signal.addEventListener('abort', () => resolve(), { once: true })
   })
   scheduler.stop()
+  // Jobs in flight are asked to stop as on Ctrl-C (a backfill ends Cancelled after its day in flight).
+  const running = [...runningJobs]
+  if (running.length > 0) {
+    context.stderr.write(`Stopping ${running.length} running job(s)...\n`)
+    for (const child of running) child.kill('SIGTERM')
+    await Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve))))
+  }
   return 0
 }
+
+/** Child processes of jobs started by this daemon and not yet finished. */
+const runningJobs = new Set<ChildProcess>()
 
 /** Runs one occurrence as a child `driftdesk JOB` process with the schedule's options. */
 function launchJob(
@@ -180,6 +191,8 @@ function launchJob(
   ]
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    runningJobs.add(child)
+    child.once('exit', () => runningJobs.delete(child))
     child.stderr.on('data', (chunk: Buffer) =>
       context.stderr.write(`[${schedule.name}] ${chunk.toString()}`),
     )

@@ -68,7 +68,16 @@ export class SchedulerService {
       }
       const job = new Cron(
         schedule.cron,
-        { name: `driftdesk:${schedule.name}`, protect: true },
+        {
+          name: `driftdesk:${schedule.name}`,
+          // One occurrence at a time; one that comes while the previous still runs is recorded as missed.
+          protect: () => {
+            const at = new Date(Math.floor(now().getTime() / 1000) * 1000)
+            void this.recordMissed(schedule, at, 'the previous occurrence was still running').catch(
+              (error: unknown) => this.deps.onMessage?.(`${schedule.name}: ${String(error)}`),
+            )
+          },
+        },
         async (self) => {
           // The occurrence this call is for (the timer fires a few ms after it): the last one not after now.
           const at = self.previousRuns(1, new Date(now().getTime() + 1))[0] ?? now()
@@ -104,7 +113,11 @@ export class SchedulerService {
     return missed
   }
 
-  private async recordMissed(schedule: ScheduleRecord, at: Date): Promise<void> {
+  private async recordMissed(
+    schedule: ScheduleRecord,
+    at: Date,
+    reason = 'the scheduler was not running',
+  ): Promise<void> {
     const id = randomUUID()
     await this.deps.runs.createRun({
       id,
@@ -115,7 +128,7 @@ export class SchedulerService {
       hostname: this.deps.hostname,
       parentSchedule: schedule.name,
     })
-    const message = `Missed: the scheduler was not running at ${at.toISOString()}.`
+    const message = `Missed: ${reason} at ${at.toISOString()}.`
     await this.deps.runs.setRunState(id, 'Cancelled', message)
     await this.deps.runs.appendLog(id, null, 'warning', message)
     this.deps.onMessage?.(`${schedule.name}: ${message}`)
