@@ -23,12 +23,7 @@ export interface DummyJobOptions {
   readonly parentSchedule?: string | null
 }
 
-/**
- * Course section 5.5 (`dummy_metrics_calculation.py`): every `intervalSeconds` insert one row of random
- * values — `value1` an integer in [0, 1000], `value2` a uuid string, `value3` a float in [0, 1) — stamped
- * with the current time, to test the Grafana plumbing before real metrics exist. Recorded as a `dummy`
- * run that ends Completed after `count` rows, or Cancelled on a cancel request or the abort signal.
- */
+/** One random row: `value1` an integer in [0, 1000], `value2` a uuid, `value3` a float in [0, 1). */
 export function makeDummyRow(random: () => number, now: Date): DummyMetricRow {
   return {
     timestamp: localTimestamp(now),
@@ -38,6 +33,12 @@ export function makeDummyRow(random: () => number, now: Date): DummyMetricRow {
   }
 }
 
+/**
+ * Course section 5.5 (`dummy_metrics_calculation.py`): every `intervalSeconds` insert one row of random
+ * values — `value1` an integer in [0, 1000], `value2` a uuid string, `value3` a float in [0, 1) — stamped
+ * with the current time, to test the Grafana plumbing before real metrics exist. Recorded as a `dummy`
+ * run that ends Completed after `count` rows, or Cancelled on a cancel request or the abort signal.
+ */
 export async function runDummyJob(
   deps: DummyJobDependencies,
   options: DummyJobOptions,
