@@ -5,6 +5,7 @@ import type { Database } from '../adapters/postgres/open-database'
 import { openDatabase } from '../adapters/postgres/open-database'
 import { PostgresRunStore } from '../adapters/postgres/postgres-run-store'
 import type { AppConfig } from '../config/app-config'
+import { redactUrl } from '../config/app-config'
 import { markCrashedRuns } from '../services/pipeline/mark-crashed-runs'
 import { AppError } from '../shared/errors'
 import type { CliContext } from './cli-context'
@@ -18,15 +19,18 @@ export interface DatabaseSession {
 }
 
 /**
- * Opens the configured database for a command of the run family (backfill, metrics, runs, schedule,
- * dummy, train), marks runs left behind by dead processes as Crashed, and turns an unreachable database
- * into one clear sentence and exit code 1.
+ * Opens the database for a command of the run family (backfill, metrics, runs, schedule, dummy, train):
+ * `--database-url` / `DATABASE_URL` when given, else the stack's PostgreSQL when `stack up` started it
+ * from this home and it answers (so Grafana and Adminer see what the command stores), else the embedded
+ * PostgreSQL. Marks runs left behind by dead processes as Crashed, and turns an unreachable database into
+ * one clear sentence and exit code 1.
  */
 export async function openDatabaseSession(
   context: CliContext,
-  config: AppConfig,
+  configured: AppConfig,
   applicationName: string,
 ): Promise<DatabaseSession> {
+  const config = await withStackDatabase(context, configured)
   let database: Database
   try {
     database = await openDatabase(config, {
@@ -45,6 +49,19 @@ export async function openDatabaseSession(
     )
   }
   return { database, store, close: () => database.close() }
+}
+
+/** The configuration with the stack's database URL filled in, when no URL was given and the stack runs. */
+async function withStackDatabase(context: CliContext, config: AppConfig): Promise<AppConfig> {
+  if (config.databaseUrl !== null) return config
+  // Loaded lazily: most commands run without a stack, and this reads only two small files then.
+  const { resolveStackDatabaseUrl } = await import('../services/stack/stack-database-url')
+  const stackUrl = await resolveStackDatabaseUrl(config.homeDir)
+  if (stackUrl === null) return config
+  context.stderr.write(
+    `Using the stack's PostgreSQL at ${redactUrl(stackUrl)} (started by \`stack up\`).\n`,
+  )
+  return Object.freeze({ ...config, databaseUrl: stackUrl })
 }
 
 export function isProcessAlive(pid: number): boolean {

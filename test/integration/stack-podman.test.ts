@@ -114,7 +114,9 @@ describe.runIf(isEnabled)('stack against podman', () => {
     const url = await resolveStackDatabaseUrl(home)
     expect(url).not.toBeNull()
     const dataDir = realTaxiDataDir() ?? (await syntheticTaxiDataDir())
-    const { stdout } = await execFileAsync(
+    // No --database-url: the command finds the stack started from this home by itself.
+    const { DATABASE_URL: _ignored, ...environment } = process.env
+    const { stdout, stderr } = await execFileAsync(
       join(repoRoot, 'node_modules', '.bin', 'tsx'),
       [
         'src-main/cli/main.ts',
@@ -125,14 +127,18 @@ describe.runIf(isEnabled)('stack against podman', () => {
         '2022-01',
         '--data-dir',
         dataDir,
-        '--database-url',
-        url ?? '',
         '--home',
         home,
         '--json',
       ],
-      { cwd: repoRoot, env: { ...process.env, DRIFTDESK_HOME: home }, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: repoRoot, env: { ...environment, DRIFTDESK_HOME: home }, maxBuffer: 64 * 1024 * 1024 },
     )
+    expect(stderr).toMatch(
+      /Using the stack's PostgreSQL at postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:/,
+    )
+    const password = new URL(url ?? 'postgresql://x@y').password
+    expect(password.length).toBeGreaterThan(0)
+    expect(stderr).not.toContain(decodeURIComponent(password))
     expect(stdout.trim().split('\n')).toHaveLength(28)
     await expect(countRows(url ?? '')).resolves.toEqual({ days: 28, columns: 28 * 7 })
   }, 240_000)
