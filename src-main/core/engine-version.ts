@@ -3,4 +3,5 @@
  * number is computed makes resumed backfills recompute instead of reusing stale days. Bump it with any change
  * to a computed value.
  */
-export const ENGINE_VERSION = 'driftdesk-engine-2 (evidently-0.4.40 semantics, numpy summation order)'
+export const ENGINE_VERSION =
+  'driftdesk-engine-2 (evidently-0.4.40 semantics, numpy summation order)'
