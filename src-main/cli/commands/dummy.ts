@@ -1,11 +1,11 @@
 import { hostname } from 'node:os'
 import process from 'node:process'
-import { parseArgs } from 'node:util'
 import { insertDummyMetric } from '../../adapters/postgres/dummy-metrics-repository'
 import { loadConfig } from '../../config/app-config'
 import { runDummyJob } from '../../services/pipeline/dummy-metrics-job'
 import { RunEvents } from '../../services/pipeline/run-events'
 import type { CliContext } from '../cli-context'
+import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
 import { openDatabaseSession } from '../database-session'
 
@@ -20,27 +20,19 @@ random value1 (integer 0-1000), value2 (a uuid) and value3 (float 0-1) into dumm
 `
 
 export async function run(context: CliContext): Promise<number> {
-  let values
-  try {
-    values = parseArgs({
-      args: [...context.args],
-      options: {
-        interval: { type: 'string' },
-        count: { type: 'string' },
-        'parent-schedule': { type: 'string' },
-        'database-url': { type: 'string' },
-        home: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values
-  } catch (error) {
-    throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`, 2)
-  }
-  if (values.help === true) {
-    context.stdout.write(HELP)
-    return 0
-  }
+  const parsed = parseCommandOptions(context, HELP, {
+    options: {
+      interval: { type: 'string' },
+      count: { type: 'string' },
+      'parent-schedule': { type: 'string' },
+      'database-url': { type: 'string' },
+      home: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  })
+  if (parsed === null) return 0
+  const { values } = parsed
   const intervalSeconds = values.interval === undefined ? 10 : Number(values.interval)
   if (!Number.isFinite(intervalSeconds) || intervalSeconds < 0) {
     throw new CliError(`--interval must be 0 or more seconds (got '${values.interval}').`, 2)

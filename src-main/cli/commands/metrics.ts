@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util'
 import { loadConfig } from '../../config/app-config'
 import { daysInMonth, isoDate, parseIsoDate } from '../../core/pipeline/daily-windows'
 import type { CliContext } from '../cli-context'
+import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
 import { openDatabaseSession } from '../database-session'
 import { dayToJson } from './backfill'
@@ -16,27 +16,19 @@ Prints what is stored in daily_metrics for each day of the month, in date order.
 `
 
 export async function run(context: CliContext): Promise<number> {
-  let values
-  try {
-    values = parseArgs({
-      args: [...context.args],
-      options: {
-        month: { type: 'string' },
-        json: { type: 'boolean' },
-        columns: { type: 'boolean' },
-        'database-url': { type: 'string' },
-        home: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values
-  } catch (error) {
-    throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`, 2)
-  }
-  if (values.help === true) {
-    context.stdout.write(HELP)
-    return 0
-  }
+  const parsed = parseCommandOptions(context, HELP, {
+    options: {
+      month: { type: 'string' },
+      json: { type: 'boolean' },
+      columns: { type: 'boolean' },
+      'database-url': { type: 'string' },
+      home: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  })
+  if (parsed === null) return 0
+  const { values } = parsed
   const month = values.month
   if (month === undefined || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
     throw new CliError(`--month YYYY-MM is required (got '${month ?? ''}').\n\n${HELP}`, 2)

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
 import { selectDefaultStatTest } from '../../core/drift/select-default-stat-test'
 import { getStatTest } from '../../core/drift/stattests/index'
 import type { DriftSeries, StatTestOptions } from '../../core/drift/stattests/stat-test'
 import { NumpyLegacyRandomState } from '../../core/random/numpy-legacy-random-state'
 import type { DriftColumnType } from '../../shared/domain/metrics'
 import type { CliContext } from '../cli-context'
+import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
 
 export const summary =
@@ -37,26 +37,18 @@ interface CaseResult {
 
 /** `driftdesk stattest`: reads the cases, scores each one independently, prints JSON lines or a table. */
 export async function run(context: CliContext): Promise<number> {
-  let values
-  try {
-    values = parseArgs({
-      args: [...context.args],
-      options: {
-        input: { type: 'string' },
-        json: { type: 'boolean' },
-        seed: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n\n${HELP}`, 2)
-  }
-  if (values.help === true) {
-    context.stdout.write(HELP)
-    return 0
-  }
+  const parsed = parseCommandOptions(context, HELP, {
+    options: {
+      input: { type: 'string' },
+      json: { type: 'boolean' },
+      seed: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+    allowPositionals: false,
+  })
+  if (parsed === null) return 0
+  const { values } = parsed
   if (values.input === undefined) throw new CliError(`--input FILE is required.\n\n${HELP}`, 2)
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed)
   // A fresh generator per case, so a case's result does not depend on the cases before it.

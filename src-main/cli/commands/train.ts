@@ -1,10 +1,10 @@
 import { hostname } from 'node:os'
 import process from 'node:process'
-import { parseArgs } from 'node:util'
 import { loadConfig } from '../../config/app-config'
 import { modelPaths } from '../../services/model/model-service'
 import { runTrainJob } from '../../services/pipeline/train-job'
 import type { CliContext } from '../cli-context'
+import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
 import { openDatabaseSession, toCliError } from '../database-session'
 import { locateMonthFile } from './backfill'
@@ -22,28 +22,20 @@ model (JSON) and the reference frame (Arrow IPC) under the home's models/ folder
 `
 
 export async function run(context: CliContext): Promise<number> {
-  let values
-  try {
-    values = parseArgs({
-      args: [...context.args],
-      options: {
-        'reference-month': { type: 'string' },
-        force: { type: 'boolean' },
-        json: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        'database-url': { type: 'string' },
-        home: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values
-  } catch (error) {
-    throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`, 2)
-  }
-  if (values.help === true) {
-    context.stdout.write(HELP)
-    return 0
-  }
+  const parsed = parseCommandOptions(context, HELP, {
+    options: {
+      'reference-month': { type: 'string' },
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      'database-url': { type: 'string' },
+      home: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  })
+  if (parsed === null) return 0
+  const { values } = parsed
   const month = values['reference-month']
   if (month === undefined || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
     throw new CliError(
