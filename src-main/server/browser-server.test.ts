@@ -7,6 +7,7 @@ import { WebSocket } from 'ws'
 import type { InvokeHandlers } from '../app/dispatch-request'
 import type { BrowserServer } from './browser-server'
 import { startBrowserServer } from './browser-server'
+import { TOKEN_REJECTED_CLOSE_CODE } from '../shared/browser-mode-protocol'
 
 const TOKEN = 'test-token-0123456789abcdef'
 
@@ -56,6 +57,7 @@ function nextMessage(socket: WebSocket): Promise<unknown> {
 describe('the browser-mode server', () => {
   let rendererDir: string
   let server: BrowserServer
+  const logged: string[] = []
   const handlers = {
     'runs:list': async () => [],
   } as unknown as InvokeHandlers
@@ -71,6 +73,7 @@ describe('the browser-mode server', () => {
       rendererDir,
       token: TOKEN,
       frameOrigins: () => ['http://127.0.0.1:3000'],
+      log: (line) => logged.push(line),
     })
   })
 
@@ -83,39 +86,24 @@ describe('the browser-mode server', () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${TOKEN}`)
   })
 
-  it('refuses the page without the token', async () => {
-    const answer = await get(server.port, '/')
-    expect(answer.status).toBe(403)
-    expect(answer.body).toContain('open the URL printed by `npm start`')
-  })
-
-  it('refuses a wrong token of the same length', async () => {
-    expect((await get(server.port, `/?token=${'x'.repeat(TOKEN.length)}`)).status).toBe(403)
-  })
-
-  it('serves the page with the token, a strict CSP and a SameSite=Strict cookie', async () => {
-    const answer = await get(server.port, `/?token=${TOKEN}`)
-    expect(answer.status).toBe(200)
-    expect(answer.body).toContain('<title>driftdesk</title>')
-    const policy = String(answer.headers['content-security-policy'])
+  it('serves the page and its assets without the token and sets no cookie (regression: the token cookie reached every 127.0.0.1 port)', async () => {
+    const page = await get(server.port, '/')
+    expect(page.status).toBe(200)
+    expect(page.body).toContain('<title>driftdesk</title>')
+    expect(page.headers['set-cookie']).toBeUndefined()
+    const withToken = await get(server.port, `/?token=${TOKEN}`)
+    expect(withToken.headers['set-cookie']).toBeUndefined()
+    const policy = String(withToken.headers['content-security-policy'])
     expect(policy).toContain('frame-src http://127.0.0.1:3000;')
     expect(policy).toContain(`connect-src 'self' ws://127.0.0.1:${server.port}`)
-    expect(answer.headers['set-cookie']?.[0]).toBe(
-      `driftdesk-token=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`,
-    )
-  })
-
-  it('serves assets to the page that holds the cookie', async () => {
-    const answer = await get(server.port, '/assets/app.js', { cookie: `driftdesk-token=${TOKEN}` })
-    expect(answer.status).toBe(200)
-    expect(answer.headers['content-type']).toBe('text/javascript; charset=utf-8')
-    expect((await get(server.port, '/assets/app.js')).status).toBe(403)
+    const asset = await get(server.port, '/assets/app.js')
+    expect(asset.status).toBe(200)
+    expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8')
   })
 
   it('never serves a file outside the renderer folder', async () => {
-    const cookie = { cookie: `driftdesk-token=${TOKEN}` }
-    expect((await get(server.port, '/../driftdesk-secret.txt', cookie)).status).toBe(404)
-    expect((await get(server.port, '/%2e%2e/driftdesk-secret.txt', cookie)).status).toBe(404)
+    expect((await get(server.port, '/../driftdesk-secret.txt')).status).toBe(404)
+    expect((await get(server.port, '/%2e%2e/driftdesk-secret.txt')).status).toBe(404)
   })
 
   it('refuses requests addressed to another host name (DNS rebinding)', async () => {
@@ -138,12 +126,39 @@ describe('the browser-mode server', () => {
     socket.close()
   })
 
-  it('refuses a WebSocket without the token, or from another origin', async () => {
+  it('refuses a WebSocket from another origin', async () => {
     const base = `ws://127.0.0.1:${server.port}/ws`
-    await expect(connect(base, server.origin)).rejects.toThrow('HTTP 401')
     await expect(connect(`${base}?token=${TOKEN}`, 'http://127.0.0.1:9999')).rejects.toThrow(
       'HTTP 401',
     )
+    await expect(connect(base, 'http://127.0.0.1:9999')).rejects.toThrow('HTTP 401')
+  })
+
+  it('closes a socket of its own page with a missing or wrong token with the token-rejected code, and never answers it', async () => {
+    for (const query of ['', `?token=${'x'.repeat(TOKEN.length)}`]) {
+      const socket = await connect(`ws://127.0.0.1:${server.port}/ws${query}`, server.origin)
+      const messages: unknown[] = []
+      socket.on('message', (data) => messages.push(data))
+      socket.send(JSON.stringify({ id: 1, channel: 'runs:list', request: {} }))
+      const code = await new Promise<number>((resolve) => socket.once('close', resolve))
+      expect(code).toBe(TOKEN_REJECTED_CLOSE_CODE)
+      expect(messages).toEqual([])
+    }
+  })
+
+  it('survives a message over the size limit (regression: no error listener crashed the process) and never logs the token', async () => {
+    const socket = await connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`, server.origin)
+    const closed = new Promise<number>((resolve) => socket.once('close', resolve))
+    socket.on('error', () => {})
+    socket.send('x'.repeat(1024 * 1024 + 10))
+    expect(await closed).toBe(1009)
+    const again = await connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`, server.origin)
+    const answer = nextMessage(again)
+    again.send(JSON.stringify({ id: 1, channel: 'runs:list', request: {} }))
+    expect(await answer).toMatchObject({ type: 'result', id: 1 })
+    again.close()
+    expect(logged.some((line) => line.includes('/ws'))).toBe(true)
+    expect(logged.join('\n')).not.toContain(TOKEN)
   })
 
   it('answers contract requests over the WebSocket and pushes events to it', async () => {

@@ -11,7 +11,11 @@ import { buildContentSecurityPolicy } from '../app/content-security-policy'
 import type { EventName, PayloadOf } from '../shared/ipc-contract'
 import { readRendererFile } from './renderer-files'
 import type { ClientMessage, ServerMessage } from '../shared/browser-mode-protocol'
-import { WEBSOCKET_PATH, TOKEN_COOKIE, TOKEN_PARAMETER } from '../shared/browser-mode-protocol'
+import {
+  TOKEN_REJECTED_CLOSE_CODE,
+  TOKEN_PARAMETER,
+  WEBSOCKET_PATH,
+} from '../shared/browser-mode-protocol'
 
 export interface BrowserServerOptions {
   readonly handlers: InvokeHandlers
@@ -38,10 +42,13 @@ const MAX_MESSAGE_BYTES = 1024 * 1024
 
 /**
  * Browser mode: serves the built renderer and the control panel's contract over a WebSocket, on
- * 127.0.0.1 only. A random per-start token guards both: the page is served only with the token (in the
- * URL, or the SameSite=Strict cookie set when it was) and the WebSocket only with the token in its URL
- * and an `Origin` equal to the server's own. Another local page (another port is another origin but the
- * same site) therefore cannot drive the services, and a `Host` check defeats DNS rebinding.
+ * 127.0.0.1 only. The static files hold no secret and are served to anyone who passes the `Host` check
+ * (which defeats DNS rebinding). The random per-start token guards the WebSocket, together with an
+ * `Origin` equal to the server's own: another local page cannot drive the services. The token is never
+ * put in a cookie: cookies ignore ports, so every other 127.0.0.1 server (Grafana, Adminer, …) would
+ * receive it. The page keeps it in its tab's sessionStorage instead. A socket with the right origin but a
+ * missing or wrong token is closed with `TOKEN_REJECTED_CLOSE_CODE`, so the page can tell the user to
+ * open the printed URL instead of reconnecting for ever.
  */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? randomBytes(24).toString('base64url')
@@ -60,7 +67,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   const server = createServer((request, response) => {
     handleHttp(request, response).catch((error: unknown) => {
-      log(`[server] ${request.url ?? ''} failed: ${String(error)}`)
+      log(`[server] ${pathOf(request)} failed: ${String(error)}`)
       if (!response.headersSent) response.writeHead(500)
       response.end()
     })
@@ -73,15 +80,6 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendText(response, 405, 'Method not allowed.')
-    }
-    const hasUrlToken = isTokenValid(url.searchParams.get(TOKEN_PARAMETER))
-    const hasCookieToken = isTokenValid(readCookie(request.headers.cookie, TOKEN_COOKIE))
-    if (!hasUrlToken && !hasCookieToken) {
-      return sendText(
-        response,
-        403,
-        'This driftdesk panel needs its access token: open the URL printed by `npm start`.',
-      )
     }
     const file = await readRendererFile(options.rendererDir, url.pathname)
     if (file === null) return sendText(response, 404, 'Not found.')
@@ -98,9 +96,6 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         connectSources: [`ws://${request.headers.host ?? ''}`],
       })
       headers['x-frame-options'] = 'DENY'
-      if (hasUrlToken) {
-        headers['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
-      }
     }
     response.writeHead(200, headers)
     response.end(request.method === 'HEAD' ? undefined : file.body)
@@ -109,17 +104,26 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', origin)
-    const isAllowed =
+    const isOwnPage =
       url.pathname === WEBSOCKET_PATH &&
       allowedHosts.includes(request.headers.host ?? '') &&
-      allowedOrigins.includes(request.headers.origin ?? '') &&
-      isTokenValid(url.searchParams.get(TOKEN_PARAMETER))
-    if (!isAllowed) {
+      allowedOrigins.includes(request.headers.origin ?? '')
+    if (!isOwnPage) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
       socket.destroy()
       return
     }
+    // A browser's WebSocket cannot read a refused handshake's status, so our own page with a missing
+    // or stale token gets an open socket that is closed at once with a code it can act on. Such a
+    // socket never receives events and its messages are never read.
+    const hasToken = isTokenValid(url.searchParams.get(TOKEN_PARAMETER))
     webSockets.handleUpgrade(request, socket, head, (webSocket) => {
+      // Without a listener, an 'error' (e.g. a message over maxPayload) would crash the process.
+      webSocket.on('error', (error) => log(`[server] WebSocket ${url.pathname}: ${error.message}`))
+      if (!hasToken) {
+        webSocket.close(TOKEN_REJECTED_CLOSE_CODE, 'Missing or wrong access token.')
+        return
+      }
       sockets.add(webSocket)
       webSocket.on('close', () => sockets.delete(webSocket))
       webSocket.on('message', (data) => void answer(webSocket, data))
@@ -181,11 +185,12 @@ function sendText(response: ServerResponse, status: number, text: string): void 
   response.end(text)
 }
 
-function readCookie(header: string | undefined, name: string): string | null {
-  if (header === undefined) return null
-  for (const part of header.split(';')) {
-    const [key, ...rest] = part.trim().split('=')
-    if (key === name) return rest.join('=')
+/** The path only: `request.url` may carry `?token=…`, which must never reach a log. */
+function pathOf(request: IncomingMessage): string {
+  try {
+    return new URL(request.url ?? '/', 'http://127.0.0.1').pathname
+  } catch {
+    // An unparseable request target: log nothing of it rather than risk logging a token.
+    return '(unparseable path)'
   }
-  return null
 }

@@ -23,4 +23,8 @@ export type ServerMessage =
 
 export const WEBSOCKET_PATH = '/ws'
 export const TOKEN_PARAMETER = 'token'
-export const TOKEN_COOKIE = 'driftdesk-token'
+/**
+ * WebSocket close code (private range 4000-4999) for a socket from the panel's own page whose token is
+ * missing or wrong: the page must be opened again from the URL `npm start` printed.
+ */
+export const TOKEN_REJECTED_CLOSE_CODE = 4401

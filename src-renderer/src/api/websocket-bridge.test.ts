@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { TOKEN_REJECTED_CLOSE_CODE } from '../../../src-main/shared/browser-mode-protocol'
 import { AppError } from '../../../src-main/shared/errors'
 import type { SocketLike } from './websocket-bridge'
 import { createWebSocketBridge } from './websocket-bridge'
@@ -12,9 +13,9 @@ class FakeSocket implements SocketLike {
   send(data: string): void {
     this.sent.push(data)
   }
-  close(): void {
+  close(code?: number): void {
     this.readyState = 3
-    this.onclose?.({})
+    this.onclose?.(code === undefined ? {} : { code })
   }
   open(): void {
     this.readyState = 1
@@ -90,5 +91,54 @@ describe('createWebSocketBridge', () => {
     bridge.close()
     await expect(answer).rejects.toThrow('The connection to driftdesk was lost')
     expect(states).toEqual(['open', 'closed'])
+  })
+
+  it('stops reconnecting and reports "unauthorized" when the server rejects the token (regression: a tab opened on the bare URL reconnected for ever)', async () => {
+    vi.useFakeTimers()
+    try {
+      const sockets: FakeSocket[] = []
+      const bridge = createWebSocketBridge('ws://127.0.0.1:1/ws?token=', {
+        createSocket: () => {
+          const socket = new FakeSocket()
+          sockets.push(socket)
+          return socket
+        },
+      })
+      const answer = bridge.invoke('runs:list', {})
+      sockets[0]?.open()
+      sockets[0]?.close(TOKEN_REJECTED_CLOSE_CODE)
+      await expect(answer).rejects.toThrow('open the URL printed by npm start')
+      vi.advanceTimersByTime(10_000)
+      expect(sockets).toHaveLength(1)
+      expect(bridge.state()).toBe('unauthorized')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('reconnects after a drop and tells onReconnect listeners, so stores re-sync what they missed', () => {
+    vi.useFakeTimers()
+    try {
+      const sockets: FakeSocket[] = []
+      const bridge = createWebSocketBridge('ws://127.0.0.1:1/ws?token=t', {
+        createSocket: () => {
+          const socket = new FakeSocket()
+          sockets.push(socket)
+          return socket
+        },
+        reconnectDelayMs: 100,
+      })
+      const reconnected = vi.fn()
+      bridge.onReconnect(reconnected)
+      sockets[0]?.open()
+      expect(reconnected).not.toHaveBeenCalled()
+      sockets[0]?.close()
+      vi.advanceTimersByTime(100)
+      sockets[1]?.open()
+      expect(reconnected).toHaveBeenCalledTimes(1)
+      expect(bridge.state()).toBe('open')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -7,14 +7,21 @@ import type {
   Result,
 } from '../../../src-main/shared/ipc-contract'
 import type { ClientMessage, ServerMessage } from '../../../src-main/shared/browser-mode-protocol'
+import { TOKEN_REJECTED_CLOSE_CODE } from '../../../src-main/shared/browser-mode-protocol'
 import { AppError, deserializeError } from '../../../src-main/shared/errors'
 import type { Bridge } from './bridge'
 
-export type ConnectionState = 'connecting' | 'open' | 'closed'
+/** `unauthorized`: the server refused this tab's token (none, or one from an earlier start); final. */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'unauthorized'
 
 export interface WebSocketBridge extends Bridge {
   readonly state: () => ConnectionState
   onStateChange(listener: (state: ConnectionState) => void): () => void
+  /**
+   * Called after each reconnection (not the first connection). Events pushed while the socket was
+   * down are lost for good, terminal ones included, so stores re-read the state they mirror here.
+   */
+  onReconnect(listener: () => void): () => void
   close(): void
 }
 
@@ -24,7 +31,7 @@ export interface SocketLike {
   send(data: string): void
   close(): void
   onopen: ((event: unknown) => void) | null
-  onclose: ((event: unknown) => void) | null
+  onclose: ((event: { code?: number }) => void) | null
   onmessage: ((event: { data: unknown }) => void) | null
 }
 
@@ -33,7 +40,9 @@ const OPEN = 1
 /**
  * Browser mode's bridge: the same contract over one WebSocket to the local driftdesk server. Requests
  * sent before the socket opens wait for it; when the socket drops, pending requests fail with a clear
- * error and the client reconnects (the server keeps running jobs and their events resume).
+ * error and the client reconnects. The server keeps running jobs, but the events it pushed while the
+ * socket was down are not replayed: `onReconnect` listeners re-sync instead. A socket closed with
+ * `TOKEN_REJECTED_CLOSE_CODE` ends in the `unauthorized` state without reconnecting.
  */
 export function createWebSocketBridge(
   url: string,
@@ -44,6 +53,8 @@ export function createWebSocketBridge(
   const reconnectDelayMs = options.reconnectDelayMs ?? 1000
   const listeners = new Map<EventName, Set<(payload: never) => void>>()
   const stateListeners = new Set<(state: ConnectionState) => void>()
+  const reconnectListeners = new Set<() => void>()
+  let hasBeenOpen = false
   const pending = new Map<
     number,
     { resolve: (value: unknown) => void; reject: (error: Error) => void }
@@ -65,11 +76,26 @@ export function createWebSocketBridge(
     socket.onopen = () => {
       setState('open')
       for (const message of queue.splice(0)) socket.send(message)
+      if (hasBeenOpen) for (const listener of reconnectListeners) listener()
+      hasBeenOpen = true
     }
-    socket.onclose = () => {
+    socket.onclose = (event) => {
+      const isTokenRejected = event.code === TOKEN_REJECTED_CLOSE_CODE
       for (const [id, request] of pending) {
-        request.reject(new AppError('INTERNAL', 'The connection to driftdesk was lost; try again.'))
+        request.reject(
+          isTokenRejected
+            ? new AppError(
+                'INTERNAL',
+                'This tab has no valid access token: open the URL printed by npm start.',
+              )
+            : new AppError('INTERNAL', 'The connection to driftdesk was lost; try again.'),
+        )
         pending.delete(id)
+      }
+      if (isTokenRejected) {
+        queue.length = 0
+        setState('unauthorized')
+        return
       }
       setState('closed')
       if (!isClosedByUs) setTimeout(connect, reconnectDelayMs)
@@ -119,6 +145,12 @@ export function createWebSocketBridge(
       stateListeners.add(listener)
       return () => {
         stateListeners.delete(listener)
+      }
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener)
+      return () => {
+        reconnectListeners.delete(listener)
       }
     },
     close() {
