@@ -24,10 +24,15 @@ if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   registerPanelScheme()
-  void app.whenReady().then(startPanel, (error: unknown) => {
-    console.error('[main] Electron failed to start:', error)
-    app.exit(1)
-  })
+  // A failure in startPanel too must end the app: a windowless process would keep the single-instance
+  // lock, so every later launch would quit at once.
+  void app
+    .whenReady()
+    .then(startPanel)
+    .catch((error: unknown) => {
+      console.error('[main] driftdesk failed to start:', error)
+      app.exit(1)
+    })
 }
 
 process.on('unhandledRejection', (reason) => {

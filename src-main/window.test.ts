@@ -1,7 +1,7 @@
 import { BrowserWindow, protocol, session } from 'electron'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { openExternal } from './external-links'
-import { PANEL_ORIGIN, createMainWindow, installPanelSession } from './window'
+import { PANEL_ORIGIN, createMainWindow, installPanelSession, isPanelUrl } from './window'
 
 const webContentsHandlers = new Map<string, (...args: unknown[]) => void>()
 let windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null
@@ -93,6 +93,17 @@ describe('createMainWindow', () => {
     const inside = { preventDefault: vi.fn() }
     navigate?.(inside, `${PANEL_ORIGIN}/index.html#/runs`)
     expect(inside.preventDefault).not.toHaveBeenCalled()
+  })
+
+  it('locks navigation to the exact panel origin, not a prefix of it (regression: startsWith)', () => {
+    const navigate = webContentsHandlers.get('will-navigate')
+    const lookalike = { preventDefault: vi.fn() }
+    navigate?.(lookalike, `${PANEL_ORIGIN}.evil.example/index.html`)
+    expect(lookalike.preventDefault).toHaveBeenCalled()
+    expect(isPanelUrl('http://localhost:51730/', 'http://localhost:5173')).toBe(false)
+    expect(isPanelUrl('http://localhost:5173.evil.example/', 'http://localhost:5173')).toBe(false)
+    expect(isPanelUrl('http://localhost:5173/#/runs', 'http://localhost:5173')).toBe(true)
+    expect(isPanelUrl('not a url', 'http://localhost:5173')).toBe(false)
   })
 
   it('serves the panel with a CSP whose frame-src is the stack origin only', async () => {

@@ -50,7 +50,7 @@ export function installPanelSession(options: MainWindowOptions): void {
     // module preamble.
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       const isPanelDocument =
-        details.resourceType === 'mainFrame' && details.url.startsWith(panelOrigin)
+        details.resourceType === 'mainFrame' && isPanelUrl(details.url, panelOrigin)
       const devPolicy = buildContentSecurityPolicy({
         frameOrigins: options.frameOrigins(),
         connectSources: [panelOrigin.replace(/^http/, 'ws')],
@@ -98,7 +98,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     return { action: 'deny' }
   })
   window.webContents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(panelOrigin)) {
+    if (!isPanelUrl(url, panelOrigin)) {
       event.preventDefault()
       void openExternal(url)
     }
@@ -114,4 +114,19 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
 
 export function panelOriginFor(devServerUrl: string | null): string {
   return devServerUrl === null ? PANEL_ORIGIN : new URL(devServerUrl).origin
+}
+
+/**
+ * True when `url` is on the panel's own origin (protocol + host, exactly). Not `startsWith`: with a dev
+ * server at `http://localhost:5173`, `http://localhost:51730/` or `http://localhost:5173.evil.example/`
+ * would pass a prefix test. Not `URL.origin`: Node gives the opaque origin "null" for driftdesk://.
+ */
+export function isPanelUrl(url: string, panelOrigin: string): boolean {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.protocol}//${parsed.host}` === panelOrigin
+  } catch {
+    // Not a URL at all: certainly not the panel.
+    return false
+  }
 }
