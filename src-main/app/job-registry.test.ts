@@ -34,6 +34,39 @@ describe('JobRegistry', () => {
     expect(sink.events).toHaveLength(1)
   })
 
+  it('sends no event while the reply with the job id is still settling (regression: the job started in a microtask)', async () => {
+    const sink = recordingSink()
+    const registry = new JobRegistry(sink, { createId: () => 'job-1' })
+    registry.start({ finished: 'model:finished' }, async () => {
+      throw new AppError('MODEL_NOT_TRAINED', 'no')
+    })
+    // The invoke reply is sent after a few promise hops (dispatch, envelope, transport).
+    for (let hop = 0; hop < 20; hop += 1) await Promise.resolve()
+    expect(sink.events).toEqual([])
+    await vi.runAllTimersAsync()
+    expect(sink.events).toHaveLength(1)
+  })
+
+  it('turns a run that throws synchronously into its one failed event (regression: zero terminal events and an uncaught error)', async () => {
+    const sink = recordingSink()
+    const registry = new JobRegistry(sink, { createId: () => 'job-1' })
+    registry.start({ finished: 'model:finished' }, () => {
+      throw new AppError('MODEL_NOT_TRAINED', 'thrown at once')
+    })
+    await vi.runAllTimersAsync()
+    expect(sink.events).toEqual([
+      {
+        event: 'model:finished',
+        payload: {
+          jobId: 'job-1',
+          outcome: 'failed',
+          error: expect.objectContaining({ code: 'MODEL_NOT_TRAINED', message: 'thrown at once' }),
+        },
+      },
+    ])
+    expect(registry.runningJobIds).toEqual([])
+  })
+
   it('batches progress to at most one event per interval without losing or reordering items', async () => {
     const sink = recordingSink()
     const registry = new JobRegistry(sink, { flushIntervalMs: 100, createId: () => 'job' })

@@ -85,9 +85,18 @@ export class JobRegistry {
       this.#running.delete(jobId)
       this.#sink.emit(events.finished, payload as EventContract[F])
     }
-    // Started on the next tick so the caller receives the job id before any event about it.
-    queueMicrotask(() => {
-      run({ signal: controller.signal, report }).then(
+    // Started in a later macrotask, not a microtask: the job id must reach the renderer (the invoke's
+    // reply goes out when the handler's promise settles, a few microtasks later) before any event about
+    // the job, or a job failing at once would end before the renderer knows its id.
+    setImmediate(() => {
+      // A `run` that throws synchronously becomes the job's one `failed` event, not an uncaught error.
+      let running: Promise<ValueOf<F>>
+      try {
+        running = run({ signal: controller.signal, report })
+      } catch (error) {
+        running = Promise.reject(error)
+      }
+      running.then(
         (value) => {
           if (controller.signal.aborted) finish({ jobId, outcome: 'cancelled' })
           else finish({ jobId, outcome: 'done', value })
