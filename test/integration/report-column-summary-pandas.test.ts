@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readParquetBytes } from '../../src-main/adapters/parquet/read-parquet-frame'
-import { getColumn, takeRows } from '../../src-main/core/data/frame'
+import { getColumn, isNullAt, takeRows } from '../../src-main/core/data/frame'
 import { splitDailyWindows } from '../../src-main/core/pipeline/daily-windows'
 import type { NumericCharacteristics } from '../../src-main/core/quality/column-summary'
 import {
@@ -71,7 +71,12 @@ describe('ColumnSummaryMetric vs pandas describe()', () => {
     for (const key of ['mean', 'std', 'min', 'p25', 'p50', 'p75', 'max'] as const) {
       expect(n[key], `${name} ${key}`).toBe(expected[key])
     }
-    const raw = describeNumbers(sortedNonNullValues(column, day.rowCount))
+    const inRowOrder = Float64Array.from({ length: day.rowCount }, (_, i) =>
+      isNullAt(column, i) || column.kind === 'string' || column.kind === 'null'
+        ? Number.NaN
+        : (column.values[i] as number),
+    )
+    const raw = describeNumbers(sortedNonNullValues(column, day.rowCount), inRowOrder)
     for (const key of ['mean', 'std', 'min', 'p25', 'p50', 'p75', 'max'] as const) {
       const value = raw[key] as number
       const target = expected[`raw_${key}`] as number

@@ -1,4 +1,4 @@
-import { populationStandardDeviation } from '../stats/population-standard-deviation'
+import { standardDeviation } from '../stats/standard-deviation'
 import type { DriftSeries } from './stattests/stat-test'
 
 /** A distinct value of a series: numbers compare by value (so 1 and 1.0 are one key), strings by content. */
@@ -55,7 +55,7 @@ function numericProfile(series: Float64Array): SeriesProfile {
   let sorted: Float64Array | undefined
   let distinct: DistinctNumbers | undefined
   let counts: Map<DriftKey, number> | undefined
-  let standardDeviation: number | undefined
+  let populationStd: number | undefined
   let nonFiniteIndex: number | undefined
   const profile: SeriesProfile = {
     size: series.length,
@@ -85,8 +85,8 @@ function numericProfile(series: Float64Array): SeriesProfile {
     },
     populationStandardDeviation(): number {
       // The original order, not the sorted copy: numpy sums in the original order.
-      standardDeviation ??= populationStandardDeviation(series)
-      return standardDeviation
+      populationStd ??= standardDeviation(series)
+      return populationStd
     },
   }
   return profile

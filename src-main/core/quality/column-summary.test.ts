@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import describeFixture from '../../../test/fixtures/scipy/describe-mean-std.json'
 import type { Frame } from '../data/frame'
 import type { CategoricalCharacteristics, NumericCharacteristics } from './column-summary'
 import { summarizeColumn } from './column-summary'
@@ -73,5 +74,28 @@ describe('DatasetSummaryMetric and ColumnQuantileMetric', () => {
     expect(columnQuantile(frame, 'a', 0.9).current.value).toBeCloseTo(1.7, 12)
     expect(columnQuantile(frame, 'empty', 0.5).current.value).toBeNull()
     expect(() => columnQuantile(frame, 'a', 2)).toThrow(RangeError)
+  })
+})
+
+describe('describe() mean and std in pandas summation order', () => {
+  // Samples where summing the SORTED values left to right changes the rounded mean or std
+  // (scripts/scipy/describe_mean_std.py, pandas 1.5 / numpy 1.24).
+  it.each(describeFixture.cases.map((c, k) => [k, c] as const))(
+    'case %i matches pandas bit for bit and after rounding',
+    (_k, expected) => {
+      const values = expected.values.map((v) => (v === null ? Number.NaN : v))
+      const column = {
+        kind: 'float64' as const,
+        values: Float64Array.from(values),
+        valid: Uint8Array.from(expected.values, (v) => (v === null ? 0 : 1)),
+      }
+      const summary = summarizeColumn(column, values.length, 'num')
+      const c = summary.characteristics as NumericCharacteristics
+      expect(c.mean).toBe(expected.rounded_mean)
+      expect(c.std).toBe(expected.rounded_std)
+    },
+  )
+  it('covers samples with nulls', () => {
+    expect(describeFixture.cases.some((c) => c.values.includes(null))).toBe(true)
   })
 })

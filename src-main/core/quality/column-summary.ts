@@ -5,6 +5,8 @@ import { columnTally, columnValueCounts, mostCommonValue } from './column-value-
 import type { SummaryColumnType } from './infer-column-type'
 import { linearQuantile } from './linear-quantile'
 import { numpyRound } from './numpy-round'
+import { numpyPairwiseSum } from '../stats/numpy-pairwise-sum'
+import { standardDeviation } from '../stats/standard-deviation'
 
 /** Evidently 0.4 `NumericCharacteristics` (ColumnSummaryMetric), field names as in its `as_dict()`. */
 export interface NumericCharacteristics {
@@ -161,7 +163,7 @@ export function summarizeColumn(
       statistics: { sortedValues, distinctValues, valueCounts: new Map() },
     }
   }
-  const described = describeNumbers(sortedValues)
+  const described = describeNumbers(sortedValues, rowOrderValues(column, rowCount))
   let infinite = 0
   for (const value of sortedValues) if (!Number.isFinite(value)) infinite++
   const round2 = (x: number | null): number | null => (x === null ? null : numpyRound(x, 2))
@@ -203,10 +205,21 @@ export interface DescribedNumbers {
 }
 
 /**
- * pandas `describe()` on ascending-sorted, null-free numbers (±inf allowed, as pandas keeps them).
- * std is NaN with one value (ddof = 1), null with none.
+ * pandas `describe()` of one numeric column: count, mean, std (ddof = 1), min, quartiles, max (±inf allowed,
+ * as pandas keeps them).
+ *
+ * `sorted` gives the order statistics. Mean and std are summed the way pandas' `nanops.nanmean`/`nanvar` do:
+ * numpy pairwise summation over `rowOrder` (the column in its ORIGINAL row order, NaN = null, filled with 0
+ * inside the sums). Summing the sorted values instead changes the 2-decimal values Evidently prints for about
+ * 0.2% of small samples (16.18 vs 16.19). Without `rowOrder` the sorted values are used (only right when the
+ * data was already in that order).
+ * std is NaN with one value (ddof = 1); every statistic is null with none.
+ * @example describeNumbers(Float64Array.of(1, 2, 3, 4), [4, NaN, 1, 3, 2]) // mean 2.5, std 1.29…, p50 2.5
  */
-export function describeNumbers(sorted: Float64Array): DescribedNumbers {
+export function describeNumbers(
+  sorted: Float64Array,
+  rowOrder: ArrayLike<number> = sorted,
+): DescribedNumbers {
   const n = sorted.length
   if (n === 0) {
     return {
@@ -220,22 +233,31 @@ export function describeNumbers(sorted: Float64Array): DescribedNumbers {
       max: null,
     }
   }
-  let sum = 0
-  for (const value of sorted) sum += value
-  const mean = sum / n
-  let squares = 0
-  for (const value of sorted) squares += (value - mean) * (value - mean)
-  const std = n > 1 ? Math.sqrt(squares / (n - 1)) : Number.NaN
+  const zeroFilled = new Float64Array(rowOrder.length)
+  for (let i = 0; i < rowOrder.length; i++) {
+    const value = rowOrder[i]!
+    if (!Number.isNaN(value)) zeroFilled[i] = value
+  }
   return {
     count: n,
-    mean,
-    std,
+    mean: numpyPairwiseSum(zeroFilled) / n,
+    std: standardDeviation(rowOrder, { ddof: 1, skipNaN: true }),
     min: sorted[0] as number,
     p25: linearQuantile(sorted, 0.25),
     p50: linearQuantile(sorted, 0.5),
     p75: linearQuantile(sorted, 0.75),
     max: sorted[n - 1] as number,
   }
+}
+
+/** A numeric column's values in row order with NaN at null rows (pandas' float view of the column). */
+function rowOrderValues(column: Column, rowCount: number): Float64Array {
+  const values = new Float64Array(rowCount)
+  if (column.kind === 'null' || column.kind === 'string') return values.fill(Number.NaN)
+  for (let i = 0; i < rowCount; i++) {
+    values[i] = isNullAt(column, i) ? Number.NaN : (column.values[i] as number)
+  }
+  return values
 }
 
 /** Non-null values of a numeric column, ascending (strings and all-null columns give none). */
