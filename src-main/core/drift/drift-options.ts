@@ -34,7 +34,16 @@ export function chosenStattest(
 
 /**
  * The threshold a user set on this column, or `undefined` for the stattest's default.
- * Precedence as Evidently's `DataDriftOptions.get_threshold`: per column, then per type, then all.
+ *
+ * Precedence as Evidently's `utils/data_drift_utils.py::_calculate_threshold` (reached from
+ * `DataDriftOptions.get_threshold`): the per-column value when the column is a KEY of
+ * `per_column_stattest_threshold`, then the per-type value, then the global one. A column missing from the
+ * per-column dict falls through to the per-type/global threshold: the 0.4-era code (with the embeddings
+ * helpers) and 0.7's `legacy/utils/data_drift_utils.py` both test `feature_name in
+ * per_column_stattest_threshold.keys()`. Older code (issue #678, July 2023) returned `.get(name)` once the dict was set,
+ * giving a missing column the stattest's default threshold (evidently issue #678); that is not copied.
+ * @see https://github.com/evidentlyai/evidently/issues/678
+ * @example chosenThreshold({ perColumnStattestThreshold: { a: 0.2 }, numStattestThreshold: 0.3 }, 'b', 'num') // 0.3
  */
 export function chosenThreshold(
   options: DriftOptions,
