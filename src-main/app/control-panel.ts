@@ -245,6 +245,10 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       }
     },
 
+    async 'jobs:running'() {
+      return { jobIds: jobs.runningJobIds }
+    },
+
     async 'model:get'({ referenceMonth }) {
       const saved = await stat(modelPaths(config, referenceMonth).model).catch(() => null)
       return saved === null ? null : modelView(referenceMonth, null)

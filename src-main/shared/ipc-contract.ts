@@ -137,6 +137,14 @@ export interface HtmlExport {
 
 export interface InvokeContract {
   'config:get': { request: Record<string, never>; response: PanelConfig }
+  /**
+   * The jobs still running. Events pushed while a browser-mode socket was down are lost, so a store that
+   * remembers a job id asks this after reconnecting and forgets ids whose job has ended.
+   */
+  'jobs:running': {
+    request: Record<string, never>
+    response: { readonly jobIds: readonly string[] }
+  }
   'model:get': { request: { readonly referenceMonth: string }; response: ModelView | null }
   'model:train': { request: TrainRequest; response: JobStarted }
   'model:cancel': { request: CancelRequest; response: CancelResponse }
@@ -228,6 +236,7 @@ const readNothing: RequestGuard<Record<string, never>> = (request) => {
 /** One runtime guard per channel; the mapped type makes a missing channel a compile error. */
 export const REQUEST_GUARDS: { readonly [C in InvokeChannel]: RequestGuard<RequestOf<C>> } = {
   'config:get': readNothing,
+  'jobs:running': readNothing,
   'model:get': (request) => {
     const object = readObject(request, ['referenceMonth'])
     return { referenceMonth: readMonth(object, 'referenceMonth') }

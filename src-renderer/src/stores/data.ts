@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { DataFileProgress, DataFilesStatus } from '../../../src-main/shared/domain/ui'
-import { useBridge } from '../api/bridge'
+import { onBridgeReconnect, useBridge } from '../api/bridge'
 
 /** The trip files the panel needs (reference and backfill months): present, downloading, or where to find them. */
 export const useDataStore = defineStore('data', () => {
@@ -29,6 +29,19 @@ export const useDataStore = defineStore('data', () => {
     if (event.outcome === 'done') status.value = event.value
     else if (event.outcome === 'failed') error.value = event.error
   })
+
+  // A download that ended while browser mode's socket was down sent its one event into the void.
+  onBridgeReconnect(() => void resync())
+
+  async function resync(): Promise<void> {
+    if (jobId.value === null) return
+    const { jobIds } = await bridge
+      .invoke('jobs:running', {})
+      .catch(() => ({ jobIds: [] as readonly string[] }))
+    if (jobIds.includes(jobId.value)) return
+    jobId.value = null
+    if (status.value !== null) await load(status.value.files.map((file) => file.month))
+  }
 
   async function load(months: readonly string[]): Promise<void> {
     isLoading.value = true

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ModelView } from '../../../src-main/shared/ipc-contract'
-import { useBridge } from '../api/bridge'
+import { onBridgeReconnect, useBridge } from '../api/bridge'
 
 /** The trained model of a reference month: load what is saved, train (a job), show its numbers. */
 export const useModelStore = defineStore('model', () => {
@@ -22,6 +22,19 @@ export const useModelStore = defineStore('model', () => {
       error.value = event.error
     }
   })
+
+  // A training that ended while browser mode's socket was down sent its one event into the void.
+  onBridgeReconnect(() => void resync())
+
+  async function resync(): Promise<void> {
+    if (jobId.value === null) return
+    const { jobIds } = await bridge
+      .invoke('jobs:running', {})
+      .catch(() => ({ jobIds: [] as readonly string[] }))
+    if (jobIds.includes(jobId.value)) return
+    jobId.value = null
+    if (loadedMonth.value !== null) await load(loadedMonth.value)
+  }
 
   async function load(referenceMonth: string): Promise<void> {
     isLoading.value = true

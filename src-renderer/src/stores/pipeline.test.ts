@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakePanelBridge } from '../../../test/fakes/fake-panel-bridge'
-import { installBridge } from '../api/bridge'
+import { announceBridgeReconnect, installBridge } from '../api/bridge'
 import { usePipelineStore } from './pipeline'
 
 describe('usePipelineStore', () => {
@@ -82,5 +82,38 @@ describe('usePipelineStore', () => {
     await store.start('2022-01')
     expect(store.status).toBe('failed')
     expect(String(store.error)).toContain('already running')
+  })
+
+  it('after a reconnect takes the outcome of a backfill that ended meanwhile from its run (regression: "running" for ever when pipeline:finished was lost)', async () => {
+    const run = {
+      id: 'run-1',
+      job: 'backfill',
+      parameters: {},
+      state: 'Completed',
+      stateMessage: null,
+      createdAt: '2026-01-01T00:00:00Z',
+      startedAt: null,
+      endedAt: null,
+      heartbeatAt: null,
+      pid: null,
+      hostname: null,
+      parentSchedule: null,
+    } as const
+    bridge
+      .respond('jobs:running', () => ({ jobIds: [] }))
+      .respond('runs:show', () => ({ run, tasks: [], logs: [] }))
+      .respond('metrics:list', () => [])
+    const store = usePipelineStore()
+    store.days = 2
+    await store.start('2022-01')
+    bridge.emit('pipeline:progress', {
+      jobId: 'job-1',
+      items: [{ type: 'run-started', runId: 'run-1', job: 'backfill', totalTasks: 2 }],
+    })
+    announceBridgeReconnect()
+    await vi.waitFor(() => expect(store.status).toBe('done'))
+    expect(store.jobId).toBeNull()
+    expect(store.timeline.finalState).toBe('Completed')
+    expect(bridge.callsOf('runs:show')).toEqual([{ runId: 'run-1' }])
   })
 })

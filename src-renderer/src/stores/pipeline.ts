@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { DayMetrics } from '../../../src-main/shared/domain/metrics'
-import { useBridge } from '../api/bridge'
+import { onBridgeReconnect, useBridge } from '../api/bridge'
 import type { BackfillTimeline } from './backfill-timeline'
 import { applyRunEvent, backfillDates, emptyTimeline } from './backfill-timeline'
 
@@ -61,6 +61,45 @@ export const usePipelineStore = defineStore('pipeline', () => {
       status.value = 'cancelled'
     }
   })
+
+  // Events sent while browser mode's socket was down are lost, the terminal one included, so a backfill
+  // that ended meanwhile would show "running" for ever: ask which jobs still run and, if ours ended,
+  // take its outcome from the run history (a backfill is exclusive, so it is the latest run).
+  onBridgeReconnect(() => void resync())
+
+  async function resync(): Promise<void> {
+    try {
+      if (jobId.value !== null) {
+        const { jobIds } = await bridge.invoke('jobs:running', {})
+        if (!jobIds.includes(jobId.value)) {
+          jobId.value = null
+          isCancelling.value = false
+          const runId = timeline.value.runId
+          const run =
+            runId !== null
+              ? (await bridge.invoke('runs:show', { runId })).run
+              : (await bridge.invoke('runs:list', { limit: 1 }))[0]
+          status.value =
+            run?.state === 'Completed'
+              ? 'done'
+              : run?.state === 'Cancelled'
+                ? 'cancelled'
+                : 'failed'
+          if (run !== undefined) {
+            timeline.value = {
+              ...timeline.value,
+              runId: run.id,
+              finalState: run.state,
+              finalMessage: run.stateMessage,
+            }
+          }
+        }
+      }
+      await loadStored()
+    } catch (caught) {
+      error.value = caught
+    }
+  }
 
   async function start(referenceMonth: string): Promise<void> {
     error.value = null

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { RunDetails, RunRecord } from '../../../src-main/shared/domain/runs'
-import { useBridge } from '../api/bridge'
+import { onBridgeReconnect, useBridge } from '../api/bridge'
 
 /** The run history (Prefect's flow runs page) and the selected run's tasks and logs. */
 export const useRunsStore = defineStore('runs', () => {
@@ -13,6 +13,10 @@ export const useRunsStore = defineStore('runs', () => {
 
   // A finished backfill changes the history: refresh it if it was already shown.
   bridge.on('pipeline:finished', () => {
+    if (runs.value.length > 0) void load()
+  })
+
+  onBridgeReconnect(() => {
     if (runs.value.length > 0) void load()
   })
 

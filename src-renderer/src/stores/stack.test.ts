@@ -1,8 +1,8 @@
 import { createPinia, setActivePinia } from 'pinia'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakePanelBridge } from '../../../test/fakes/fake-panel-bridge'
 import type { StackStatus } from '../../../src-main/shared/domain/stack'
-import { installBridge } from '../api/bridge'
+import { announceBridgeReconnect, installBridge } from '../api/bridge'
 import { useStackStore } from './stack'
 
 const healthy: StackStatus = {
@@ -125,5 +125,26 @@ describe('useStackStore', () => {
     })
     expect(store.isStarting).toBe(false)
     expect(store.error).toMatchObject({ code: 'IMAGE_NOT_FOUND' })
+  })
+
+  it('after a reconnect forgets a start job that ended meanwhile and re-reads the status (regression: "starting" for ever when the terminal event was lost)', async () => {
+    bridge.respond('jobs:running', () => ({ jobIds: [] })).respond('stack:status', () => healthy)
+    const store = useStackStore()
+    await store.start()
+    expect(store.isStarting).toBe(true)
+    announceBridgeReconnect()
+    await vi.waitFor(() => expect(store.status).toEqual(healthy))
+    expect(store.isStarting).toBe(false)
+  })
+
+  it('after a reconnect keeps following a start job that still runs', async () => {
+    bridge
+      .respond('jobs:running', () => ({ jobIds: ['stack-1'] }))
+      .respond('stack:status', () => healthy)
+    const store = useStackStore()
+    await store.start()
+    announceBridgeReconnect()
+    await vi.waitFor(() => expect(store.status).toEqual(healthy))
+    expect(store.jobId).toBe('stack-1')
   })
 })

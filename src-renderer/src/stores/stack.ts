@@ -5,7 +5,7 @@ import type {
   ServiceHealth,
   StackStatus,
 } from '../../../src-main/shared/domain/stack'
-import { useBridge } from '../api/bridge'
+import { onBridgeReconnect, useBridge } from '../api/bridge'
 
 /** The container stack: engine found or not, one-click start with pull progress and health per service. */
 export const useStackStore = defineStore('stack', () => {
@@ -39,6 +39,23 @@ export const useStackStore = defineStore('stack', () => {
       error.value = event.error
     }
   })
+
+  // Events sent while browser mode's socket was down are lost, the terminal one included: re-read the
+  // status and forget a start job that has ended meanwhile.
+  onBridgeReconnect(() => void resync())
+
+  async function resync(): Promise<void> {
+    if (jobId.value !== null) {
+      const { jobIds } = await bridge
+        .invoke('jobs:running', {})
+        .catch(() => ({ jobIds: [] as readonly string[] }))
+      if (!jobIds.includes(jobId.value)) {
+        jobId.value = null
+        health.value = null
+      }
+    }
+    await load()
+  }
 
   async function load(): Promise<void> {
     isLoading.value = true
