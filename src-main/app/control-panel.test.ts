@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { syntheticTaxiDataDir } from '../../test/support/taxi-data'
 import { loadConfig } from '../config/app-config'
+import { writeStackPorts } from '../services/stack/stack-ports'
+import { loadOrCreateStackSecrets } from '../services/stack/stack-secrets'
 import type { EventName, EventContract, JobFinished } from '../shared/ipc-contract'
 import type { ControlPanel } from './control-panel'
 import { createControlPanel } from './control-panel'
@@ -187,5 +189,93 @@ describe('the control panel composition', () => {
     expect(JSON.parse(readFileSync(join(home, 'panel-settings.json'), 'utf8'))).toEqual({
       dataDir: home,
     })
+  })
+})
+
+describe('the data folder the panel reads', () => {
+  let home: string
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'driftdesk-panel-settings-'))
+    writeFileSync(join(home, 'panel-settings.json'), JSON.stringify({ dataDir: '/saved/folder' }))
+  })
+  afterAll(() => {
+    rmSync(home, { recursive: true, force: true })
+  })
+
+  const dataDirOf = async (dataDir: string | undefined): Promise<string> => {
+    const panel = await createControlPanel({
+      config: loadConfig({}, { homeDir: home, dataDir }),
+      env: {},
+      sink: { emit: () => undefined },
+      mode: 'browser',
+      version: '0',
+    })
+    try {
+      return (await panel.handlers['config:get']({})).dataDir
+    } finally {
+      await panel.close()
+    }
+  }
+
+  it('is --data-dir when given, not the folder saved by an earlier start (regression: the saved folder overrode it)', async () => {
+    expect(await dataDirOf('/given/folder')).toBe('/given/folder')
+  })
+
+  it('is the saved folder when no data folder is configured', async () => {
+    expect(await dataDirOf(undefined)).toBe('/saved/folder')
+  })
+})
+
+describe('the stack URLs the panel hands to the views', () => {
+  it('gives no Grafana or Adminer URL for a stopped stack whose ports are known (regression: the frames showed "refused to connect")', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'driftdesk-panel-stopped-'))
+    await writeStackPorts(home, { postgres: 45432, grafana: 43000, adminer: 48080 })
+    await loadOrCreateStackSecrets(home)
+    const panel = await createControlPanel({
+      config: loadConfig({}, { homeDir: home }),
+      env: { DOCKER_HOST: `unix://${join(home, 'no-engine.sock')}` },
+      sink: { emit: () => undefined },
+      mode: 'browser',
+      version: '0',
+    })
+    try {
+      const config = await panel.handlers['config:get']({})
+      expect(config.grafana).toBeNull()
+      expect(config.adminer).toBeNull()
+      // The page's CSP still allows the stack's origins, for when it starts.
+      expect(panel.frameOrigins()).toEqual(['http://127.0.0.1:43000', 'http://127.0.0.1:48080'])
+    } finally {
+      await panel.close()
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+
+  it('runs one stack start at a time: a second start follows the running job (regression: double click started twice)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'driftdesk-panel-start-'))
+    const sink = new RecordingSink()
+    const panel = await createControlPanel({
+      config: loadConfig({}, { homeDir: home }),
+      env: { DOCKER_HOST: `unix://${join(home, 'no-engine.sock')}` },
+      sink,
+      mode: 'browser',
+      version: '0',
+    })
+    try {
+      const [first, second] = await Promise.all([
+        panel.handlers['stack:start']({}),
+        panel.handlers['stack:start']({}),
+      ])
+      expect(second.jobId).toBe(first.jobId)
+      const finished = await sink.finished('stack:finished', first.jobId)
+      expect(finished.outcome).toBe('failed')
+      expect(sink.events.filter((entry) => entry.event === 'stack:finished')).toHaveLength(1)
+      // Once it has ended, a new start is a new job.
+      const third = await panel.handlers['stack:start']({})
+      expect(third.jobId).not.toBe(first.jobId)
+      await sink.finished('stack:finished', third.jobId)
+    } finally {
+      await panel.close()
+      rmSync(home, { recursive: true, force: true })
+    }
   })
 })

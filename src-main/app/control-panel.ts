@@ -69,6 +69,8 @@ export interface ControlPanel {
 /** How often the stack's per-service health is polled while it starts. */
 const HEALTH_POLL_MS = 1500
 const MAX_PLOT_POINTS = 2000
+/** How long closing waits for cancelled jobs to end before closing the database under them. */
+const CLOSE_TIMEOUT_MS = 10_000
 
 /**
  * Composes the services the control panel's contract calls — trip data, model, backfill runs, reports
@@ -79,15 +81,17 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
   const log = options.log ?? (() => undefined)
   const baseConfig = options.config
   let settings = await readPanelSettings(baseConfig.homeDir)
-  const deriveConfig = (): AppConfig =>
-    settings.dataDir === null
+  const withDataDir = (dataDir: string | null): AppConfig =>
+    dataDir === null
       ? baseConfig
       : loadConfig(options.env, {
           homeDir: baseConfig.homeDir,
-          dataDir: settings.dataDir,
+          dataDir,
           databaseUrl: baseConfig.databaseUrl ?? undefined,
         })
-  let config = deriveConfig()
+  // A folder given for this start (--data-dir, DRIFTDESK_DATA_DIR) wins over the one remembered from an
+  // earlier start; a folder the user picks in this session wins over both.
+  let config = withDataDir(baseConfig.dataDir === null ? settings.dataDir : null)
   let reports = new ReportService(config)
   const jobs = new JobRegistry(options.sink)
   const stack: StackService = createStackService(config, options.env, options.stackAssets)
@@ -97,6 +101,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
   )
   let stackUrls: StackUrls | null = await stack.urls().catch(() => null)
   let backfillJobId: string | null = null
+  let stackJobId: string | null = null
 
   const refreshStackUrls = async (): Promise<StackUrls | null> => {
     stackUrls = await stack.urls().catch(() => stackUrls)
@@ -228,6 +233,13 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
   const handlers = {
     async 'config:get'(): Promise<PanelConfig> {
       const urls = await refreshStackUrls()
+      // URLs are known from the ports file even when the stack is stopped; a frame on them would show
+      // "refused to connect", so only a healthy service gets its URL.
+      const status = urls === null ? null : await stack.status().catch(() => null)
+      const isHealthy = (service: string): boolean =>
+        status?.services.some(
+          (health) => health.service === service && health.state === 'healthy',
+        ) === true
       const database = await connection.describe()
       return {
         mode: options.mode,
@@ -236,10 +248,14 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
         dataDir: config.dataDir ?? config.cacheDir,
         database: { kind: database.kind, description: database.description },
         grafana:
-          urls === null
+          urls === null || !isHealthy('grafana')
             ? null
             : { url: urls.grafana, dashboardUrl: withKiosk(urls.grafanaDashboard) },
-        adminer: urls === null ? null : { url: urls.adminer, loginUrl: urls.adminer },
+        // `url` backs "open in browser": the bare origin, never the token-carrying login URL.
+        adminer:
+          urls === null || !isHealthy('adminer')
+            ? null
+            : { url: new URL(urls.adminer).origin, loginUrl: urls.adminer },
         frameOrigins: frameOrigins(),
         unavailable: [],
       }
@@ -332,6 +348,8 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
     },
 
     async 'stack:start'({ pull }) {
+      // One start at a time (a double click, a second tab): the second caller follows the running job.
+      if (stackJobId !== null) return { jobId: stackJobId }
       const jobId = jobs.start(
         { finished: 'stack:finished', progress: 'stack:progress' },
         async ({ signal, report }) => {
@@ -360,9 +378,11 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
           } finally {
             isPolling = false
             await polling
+            stackJobId = null
           }
         },
       )
+      stackJobId = jobId
       return { jobId }
     },
 
@@ -435,7 +455,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       }
       settings = { ...settings, dataDir: chosen }
       await writePanelSettings(baseConfig.homeDir, settings)
-      config = deriveConfig()
+      config = withDataDir(chosen)
       reports = new ReportService(config)
       log(`[panel] trip files now read from ${config.dataDir ?? config.cacheDir}`)
       return dataStatus(months)
@@ -470,6 +490,10 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
     frameOrigins,
     async close() {
       jobs.cancelAll()
+      // Cancelled jobs still write their last rows (a run's final state): close the database after them.
+      if (!(await jobs.whenIdle(CLOSE_TIMEOUT_MS))) {
+        log(`[panel] jobs still running after ${CLOSE_TIMEOUT_MS} ms; closing anyway`)
+      }
       await connection.close()
     },
   }

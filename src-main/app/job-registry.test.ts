@@ -179,4 +179,29 @@ describe('JobRegistry', () => {
     await vi.runAllTimersAsync()
     expect(sink.events.map((entry) => entry.event)).toEqual(['pipeline:finished'])
   })
+
+  it('whenIdle waits for cancelled jobs to end, and gives up after its timeout', async () => {
+    const sink = recordingSink()
+    const registry = new JobRegistry(sink, { createId: () => 'job-1' })
+    registry.start({ finished: 'model:finished' }, ({ signal }) => {
+      return new Promise((_resolve, reject) => {
+        signal.addEventListener('abort', () => setTimeout(() => reject(signal.reason), 50))
+      })
+    })
+    await vi.advanceTimersByTimeAsync(1)
+    registry.cancelAll()
+    const idle = registry.whenIdle(1000)
+    await vi.advanceTimersByTimeAsync(60)
+    await expect(idle).resolves.toBe(true)
+    expect(sink.events).toEqual([
+      { event: 'model:finished', payload: { jobId: 'job-1', outcome: 'cancelled' } },
+    ])
+
+    const stuck = new JobRegistry(recordingSink(), { createId: () => 'job-2' })
+    stuck.start({ finished: 'model:finished' }, () => new Promise(() => undefined))
+    await vi.advanceTimersByTimeAsync(1)
+    const gaveUp = stuck.whenIdle(500)
+    await vi.advanceTimersByTimeAsync(500)
+    await expect(gaveUp).resolves.toBe(false)
+  })
 })

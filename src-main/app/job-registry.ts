@@ -27,6 +27,8 @@ export interface JobRegistryOptions {
 
 interface RunningJob {
   readonly controller: AbortController
+  /** Resolves once the job has sent its terminal event. */
+  readonly ended: Promise<void>
 }
 
 /**
@@ -56,7 +58,9 @@ export class JobRegistry {
   ): string {
     const jobId = this.#createId()
     const controller = new AbortController()
-    this.#running.set(jobId, { controller })
+    let markEnded: () => void = () => undefined
+    const ended = new Promise<void>((resolve) => (markEnded = resolve))
+    this.#running.set(jobId, { controller, ended })
     let pending: ItemOf<P>[] = []
     let lastFlushAt = Number.NEGATIVE_INFINITY
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -84,6 +88,7 @@ export class JobRegistry {
       finished = true
       this.#running.delete(jobId)
       this.#sink.emit(events.finished, payload as EventContract[F])
+      markEnded()
     }
     // Started in a later macrotask, not a microtask: the job id must reach the renderer (the invoke's
     // reply goes out when the handler's promise settles, a few microtasks later) before any event about
@@ -124,5 +129,24 @@ export class JobRegistry {
 
   cancelAll(): void {
     for (const jobId of this.#running.keys()) this.cancel(jobId)
+  }
+
+  /**
+   * Waits until every running job has ended, or `timeoutMs` has passed (a job that ignores its signal
+   * must not block shutdown for ever). Resolves true when all ended in time.
+   */
+  async whenIdle(timeoutMs: number): Promise<boolean> {
+    const allEnded = Promise.all([...this.#running.values()].map((job) => job.ended)).then(
+      () => true,
+    )
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs)
+    })
+    try {
+      return await Promise.race([allEnded, timedOut])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 }

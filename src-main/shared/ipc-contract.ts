@@ -67,7 +67,10 @@ export type JobFinished<Value> =
 /** How the panel is being shown. */
 export type PanelMode = 'electron' | 'browser'
 
-/** What the renderer needs to know about its surroundings; never a password. */
+/**
+ * What the renderer needs to know about its surroundings; never a password. `adminer.loginUrl` does
+ * carry Adminer's auto-login token (the frame needs it); `adminer.url` is the bare origin for links.
+ */
 export interface PanelConfig {
   readonly mode: PanelMode
   readonly version: string
@@ -76,7 +79,7 @@ export interface PanelConfig {
   readonly dataDir: string
   /** `embedded` (PostgreSQL started by driftdesk under the home directory) or `external` (a URL). */
   readonly database: { readonly kind: 'embedded' | 'external'; readonly description: string }
-  /** Null until the stack is up (or known from a previous start). */
+  /** Null unless the service is running and healthy (a stopped service's frame would show an error). */
   readonly grafana: { readonly url: string; readonly dashboardUrl: string } | null
   readonly adminer: { readonly url: string; readonly loginUrl: string } | null
   /** The origins this page's Content-Security-Policy lets frames load from. */

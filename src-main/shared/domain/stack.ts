@@ -1,6 +1,7 @@
 /**
  * Plain data about the monitoring stack (PostgreSQL, Grafana, Adminer in containers), shared by the
- * stack service, the CLI and the renderer. No secrets ever appear in these types.
+ * stack service, the CLI and the renderer. No password ever appears in these types; `StackUrls.adminer`
+ * carries Adminer's auto-login token (see there).
  */
 
 /** The three services of the course's docker-compose file, under driftdesk's names. */
@@ -48,7 +49,11 @@ export interface ServiceHealth {
   readonly detail?: string
 }
 
-/** Where to point a browser or a client; the PostgreSQL URL never carries the password. */
+/**
+ * Where to point a browser or a client; the PostgreSQL URL never carries the password. `adminer` is
+ * Adminer's auto-login URL: it carries the per-install token that logs Adminer in to the stack's
+ * database (not the password itself, which stays inside the container), so treat it as a credential.
+ */
 export interface StackUrls {
   readonly grafanaDashboard: string
   readonly grafana: string
