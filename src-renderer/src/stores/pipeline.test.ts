@@ -116,4 +116,16 @@ describe('usePipelineStore', () => {
     expect(store.timeline.finalState).toBe('Completed')
     expect(bridge.callsOf('runs:show')).toEqual([{ runId: 'run-1' }])
   })
+
+  it('ignores an empty or malformed month from the form (regression: clearing the Month field threw and broke the view)', () => {
+    const store = usePipelineStore()
+    store.days = 2
+    store.month = ''
+    expect(store.month).toBe('2022-02')
+    expect(store.dates).toEqual(['2022-02-01', '2022-02-02'])
+    store.month = '2022-13'
+    expect(store.month).toBe('2022-02')
+    store.month = '2022-03'
+    expect(store.dates).toEqual(['2022-03-01', '2022-03-02'])
+  })
 })

@@ -5,13 +5,25 @@ import { onBridgeReconnect, useBridge } from '../api/bridge'
 import type { BackfillTimeline } from './backfill-timeline'
 import { applyRunEvent, backfillDates, emptyTimeline } from './backfill-timeline'
 
+const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/
+
 /**
  * The Backfill view's state: the form (month, days, pace), the running job, and a timeline of days that
  * fills in from `pipeline:progress` batches. When no job runs, the stored metrics of the month are shown.
  */
 export const usePipelineStore = defineStore('pipeline', () => {
   const bridge = useBridge()
-  const month = ref('2022-02')
+  const validMonth = ref('2022-02')
+  /**
+   * The form's month, always a real `YYYY-MM`: the month input reports '' while the user clears or
+   * retypes it, and that would make every date computation throw. Such values are ignored.
+   */
+  const month = computed({
+    get: () => validMonth.value,
+    set: (value: string) => {
+      if (MONTH_PATTERN.test(value)) validMonth.value = value
+    },
+  })
   const days = ref(27)
   const paceSeconds = ref(0)
   /** Recompute days already stored for the same inputs (and retrain), instead of reusing them. */
