@@ -74,6 +74,15 @@ export function regressionPairs(frame: Frame, target: string, prediction: string
   return { target: t.subarray(0, n), prediction: p.subarray(0, n) }
 }
 
+/**
+ * Why regression quality is unavailable when {@link regressionPairs} found no complete row: reports and suites
+ * show it as an error entry / ERROR tests for that day instead of failing the whole run.
+ * @example noRegressionPairsMessage('duration_min', 'prediction')
+ */
+export function noRegressionPairsMessage(target: string, prediction: string): string {
+  return `No row has both '${target}' and '${prediction}' present and finite, so regression quality cannot be computed for this data (check that the target is filled in for these rows).`
+}
+
 const epsilon = 2 ** -52
 
 /**

@@ -15,7 +15,11 @@ import {
   summarizeDataset,
 } from '../quality/dataset-summary'
 import { regressionBySegment } from '../quality/regression-by-segment'
-import { regressionPairs, regressionQuality } from '../quality/regression-quality'
+import {
+  noRegressionPairsMessage,
+  regressionPairs,
+  regressionQuality,
+} from '../quality/regression-quality'
 import { TARGET_COLUMN } from '../pipeline/course-columns'
 import { driftTableColumns } from './column-mapping'
 import type { DataDriftOptions } from './data-drift-table'
@@ -187,6 +191,15 @@ function regressionMetrics(
     )
   }
   const pairs = regressionPairs(current, target, prediction)
+  if (pairs.target.length === 0) {
+    // One day without a single complete pair must not sink the report (or a backfill of many days).
+    const error = noRegressionPairsMessage(target, prediction)
+    return [
+      'RegressionQualityMetric',
+      'RegressionErrorDistribution',
+      ...segmentBy.map(() => 'RegressionPerformanceBySegment'),
+    ].map((metric) => ({ metric, result: { error } }))
+  }
   const quality = regressionQuality(pairs, { target, prediction }, profile.regressionScalars())
   const metrics: ReportMetricEntry[] = [
     { metric: 'RegressionQualityMetric', result: { ...quality } },
@@ -194,11 +207,12 @@ function regressionMetrics(
   const errors = new Float64Array(pairs.target.length)
   for (let i = 0; i < errors.length; i++)
     errors[i] = (pairs.prediction[i] as number) - (pairs.target[i] as number)
-  const referencePairs = profile.frame.names.includes(target)
-    ? regressionPairs(profile.frame, target, prediction)
-    : null
+  const referencePairs =
+    profile.frame.names.includes(target) && profile.frame.names.includes(prediction)
+      ? regressionPairs(profile.frame, target, prediction)
+      : null
   const referenceErrors =
-    referencePairs === null
+    referencePairs === null || referencePairs.target.length === 0
       ? null
       : referencePairs.prediction.map((p, i) => p - (referencePairs.target[i] as number))
   metrics.push({

@@ -4,7 +4,11 @@ import type {
   TestSuitePresetName,
 } from '../../shared/domain/reports'
 import type { Frame } from '../data/frame'
-import { regressionPairs, regressionQuality } from '../quality/regression-quality'
+import {
+  noRegressionPairsMessage,
+  regressionPairs,
+  regressionQuality,
+} from '../quality/regression-quality'
 import { driftTableColumns, driftTestColumns } from '../reports/column-mapping'
 import type { DataDriftOptions, DriftComputation } from '../reports/data-drift-table'
 import { computeDataDrift } from '../reports/data-drift-table'
@@ -44,7 +48,8 @@ export interface TestSuiteOptions extends SuiteOptions {
  * - `no-target`: prediction drift, share of drifted columns, then data-stability's tests without rows/columns;
  * - `regression`: ME, MAE, RMSE, MAPE (needs target and prediction).
  * Conditions come from the reference exactly as spec 1.9 tabulates them, unless the user gives one.
- * @throws {RangeError} (regression) when the mapping has no target or prediction, or the data no complete pair.
+ * @throws {RangeError} (regression) when the mapping has no target or prediction. Data with no complete
+ *   target/prediction pair gives ERROR tests, not a throw.
  */
 export function buildTestSuite(
   preset: TestSuitePresetName,
@@ -104,12 +109,12 @@ export function buildTestSuite(
           'RegressionTestPreset needs a target and a prediction column in the column mapping.',
         )
       }
-      const quality = regressionQuality(
-        regressionPairs(current, target, prediction),
-        { target, prediction },
-        profile.regressionScalars(),
-      )
-      tests.push(...regressionTests(quality, options))
+      const pairs = regressionPairs(current, target, prediction)
+      const quality =
+        pairs.target.length === 0
+          ? null
+          : regressionQuality(pairs, { target, prediction }, profile.regressionScalars())
+      tests.push(...regressionTests(quality, options, noRegressionPairsMessage(target, prediction)))
       break
     }
   }

@@ -8,15 +8,43 @@ import { approx } from './test-condition'
 
 const group = 'regression'
 
+const testNames = [
+  { className: 'TestValueMeanError', name: 'Mean Error (ME)' },
+  { className: 'TestValueMAE', name: 'Mean Absolute Error (MAE)' },
+  { className: 'TestValueRMSE', name: 'Root Mean Square Error (RMSE)' },
+  { className: 'TestValueMAPE', name: 'Mean Absolute Percentage Error (MAPE)' },
+] as const
+
 /**
  * RegressionTestPreset (`tests/regression_performance_tests.py`): TestValueMeanError (`eq approx(0,
  * absolute=0.1·me_default_sigma)`), TestValueMAE / TestValueRMSE / TestValueMAPE (`eq approx(ref, relative=0.1)`
- * with a reference, else `lt` the dummy model's value).
+ * with a reference, else `lt` the dummy model's value). `quality` null (no complete pair) makes all four ERROR
+ * with `errorMessage`.
  */
 export function regressionTests(
-  quality: RegressionQualityResult,
+  quality: RegressionQualityResult | null,
   options: SuiteOptions,
+  errorMessage = 'Regression quality cannot be computed.',
 ): SuiteTestEntry[] {
+  if (quality === null) {
+    // No complete target/prediction pair (e.g. a day whose durations are all null): every test is ERROR
+    // with the reason, instead of one throw that loses the whole suite.
+    return testNames.map(({ className, name }) =>
+      evaluateValueTest(
+        {
+          className,
+          name,
+          group,
+          value: null,
+          automaticCondition: null,
+          describe: () => errorMessage,
+          parameters: (c) => ({ ...conditionParameter(c), value: null }),
+          errorMessage,
+        },
+        options,
+      ),
+    )
+  }
   const reference = quality.reference
   const tests: {
     className: string

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   approx,
+  approxTolerance,
   checkCondition,
   conditionToJson,
   describeCondition,
@@ -40,5 +41,14 @@ describe('test conditions (Evidently TestValueCondition + ApproxValue)', () => {
     )
     expect(() => parseCondition({ less: 1 })).toThrow(/unknown operator 'less'/)
     expect(() => parseCondition({ lt: 'x' })).toThrow(/finite number/)
+  })
+})
+
+describe('approx tolerance with a NaN bound (Python max semantics)', () => {
+  it('keeps the relative tolerance when absolute is NaN, and NaN when the relative part is', () => {
+    // Python: max(0.0, nan) == 0.0 and max(nan, 0.5) is nan
+    expect(approxTolerance(approx(0, { absolute: Number.NaN }))).toBe(0)
+    expect(approxTolerance(approx(Number.NaN, { absolute: 0.5 }))).toBeNaN()
+    expect(approxTolerance(approx(100, { relative: 0.1, absolute: 1 }))).toBeCloseTo(10, 12)
   })
 })

@@ -62,9 +62,15 @@ export function approx(
   }
 }
 
-/** `max(|value|·relative, absolute)`. */
+/**
+ * `max(|value|·relative, absolute)` with Python's `max`: the first argument is kept unless the second is
+ * greater, so a NaN `absolute` (TestValueMeanError's `0.1·me_default_sigma` on a one-row day) gives the
+ * relative tolerance, not NaN as `Math.max` would.
+ * @example approxTolerance(approx(0, { absolute: NaN })) // 0
+ */
 export function approxTolerance(value: ApproxValue): number {
-  return Math.max(Math.abs(value.value) * value.relative, value.absolute)
+  const relative = Math.abs(value.value) * value.relative
+  return value.absolute > relative ? value.absolute : relative
 }
 
 /** Whether a condition sets any operator (Evidently's `has_condition`). */

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import type { Frame } from '../data/frame'
+import { buildReport } from './build-report'
+import type { ColumnMapping } from './column-mapping'
+import { createReferenceProfile } from './reference-profile'
+
+function floatFrame(columns: Record<string, (number | null)[]>): Frame {
+  const names = Object.keys(columns)
+  const rowCount = columns[names[0] as string]?.length ?? 0
+  const built: Frame['columns'] = Object.fromEntries(
+    names.map((name) => {
+      const raw = columns[name] as (number | null)[]
+      return [
+        name,
+        {
+          kind: 'float64' as const,
+          values: Float64Array.from(raw, (v) => v ?? 0),
+          valid: raw.includes(null) ? Uint8Array.from(raw, (v) => (v === null ? 0 : 1)) : null,
+        },
+      ]
+    }),
+  )
+  return { rowCount, names, columns: built }
+}
+
+const mapping: ColumnMapping = {
+  target: 'y',
+  prediction: 'p',
+  numericalFeatures: ['x'],
+  categoricalFeatures: [],
+}
+
+describe('regression report edge cases', () => {
+  it('returns error entries, not a throw, for a day with no complete target/prediction pair', () => {
+    const reference = createReferenceProfile(
+      floatFrame({ x: [1, 2, 3], y: [10, 20, 30], p: [11, 19, 33] }),
+      mapping,
+    )
+    const current = floatFrame({ x: [1, 2], y: [null, null], p: [3, 4] })
+    const report = buildReport('regression', reference, current, { segmentBy: ['x'] })
+    expect(report.metrics.map((m) => m.metric)).toEqual([
+      'RegressionQualityMetric',
+      'RegressionErrorDistribution',
+      'RegressionPerformanceBySegment',
+    ])
+    for (const metric of report.metrics)
+      expect(String(metric.result.error)).toContain("No row has both 'y' and 'p'")
+  })
+  it('leaves the reference error bins out when the reference lacks the prediction column', () => {
+    const reference = createReferenceProfile(floatFrame({ x: [1, 2, 3], y: [10, 20, 30] }), mapping)
+    const current = floatFrame({ x: [1, 2], y: [5, 6], p: [5.5, 6.5] })
+    const report = buildReport('regression', reference, current)
+    const quality = report.metrics[0]?.result as {
+      reference: unknown
+      current: { mean_error: number }
+    }
+    expect(quality.reference).toBeNull()
+    expect(quality.current.mean_error).toBeCloseTo(0.5, 12)
+    const bins = report.metrics[1]?.result as { reference_bins: unknown }
+    expect(bins.reference_bins).toBeNull()
+  })
+})
