@@ -56,4 +56,29 @@ describe('buildDriftScoresOption', () => {
       CHART_COLORS.stable,
     ])
   })
+
+  it('escapes the column name in the tooltip HTML (regression: a column name was injected as HTML)', () => {
+    const option = buildDriftScoresOption([
+      {
+        column: '<img src=x onerror=alert(1)>',
+        score: 0.2,
+        threshold: 0.1,
+        isDrifted: true,
+        isDistance: true,
+      },
+    ])
+    const formatter = (option.tooltip as { formatter: (item: { dataIndex: number }) => string })
+      .formatter
+    const html = formatter({ dataIndex: 0 })
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    expect(html).not.toContain('<img')
+  })
+
+  it('draws p-value bars inverted like driftRatio, so a drifted p-value lies beyond the threshold line (regression: bars used score / threshold for every test)', () => {
+    const option = buildDriftScoresOption([
+      { column: 'a', score: 0.01, threshold: 0.05, isDrifted: true, isDistance: false },
+    ])
+    const [bars] = option.series as { data: { value: number }[] }[]
+    expect(bars?.data[0]?.value).toBeCloseTo(5, 12)
+  })
 })

@@ -1,5 +1,6 @@
 import type { EChartsCoreOption } from 'echarts/core'
 import { CHART_COLORS, CHART_FONT } from './chart-palette'
+import { escapeHtml } from './escape-html'
 
 export interface DriftScoreBar {
   readonly column: string
@@ -33,7 +34,7 @@ export function buildDriftScoresOption(bars: readonly DriftScoreBar[]): EChartsC
       formatter: (item: { dataIndex: number }) => {
         const bar = bars[item.dataIndex]
         if (bar === undefined) return ''
-        return `${bar.column}<br/>score ${bar.score === null ? '–' : bar.score.toPrecision(4)} (threshold ${bar.threshold})`
+        return `${escapeHtml(bar.column)}<br/>score ${bar.score === null ? '–' : bar.score.toPrecision(4)} (threshold ${bar.threshold})`
       },
     },
     xAxis: {
@@ -51,10 +52,7 @@ export function buildDriftScoresOption(bars: readonly DriftScoreBar[]): EChartsC
         type: 'bar',
         barMaxWidth: 16,
         data: bars.map((bar) => ({
-          value:
-            bar.score === null || bar.threshold === 0
-              ? 0
-              : Math.min(cap, bar.score / bar.threshold),
+          value: driftRatio(bar, cap),
           itemStyle: {
             color: bar.isDrifted === true ? CHART_COLORS.drifted : CHART_COLORS.stable,
             borderRadius: [0, 3, 3, 0],

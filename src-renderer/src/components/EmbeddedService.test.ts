@@ -15,6 +15,14 @@ describe('EmbeddedService', () => {
     })
     expect(wrapper.find('iframe').attributes('src')).toBe('http://127.0.0.1:3000/d/x?kiosk=')
     expect(wrapper.find('iframe').attributes('title')).toBe('Grafana')
+    // Sandboxed: the framed service cannot navigate the panel's page (no allow-top-navigation).
+    expect(wrapper.find('iframe').attributes('sandbox')?.split(' ').sort()).toEqual([
+      'allow-downloads',
+      'allow-forms',
+      'allow-popups',
+      'allow-same-origin',
+      'allow-scripts',
+    ])
   })
 
   it('asks for a reload instead of an empty frame when the stack moved to a new port', () => {
