@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Frame } from '../data/frame'
 import { buildReport } from './build-report'
 import type { ColumnMapping } from './column-mapping'
+import { createSuiteData } from '../suites/suite-data'
 import { createReferenceProfile } from './reference-profile'
 
 function floatFrame(columns: Record<string, (number | null)[]>): Frame {
@@ -58,5 +59,21 @@ describe('regression report edge cases', () => {
     expect(quality.current.mean_error).toBeCloseTo(0.5, 12)
     const bins = report.metrics[1]?.result as { reference_bins: unknown }
     expect(bins.reference_bins).toBeNull()
+  })
+})
+
+describe('column types of a current-only column', () => {
+  it('are inferred the same way by the data-quality report and the test suites', () => {
+    const reference = createReferenceProfile(floatFrame({ x: [1, 2, 3] }), mapping)
+    // 'extra' exists only in the current data: a float column with many values is numerical.
+    const current = floatFrame({ x: [1, 2, 3, 4, 5, 6], extra: [0.5, 1.5, 2.5, 3.5, 4.5, 5.5] })
+    const report = buildReport('data-quality', reference, current)
+    const summary = report.metrics.find(
+      (m) => m.metric === 'ColumnSummaryMetric' && m.result.column_name === 'extra',
+    )?.result as { column_type: string; current_characteristics: { mean: number } }
+    expect(summary.column_type).toBe('num')
+    expect(summary.current_characteristics.mean).toBe(3)
+    const types = createSuiteData(reference, current).columnType('extra')
+    expect(types).toBe(summary.column_type)
   })
 })

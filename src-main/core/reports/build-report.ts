@@ -25,7 +25,7 @@ import { driftTableColumns } from './column-mapping'
 import type { DataDriftOptions } from './data-drift-table'
 import { computeDataDrift } from './data-drift-table'
 import type { ReferenceProfile } from './reference-profile'
-import { columnTypesOf, roles } from './reference-profile'
+import { columnTypesOf, resolveColumnType, roles } from './reference-profile'
 import type { SmallDistribution } from './small-distribution'
 import { numericSmallDistribution } from './small-distribution'
 
@@ -89,7 +89,7 @@ export function buildReport(
 
 function dataQualityMetrics(profile: ReferenceProfile, current: Frame): ReportMetricEntry[] {
   const columnType = (name: string): ReturnType<ReferenceProfile['columnType']> =>
-    profile.frame.names.includes(name) ? profile.columnType(name) : 'cat'
+    resolveColumnType(profile, current, name)
   const metrics: ReportMetricEntry[] = [
     {
       metric: 'DatasetSummaryMetric',
@@ -126,7 +126,7 @@ export function columnSummaryResult(
 ): Record<string, unknown> {
   const inReference = profile.frame.names.includes(name)
   const inCurrent = current.names.includes(name)
-  const type = inReference ? profile.columnType(name) : 'cat'
+  const type = resolveColumnType(profile, current, name)
   const reference = inReference ? profile.columnSummary(name) : null
   if (!inCurrent) {
     return {

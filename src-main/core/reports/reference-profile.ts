@@ -97,6 +97,23 @@ export function mappedType(mapping: ColumnMapping, column: string): 'num' | 'cat
   return undefined
 }
 
+/**
+ * The summary type of a column in a report or suite: the reference's (Evidently's data definition is built
+ * from the reference), else, for a column only the current data has, the mapping's type or the dtype rules
+ * applied to the current column. Reports and suites both use this, so a current-only column gets one type.
+ * @throws {RangeError} when neither dataset has the column.
+ * @example resolveColumnType(profile, current, 'fare_amount') // 'num'
+ */
+export function resolveColumnType(
+  profile: ReferenceProfile,
+  current: Frame,
+  column: string,
+): SummaryColumnType {
+  return profile.frame.names.includes(column)
+    ? profile.columnType(column)
+    : inferColumnType(getColumn(current, column), mappedType(profile.mapping, column))
+}
+
 /** Column name → type for every column of a frame. */
 export function columnTypesOf(
   frame: Frame,

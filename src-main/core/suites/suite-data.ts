@@ -7,9 +7,8 @@ import { datasetMissingValues } from '../quality/dataset-missing-values'
 import type { DatasetSummary } from '../quality/dataset-summary'
 import { summarizeDataset } from '../quality/dataset-summary'
 import type { SummaryColumnType } from '../quality/infer-column-type'
-import { inferColumnType } from '../quality/infer-column-type'
 import type { ReferenceProfile } from '../reports/reference-profile'
-import { columnTypesOf, mappedType, roles } from '../reports/reference-profile'
+import { columnTypesOf, resolveColumnType, roles } from '../reports/reference-profile'
 
 /** The current dataset's statistics a suite needs, each computed once, beside the reference profile. */
 export interface SuiteData {
@@ -30,9 +29,7 @@ export function createSuiteData(reference: ReferenceProfile, current: Frame): Su
     return memo.get(key) as T
   }
   const columnType = (column: string): SummaryColumnType =>
-    reference.frame.names.includes(column)
-      ? reference.columnType(column)
-      : inferColumnType(getColumn(current, column), mappedType(reference.mapping, column))
+    resolveColumnType(reference, current, column)
   return {
     reference,
     current,
