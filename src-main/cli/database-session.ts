@@ -1,9 +1,9 @@
 import { hostname } from 'node:os'
-import process from 'node:process'
 import { DatabaseUnreachableError } from '../adapters/postgres/database-errors'
 import type { Database } from '../adapters/postgres/open-database'
 import { openDatabase } from '../adapters/postgres/open-database'
 import { PostgresRunStore } from '../adapters/postgres/postgres-run-store'
+import { isProcessAlive } from '../adapters/process/is-process-alive'
 import type { AppConfig } from '../config/app-config'
 import { redactUrl } from '../config/app-config'
 import { markCrashedRuns } from '../services/pipeline/mark-crashed-runs'
@@ -64,14 +64,7 @@ async function withStackDatabase(context: CliContext, config: AppConfig): Promis
   return Object.freeze({ ...config, databaseUrl: stackUrl })
 }
 
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
+export { isProcessAlive }
 
 /** Turns a service's `AppError` into the CLI's one-sentence error; anything else is rethrown as is. */
 export function toCliError(error: unknown): unknown {

@@ -1,4 +1,16 @@
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import process from 'node:process'
+import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  resolveClusterDir,
+  startEmbeddedPostgres,
+} from '../../src-main/adapters/postgres/embedded-postgres-server'
+import { isProcessAlive } from '../../src-main/adapters/process/is-process-alive'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PostgresRunStore } from '../../src-main/adapters/postgres/postgres-run-store'
 import { markCrashedRuns } from '../../src-main/services/pipeline/mark-crashed-runs'
@@ -186,4 +198,96 @@ describe('PostgreSQL store', () => {
       /Cannot connect to PostgreSQL at 127\.0\.0\.1:1 .*Nothing was changed\./,
     )
   })
+})
+
+describe('embedded PostgreSQL shared by two processes', () => {
+  let folder: string
+  let dataDir: string
+  let secretsDir: string
+  const children: ChildProcess[] = []
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'driftdesk-test-shared-pg-'))
+    dataDir = join(folder, 'pg')
+    secretsDir = join(folder, 'secrets')
+  })
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL')
+    const pid = await postmasterPid()
+    if (pid !== null && isProcessAlive(pid)) process.kill(pid, 'SIGINT')
+    for (let i = 0; i < 100 && pid !== null && isProcessAlive(pid); i++) await sleep(50)
+    await rm(folder, { recursive: true, force: true })
+  })
+
+  async function postmasterPid(): Promise<number | null> {
+    const clusterDir = await resolveClusterDir(dataDir)
+    const text = await readFile(join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => null)
+    return text === null ? null : Number(text.split('\n')[0])
+  }
+
+  async function exited(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    await new Promise((resolve) => child.once('exit', resolve))
+  }
+
+  function holdInChild(): { child: ChildProcess; line: (expected: string) => Promise<string> } {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/support/hold-embedded-postgres.ts', dataDir, secretsDir],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    )
+    children.push(child)
+    let output = ''
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const line = async (expected: string): Promise<string> => {
+      for (let i = 0; i < 1200; i++) {
+        const found = output.split('\n').find((text) => text.startsWith(expected))
+        if (found !== undefined) return found
+        if (child.exitCode !== null) break
+        await sleep(50)
+      }
+      throw new Error(`the child never printed "${expected}" (got: ${output})`)
+    }
+    return { child, line }
+  }
+
+  it('keeps the server up for another process when the one that started it exits, and stops it with the last one', async () => {
+    const first = holdInChild()
+    expect(await first.line('ready')).toBe('ready started')
+    const second = await startEmbeddedPostgres({ dataDir, secretsDir })
+    expect(second.reused).toBe(true)
+    const pool = createPool(second.url)
+    await pool.query('SELECT 1')
+
+    first.child.stdin?.write('close\n')
+    await first.line('released')
+    await exited(first.child)
+    // The starter has gone; the server it started still serves this process.
+    expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one).toBe(1)
+    const pid = await postmasterPid()
+    expect(pid !== null && isProcessAlive(pid)).toBe(true)
+
+    await pool.end()
+    await second.stop()
+    // This was the last user: the server is stopped.
+    expect(pid !== null && isProcessAlive(pid)).toBe(false)
+  }, 120_000)
+
+  it('counts a process whose pool is idle as a user, and lets the adopter stop the server last', async () => {
+    const first = await startEmbeddedPostgres({ dataDir, secretsDir })
+    expect(first.reused).toBe(false)
+    const adopter = holdInChild()
+    expect(await adopter.line('ready')).toBe('ready reused')
+    const pid = await postmasterPid()
+
+    // The adopter's pool may be idle; its lease still marks it as a user.
+    await first.stop()
+    expect(pid !== null && isProcessAlive(pid)).toBe(true)
+
+    adopter.child.stdin?.write('close\n')
+    await adopter.line('released')
+    await exited(adopter.child)
+    for (let i = 0; i < 100 && pid !== null && isProcessAlive(pid); i++) await sleep(50)
+    expect(pid !== null && isProcessAlive(pid)).toBe(false)
+  }, 120_000)
 })

@@ -24,7 +24,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   return {
     url: server.url,
     stop: async () => {
-      await server.stop()
+      await server.stop({ force: true })
       await rm(folder, { recursive: true, force: true })
     },
   }

@@ -31,3 +31,17 @@ export async function findFreeLoopbackPort(
   }
   return null
 }
+
+/** A port the operating system reports free on 127.0.0.1 right now (bind to port 0, read, release). */
+export function findEphemeralLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
