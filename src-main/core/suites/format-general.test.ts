@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import tieFixture from '../../../test/fixtures/scipy/format-general-cases.json'
 import { formatGeneral } from './format-general'
 import { pythonFloatText } from './python-float-text'
 
@@ -17,5 +18,23 @@ describe("Python's number formatting", () => {
     expect(pythonFloatText(1)).toBe('1.0')
     expect(pythonFloatText(0.00001)).toBe('1e-05')
     expect(pythonFloatText(1e16)).toBe('1e+16')
+  })
+})
+
+describe("formatGeneral vs Python's format(x, '.Ng') (scripts/scipy/format_general_cases.py)", () => {
+  it('breaks exact decimal ties half to even, like Python', () => {
+    expect(formatGeneral(12.25, 3)).toBe('12.2')
+    expect(formatGeneral(-12.25, 3)).toBe('-12.2')
+    expect(formatGeneral(2.5, 1)).toBe('2')
+    expect(formatGeneral(3.5, 1)).toBe('4')
+    expect(formatGeneral(9.5, 1)).toBe('1e+01')
+    expect(formatGeneral(125000, 2)).toBe('1.2e+05')
+  })
+  it('agrees on every fixture case (ties, neighbours, extremes)', () => {
+    const mismatches = tieFixture.cases.filter(
+      (c) => formatGeneral(c.value, c.precision) !== c.text,
+    )
+    expect(tieFixture.cases.length).toBeGreaterThan(2000)
+    expect(mismatches).toEqual([])
   })
 })
