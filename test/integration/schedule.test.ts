@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -56,6 +56,55 @@ describe('schedules', () => {
     expect(() => validateCron('0 2 * *')).toThrow(/'0 2 \* \*' is not a cron expression/)
     expect(() => validateCron('0 2 * * *')).not.toThrow()
   })
+
+  it('logs a database error while firing and keeps firing later occurrences (no unhandled rejection)', async () => {
+    const launched: Date[] = []
+    const messages: string[] = []
+    let markFiredCalls = 0
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    const service = new SchedulerService({
+      runs: new PostgresRunStore(pool),
+      schedules: {
+        listSchedules: async () => [
+          {
+            name: 'flaky-store',
+            cron: '* * * * * *',
+            job: 'dummy',
+            parameters: {},
+            lastFiredAt: null,
+            enabled: true,
+          },
+        ],
+        markFired: async () => {
+          markFiredCalls += 1
+          // The first call is start()'s; the second is the first occurrence's, which fails.
+          if (markFiredCalls === 2)
+            throw new Error('terminating connection due to administrator command')
+        },
+      },
+      launch: async (_schedule, at) => void launched.push(at),
+      hostname: hostname(),
+      pid: process.pid,
+      onMessage: (message) => messages.push(message),
+    })
+    try {
+      await service.start()
+      const deadline = Date.now() + 10_000
+      while (Date.now() < deadline && launched.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    } finally {
+      service.stop()
+      process.off('unhandledRejection', onUnhandled)
+    }
+    expect(unhandled).toEqual([])
+    expect(
+      messages.some((m) => /flaky-store: this occurrence was skipped: terminating/.test(m)),
+    ).toBe(true)
+    expect(launched.length).toBeGreaterThanOrEqual(1)
+  }, 30_000)
 
   it('records occurrences missed while no daemon ran as Cancelled runs, then goes on from now', async () => {
     await saveSchedule(pool, {
@@ -188,5 +237,49 @@ describe('schedules', () => {
     expect(listed.stdout).toContain('"name":"plumbing"')
     const rows = (await pool.query('SELECT count(*)::int AS n FROM dummy_metrics')).rows[0]?.n
     expect(rows).toBeGreaterThanOrEqual(1)
+  }, 180_000)
+
+  it('passes the database URL to a scheduled job in its environment, never on its command line', async () => {
+    const url = server.url
+    expect(new URL(url).password).not.toBe('')
+    const daemon = startCli([
+      'schedule',
+      '--cron',
+      '*/2 * * * * *',
+      '--name',
+      'argv-check',
+      '--database-url',
+      url,
+      '--home',
+      home,
+      'dummy',
+      '--count',
+      '1000',
+      '--interval',
+      '1',
+    ])
+    try {
+      const deadline = Date.now() + 90_000
+      let pid: number | undefined
+      while (Date.now() < deadline && pid === undefined) {
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        pid = (
+          await pool.query<{ pid: number }>(
+            `SELECT pid FROM runs WHERE parent_schedule = 'argv-check' AND state = 'Running' LIMIT 1`,
+          )
+        ).rows[0]?.pid
+      }
+      expect(pid).toBeDefined()
+      // What `ps` shows for the job: its command line, NUL-separated.
+      const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')
+      expect(argv).toContain('--parent-schedule')
+      expect(argv).not.toContain('--database-url')
+      expect(argv.join(' ')).not.toContain(new URL(url).password)
+      const environment = await readFile(`/proc/${pid}/environ`, 'utf8')
+      expect(environment.split('\0')).toContain(`DATABASE_URL=${url}`)
+    } finally {
+      daemon.child.kill('SIGTERM')
+      await daemon.done
+    }
   }, 180_000)
 })

@@ -186,11 +186,14 @@ function launchJob(
     schedule.name,
     '--home',
     homeDir,
-    '--database-url',
-    databaseUrl,
   ]
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    // The URL carries the password: pass it in the environment, which (unlike argv) `ps` does not show
+    // to other users.
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    })
     runningJobs.add(child)
     child.once('exit', () => runningJobs.delete(child))
     child.stderr.on('data', (chunk: Buffer) =>

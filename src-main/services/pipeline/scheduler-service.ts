@@ -64,6 +64,7 @@ export class SchedulerService {
         this.deps.onMessage?.(
           `${schedule.name}: catching up the run missed at ${latest.toISOString()}.`,
         )
+        // fire() catches the job's errors itself, so nothing can reject here.
         void this.fire(schedule, latest)
       }
       const job = new Cron(
@@ -79,10 +80,19 @@ export class SchedulerService {
           },
         },
         async (self) => {
-          // The occurrence this call is for (the timer fires a few ms after it): the last one not after now.
-          const at = self.previousRuns(1, new Date(now().getTime() + 1))[0] ?? now()
-          await this.deps.schedules.markFired(schedule.name, at)
-          await this.fire(schedule, at)
+          // croner does not catch a rejection of this callback: an error escaping here (a database
+          // error in markFired) would be an unhandled rejection that kills the daemon. Log it instead;
+          // the next occurrence tries again.
+          try {
+            // The occurrence this call is for (the timer fires a few ms after it): the last one not after now.
+            const at = self.previousRuns(1, new Date(now().getTime() + 1))[0] ?? now()
+            await this.deps.schedules.markFired(schedule.name, at)
+            await this.fire(schedule, at)
+          } catch (error) {
+            this.deps.onMessage?.(
+              `${schedule.name}: this occurrence was skipped: ${error instanceof Error ? error.message : String(error)}`,
+            )
+          }
         },
       )
       this.jobs.push(job)
