@@ -70,7 +70,6 @@ describe('the control panel composition', () => {
       grafana: null,
       adminer: null,
       frameOrigins: [],
-      unavailable: [],
     })
     expect(config.database.kind).toBe('embedded')
     expect(config.database.description).toContain(join(home, 'pg'))

@@ -257,7 +257,6 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
             ? null
             : { url: new URL(urls.adminer).origin, loginUrl: urls.adminer },
         frameOrigins: frameOrigins(),
-        unavailable: [],
       }
     },
 

@@ -84,8 +84,6 @@ export interface PanelConfig {
   readonly adminer: { readonly url: string; readonly loginUrl: string } | null
   /** The origins this page's Content-Security-Policy lets frames load from. */
   readonly frameOrigins: readonly string[]
-  /** Services that are not wired in this build yet, so the views can say so instead of failing. */
-  readonly unavailable: readonly string[]
 }
 
 export interface TrainRequest {

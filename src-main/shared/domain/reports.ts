@@ -23,6 +23,21 @@ export const testSuitePresetNames: readonly TestSuitePresetName[] = [
   'regression',
 ]
 
+/** What the panel calls each preset; typed by the names, so a new preset cannot go unlabelled. */
+export const REPORT_PRESET_LABELS: Readonly<Record<ReportPresetName, string>> = {
+  'data-drift': 'Data drift',
+  'data-quality': 'Data quality',
+  regression: 'Regression quality',
+  course: 'Course metrics',
+}
+export const TEST_SUITE_PRESET_LABELS: Readonly<Record<TestSuitePresetName, string>> = {
+  'data-drift': 'Data drift',
+  'data-quality': 'Data quality',
+  'data-stability': 'Data stability',
+  'no-target': 'No target performance',
+  regression: 'Regression',
+}
+
 /** One metric of a report: Evidently's class name and its result dictionary. */
 export interface ReportMetricEntry {
   readonly metric: string

@@ -4,7 +4,7 @@ import type { PanelConfig } from '../../../src-main/shared/ipc-contract'
 import { useBridge } from '../api/bridge'
 
 /**
- * What the panel knows about its surroundings (mode, home, database, stack URLs, what is not wired yet)
+ * What the panel knows about its surroundings (mode, home, database, stack URLs)
  * and the settings every view shares: the reference month the model is trained on.
  */
 export const usePanelStore = defineStore('panel', () => {
@@ -33,9 +33,5 @@ export const usePanelStore = defineStore('panel', () => {
     }
   }
 
-  function isAvailable(service: string): boolean {
-    return !(config.value?.unavailable ?? []).includes(service)
-  }
-
-  return { config, error, isLoading, referenceMonth, pageFrameOrigins, load, isAvailable }
+  return { config, error, isLoading, referenceMonth, pageFrameOrigins, load }
 })

@@ -15,7 +15,6 @@ const config = {
   grafana: null,
   adminer: null,
   frameOrigins: [],
-  unavailable: [],
 }
 
 describe('ReportsView', () => {

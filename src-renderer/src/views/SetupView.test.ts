@@ -43,7 +43,6 @@ describe('SetupView', () => {
       grafana: null,
       adminer: null,
       frameOrigins: [],
-      unavailable: [],
     }
   })
 
