@@ -56,10 +56,10 @@ describe('the course pipeline on synthetic TLC-shaped files', () => {
       expect(day.rows).toBe(rows.length)
       expect(day.columns.map((c) => c.column)).toEqual([
         'prediction',
-        'passenger_count',
-        'trip_distance',
         'fare_amount',
+        'passenger_count',
         'total_amount',
+        'trip_distance',
         'PULocationID',
         'DOLocationID',
       ])

@@ -4,7 +4,7 @@ import { getColumn } from '../data/frame'
 import { cleanDriftSeries } from '../drift/drift-series'
 import type { DriftSeries } from '../drift/stattests/stat-test'
 import type { TripDurationModel } from '../model/trip-duration-model'
-import { CATEGORICAL_FEATURES, NUMERICAL_FEATURES, PREDICTION_COLUMN } from './course-columns'
+import { courseDriftMapping, driftTableColumns } from '../reports/column-mapping'
 
 /** A column the daily job checks for drift. */
 export interface DriftColumn {
@@ -13,14 +13,12 @@ export interface DriftColumn {
 }
 
 /**
- * The course's drift columns, in Evidently's order for `_get_all_columns_for_drift`: the prediction
- * (numerical: a float with more than five values), then the numerical and the categorical features.
+ * The course's drift columns in the order Evidently's DataDriftTable prints them on the course data (answer key
+ * `data_drift_preset.json`, every day): the prediction, the numerical features sorted by name, then the
+ * categorical features. Derived from {@link driftTableColumns}, the one place that order is defined, so the
+ * daily metrics and the reports list columns alike.
  */
-export const COURSE_DRIFT_COLUMNS: readonly DriftColumn[] = [
-  { name: PREDICTION_COLUMN, type: 'num' },
-  ...NUMERICAL_FEATURES.map((name) => ({ name, type: 'num' as const })),
-  ...CATEGORICAL_FEATURES.map((name) => ({ name, type: 'cat' as const })),
-]
+export const COURSE_DRIFT_COLUMNS: readonly DriftColumn[] = driftTableColumns(courseDriftMapping)
 
 /**
  * What every day is compared with, prepared once: the model and the cleaned reference sample of each
