@@ -123,6 +123,20 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
     expect(new URL(page.url()).searchParams.has('token')).toBe(false)
   })
 
+  it('tells a second tab opened on the bare URL to open the printed one, instead of reconnecting for ever', async () => {
+    const secondTab = await browser.newPage()
+    try {
+      await secondTab.goto(new URL(page.url()).origin)
+      const notice = secondTab.locator('[data-testid=token-missing]')
+      await notice.waitFor()
+      expect(await notice.textContent()).toContain('Open the URL printed by npm start')
+      // No token cookie: cookies ignore ports, so every 127.0.0.1 server would receive it.
+      expect(await page.context().cookies()).toEqual([])
+    } finally {
+      await secondTab.close()
+    }
+  })
+
   it('shows the setup: engine or its absence, the embedded database, the trip files', async () => {
     await page.waitForSelector('[data-testid=data-files]')
     expect(await page.locator('[data-testid=data-files] tr').count()).toBeGreaterThanOrEqual(2)
