@@ -1,7 +1,7 @@
 import type { Frame } from '../data/frame'
 import { getColumn } from '../data/frame'
 import { sortedNonNullValues } from './column-summary'
-import { linearQuantile } from './linear-quantile'
+import { linearQuantile } from '../stats/linear-quantile'
 
 /** Evidently 0.4 `ColumnQuantileMetric` result (plot-only distributions left out). */
 export interface ColumnQuantileResult {

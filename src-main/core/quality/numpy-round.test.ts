@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { linearQuantile } from './linear-quantile'
+import { linearQuantile } from '../stats/linear-quantile'
 import { numpyRound } from './numpy-round'
 
 describe('numpy rounding and quantiles', () => {

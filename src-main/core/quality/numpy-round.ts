@@ -1,3 +1,5 @@
+import { roundHalfToEven } from '../stats/round-half-to-even'
+
 /**
  * numpy's `np.round(x, decimals)` for one float: scale by 10^decimals, round half to even, scale back.
  * Evidently rounds summary statistics (mean, std, min, max, quartiles) this way before deriving test
@@ -16,13 +18,4 @@ export function numpyRound(value: number, decimals: number): number {
   }
   const scale = 10 ** -decimals
   return roundHalfToEven(value / scale) * scale
-}
-
-/** `np.rint`: the nearest integer, ties to the even one. */
-export function roundHalfToEven(value: number): number {
-  const floor = Math.floor(value)
-  const difference = value - floor
-  if (difference < 0.5) return floor
-  if (difference > 0.5) return floor + 1
-  return floor % 2 === 0 ? floor : floor + 1
 }

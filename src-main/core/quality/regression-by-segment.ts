@@ -28,8 +28,6 @@ export interface RegressionBySegmentResult {
   readonly segments: readonly SegmentPerformance[]
 }
 
-const epsilon = 2 ** -52
-
 /**
  * Regression metrics per segment (peers' "performance by segment", Evidently 0.7's `GroupBy`): rows are grouped by
  * the value of `segmentColumn` (a timestamp column is grouped by hour of day, 0–23) and each group gets ME, MAE,
@@ -69,7 +67,7 @@ export function regressionBySegment(
     group.e += error
     group.a += Math.abs(error)
     group.s += error * error
-    group.p += Math.abs(error) / Math.max(y, epsilon)
+    group.p += Math.abs(error) / Math.max(y, Number.EPSILON)
     groups.set(key, group)
   }
   const segments: SegmentPerformance[] = [...groups.entries()].map(([segment, g]) => ({

@@ -1,7 +1,9 @@
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile'
 import type { Frame } from '../data/frame'
 import { getNumericColumn, isNullAt } from '../data/frame'
-import { linearQuantile } from './linear-quantile'
+import { linearQuantile } from '../stats/linear-quantile'
+import { numpyMean } from '../stats/numpy-mean'
+import { standardDeviation } from '../stats/standard-deviation'
 
 /** Evidently 0.4 `MoreRegressionMetrics`: the scalars RegressionQualityMetric prints per dataset. */
 export interface RegressionScalars {
@@ -83,8 +85,6 @@ export function noRegressionPairsMessage(target: string, prediction: string): st
   return `No row has both '${target}' and '${prediction}' present and finite, so regression quality cannot be computed for this data (check that the target is filled in for these rows).`
 }
 
-const epsilon = 2 ** -52
-
 /**
  * Evidently's regression scalars for one dataset (`calculations/regression_performance.py::
  * _calculate_quality_metrics` plus sklearn's r2_score and RMSE): error = prediction − target;
@@ -114,7 +114,7 @@ export function regressionScalars(pairs: RegressionPairs): RegressionScalars {
     error[i] = e
     const a = Math.abs(e)
     absError[i] = a
-    absPercError[i] = a / Math.max(y, epsilon)
+    absPercError[i] = a / Math.max(y, Number.EPSILON)
     if (a > absErrorMax) absErrorMax = a
     targetSum += y
     squaredErrorSum += e * e
@@ -125,9 +125,9 @@ export function regressionScalars(pairs: RegressionPairs): RegressionScalars {
   return {
     r2_score: r2FromSums(squaredErrorSum, totalSquares),
     rmse: Math.sqrt(squaredErrorSum / n),
-    mean_error: mean(error),
-    mean_abs_error: mean(absError),
-    mean_abs_perc_error: 100 * mean(absPercError),
+    mean_error: numpyMean(error),
+    mean_abs_error: numpyMean(absError),
+    mean_abs_perc_error: 100 * numpyMean(absPercError),
     abs_error_max: absErrorMax,
     error_std: sampleStd(error),
     abs_error_std: sampleStd(absError),
@@ -158,7 +158,7 @@ export function regressionQuality(
     absErrorMaxDefault = Math.max(absErrorMaxDefault, Math.abs(y - median))
   }
   let squaresAroundMean = 0
-  const targetMean = mean(target)
+  const targetMean = numpyMean(target)
   for (const y of target) squaresAroundMean += (y - targetMean) * (y - targetMean)
   const error = new Float64Array(n)
   for (let i = 0; i < n; i++) error[i] = (prediction[i] as number) - (target[i] as number)
@@ -198,7 +198,7 @@ function mapeOfBestConstant(target: Float64Array): number {
     }
   }
   let sum = 0
-  for (const y of target) sum += Math.abs(y - constant) / Math.max(Math.abs(y), epsilon)
+  for (const y of target) sum += Math.abs(y - constant) / Math.max(Math.abs(y), Number.EPSILON)
   return (100 * sum) / target.length
 }
 
@@ -208,21 +208,9 @@ function r2FromSums(residualSquares: number, totalSquares: number): number {
   return 1 - residualSquares / totalSquares
 }
 
-function mean(values: Float64Array): number {
-  if (values.length === 0) return Number.NaN
-  let sum = 0
-  for (const v of values) sum += v
-  return sum / values.length
-}
-
-/** Sample standard deviation (ddof = 1); NaN below two values, as numpy. */
+/** Sample standard deviation (ddof = 1); NaN below two values, as numpy/pandas. */
 function sampleStd(values: Float64Array): number {
-  const n = values.length
-  if (n < 2) return Number.NaN
-  const m = mean(values)
-  let squares = 0
-  for (const v of values) squares += (v - m) * (v - m)
-  return Math.sqrt(squares / (n - 1))
+  return values.length === 0 ? Number.NaN : standardDeviation(values, { ddof: 1 })
 }
 
 /** Evidently's `_calculate_underperformance`: errors split at their 5 % and 95 % quantiles. */
@@ -234,9 +222,9 @@ function underperformance(error: Float64Array): RegressionUnderperformance {
   const majority = error.filter((e) => e > q5 && e < q95)
   const over = error.filter((e) => e >= q95)
   return {
-    majority: { mean_error: mean(majority), std_error: sampleStd(majority) },
-    underestimation: { mean_error: mean(under), std_error: sampleStd(under) },
-    overestimation: { mean_error: mean(over), std_error: sampleStd(over) },
+    majority: { mean_error: numpyMean(majority), std_error: sampleStd(majority) },
+    underestimation: { mean_error: numpyMean(under), std_error: sampleStd(under) },
+    overestimation: { mean_error: numpyMean(over), std_error: sampleStd(over) },
   }
 }
 
@@ -258,8 +246,8 @@ function normalProbabilityFit(values: Float64Array): {
     const median = i === 0 ? 1 - last : i === n - 1 ? last : (i + 1 - 0.3175) / (n + 0.365)
     theoretical[i] = normalQuantile(median, 0, 1)
   }
-  const mx = mean(theoretical)
-  const my = mean(sorted)
+  const mx = numpyMean(theoretical)
+  const my = numpyMean(sorted)
   let sxx = 0
   let syy = 0
   let sxy = 0

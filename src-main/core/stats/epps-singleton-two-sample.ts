@@ -1,6 +1,6 @@
 import { chiSquareSurvival } from './chi-square-survival'
 import { numpyPairwiseSum } from './numpy-pairwise-sum'
-import { samplePercentile } from './sample-percentile'
+import { linearQuantile } from './linear-quantile'
 import { sortedFloat64 } from './sorted-float64'
 import { symmetricEigenDecomposition } from './symmetric-eigen-decomposition'
 
@@ -40,7 +40,7 @@ export function eppsSingletonTwoSample(
   }
   const n = nx + ny
   const pooled = sortedFloat64([...Array.from(x), ...Array.from(y)])
-  const sigma = (samplePercentile(pooled, 75) - samplePercentile(pooled, 25)) / 2
+  const sigma = (linearQuantile(pooled, 0.75) - linearQuantile(pooled, 0.25)) / 2
   if (sigma === 0) throw new RangeError('epps_singleton_2samp: the pooled interquartile range is 0')
   const scaled = FREQUENCIES.map((t) => t / sigma)
 

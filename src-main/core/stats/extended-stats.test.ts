@@ -13,7 +13,7 @@ import { leastSquaresPolynomialFit } from './least-squares-polynomial-fit'
 import { mannWhitneyUTest } from './mann-whitney-u-test'
 import { modifiedBesselSecondKind } from './modified-bessel-second-kind'
 import { numpyPairwiseSum } from './numpy-pairwise-sum'
-import { samplePercentile } from './sample-percentile'
+import { linearQuantile } from './linear-quantile'
 import { searchSorted } from './search-sorted'
 import { studentTTestIndependent } from './student-t-test-independent'
 import { symmetricEigenDecomposition } from './symmetric-eigen-decomposition'
@@ -46,16 +46,16 @@ describe('averageRanks', () => {
   })
 })
 
-describe('searchSorted and samplePercentile', () => {
+describe('searchSorted and linearQuantile', () => {
   it('finds left and right insertion points', () => {
     expect(searchSorted([1, 2, 2, 3], 2, 'left')).toBe(1)
     expect(searchSorted([1, 2, 2, 3], 2, 'right')).toBe(3)
   })
 
   it("interpolates like numpy's linear percentile", () => {
-    expect(samplePercentile([1, 2, 3, 4], 25)).toBe(1.75)
-    expect(samplePercentile([0.4, 1.1, 3.3, 5.5, 7.2], 75)).toBe(5.5)
-    expect(() => samplePercentile([], 50)).toThrow(RangeError)
+    expect(linearQuantile([1, 2, 3, 4], 0.25)).toBe(1.75)
+    expect(linearQuantile([0.4, 1.1, 3.3, 5.5, 7.2], 0.75)).toBe(5.5)
+    expect(() => linearQuantile([], 0.5)).toThrow(RangeError)
   })
 })
 

@@ -1,5 +1,5 @@
 import { eppsSingletonTwoSample } from '../../stats/epps-singleton-two-sample'
-import { samplePercentile } from '../../stats/sample-percentile'
+import { linearQuantile } from '../../stats/linear-quantile'
 import { sortedFloat64 } from '../../stats/sorted-float64'
 import { createStatTest } from './create-stat-test'
 import { requireNumericSeries } from './numeric-drift-series'
@@ -23,7 +23,7 @@ export const eppsSingletonStatTest = createStatTest({
     const x = requireNumericSeries(reference, 'es')
     const y = requireNumericSeries(current, 'es')
     const pooled = sortedFloat64([...x, ...y])
-    if (samplePercentile(pooled, 75) - samplePercentile(pooled, 25) === 0) {
+    if (linearQuantile(pooled, 0.75) - linearQuantile(pooled, 0.25) === 0) {
       throw new RangeError(
         'Epps-Singleton test: the interquartile range (IQR) of reference and current together is zero, so there is no variability in the middle 50% of the data. Use a column with more variability, or another stattest (e.g. ks or wasserstein).',
       )
