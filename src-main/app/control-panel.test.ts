@@ -265,9 +265,12 @@ describe('the stack URLs the panel hands to the views', () => {
         panel.handlers['stack:start']({}),
       ])
       expect(second.jobId).toBe(first.jobId)
-      const finished = await sink.finished('stack:finished', first.jobId)
+      const finishing = sink.finished('stack:finished', first.jobId)
+      expect((await panel.handlers['jobs:running']({})).jobIds).toEqual([first.jobId])
+      const finished = await finishing
       expect(finished.outcome).toBe('failed')
       expect(sink.events.filter((entry) => entry.event === 'stack:finished')).toHaveLength(1)
+      expect((await panel.handlers['jobs:running']({})).jobIds).toEqual([])
       // Once it has ended, a new start is a new job.
       const third = await panel.handlers['stack:start']({})
       expect(third.jobId).not.toBe(first.jobId)
