@@ -1,3 +1,5 @@
+import { AppError } from '../shared/errors'
+
 /**
  * What a command receives: its arguments, the environment and the two output streams. Commands write
  * machine-readable output (`--json`) to `stdout` only; progress bars and messages go to `stderr`.
@@ -28,4 +30,19 @@ export class CliError extends Error {
     super(message)
     this.name = 'CliError'
   }
+}
+
+/**
+ * Turns a service's `AppError` into the CLI's one-sentence error: exit 2 for a bad request (the user can
+ * fix the command line), 1 otherwise. Anything else is returned as is.
+ */
+export function toCliError(error: unknown): unknown {
+  if (error instanceof CliError) return error
+  if (error instanceof AppError) {
+    return new CliError(
+      error.message,
+      error.code === 'INVALID_REQUEST' || error.code === 'RUN_NOT_FOUND' ? 2 : 1,
+    )
+  }
+  return error
 }

@@ -1,5 +1,8 @@
 import { hostname } from 'node:os'
-import { DatabaseUnreachableError } from '../adapters/postgres/database-errors'
+import {
+  DatabaseUnreachableError,
+  isRetryableDatabaseError,
+} from '../adapters/postgres/database-errors'
 import type { Database } from '../adapters/postgres/open-database'
 import { openDatabase } from '../adapters/postgres/open-database'
 import { PostgresRunStore } from '../adapters/postgres/postgres-run-store'
@@ -7,9 +10,8 @@ import { isProcessAlive } from '../adapters/process/is-process-alive'
 import type { AppConfig } from '../config/app-config'
 import { redactUrl } from '../config/app-config'
 import { markCrashedRuns } from '../services/pipeline/mark-crashed-runs'
-import { AppError } from '../shared/errors'
 import type { CliContext } from './cli-context'
-import { CliError } from './cli-context'
+import { CliError, toCliError as toAppCliError } from './cli-context'
 
 /** An open database for one command, with the run store over it. Close it when the command ends. */
 export interface DatabaseSession {
@@ -66,14 +68,16 @@ async function withStackDatabase(context: CliContext, config: AppConfig): Promis
 
 export { isProcessAlive }
 
-/** Turns a service's `AppError` into the CLI's one-sentence error; anything else is rethrown as is. */
+/**
+ * `toCliError` of the CLI context, plus the database's transient failures (connection lost, server
+ * shutting down, deadlock): one sentence and exit 1 instead of a stack trace.
+ */
 export function toCliError(error: unknown): unknown {
-  if (error instanceof CliError) return error
-  if (error instanceof AppError) {
+  if (isRetryableDatabaseError(error)) {
     return new CliError(
-      error.message,
-      error.code === 'INVALID_REQUEST' || error.code === 'RUN_NOT_FOUND' ? 2 : 1,
+      `The database did not complete the request (${error instanceof Error ? error.message : String(error)}); check that PostgreSQL is running and try the command again.`,
+      1,
     )
   }
-  return error
+  return toAppCliError(error)
 }

@@ -1,6 +1,6 @@
 import process from 'node:process'
 import type { CliContext, CommandModule } from './cli-context'
-import { CliError } from './cli-context'
+import { CliError, toCliError } from './cli-context'
 
 /**
  * The `driftdesk` command line: `npm run driftdesk -- <command> [options]`.
@@ -53,7 +53,9 @@ export async function main(argv: readonly string[], env: CliContext['env']): Pro
   try {
     const command = await load()
     return await command.run(context)
-  } catch (error) {
+  } catch (thrown) {
+    // A service's AppError (e.g. a bad --database-url) is one sentence and exit 2/1, not a stack trace.
+    const error = toCliError(thrown)
     if (error instanceof CliError) {
       process.stderr.write(`driftdesk ${name}: ${error.message}\n`)
       return error.exitCode

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { AppError } from '../shared/errors'
 
 /**
  * Everything driftdesk reads from its surroundings, built once (defaults → environment → command-line
@@ -34,6 +35,7 @@ export const DEFAULT_TRIP_DATA_BASE_URL = 'https://d37ci6vzurychx.cloudfront.net
  * Builds the configuration. Precedence: explicit overrides (command-line options), then the environment
  * (`DRIFTDESK_HOME` or `APP_HOME_DIR`, `DRIFTDESK_DATA_DIR`, `DATABASE_URL`, `DRIFTDESK_TRIP_DATA_URL`),
  * then defaults (`~/.driftdesk`).
+ * @throws {AppError} INVALID_REQUEST when the database URL is not a postgres:// URL.
  */
 export function loadConfig(
   env: Readonly<Record<string, string | undefined>>,
@@ -45,8 +47,9 @@ export function loadConfig(
   const dataDirRaw = overrides.dataDir ?? env.DRIFTDESK_DATA_DIR
   const databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL ?? null
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new RangeError(
-      `The database URL must start with postgres:// or postgresql:// (got '${redactUrl(databaseUrl)}').`,
+    throw new AppError(
+      'INVALID_REQUEST',
+      `The database URL must start with postgres:// or postgresql:// (got '${redactUrl(databaseUrl)}'); pass e.g. --database-url postgres://user:password@localhost:5432/driftdesk.`,
     )
   }
   const tripDataBaseUrl = (env.DRIFTDESK_TRIP_DATA_URL ?? DEFAULT_TRIP_DATA_BASE_URL).replace(

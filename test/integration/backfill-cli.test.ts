@@ -256,6 +256,41 @@ describe('backfill command', () => {
       )
       expect(result.stderr).not.toContain('secret')
     })
+
+    it('a database URL that is not postgres:// (exit 2, one sentence, no stack, no password)', async () => {
+      for (const command of [
+        ['metrics', '--month', '2022-02'],
+        ['backfill', '--month', '2022-02', '--data-dir', data.dir],
+      ]) {
+        const result = await runCli([
+          ...command,
+          '--home',
+          home,
+          '--database-url',
+          'mysql://root:secret@localhost/db',
+        ])
+        expect(result.code).toBe(2)
+        expect(result.stderr.trim().split('\n')).toHaveLength(1)
+        expect(result.stderr).toMatch(/must start with postgres:\/\/ or postgresql:\/\//)
+        expect(result.stderr).not.toContain('secret')
+        expect(result.stderr).not.toMatch(/\n\s+at /)
+      }
+    })
+
+    it('a month that does not exist (exit 2)', async () => {
+      const backfill = await runCli([
+        'backfill',
+        '--month',
+        '2022-02',
+        '--reference-month',
+        '2022-13',
+        ...common(),
+      ])
+      expect(backfill.code).toBe(2)
+      expect(backfill.stderr).toMatch(/--reference-month must be YYYY-MM \(got '2022-13'\)/)
+      const metrics = await runCli(['metrics', '--month', '2022-13', ...common()])
+      expect(metrics.code).toBe(2)
+    })
   })
 
   function realData(): boolean {

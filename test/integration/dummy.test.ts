@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeDummyRow } from '../../src-main/services/pipeline/dummy-metrics-job'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { insertDummyMetric } from '../../src-main/adapters/postgres/dummy-metrics-repository'
+import { createPool } from '../../src-main/adapters/postgres/pool'
+import { PostgresRunStore } from '../../src-main/adapters/postgres/postgres-run-store'
+import { runMigrations } from '../../src-main/adapters/postgres/run-migrations'
+import { makeDummyRow, runDummyJob } from '../../src-main/services/pipeline/dummy-metrics-job'
+import { RunEvents } from '../../src-main/services/pipeline/run-events'
 import { startTestPostgres } from '../support/postgres'
 import type { TestPostgres } from '../support/postgres'
 import { runCli } from '../support/run-cli'
@@ -77,4 +83,46 @@ describe('dummy command (course section 5.5)', () => {
       await client.end()
     }
   })
+
+  it('beats on its own timer during a long interval, and never turns a run marked Crashed into Completed', async () => {
+    const pool = createPool(server.url)
+    try {
+      await runMigrations(pool)
+      const store = new PostgresRunStore(pool)
+      const events = new RunEvents()
+      let runId = ''
+      events.subscribe((event) => {
+        if (event.type === 'run-started') runId = event.runId
+      })
+      const job = runDummyJob(
+        {
+          store,
+          insertRow: (row) => insertDummyMetric(pool, row),
+          hostname: 'this-host',
+          pid: process.pid,
+          heartbeatMs: 100,
+        },
+        { intervalSeconds: 2, count: 2, events },
+      )
+      const heartbeatAt = async (): Promise<number> =>
+        (
+          await pool.query<{ at: Date }>('SELECT heartbeat_at AS at FROM runs WHERE id = $1', [
+            runId,
+          ])
+        ).rows[0]!.at.getTime()
+      while (runId === '') await sleep(20)
+      await sleep(400)
+      const early = await heartbeatAt()
+      await sleep(600)
+      // Both readings fall inside the 2-second wait between the two inserts.
+      expect(await heartbeatAt()).toBeGreaterThan(early)
+      // Another process decides the run is dead meanwhile.
+      await store.setRunState(runId, 'Crashed', 'Marked by another process.')
+      const run = await job
+      expect(run.state).toBe('Crashed')
+      expect(run.stateMessage).toBe('Marked by another process.')
+    } finally {
+      await pool.end()
+    }
+  }, 30_000)
 })

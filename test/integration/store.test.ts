@@ -14,6 +14,7 @@ import { isProcessAlive } from '../../src-main/adapters/process/is-process-alive
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PostgresRunStore } from '../../src-main/adapters/postgres/postgres-run-store'
 import { markCrashedRuns } from '../../src-main/services/pipeline/mark-crashed-runs'
+import { startRunLiveness } from '../../src-main/services/pipeline/run-liveness'
 import {
   DatabaseUnreachableError,
   isRetryableDatabaseError,
@@ -146,22 +147,37 @@ describe('PostgreSQL store', () => {
     expect(isRetryableDatabaseError(bad)).toBe(false)
   })
 
-  it('marks runs of dead processes Crashed: a dead pid on this host, a stale heartbeat elsewhere', async () => {
+  it('marks runs of dead processes Crashed: a dead pid on this host, a stale heartbeat anywhere, our own pid left by an earlier process', async () => {
     const store = new PostgresRunStore(pool)
     const ids = {
       deadPid: randomUUID(),
       livePid: randomUUID(),
       staleHost: randomUUID(),
       freshHost: randomUUID(),
+      ownPidLeftover: randomUUID(),
+      ownPidLive: randomUUID(),
+      reusedPid: randomUUID(),
     }
     const base = { job: 'backfill' as const, parameters: {}, state: 'Running' as const }
     await store.createRun({ ...base, id: ids.deadPid, pid: 2 ** 22 + 12345, hostname: 'this-host' })
-    await store.createRun({ ...base, id: ids.livePid, pid: process.pid, hostname: 'this-host' })
+    await store.createRun({ ...base, id: ids.livePid, pid: process.ppid, hostname: 'this-host' })
+    // A run with our own pid that this process is not running: an earlier process had our pid.
+    await store.createRun({
+      ...base,
+      id: ids.ownPidLeftover,
+      pid: process.pid,
+      hostname: 'this-host',
+    })
+    await store.createRun({ ...base, id: ids.ownPidLive, pid: process.pid, hostname: 'this-host' })
+    const releaseOwn = startRunLiveness(store, ids.ownPidLive, 60_000)
+    // A live pid but a heartbeat minutes old: the pid now belongs to an unrelated process.
+    await store.createRun({ ...base, id: ids.reusedPid, pid: process.ppid, hostname: 'this-host' })
     await store.createRun({ ...base, id: ids.staleHost, pid: 1, hostname: 'other-host' })
     await store.createRun({ ...base, id: ids.freshHost, pid: 1, hostname: 'other-host' })
-    await pool.query(`UPDATE runs SET heartbeat_at = now() - interval '5 minutes' WHERE id = $1`, [
-      ids.staleHost,
-    ])
+    await pool.query(
+      `UPDATE runs SET heartbeat_at = now() - interval '5 minutes' WHERE id = ANY($1::uuid[])`,
+      [[ids.staleHost, ids.reusedPid]],
+    )
     await store.saveTask({
       id: randomUUID(),
       runId: ids.deadPid,
@@ -171,9 +187,14 @@ describe('PostgreSQL store', () => {
     })
     const crashed = await markCrashedRuns(store, {
       hostname: 'this-host',
-      isProcessAlive: (pid) => pid === process.pid,
+      isProcessAlive: (pid) => pid === process.pid || pid === process.ppid,
     })
-    expect(crashed.map((run) => run.id).sort()).toEqual([ids.deadPid, ids.staleHost].sort())
+    releaseOwn()
+    expect(crashed.map((run) => run.id).sort()).toEqual(
+      [ids.deadPid, ids.staleHost, ids.ownPidLeftover, ids.reusedPid].sort(),
+    )
+    expect(await store.getRun(ids.ownPidLive)).toMatchObject({ state: 'Running' })
+    expect((await store.getRun(ids.reusedPid))?.stateMessage).toMatch(/No heartbeat/)
     expect(await store.getRun(ids.deadPid)).toMatchObject({ state: 'Crashed' })
     expect((await store.getRun(ids.deadPid))?.stateMessage).toMatch(/pid \d+/)
     expect((await store.getRun(ids.staleHost))?.stateMessage).toMatch(
@@ -182,6 +203,33 @@ describe('PostgreSQL store', () => {
     expect(await store.getRun(ids.livePid)).toMatchObject({ state: 'Running' })
     expect(await store.getRun(ids.freshHost)).toMatchObject({ state: 'Running' })
     expect((await store.listTasks(ids.deadPid))[0]).toMatchObject({ state: 'Crashed' })
+  })
+
+  it('lets exactly one of two concurrent resumes claim a run, and none claim a running one', async () => {
+    const store = new PostgresRunStore(pool)
+    const otherPool = createPool(server.url)
+    const other = new PostgresRunStore(otherPool)
+    const id = randomUUID()
+    await store.createRun({
+      id,
+      job: 'backfill',
+      parameters: {},
+      state: 'Running',
+      pid: 1,
+      hostname: 'h',
+    })
+    const resumable = ['Failed', 'Crashed', 'Cancelled', 'Completed'] as const
+    expect(await store.claimRun(id, 10, 'a', resumable)).toBe(false)
+    await store.setRunState(id, 'Crashed', 'gone')
+    const claims = await Promise.all([
+      store.claimRun(id, 10, 'a', resumable, 'Resumed from Crashed.'),
+      other.claimRun(id, 20, 'b', resumable, 'Resumed from Crashed.'),
+    ])
+    expect(claims.filter(Boolean)).toHaveLength(1)
+    const run = await store.getRun(id)
+    expect(run).toMatchObject({ state: 'Pending', stateMessage: 'Resumed from Crashed.' })
+    expect(run?.pid).toBe(claims[0] ? 10 : 20)
+    await otherPool.end()
   })
 
   it('reports an unreachable server in one sentence naming host and port', async () => {

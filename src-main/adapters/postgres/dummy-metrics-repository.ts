@@ -15,8 +15,3 @@ export async function insertDummyMetric(db: Queryable, row: DummyMetricRow): Pro
     [row.timestamp, row.value1, row.value2, row.value3],
   )
 }
-
-export async function countDummyMetrics(db: Queryable): Promise<number> {
-  const result = await db.query<{ count: string }>('SELECT count(*) AS count FROM dummy_metrics')
-  return Number(result.rows[0]?.count ?? 0)
-}

@@ -60,8 +60,14 @@ export class PostgresRunStore implements RunStore {
   ): Promise<boolean> {
     return setRunState(this.pool, id, state, message, onlyFrom)
   }
-  claimRun(id: string, pid: number, hostname: string): Promise<void> {
-    return claimRun(this.pool, id, pid, hostname)
+  claimRun(
+    id: string,
+    pid: number,
+    hostname: string,
+    fromStates: readonly RunState[],
+    message?: string | null,
+  ): Promise<boolean> {
+    return claimRun(this.pool, id, pid, hostname, fromStates, message)
   }
   heartbeat(id: string): Promise<void> {
     return touchRunHeartbeat(this.pool, id)

@@ -64,18 +64,27 @@ export async function setRunState(
   return result.rowCount === 1
 }
 
-/** Claims a run for this process (resume): new pid, host and heartbeat. */
+/**
+ * Claims a run for this process (resume) in one statement: sets it Pending with a new pid, host and
+ * heartbeat only if it is still in one of `fromStates`. Two processes resuming the same run at once
+ * cannot both succeed. @returns false when the run was not in those states (someone else claimed it).
+ */
 export async function claimRun(
   db: Queryable,
   id: string,
   pid: number,
   hostname: string,
-): Promise<void> {
-  await db.query('UPDATE runs SET pid = $2, hostname = $3, heartbeat_at = now() WHERE id = $1', [
-    id,
-    pid,
-    hostname,
-  ])
+  fromStates: readonly RunState[],
+  message: string | null = null,
+): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE runs SET state = 'Pending', state_message = $5, pid = $2, hostname = $3,
+       heartbeat_at = now(), ended_at = NULL
+     WHERE id = $1 AND state = ANY($4::text[])
+     RETURNING id`,
+    [id, pid, hostname, [...fromStates], message],
+  )
+  return result.rowCount === 1
 }
 
 export async function touchRunHeartbeat(db: Queryable, id: string): Promise<void> {

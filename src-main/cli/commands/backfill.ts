@@ -13,6 +13,7 @@ import { DEFAULT_RETRY_POLICY } from '../../services/pipeline/retry-policy'
 import { RunEvents } from '../../services/pipeline/run-events'
 import type { DayMetrics } from '../../shared/domain/metrics'
 import { AppError } from '../../shared/errors'
+import { MONTH_PATTERN } from '../../shared/request-guards'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
 import type { DatabaseSession } from '../database-session'
@@ -98,7 +99,7 @@ export async function run(context: CliContext): Promise<number> {
   prewarmed.warmUp()
   if (request !== null) await preload(prewarmed, config, request, context.signal)
   // Loaded after the thread started: the database modules (pg) are not needed to start computing.
-  const { isProcessAlive, openDatabaseSession, toCliError } = await import('../database-session')
+  const { openDatabaseSession, toCliError } = await import('../database-session')
   let session: DatabaseSession
   try {
     session = await openDatabaseSession(context, config, 'driftdesk backfill')
@@ -124,7 +125,7 @@ export async function run(context: CliContext): Promise<number> {
         ),
       hostname: hostname(),
       pid: process.pid,
-      isProcessAlive,
+      // No isProcessAlive: openDatabaseSession has just marked crashed runs; once is enough.
     })
     const outcome = await service.run(request, {
       events,
@@ -241,7 +242,7 @@ function buildRequest(values: BackfillValues): BackfillRequest {
       startDate = isoDate(parseIsoDate(values.date))
       days = dayCount ?? 1
     } else if (values.month !== undefined) {
-      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(values.month))
+      if (!MONTH_PATTERN.test(values.month))
         throw new RangeError(`--month must be YYYY-MM (got '${values.month}').`)
       ;({ startDate, days } = monthRange(values.month, dayCount))
     } else {
@@ -253,6 +254,10 @@ function buildRequest(values: BackfillValues): BackfillRequest {
   } catch (error) {
     if (error instanceof CliError) throw error
     throw new CliError(error instanceof Error ? error.message : String(error), 2)
+  }
+  const referenceMonth = values['reference-month']
+  if (referenceMonth !== undefined && !MONTH_PATTERN.test(referenceMonth)) {
+    throw new CliError(`--reference-month must be YYYY-MM (got '${referenceMonth}').`, 2)
   }
   return {
     startDate,

@@ -3,7 +3,8 @@ import { daysInMonth, isoDate, parseIsoDate } from '../../core/pipeline/daily-wi
 import type { CliContext } from '../cli-context'
 import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
-import { openDatabaseSession } from '../database-session'
+import { openDatabaseSession, toCliError } from '../database-session'
+import { MONTH_PATTERN } from '../../shared/request-guards'
 import { dayToJson } from './backfill'
 
 export const summary = 'Print the daily metrics stored for a month (what Grafana reads)'
@@ -30,7 +31,7 @@ export async function run(context: CliContext): Promise<number> {
   if (parsed === null) return 0
   const { values } = parsed
   const month = values.month
-  if (month === undefined || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+  if (month === undefined || !MONTH_PATTERN.test(month)) {
     throw new CliError(`--month YYYY-MM is required (got '${month ?? ''}').\n\n${HELP}`, 2)
   }
   const config = loadConfig(context.env, {
@@ -66,6 +67,8 @@ export async function run(context: CliContext): Promise<number> {
       }
     }
     return 0
+  } catch (error) {
+    throw toCliError(error)
   } finally {
     await session.close()
   }

@@ -7,6 +7,7 @@ import type { CliContext } from '../cli-context'
 import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
 import { openDatabaseSession, toCliError } from '../database-session'
+import { MONTH_PATTERN } from '../../shared/request-guards'
 import { locateMonthFile } from './backfill'
 
 export const summary =
@@ -37,7 +38,7 @@ export async function run(context: CliContext): Promise<number> {
   if (parsed === null) return 0
   const { values } = parsed
   const month = values['reference-month']
-  if (month === undefined || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+  if (month === undefined || !MONTH_PATTERN.test(month)) {
     throw new CliError(
       `--reference-month YYYY-MM is required (got '${month ?? ''}').\n\n${HELP}`,
       2,

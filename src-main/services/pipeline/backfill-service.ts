@@ -5,11 +5,14 @@ import { daysInMonth, isoDate, parseIsoDate } from '../../core/pipeline/daily-wi
 import type { DayMetrics, ModelSummary } from '../../shared/domain/metrics'
 import type { RunRecord, RunState } from '../../shared/domain/runs'
 import { AppError } from '../../shared/errors'
+import { MONTH_PATTERN } from '../../shared/request-guards'
 import type { BackfillComputeRunner, ComputedDay } from './backfill-compute-runner'
 import { markCrashedRuns } from './mark-crashed-runs'
 import { DEFAULT_RETRY_POLICY, isRetryableError, retryDelaySeconds } from './retry-policy'
 import type { RetryPolicy } from './retry-policy'
+import { finishRun } from './finish-run'
 import { RunEvents } from './run-events'
+import { startRunLiveness } from './run-liveness'
 import { RunLogger } from './run-logger'
 import type { RunStore, StoredDay } from './run-store'
 
@@ -31,6 +34,15 @@ export interface BackfillRequest {
   readonly dataDir?: string | null
 }
 
+/** States a backfill run can be resumed from: it has ended (a finished run resumes to recheck days). */
+const RESUMABLE_STATES: readonly RunState[] = [
+  'Scheduled',
+  'Completed',
+  'Failed',
+  'Cancelled',
+  'Crashed',
+]
+
 /** Everything outside the service: the store, the compute pool, the files, this process. */
 export interface BackfillDependencies {
   readonly config: AppConfig
@@ -43,7 +55,11 @@ export interface BackfillDependencies {
   readonly locateMonthFile: (month: string, dataDir: string | null) => Promise<string>
   readonly hostname: string
   readonly pid: number
-  readonly isProcessAlive: (pid: number) => boolean
+  /**
+   * When given, runs left behind by dead processes are marked Crashed before each backfill. Leave it out
+   * when the caller has already done that for this database (the CLI does it on opening its session).
+   */
+  readonly isProcessAlive?: (pid: number) => boolean
   readonly random?: () => number
   /** Milliseconds between heartbeats of a live run (default 5 s). */
   readonly heartbeatMs?: number
@@ -96,10 +112,14 @@ export class BackfillService {
   ): Promise<BackfillOutcome> {
     const { store } = this.deps
     const events = options.events ?? new RunEvents()
-    await markCrashedRuns(store, {
-      hostname: this.deps.hostname,
-      isProcessAlive: this.deps.isProcessAlive,
-    })
+    // A front door that has already run the crash check for this store (the CLI's database session)
+    // leaves isProcessAlive out; the app passes it.
+    if (this.deps.isProcessAlive !== undefined) {
+      await markCrashedRuns(store, {
+        hostname: this.deps.hostname,
+        isProcessAlive: this.deps.isProcessAlive,
+      })
+    }
 
     let runId: string
     let effective: BackfillRequest
@@ -170,8 +190,22 @@ export class BackfillService {
       retry: override.retry ?? stored.retry,
       dataDir: override.dataDir ?? stored.dataDir ?? null,
     }
-    await store.claimRun(run.id, this.deps.pid, this.deps.hostname)
-    await store.setRunState(run.id, 'Pending', `Resumed from ${run.state}.`)
+    // Check-then-act is not enough: another process may resume the same run between the read above
+    // and here. The claim is one conditional UPDATE; only one process gets the row.
+    const claimed = await store.claimRun(
+      run.id,
+      this.deps.pid,
+      this.deps.hostname,
+      RESUMABLE_STATES,
+      `Resumed from ${run.state}.`,
+    )
+    if (!claimed) {
+      const now = await store.getRun(run.id)
+      throw new AppError(
+        'INVALID_REQUEST',
+        `Run ${run.id} was resumed by another process a moment ago (now ${now?.state ?? 'gone'}, pid ${now?.pid ?? '?'} on ${now?.hostname ?? '?'}); wait for it or cancel it.`,
+      )
+    }
     return { run, request }
   }
 
@@ -190,11 +224,7 @@ export class BackfillService {
       isoDate(parseIsoDate(request.startDate) + i * 86_400_000),
     )
     events.emit({ type: 'run-started', runId, job: 'backfill', totalTasks: request.days })
-    const heartbeat = setInterval(() => {
-      // A missed heartbeat only delays crash detection elsewhere; the run itself goes on.
-      store.heartbeat(runId).catch(() => undefined)
-    }, this.deps.heartbeatMs ?? 5_000)
-    heartbeat.unref()
+    const releaseLiveness = startRunLiveness(store, runId, this.deps.heartbeatMs)
 
     const results: DayMetrics[] = []
     let summary: ModelSummary | null = null
@@ -342,11 +372,11 @@ export class BackfillService {
       logger.log('error', message)
       final = { state: 'Failed', message }
     } finally {
-      clearInterval(heartbeat)
+      releaseLiveness()
       await runner?.close()
     }
     await logger.flushed()
-    await this.finish(runId, final)
+    await finishRun(store, runId, final)
     events.emit({ type: 'run-finished', runId, state: final.state, message: final.message })
     const run = (await store.getRun(runId)) as RunRecord
     return { run, days: results, summary }
@@ -481,25 +511,6 @@ export class BackfillService {
     }
     return false
   }
-
-  private async finish(
-    runId: string,
-    final: { state: RunState; message: string | null },
-  ): Promise<void> {
-    const { store } = this.deps
-    // A run finishing Completed while someone asked to cancel it stays Completed: the work is done.
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      try {
-        await store.setRunState(runId, final.state, final.message)
-        if (final.state !== 'Completed')
-          await store.finishOpenTasks(runId, final.state, final.message ?? final.state)
-        return
-      } catch (error) {
-        if (!isRetryableError(error) || attempt === 5) throw error
-        await sleep(200 * attempt)
-      }
-    }
-  }
 }
 
 function validateRequest(request: BackfillRequest): void {
@@ -516,7 +527,7 @@ function validateRequest(request: BackfillRequest): void {
       `${request.days} day(s) from ${request.startDate} leave ${month}; a backfill covers days of one month (one TLC file).`,
     )
   }
-  if (!/^\d{4}-\d{2}$/.test(request.referenceMonth)) {
+  if (!MONTH_PATTERN.test(request.referenceMonth)) {
     throw new AppError(
       'INVALID_REQUEST',
       `The reference month must be YYYY-MM (got '${request.referenceMonth}').`,

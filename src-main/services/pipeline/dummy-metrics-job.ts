@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { DummyMetricRow } from '../../adapters/postgres/dummy-metrics-repository'
 import type { RunRecord } from '../../shared/domain/runs'
+import { finishRun } from './finish-run'
 import { RunEvents } from './run-events'
+import { startRunLiveness } from './run-liveness'
 import { RunLogger } from './run-logger'
 import type { RunStore } from './run-store'
 
@@ -12,6 +14,8 @@ export interface DummyJobDependencies {
   readonly pid: number
   readonly random?: () => number
   readonly now?: () => Date
+  /** Milliseconds between heartbeats, independent of the insert interval (default 5 s). */
+  readonly heartbeatMs?: number
 }
 
 export interface DummyJobOptions {
@@ -58,6 +62,8 @@ export async function runDummyJob(
     parentSchedule: options.parentSchedule ?? null,
   })
   await store.setRunState(runId, 'Running')
+  // On its own timer: with a long interval, beating only between inserts would look like a dead run.
+  const releaseLiveness = startRunLiveness(store, runId, deps.heartbeatMs)
   const logger = new RunLogger(store, events, runId)
   events.emit({ type: 'run-started', runId, job: 'dummy', totalTasks: options.count ?? 0 })
   let inserted = 0
@@ -77,7 +83,6 @@ export async function runDummyJob(
       if (options.count !== undefined && inserted >= options.count) break
       const next = started + inserted * options.intervalSeconds * 1000
       await sleep(Math.max(0, next - Date.now()), options.signal)
-      await store.heartbeat(runId)
     }
     final =
       options.count !== undefined && inserted >= options.count
@@ -87,10 +92,13 @@ export async function runDummyJob(
     final = { state: 'Failed', message: error instanceof Error ? error.message : String(error) }
     logger.log('error', final.message)
   }
+  releaseLiveness()
   await logger.flushed()
-  await store.setRunState(runId, final.state, final.message)
-  events.emit({ type: 'run-finished', runId, state: final.state, message: final.message })
-  return (await store.getRun(runId)) as RunRecord
+  // Never over a state another process set meanwhile (Crashed): then that state is what finished.
+  await finishRun(store, runId, final)
+  const run = (await store.getRun(runId)) as RunRecord
+  events.emit({ type: 'run-finished', runId, state: run.state, message: run.stateMessage })
+  return run
 }
 
 /** `YYYY-MM-DD HH:MM:SS.sss` in local time, as Python's `datetime.now()` that the course stores. */

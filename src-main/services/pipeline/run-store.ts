@@ -56,7 +56,17 @@ export interface RunStore {
     message?: string | null,
     onlyFrom?: readonly RunState[],
   ): Promise<boolean>
-  claimRun(id: string, pid: number, hostname: string): Promise<void>
+  /**
+   * Atomically sets the run Pending for this process (pid, host, heartbeat) if it is in `fromStates`.
+   * @returns false when it was not (another process claimed it first, or it is running).
+   */
+  claimRun(
+    id: string,
+    pid: number,
+    hostname: string,
+    fromStates: readonly RunState[],
+    message?: string | null,
+  ): Promise<boolean>
   heartbeat(id: string): Promise<void>
   saveTask(update: TaskStateUpdate): Promise<string>
   listTasks(runId: string): Promise<TaskRunRecord[]>

@@ -3,7 +3,9 @@ import type { AppConfig } from '../../config/app-config'
 import type { ModelSummary } from '../../shared/domain/metrics'
 import type { RunRecord } from '../../shared/domain/runs'
 import { ensureTrainedModel } from '../model/model-service'
+import { finishRun } from './finish-run'
 import { RunEvents } from './run-events'
+import { startRunLiveness } from './run-liveness'
 import { RunLogger } from './run-logger'
 import type { RunStore } from './run-store'
 
@@ -41,6 +43,7 @@ export async function runTrainJob(
   const logger = new RunLogger(store, events, runId)
   events.emit({ type: 'run-started', runId, job: 'train', totalTasks: 1 })
   await store.setRunState(runId, 'Running')
+  const releaseLiveness = startRunLiveness(store, runId)
   await store.saveTask({ id: taskId, runId, taskKey, state: 'Running', attempts: 1 })
   let summary: ModelSummary | null = null
   let trainedNow = false
@@ -64,11 +67,10 @@ export async function runTrainJob(
       inputsFingerprint: trained.fingerprint,
     })
     await logger.flushed()
-    await store.setRunState(
-      runId,
-      'Completed',
-      trainedNow ? 'Trained.' : 'A matching saved model was loaded.',
-    )
+    await finishRun(store, runId, {
+      state: 'Completed',
+      message: trainedNow ? 'Trained.' : 'A matching saved model was loaded.',
+    })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     logger.log('error', message)
@@ -81,7 +83,9 @@ export async function runTrainJob(
       error: message,
     })
     await logger.flushed()
-    await store.setRunState(runId, 'Failed', message)
+    await finishRun(store, runId, { state: 'Failed', message })
+  } finally {
+    releaseLiveness()
   }
   const run = (await store.getRun(runId)) as RunRecord
   events.emit({ type: 'run-finished', runId, state: run.state, message: run.stateMessage })
