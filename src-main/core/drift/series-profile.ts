@@ -1,5 +1,6 @@
 import { standardDeviation } from '../stats/standard-deviation'
 import type { DriftSeries } from './stattests/stat-test'
+import { sortedFloat64 } from '../stats/sorted-float64'
 
 /** A distinct value of a series: numbers compare by value (so 1 and 1.0 are one key), strings by content. */
 export type DriftKey = number | string
@@ -65,7 +66,7 @@ function numericProfile(series: Float64Array): SeriesProfile {
       return nonFiniteIndex
     },
     sorted(): Float64Array {
-      sorted ??= Float64Array.from(series).sort()
+      sorted ??= sortedFloat64(series)
       return sorted
     },
     distinctNumbers(): DistinctNumbers {

@@ -4,6 +4,7 @@ import { getNumericColumn, isNullAt } from '../data/frame'
 import { linearQuantile } from '../stats/linear-quantile'
 import { numpyMean } from '../stats/numpy-mean'
 import { standardDeviation } from '../stats/standard-deviation'
+import { sortedFloat64 } from '../stats/sorted-float64'
 
 /** Evidently 0.4 `MoreRegressionMetrics`: the scalars RegressionQualityMetric prints per dataset. */
 export interface RegressionScalars {
@@ -149,7 +150,7 @@ export function regressionQuality(
   const scalars = regressionScalars(current)
   const { target, prediction } = current
   const n = target.length
-  const sortedTarget = Float64Array.from(target).sort()
+  const sortedTarget = sortedFloat64(target)
   const median = linearQuantile(sortedTarget, 0.5)
   let maeDefault = 0
   let absErrorMaxDefault = 0
@@ -215,7 +216,7 @@ function sampleStd(values: Float64Array): number {
 
 /** Evidently's `_calculate_underperformance`: errors split at their 5 % and 95 % quantiles. */
 function underperformance(error: Float64Array): RegressionUnderperformance {
-  const sorted = Float64Array.from(error).sort()
+  const sorted = sortedFloat64(error)
   const q5 = linearQuantile(sorted, 0.05)
   const q95 = linearQuantile(sorted, 0.95)
   const under = error.filter((e) => e <= q5)
@@ -239,7 +240,7 @@ function normalProbabilityFit(values: Float64Array): {
 } {
   const n = values.length
   if (n < 2) return { slope: Number.NaN, intercept: Number.NaN, r: Number.NaN }
-  const sorted = Float64Array.from(values).sort()
+  const sorted = sortedFloat64(values)
   const theoretical = new Float64Array(n)
   const last = 0.5 ** (1 / n)
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf'
+import { twoProportionZTest } from '../stats/two-proportion-z-test'
 
 /** Drift of a column's share of nulls (driftdesk's addition; Evidently ignores a jump in nulls). */
 export interface NullShareDrift {
@@ -38,12 +38,11 @@ export function nullShareDrift(
   }
   const p1 = referenceNulls / referenceRows
   const p2 = currentNulls / currentRows
-  let pValue = 1
-  if (p1 !== p2) {
-    const pooled = (referenceNulls + currentNulls) / (referenceRows + currentRows)
-    const z = (p1 - p2) / Math.sqrt(pooled * (1 - pooled) * (1 / referenceRows + 1 / currentRows))
-    pValue = 2 * (1 - normalCdf(Math.abs(z), 0, 1))
-  }
+  // Equal shares (also both 0 or both 1, where the pooled variance is 0) mean no change, as Evidently's Z-test.
+  const pValue =
+    p1 === p2
+      ? 1
+      : twoProportionZTest(referenceNulls, referenceRows, currentNulls, currentRows).pValue
   return {
     reference_share: p1,
     current_share: p2,

@@ -1,4 +1,5 @@
 import type { DriftSeries } from '../drift/stattests/stat-test'
+import { numpyLinspace } from '../stats/numpy-linspace'
 
 /** Evidently's `small_distribution`: bin edges and densities (numerical) or keys and counts (categorical). */
 export interface SmallDistribution {
@@ -33,7 +34,7 @@ export function numericSmallDistribution(
     min -= 0.5
     max += 0.5
   }
-  const edges = linspace(min, max, bins + 1)
+  const edges = numpyLinspace(min, max, bins + 1)
   const counts = new Float64Array(bins)
   const norm = bins / (max - min)
   for (const v of values) {
@@ -50,15 +51,6 @@ export function numericSmallDistribution(
     y.push((counts[k] as number) / ((edges[k + 1] as number) - (edges[k] as number)) / total)
   }
   return { x: Array.from(edges), y }
-}
-
-/** numpy `linspace(start, stop, num)` with endpoint: `i·step + start`, last value exactly `stop`. */
-function linspace(start: number, stop: number, num: number): Float64Array {
-  const out = new Float64Array(num)
-  const step = (stop - start) / (num - 1)
-  for (let i = 0; i < num; i++) out[i] = i * step + start
-  out[num - 1] = stop
-  return out
 }
 
 /**

@@ -1,3 +1,5 @@
+import { numpyLinspace } from './numpy-linspace'
+
 /**
  * Bin edges of `numpy.histogram_bin_edges(x, bins="sturges")` for a sample summarised by its size, minimum and
  * maximum (the only things Sturges' rule looks at).
@@ -33,19 +35,5 @@ export function histogramBinEdgesSturges(
   }
   const width = (maximum - minimum) / (Math.log2(size) + 1.0)
   const binCount = width ? Math.ceil((last - first) / width) : 1
-  return linspace(first, last, binCount + 1)
-}
-
-/** `numpy.linspace(start, stop, num, endpoint=True)` for num ≥ 2, with numpy's rounding order. */
-function linspace(start: number, stop: number, num: number): Float64Array {
-  const div = num - 1
-  const delta = stop - start
-  const step = delta / div
-  const edges = new Float64Array(num)
-  for (let k = 0; k < num; k++) {
-    // numpy divides first when the step underflows to zero (gh-5437).
-    edges[k] = step === 0 ? (k / div) * delta + start : k * step + start
-  }
-  edges[num - 1] = stop
-  return edges
+  return numpyLinspace(first, last, binCount + 1)
 }

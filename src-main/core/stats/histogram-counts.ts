@@ -1,3 +1,6 @@
+import { searchSorted } from './search-sorted'
+import { sortedFloat64 } from './sorted-float64'
+
 /**
  * Counts per bin of `numpy.histogram(x, bins=edges)` for explicit, ascending edges: bin i holds
  * edges[i] ≤ x < edges[i+1], the last bin also holds x = edges[last]; values outside the edges are not counted.
@@ -19,12 +22,12 @@ export function histogramCountsOfSorted(
   const binCount = edges.length - 1
   if (binCount < 1) throw new RangeError('histogramCounts needs at least two bin edges')
   const counts = new Float64Array(binCount)
-  let below = lowerBound(sortedValues, edges[0]!)
+  let below = searchSorted(sortedValues, edges[0]!, 'left')
   for (let i = 0; i < binCount; i++) {
     const isLast = i === binCount - 1
     const upTo = isLast
-      ? upperBound(sortedValues, edges[i + 1]!)
-      : lowerBound(sortedValues, edges[i + 1]!)
+      ? searchSorted(sortedValues, edges[i + 1]!, 'right')
+      : searchSorted(sortedValues, edges[i + 1]!, 'left')
     counts[i] = upTo - below
     below = upTo
   }
@@ -38,29 +41,5 @@ export function histogramCountsOfSorted(
  * @example histogramCounts(Float64Array.of(3, 1, 0, 2, 1), Float64Array.of(0, 1, 2, 3)) // [1, 2, 2]
  */
 export function histogramCounts(values: ArrayLike<number>, edges: ArrayLike<number>): Float64Array {
-  return histogramCountsOfSorted(Float64Array.from(values).sort(), edges)
-}
-
-/** Number of sorted values strictly below `x` (numpy searchsorted side='left'). */
-function lowerBound(sorted: ArrayLike<number>, x: number): number {
-  let low = 0
-  let high = sorted.length
-  while (low < high) {
-    const middle = (low + high) >>> 1
-    if (sorted[middle]! < x) low = middle + 1
-    else high = middle
-  }
-  return low
-}
-
-/** Number of sorted values at or below `x` (numpy searchsorted side='right'). */
-function upperBound(sorted: ArrayLike<number>, x: number): number {
-  let low = 0
-  let high = sorted.length
-  while (low < high) {
-    const middle = (low + high) >>> 1
-    if (sorted[middle]! <= x) low = middle + 1
-    else high = middle
-  }
-  return low
+  return histogramCountsOfSorted(sortedFloat64(values), edges)
 }

@@ -1,5 +1,6 @@
 import { kolmogorovTwoSidedSurvival } from './kolmogorov-two-sided-survival'
 import { roundHalfToEven } from './round-half-to-even'
+import { sortedFloat64 } from './sorted-float64'
 
 /** Largest sample size for which `method='auto'` tries the exact distribution (scipy's MAX_AUTO_N). */
 const MAX_EXACT_SIZE = 10000
@@ -66,10 +67,7 @@ export function kolmogorovSmirnovTwoSample(
   sample1: ArrayLike<number>,
   sample2: ArrayLike<number>,
 ): KolmogorovSmirnovResult {
-  return kolmogorovSmirnovTwoSampleOfSorted(
-    Float64Array.from(sample1).sort(),
-    Float64Array.from(sample2).sort(),
-  )
+  return kolmogorovSmirnovTwoSampleOfSorted(sortedFloat64(sample1), sortedFloat64(sample2))
 }
 
 /** max(maxS, clip(−minS)) of the ECDF differences at every observed value, as scipy computes it. */

@@ -1,4 +1,5 @@
 import { numpyPairwiseSum } from './numpy-pairwise-sum'
+import { sortedFloat64 } from './sorted-float64'
 
 /**
  * First Wasserstein (earth mover's) distance between two empirical distributions, as
@@ -49,5 +50,5 @@ export function wassersteinDistanceOfSorted(
  * @example wassersteinDistance(Float64Array.of(3, 0, 1), Float64Array.of(8, 5, 6)) // 5
  */
 export function wassersteinDistance(u: ArrayLike<number>, v: ArrayLike<number>): number {
-  return wassersteinDistanceOfSorted(Float64Array.from(u).sort(), Float64Array.from(v).sort())
+  return wassersteinDistanceOfSorted(sortedFloat64(u), sortedFloat64(v))
 }
