@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Worker } from 'node:worker_threads'
+import { Worker } from 'node:worker_threads'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { saveDayMetrics } from '../../src-main/adapters/postgres/metrics-repository'
@@ -528,5 +528,31 @@ describe('runs', () => {
       expect(details.tasks.filter((t) => t.state === 'Completed')).toHaveLength(stored)
       expect(details.logs.some((l) => l.message.includes('Cancel requested'))).toBe(true)
     }, 300_000)
+  })
+})
+
+describe('backfill worker pool', () => {
+  it('rejects a request still in flight when closed, instead of leaving it pending for ever', async () => {
+    // A real thread that never answers: the load request stays in flight.
+    const pool = new BackfillWorkerPool(
+      1,
+      () => new Worker('setInterval(() => undefined, 1000)', { eval: true }),
+    )
+    const loading = pool.load({
+      config: loadConfig({}, { homeDir: '/tmp/driftdesk-unused-home' }),
+      referenceMonth: '2022-01',
+      referenceFile: '/nonexistent/a.parquet',
+      monthFile: '/nonexistent/b.parquet',
+      startDate: '2022-02-01',
+      days: 1,
+      retrain: false,
+    })
+    const settled = loading.then(
+      () => 'resolved',
+      (error: unknown) => (error instanceof AppError ? error.code : String(error)),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    await pool.close()
+    expect(await settled).toBe('CANCELLED')
   })
 })

@@ -146,9 +146,14 @@ export class BackfillWorkerPool implements BackfillComputeRunner {
   async close(): Promise<void> {
     this.closed = true
     this.cancelQueued('The run ended before this day was computed.')
+    // Requests still in flight (a load, a day) would otherwise never settle: marking the slot dead
+    // makes its exit handler ignore the terminated worker, so settle them here.
+    const closing = new AppError('CANCELLED', 'The worker pool was closed before the answer came.')
     await Promise.all(
       this.slots.map(async (slot) => {
         slot.status = 'dead'
+        for (const pending of slot.pending.values()) pending.reject(closing)
+        slot.pending.clear()
         await slot.worker.terminate()
       }),
     )

@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { FakeDockerApi } from '../../../test/fakes/fake-docker-api'
 import { startFakeDockerApi } from '../../../test/fakes/fake-docker-api'
 import type { CliContext } from '../cli-context'
+import { loadOrCreateStackSecrets } from '../../services/stack/stack-secrets'
+import { writeStackPorts } from '../../services/stack/stack-ports'
 import { run } from './stack'
 
 let api: FakeDockerApi
@@ -65,6 +67,20 @@ describe('driftdesk stack', () => {
     await expect(
       run(context(['up', '--home', home], 'unix:///nonexistent/docker.sock')),
     ).rejects.toThrow(/No container engine answers/)
+  })
+
+  it('never prints the Adminer auto-login token (urls, urls --json, status --json)', async () => {
+    await writeStackPorts(home, { postgres: 5432, grafana: 3000, adminer: 8080 })
+    const { adminerToken } = await loadOrCreateStackSecrets(home)
+    expect(adminerToken.length).toBeGreaterThan(8)
+    for (const args of [['urls'], ['urls', '--json'], ['status', '--json']]) {
+      const ctx = context([...args, '--home', home])
+      await expect(run(ctx)).resolves.toBe(0)
+      const printed = ctx.out.join('') + ctx.err.join('')
+      expect(printed).toContain('127.0.0.1:8080')
+      expect(printed).not.toContain(adminerToken)
+      expect(printed).not.toContain(encodeURIComponent(adminerToken))
+    }
   })
 
   it('urls before the first up tells what to run', async () => {

@@ -1,7 +1,12 @@
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../../config/app-config'
 import { createStackService } from '../../services/stack/create-stack-service'
-import type { PullProgress, StackServiceName, StackStatus } from '../../shared/domain/stack'
+import type {
+  PullProgress,
+  StackServiceName,
+  StackStatus,
+  StackUrls,
+} from '../../shared/domain/stack'
 import { STACK_SERVICES } from '../../shared/domain/stack'
 import { AppError } from '../../shared/errors'
 import type { CliContext } from '../cli-context'
@@ -70,10 +75,11 @@ export async function run(context: CliContext): Promise<number> {
           throw new CliError(
             'The stack was never started from this home: run `driftdesk stack up` first.',
           )
-        if (values.json === true) context.stdout.write(`${JSON.stringify(urls)}\n`)
+        const shown = withoutAdminerToken(urls)
+        if (values.json === true) context.stdout.write(`${JSON.stringify(shown)}\n`)
         else {
           context.stdout.write(
-            `Grafana dashboard  ${urls.grafanaDashboard}\nGrafana            ${urls.grafana}\nAdminer            ${urls.adminer}\nPostgreSQL         ${urls.postgres}\n`,
+            `Grafana dashboard  ${shown.grafanaDashboard}\nGrafana            ${shown.grafana}\nAdminer            ${shown.adminer}\nPostgreSQL         ${shown.postgres}\n`,
           )
         }
         return 0
@@ -146,9 +152,24 @@ function parseServices(only: string | undefined): StackServiceName[] | undefined
   return names as StackServiceName[]
 }
 
+/**
+ * The URLs without Adminer's auto-login token: it signs a browser in to the stack's database, and
+ * terminal output ends up in scrollback, logs and screenshots. The app opens Adminer with it; on the
+ * command line Adminer shows its login form.
+ */
+function withoutAdminerToken(urls: StackUrls): StackUrls {
+  const adminer = new URL(urls.adminer)
+  adminer.searchParams.delete('driftdesk_token')
+  return { ...urls, adminer: adminer.toString() }
+}
+
 function writeStatus(context: CliContext, status: StackStatus, asJson: boolean): void {
   if (asJson) {
-    context.stdout.write(`${JSON.stringify(status)}\n`)
+    const shown = {
+      ...status,
+      urls: status.urls === null ? null : withoutAdminerToken(status.urls),
+    }
+    context.stdout.write(`${JSON.stringify(shown)}\n`)
     return
   }
   const lines: string[] = []

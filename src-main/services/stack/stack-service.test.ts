@@ -34,8 +34,9 @@ const probes: HealthProbes = {
   },
 }
 
-function createService(): StackService {
+function createService(extra: { pullProgressIntervalMs?: number } = {}): StackService {
   return new StackService({
+    ...extra,
     homeDir: home,
     resourcesDir: join(repoRoot, 'resources'),
     dashboardsDir: join(repoRoot, 'dashboards'),
@@ -113,6 +114,27 @@ describe('StackService.up', () => {
       'driftdesk-postgres-data',
     ])
     expect(messages).toContain('driftdesk-postgres is healthy on 127.0.0.1:5432')
+  })
+
+  it("throttles pull progress to the interval, and always delivers each image's final state", async () => {
+    for (const image of Object.values(STACK_IMAGES)) {
+      const events = twoLayerPullEvents(image)
+      // A flood of 500 progress events between the layer announcements and the end.
+      const flood = Array.from({ length: 500 }, (_, i) => ({
+        status: 'Downloading',
+        id: 'layer-b',
+        progressDetail: { current: i, total: 300 },
+      }))
+      api.behaviour.pullEvents.set(image, [...events.slice(0, 4), ...flood, ...events.slice(4)])
+    }
+    const progress: PullProgress[] = []
+    await createService({ pullProgressIntervalMs: 60_000 }).up({
+      onPullProgress: (p) => progress.push(p),
+    })
+    // With a one-minute interval: the first (waiting) state, then only each image's completion.
+    expect(progress).toHaveLength(1 + Object.values(STACK_IMAGES).length)
+    expect(progress.at(-1)?.images.every((image) => image.phase === 'done')).toBe(true)
+    expect(progress.at(-1)?.bytesDone).toBe(1200)
   })
 
   it('generates the passwords once, stores them 0600 and never puts them in messages or URLs', async () => {

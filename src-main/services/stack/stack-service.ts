@@ -48,6 +48,8 @@ export interface StackServiceDependencies {
   readonly isPortFree?: (port: number) => Promise<boolean>
   /** Per-service health wait; PostgreSQL's first start (initdb) takes a few seconds, Grafana ~10-30 s. */
   readonly healthTimeoutMs?: number
+  /** Least time between two pull progress events (default 100 ms: about 10 events/s). */
+  readonly pullProgressIntervalMs?: number
 }
 
 export interface StackUpOptions {
@@ -323,7 +325,22 @@ export class StackService {
     const states: ImagePullState[] = [...present.keys()].map((image) =>
       initialImagePullState(image, toPull.includes(image) ? 'waiting' : 'present'),
     )
-    const emit = (): void => options.onPullProgress?.(summarizePull(states))
+    // A pull streams hundreds of events a second; listeners (a terminal bar, IPC to the window) get at
+    // most one per interval, the latest state, plus every phase change (done, failed) at once.
+    const intervalMs = this.deps.pullProgressIntervalMs ?? 100
+    let lastEmitAt = Number.NEGATIVE_INFINITY
+    let trailing: ReturnType<typeof setTimeout> | null = null
+    const emit = (): void => {
+      if (trailing !== null) clearTimeout(trailing)
+      trailing = null
+      lastEmitAt = Date.now()
+      options.onPullProgress?.(summarizePull(states))
+    }
+    const emitThrottled = (): void => {
+      const wait = lastEmitAt + intervalMs - Date.now()
+      if (wait <= 0) emit()
+      else trailing ??= setTimeout(emit, wait)
+    }
     emit()
     for (const image of toPull) {
       const index = states.findIndex((state) => state.image === image)
@@ -334,7 +351,7 @@ export class StackService {
             const current = states[index]
             if (current === undefined) return
             states[index] = reduceImagePull(current, event)
-            emit()
+            emitThrottled()
           },
           options.signal,
         )
