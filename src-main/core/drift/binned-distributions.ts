@@ -23,8 +23,9 @@ const MAX_UNIQUE_FOR_VALUE_BUCKETS = 20
  *   share = count/len;
  * - `fillZeroes` (Evidently's `feel_zeroes`, used by PSI and KL): zero shares of each array become
  *   min(non-zero)/1e6 when that minimum is ≤ 1e-4, otherwise 1e-4, separately for reference and current.
- * Bucket order is reference keys first, then current-only keys (Python's set order differs, which only
- * reorders a sum).
+ * Value-bucket order is that of {@link unionKeys}: ascending for numbers; for strings the reference's first-seen
+ * order, then current-only values. Python iterates a set instead, which only reorders the terms of the
+ * distance's sum.
  *
  * @param reference cleaned reference sample (non-empty)
  * @param current cleaned current sample (non-empty)
@@ -49,7 +50,7 @@ export function binnedDistributions(
   if (
     columnType === 'num' &&
     referenceProfile.isNumeric &&
-    referenceProfile.valueCounts().size > MAX_UNIQUE_FOR_VALUE_BUCKETS
+    referenceProfile.distinctCount() > MAX_UNIQUE_FOR_VALUE_BUCKETS
   ) {
     const sortedReference = referenceProfile.sorted()
     const sortedCurrent = currentProfile.sorted()
