@@ -16,6 +16,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src-main/config/app-config'
 import type { TripDownloadTuning } from '../../src-main/services/data/ensure-trip-files'
 import { ensureTripFiles } from '../../src-main/services/data/ensure-trip-files'
+import { locateOrDownloadMonthFile } from '../../src-main/services/data/locate-or-download-month-file'
 import type { TripFileProgress } from '../../src-main/services/data/trip-file-progress'
 import { TlcFileServer, closedLocalPort, selfSignedCertificate } from '../fakes/tlc-file-server'
 import { taxiDataDir } from '../support/taxi-data'
@@ -85,6 +86,27 @@ describe('ensureTripFiles against a local TLC server', () => {
     expect(server.hits(JANUARY)).toBe(1)
     expect(server.hits(FEBRUARY)).toBe(1)
     expect(events.some((event) => event.type === 'downloading')).toBe(false)
+  })
+
+  it('locateOrDownloadMonthFile: downloads a month missing from the cache once, then finds it offline', async () => {
+    const first = await locateOrDownloadMonthFile(config(), '2022-01', {
+      onProgress: record,
+      tuning: FAST,
+    })
+    expect(first).toBe(join(home, 'cache', 'tlc', JANUARY))
+    expect(sha256(readFileSync(first))).toBe(sha256(source.get(JANUARY)!))
+    expect(events.some((event) => event.type === 'downloading')).toBe(true)
+    const requests = server.hits(JANUARY)
+    expect(requests).toBeGreaterThanOrEqual(1)
+    await expect(locateOrDownloadMonthFile(config(), '2022-01')).resolves.toBe(first)
+    expect(server.hits(JANUARY)).toBe(requests)
+    // With a data folder nothing is downloaded: the missing file is named instead.
+    const dataDir = join(home, 'empty-data')
+    mkdirSync(dataDir)
+    await expect(
+      locateOrDownloadMonthFile(config({ DRIFTDESK_DATA_DIR: dataDir }), '2022-02'),
+    ).rejects.toMatchObject({ code: 'DATA_FILE_MISSING' })
+    expect(server.hits(FEBRUARY)).toBe(0)
   })
 
   it('resumes with a Range request after the connection is cut mid-file', async () => {

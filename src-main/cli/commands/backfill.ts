@@ -6,13 +6,13 @@ import { BackfillWorkerPool, defaultWorkerCount } from '../../adapters/worker/ba
 import type { AppConfig } from '../../config/app-config'
 import { loadConfig } from '../../config/app-config'
 import { isoDate, parseIsoDate } from '../../core/pipeline/daily-windows'
+import { locateOrDownloadMonthFile } from '../../services/data/locate-or-download-month-file'
 import { locateTripFile } from '../../services/data/locate-trip-file'
 import type { BackfillRequest } from '../../services/pipeline/backfill-service'
 import { BackfillService, monthRange } from '../../services/pipeline/backfill-service'
 import { DEFAULT_RETRY_POLICY } from '../../services/pipeline/retry-policy'
 import { RunEvents } from '../../services/pipeline/run-events'
 import type { DayMetrics } from '../../shared/domain/metrics'
-import { AppError } from '../../shared/errors'
 import { MONTH_PATTERN } from '../../shared/request-guards'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
@@ -183,31 +183,20 @@ async function preload(
   }
 }
 
-/** The file of a month: in --data-dir or the cache; a month missing from the cache is downloaded. */
+/**
+ * The file of a month: in --data-dir or the cache; a month missing from the cache is downloaded
+ * (`locateOrDownloadMonthFile`), its progress drawn as a bar on `progress`.
+ */
 export async function locateMonthFile(
   config: AppConfig,
   month: string,
   signal: AbortSignal,
   progress?: ProgressStream,
 ): Promise<string> {
-  try {
-    return (await locateTripFile(config, month)).path
-  } catch (error) {
-    if (
-      config.dataDir !== null ||
-      !(error instanceof AppError) ||
-      error.code !== 'DATA_FILE_MISSING'
-    )
-      throw error
-  }
-  // Not in the cache yet: download it, showing its progress on stderr.
   let bar: ProgressBar | null = null
-  // Loaded only when a download is needed (it brings the Parquet validator along).
-  const { ensureTripFiles } = await import('../../services/data/ensure-trip-files')
-  const [file] = await ensureTripFiles(
-    config,
-    [month],
-    (event) => {
+  return locateOrDownloadMonthFile(config, month, {
+    signal,
+    onProgress: (event) => {
       if (progress === undefined) return
       if (event.type === 'downloading') {
         bar ??= new ProgressBar(progress, {
@@ -225,9 +214,7 @@ export async function locateMonthFile(
         bar?.finish()
       }
     },
-    signal,
-  )
-  return (file as { path: string }).path
+  })
 }
 
 function buildRequest(values: BackfillValues): BackfillRequest {
