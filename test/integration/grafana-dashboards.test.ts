@@ -15,7 +15,7 @@ import {
   GRAFANA_DATASOURCE_UID,
   STACK_GRAFANA_DATABASE_USER,
 } from '../../src-main/adapters/docker/stack-spec'
-import { expandGrafanaPostgresMacros } from '../../src-main/services/stack/grafana-postgres-macros'
+import { expandGrafanaPostgresMacros } from '../support/grafana-postgres-macros'
 import type { TestPostgres } from '../support/postgres'
 import { startTestPostgres } from '../support/postgres'
 import { realTaxiDataDir, syntheticTaxiDataDir } from '../support/taxi-data'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { expandGrafanaPostgresMacros } from './grafana-postgres-macros'
+import { expandGrafanaPostgresMacros } from '../support/grafana-postgres-macros'
 
 const range = { from: new Date('2022-02-01T00:00:00Z'), to: new Date('2022-03-01T00:00:00Z') }
 
