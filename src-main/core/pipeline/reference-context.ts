@@ -18,7 +18,7 @@ export interface DriftColumn {
  * categorical features. Derived from {@link driftTableColumns}, the one place that order is defined, so the
  * daily metrics and the reports list columns alike.
  */
-export const COURSE_DRIFT_COLUMNS: readonly DriftColumn[] = driftTableColumns(courseDriftMapping)
+const COURSE_DRIFT_COLUMNS: readonly DriftColumn[] = driftTableColumns(courseDriftMapping)
 
 /**
  * What every day is compared with, prepared once: the model and the cleaned reference sample of each

@@ -272,7 +272,7 @@ export function sortedNonNullValues(column: Column, rowCount: number): Float64Ar
 }
 
 /** A microsecond epoch timestamp as pandas prints a naive Timestamp: `2022-02-01 00:02:41`. */
-export function formatTimestamp(microseconds: number): string {
+function formatTimestamp(microseconds: number): string {
   const milliseconds = Math.floor(microseconds / 1000)
   const iso = new Date(milliseconds).toISOString()
   const micros = microseconds - milliseconds * 1000

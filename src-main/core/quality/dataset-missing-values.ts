@@ -2,7 +2,7 @@ import type { Column, Frame } from '../data/frame'
 import { getColumn } from '../data/frame'
 
 /** Evidently's default missing values: `""`, `inf`, `-inf` and every pandas null (`None` stands for all of them). */
-export const DEFAULT_MISSING_VALUE_LABELS = ['', '-inf', 'None', 'inf'] as const
+const DEFAULT_MISSING_VALUE_LABELS = ['', '-inf', 'None', 'inf'] as const
 export type MissingValueLabel = (typeof DEFAULT_MISSING_VALUE_LABELS)[number]
 
 /** Evidently 0.4's `DatasetMissingValues` result, field for field (snake_case as in `as_dict()`). */

@@ -4,7 +4,7 @@ import type { Column } from '../data/frame'
 export type SummaryColumnType = 'num' | 'cat' | 'datetime'
 
 /** Evidently's `NUMBER_UNIQUE_AS_CATEGORICAL`: integer columns with at most 5 distinct values are categorical. */
-export const maxUniqueForIntegerCategorical = 5
+const maxUniqueForIntegerCategorical = 5
 
 /**
  * The type Evidently gives a column that is not in the column mapping (`utils/data_preprocessing.py::

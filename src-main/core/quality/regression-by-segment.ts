@@ -1,15 +1,6 @@
 import type { Frame } from '../data/frame'
 import { getColumn, getNumericColumn, isNullAt } from '../data/frame'
 
-/** Regression metrics driftdesk can break down by segment. */
-export const segmentMetricNames = [
-  'mean_error',
-  'mean_abs_error',
-  'rmse',
-  'mean_abs_perc_error',
-] as const
-export type SegmentMetricName = (typeof segmentMetricNames)[number]
-
 /** One segment's rows and metrics. */
 export interface SegmentPerformance {
   readonly segment: number | string | null

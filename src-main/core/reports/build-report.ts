@@ -119,7 +119,7 @@ function dataQualityMetrics(profile: ReferenceProfile, current: Frame): ReportMe
 }
 
 /** ColumnSummaryMetric's result for one column, with histogram / top-category plot data. */
-export function columnSummaryResult(
+function columnSummaryResult(
   profile: ReferenceProfile,
   current: Frame,
   name: string,

@@ -90,7 +90,7 @@ export function createReferenceProfile(frame: Frame, mapping: ColumnMapping): Re
 }
 
 /** The type the mapping gives a column: target and prediction are numerical (regression), features as listed. */
-export function mappedType(mapping: ColumnMapping, column: string): 'num' | 'cat' | undefined {
+function mappedType(mapping: ColumnMapping, column: string): 'num' | 'cat' | undefined {
   if (column === mapping.target || column === mapping.prediction) return 'num'
   if (mapping.numericalFeatures.includes(column)) return 'num'
   if (mapping.categoricalFeatures.includes(column)) return 'cat'

@@ -8,7 +8,7 @@ export interface SmallDistribution {
 }
 
 /** Evidently's `DataDriftOptions.DEFAULT_NBINSX`. */
-export const defaultHistogramBins = 10
+const defaultHistogramBins = 10
 
 /**
  * `np.histogram(values, bins, density=True)` as Evidently's drift table stores it for a numerical column:

@@ -12,7 +12,7 @@ export interface MaximumMeanDiscrepancyResult {
 }
 
 /** Pooled sizes above this would need a kernel matrix of more than 200 MB. */
-export const MAXIMUM_MMD_POOLED_SIZE = 5000
+const MAXIMUM_MMD_POOLED_SIZE = 5000
 
 /**
  * Evidently's `emperical_mmd` permutation test (mmd_stattest.py::mmd_pval): an RBF kernel

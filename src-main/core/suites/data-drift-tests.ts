@@ -11,7 +11,7 @@ import { conditionToJson } from './test-condition'
 const group = 'data_drift'
 
 /** Evidently's TestShareOfDriftedColumns default: `lt 0.3` (the Report preset's 0.5 does not apply here). */
-export const defaultTestDriftShare = 0.3
+const defaultTestDriftShare = 0.3
 
 /**
  * TestShareOfDriftedColumns (`tests/data_drift_tests.py`): the share of drifted columns, `lt drift_share`

@@ -32,7 +32,7 @@ export interface ValueTest {
 }
 
 /** The user's condition for this test, if any (`Class:column` first, then `Class`). */
-export function userCondition(
+function userCondition(
   options: SuiteOptions,
   className: string,
   column?: string,

@@ -30,21 +30,12 @@ export interface TestCondition {
   readonly not_in?: readonly ListMember[]
 }
 
-export const conditionOperators = [
-  'eq',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'not_eq',
-  'is_in',
-  'not_in',
-] as const
+const conditionOperators = ['eq', 'gt', 'gte', 'lt', 'lte', 'not_eq', 'is_in', 'not_in'] as const
 export type ConditionOperator = (typeof conditionOperators)[number]
 
 /** Evidently's defaults for `approx`: relative 1e-6, absolute 1e-12. */
-export const defaultApproxRelative = 1e-6
-export const defaultApproxAbsolute = 1e-12
+const defaultApproxRelative = 1e-6
+const defaultApproxAbsolute = 1e-12
 
 /**
  * Builds an {@link ApproxValue}.
