@@ -1,4 +1,5 @@
 import MultivariateLinearRegression from 'ml-regression-multivariate-linear'
+import { numpyMean } from '../stats/numpy-mean'
 
 /** A fitted ordinary-least-squares model: `y = intercept + Σ coefficients[j] · x[j]`. Plain data. */
 export interface LinearModel {
@@ -39,8 +40,10 @@ export function fitLinearRegression(
       throw new RangeError(`Feature ${j} has ${column.length} rows but the target has ${n}.`)
     }
   }
-  const means = columns.map(mean)
-  const targetMean = mean(target)
+  // sklearn centres with np.average: X (a C-ordered 2-D array) is reduced along axis 0, which numpy does row
+  // by row (a left-to-right sum per column); y is 1-D, which numpy sums pairwise.
+  const means = columns.map(rowOrderMean)
+  const targetMean = numpyMean(target)
   const x: number[][] = new Array(n)
   const y: number[][] = new Array(n)
   for (let i = 0; i < n; i++) {
@@ -69,7 +72,8 @@ export function predictLinear(model: LinearModel, columns: readonly Float64Array
   return out
 }
 
-function mean(values: Float64Array): number {
+/** Mean with a left-to-right sum: numpy's axis-0 reduction of a C-ordered 2-D array, per column. */
+function rowOrderMean(values: Float64Array): number {
   let sum = 0
   for (let i = 0; i < values.length; i++) sum += values[i] as number
   return sum / values.length
