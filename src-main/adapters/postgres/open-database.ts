@@ -11,7 +11,7 @@ export interface Database {
   readonly url: string
   /** True for driftdesk's own embedded server. */
   readonly embedded: boolean
-  /** Closes the pool, then stops the embedded server if this process started it. */
+  /** Closes the pool, then releases the embedded server (stopped unless another process still uses it). */
   close(): Promise<void>
 }
 
