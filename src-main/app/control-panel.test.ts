@@ -128,6 +128,8 @@ describe('the control panel composition', () => {
     const runId = finished.outcome === 'done' ? finished.value.runId : ''
     const runs = await panel.handlers['runs:list']({})
     expect(runs[0]).toMatchObject({ id: runId, job: 'backfill', state: 'Completed' })
+    // The run records the data folder it read, so resuming it reads the same files.
+    expect(runs[0]?.parameters).toMatchObject({ dataDir })
     const details = await panel.handlers['runs:show']({ runId })
     expect(details.tasks.map((task) => [task.taskKey, task.state])).toEqual([
       ['day:2022-02-01', 'Completed'],

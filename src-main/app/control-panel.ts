@@ -7,7 +7,9 @@ import type { AppConfig } from '../config/app-config'
 import { loadConfig } from '../config/app-config'
 import { daysInMonth, isoDate, parseIsoDate } from '../core/pipeline/daily-windows'
 import { ensureTripFiles } from '../services/data/ensure-trip-files'
-import { locateTripFile, tripFileLocation } from '../services/data/locate-trip-file'
+import { tripFileLocation } from '../services/data/locate-trip-file'
+import { locateOrDownloadMonthFile } from '../services/data/locate-or-download-month-file'
+import { isProcessAlive } from '../adapters/process/is-process-alive'
 import type { TripFileProgress } from '../services/data/trip-file-progress'
 import { tripFileFolder } from '../services/data/trip-file-location'
 import { ensureTrainedModel, modelPaths } from '../services/model/model-service'
@@ -113,18 +115,13 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
     return [...new Set([stackUrls.grafana, stackUrls.adminer].map((url) => new URL(url).origin))]
   }
 
-  const monthFile = async (month: string, signal?: AbortSignal): Promise<string> => {
-    try {
-      return (await locateTripFile(config, month)).path
-    } catch (error) {
-      const isMissingFromCache =
-        config.dataDir === null && error instanceof AppError && error.code === 'DATA_FILE_MISSING'
-      if (!isMissingFromCache) throw error
-    }
-    // Like the CLI: a month missing from the download cache is fetched.
-    const [ready] = await ensureTripFiles(config, [month], () => undefined, signal)
-    return (ready as { path: string }).path
-  }
+  /** A month's file from the data folder or the cache, downloaded into the cache when missing there. */
+  const monthFile = (
+    month: string,
+    signal?: AbortSignal,
+    dataDir: string | null = config.dataDir,
+  ): Promise<string> =>
+    locateOrDownloadMonthFile({ ...config, dataDir }, month, signal === undefined ? {} : { signal })
 
   /**
    * The model of `referenceMonth` with a plot sample. Training (Parquet decoding and least squares, a
@@ -186,7 +183,8 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
           config,
           store,
           createRunner: (workers) => new BackfillWorkerPool(workers, options.createBackfillWorker),
-          locateMonthFile: (month) => monthFile(month),
+          // A resumed run keeps the data folder it was started with.
+          locateMonthFile: (month, dataDir) => monthFile(month, undefined, dataDir),
           hostname: hostname(),
           pid: process.pid,
           isProcessAlive,
@@ -287,6 +285,8 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
             startDate: `${request.month}-01`,
             days: request.days,
             referenceMonth: request.referenceMonth,
+            // Recorded with the run, so a resume reads the same folder.
+            dataDir: config.dataDir,
             force: request.force === true,
             paceSeconds: request.paceSeconds,
             retry: DEFAULT_RETRY_POLICY,
@@ -529,14 +529,5 @@ function toDataProgress(event: TripFileProgress): DataFileProgress {
       }
     case 'ready':
       return { ...base, phase: 'ready', bytesDone: event.bytes, bytesTotal: event.bytes }
-  }
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
