@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
 import { loadConfig } from '../../config/app-config'
 import { NumpyLegacyRandomState } from '../../core/random/numpy-legacy-random-state'
 import type { DataDriftOptions } from '../../core/reports/data-drift-table'
@@ -9,6 +8,7 @@ import { ReportRequestError, ReportService } from '../../services/reports/report
 import type { ReportPresetName } from '../../shared/domain/reports'
 import { reportPresetNames } from '../../shared/domain/reports'
 import type { CliContext } from '../cli-context'
+import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
 
 export const summary =
@@ -75,25 +75,16 @@ type SharedValues = {
 
 /** `driftdesk report`: parses, asks the report service, prints or writes the HTML. */
 export async function run(context: CliContext): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: [...context.args],
-      options: {
-        ...sharedOptions,
-        quantile: { type: 'string', multiple: true },
-        'segment-by': { type: 'string', multiple: true },
-      },
-      strict: true,
-    })
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n\n${HELP}`, 2)
-  }
+  const parsed = parseCommandOptions(context, HELP, {
+    options: {
+      ...sharedOptions,
+      quantile: { type: 'string', multiple: true },
+      'segment-by': { type: 'string', multiple: true },
+    },
+    strict: true,
+  })
+  if (parsed === null) return 0
   const values = parsed.values
-  if (values.help === true) {
-    context.stdout.write(HELP)
-    return 0
-  }
   const date = requireDate(values.date, HELP)
   const preset = (values.preset ?? 'data-drift') as ReportPresetName
   if (!reportPresetNames.includes(preset)) {

@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
 import { loadConfig } from '../../config/app-config'
 import { toEvidentlyJson } from '../../core/reports/evidently-json'
 import type { TestCondition } from '../../core/suites/test-condition'
@@ -9,6 +8,7 @@ import { ReportService } from '../../services/reports/report-service'
 import type { TestSuitePresetName } from '../../shared/domain/reports'
 import { testSuitePresetNames } from '../../shared/domain/reports'
 import type { CliContext } from '../cli-context'
+import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
 import { driftOptionsFrom, requireDate, sharedOptions, withClearErrors } from './report'
 
@@ -34,25 +34,16 @@ unless you give one. Exit code 0 when every test passes (SUCCESS or WARNING), 1 
 
 /** `driftdesk test-suite`: parses, asks the report service, prints or writes the HTML. */
 export async function run(context: CliContext): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: [...context.args],
-      options: {
-        ...sharedOptions,
-        condition: { type: 'string', multiple: true },
-        'non-critical': { type: 'string', multiple: true },
-      },
-      strict: true,
-    })
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n\n${HELP}`, 2)
-  }
+  const parsed = parseCommandOptions(context, HELP, {
+    options: {
+      ...sharedOptions,
+      condition: { type: 'string', multiple: true },
+      'non-critical': { type: 'string', multiple: true },
+    },
+    strict: true,
+  })
+  if (parsed === null) return 0
   const values = parsed.values
-  if (values.help === true) {
-    context.stdout.write(HELP)
-    return 0
-  }
   const date = requireDate(values.date, HELP)
   const preset = (values.preset ?? 'data-drift') as TestSuitePresetName
   if (!testSuitePresetNames.includes(preset)) {
