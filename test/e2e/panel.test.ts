@@ -164,17 +164,27 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
     const seenDone = new Set<number>()
     let states: Record<string, number> = {}
     const deadline = Date.now() + 240_000
+    const terminal = new Set(['completed', 'failed', 'cancelled'])
+    let status = ''
     while (Date.now() < deadline) {
       states = await panel.timelineStates()
       seenDone.add(states.done ?? 0)
-      if ((await panel.backfillStatus()) !== 'running' && (states.done ?? 0) > 0) break
+      status = await panel.backfillStatus()
+      // Only a terminal status ends the watch: a transient one (e.g. a store re-syncing after a
+      // reconnect) must not be read as the end of the run.
+      if (terminal.has(status) && (states.done ?? 0) > 0) break
       await page.waitForTimeout(150)
     }
-    expect(await panel.backfillStatus()).toBe('completed')
-    expect(states).toEqual({ done: BACKFILL_DAYS })
+    // Read the timeline again after the terminal status: the sample above was taken before the status
+    // and may predate the last day's result.
+    states = await panel.timelineStates()
+    const seen = JSON.stringify({ status, states, seenDone: [...seenDone] })
+    expect(status, seen).toBe('completed')
+    expect(states, seen).toEqual({ done: BACKFILL_DAYS })
     // Partial timelines were on screen: days arrived one by one, not all at the end.
     expect(
       [...seenDone].filter((count) => count > 0 && count < BACKFILL_DAYS).length,
+      seen,
     ).toBeGreaterThan(3)
     await page.waitForTimeout(400)
     expect(Math.min(...(await panel.chartInkPixels()))).toBeGreaterThan(1000)
