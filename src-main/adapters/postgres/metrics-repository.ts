@@ -1,15 +1,9 @@
 import type { ColumnDriftResult, DayMetrics, DriftColumnType } from '../../shared/domain/metrics'
+import type { DayProvenance, StoredDay } from '../../services/pipeline/run-store'
 import type { Queryable } from './pool'
 
-/** What is stored for a day besides its metrics: where they came from. */
-export interface DayMetricsProvenance {
-  readonly referenceMonth: string | null
-  readonly runId: string | null
-  readonly inputsFingerprint: string | null
-}
-
-export interface StoredDayMetrics extends DayMetricsProvenance {
-  readonly metrics: DayMetrics
+/** A stored day as the run store knows it, and when it was computed. */
+export interface StoredDayMetrics extends StoredDay {
   readonly computedAt: string
 }
 
@@ -21,7 +15,7 @@ export interface StoredDayMetrics extends DayMetricsProvenance {
 export async function saveDayMetrics(
   db: Queryable,
   day: DayMetrics,
-  provenance: DayMetricsProvenance,
+  provenance: DayProvenance,
 ): Promise<void> {
   const timestamp = `${day.date} 00:00:00`
   await db.query('DELETE FROM column_drift WHERE "timestamp" = $1', [timestamp])

@@ -1,3 +1,4 @@
+import type { NewRunRecord } from '../../services/pipeline/run-store'
 import type { JobName, RunRecord, RunState } from '../../shared/domain/runs'
 import type { Queryable } from './pool'
 
@@ -16,17 +17,7 @@ interface RunRow {
   parent_schedule: string | null
 }
 
-export interface NewRun {
-  readonly id: string
-  readonly job: JobName
-  readonly parameters: Readonly<Record<string, unknown>>
-  readonly state: RunState
-  readonly pid: number
-  readonly hostname: string
-  readonly parentSchedule?: string | null
-}
-
-export async function insertRun(db: Queryable, run: NewRun): Promise<void> {
+export async function insertRun(db: Queryable, run: NewRunRecord): Promise<void> {
   await db.query(
     `INSERT INTO runs (id, job, parameters, state, created_at, pid, hostname, parent_schedule, heartbeat_at)
      VALUES ($1, $2, $3, $4, now(), $5, $6, $7, now())`,

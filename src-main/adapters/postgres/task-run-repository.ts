@@ -1,3 +1,4 @@
+import type { TaskStateUpdate } from '../../services/pipeline/run-store'
 import type { RunState, TaskRunRecord } from '../../shared/domain/runs'
 import type { Queryable } from './pool'
 
@@ -13,21 +14,11 @@ interface TaskRunRow {
   inputs_fingerprint: string | null
 }
 
-export interface TaskRunUpdate {
-  readonly id: string
-  readonly runId: string
-  readonly taskKey: string
-  readonly state: RunState
-  readonly attempts: number
-  readonly error?: string | null
-  readonly inputsFingerprint?: string | null
-}
-
 /**
  * Records a task run's state (insert or update by `(run_id, task_key)`). Running stamps `started_at`
  * the first time; a terminal state stamps `ended_at`. Returns the stored task run's id.
  */
-export async function saveTaskRun(db: Queryable, task: TaskRunUpdate): Promise<string> {
+export async function saveTaskRun(db: Queryable, task: TaskStateUpdate): Promise<string> {
   const result = await db.query<{ id: string }>(
     `INSERT INTO task_runs (id, run_id, task_key, state, attempts, started_at, ended_at, error, inputs_fingerprint)
      VALUES ($1, $2, $3, $4, $5,

@@ -8,17 +8,12 @@ import { numpyRound } from './numpy-round'
 import { numpyPairwiseSum } from '../stats/numpy-pairwise-sum'
 import { standardDeviation } from '../stats/standard-deviation'
 
-/** Evidently 0.4 `NumericCharacteristics` (ColumnSummaryMetric), field names as in its `as_dict()`. */
-export interface NumericCharacteristics {
+/**
+ * Evidently 0.4 `NumericCharacteristics` (ColumnSummaryMetric), field names as in its `as_dict()`: the
+ * pandas `describe()` statistics plus counts of rows, distinct, missing and infinite values.
+ */
+export interface NumericCharacteristics extends DescribedNumbers {
   readonly number_of_rows: number
-  readonly count: number
-  readonly mean: number | null
-  readonly std: number | null
-  readonly min: number | null
-  readonly p25: number | null
-  readonly p50: number | null
-  readonly p75: number | null
-  readonly max: number | null
   readonly unique: number
   readonly unique_percentage: number
   readonly missing: number
