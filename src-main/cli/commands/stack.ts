@@ -159,6 +159,7 @@ function parseServices(only: string | undefined): StackServiceName[] | undefined
  */
 function withoutAdminerToken(urls: StackUrls): StackUrls {
   const adminer = new URL(urls.adminer)
+  adminer.hash = ''
   adminer.searchParams.delete('driftdesk_token')
   return { ...urls, adminer: adminer.toString() }
 }

@@ -153,7 +153,7 @@ describe('StackService.up', () => {
     expect(visible).not.toContain(secrets.grafanaAdminPassword)
     expect(visible).not.toContain(secrets.grafanaReaderPassword)
     expect(urls?.postgres).toBe('postgresql://postgres@127.0.0.1:5432/driftdesk')
-    expect(urls?.adminer).toBe(`http://127.0.0.1:8080/?driftdesk_token=${secrets.adminerToken}`)
+    expect(urls?.adminer).toBe(`http://127.0.0.1:8080/#driftdesk_token=${secrets.adminerToken}`)
     // A second start keeps the same secrets.
     await service.up()
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(secrets)
@@ -295,6 +295,26 @@ describe('StackService.down and logs', () => {
     await service.up({ services: ['postgres'] })
     await expect(service.logs('postgres')).resolves.toContain('driftdesk-postgres started')
     await expect(service.logs('grafana')).rejects.toMatchObject({ code: 'STACK_UNHEALTHY' })
+  })
+
+  it('replaces the Adminer token and every stack secret in logs with *** (issue 9)', async () => {
+    const service = createService()
+    await service.up({ services: ['postgres', 'adminer'] })
+    const secrets = JSON.parse(await readFile(join(home, 'stack', 'secrets.json'), 'utf8')) as {
+      adminerToken: string
+      postgresPassword: string
+    }
+    const adminer = api.containers.get('driftdesk-adminer')
+    if (adminer === undefined) throw new Error('no adminer container')
+    adminer.logs += `[Mon Dec  7 10:00:00 2026] 10.89.0.1:40000 [200]: GET /?driftdesk_token=${secrets.adminerToken}\n`
+    adminer.logs += `[Mon Dec  7 10:00:01 2026] 10.89.0.1:40002 [200]: GET /?driftdesk_token=old-token&x=1\n`
+    adminer.logs += `echo ${secrets.postgresPassword}\n`
+    const shown = await service.logs('adminer')
+    expect(shown).toContain('GET /?driftdesk_token=***\n')
+    expect(shown).toContain('GET /?driftdesk_token=***&x=1')
+    expect(shown).toContain('echo ***')
+    expect(shown).not.toContain(secrets.adminerToken)
+    expect(shown).not.toContain(secrets.postgresPassword)
   })
 
   it('gives the backfill the database URL with its password once PostgreSQL answers', async () => {

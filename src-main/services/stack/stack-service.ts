@@ -194,7 +194,8 @@ export class StackService {
   /**
    * Where to open Grafana and Adminer and how to connect to PostgreSQL, or `null` before the first
    * `stack up`. The PostgreSQL URL carries no password; the Adminer URL carries the Adminer access
-   * token (not a database password), which signs the browser in.
+   * token (not a database password), which signs the browser in. The token sits in the fragment,
+   * which a browser never sends, so no access log records it.
    */
   async urls(): Promise<StackUrls | null> {
     const ports = await readStackPorts(this.deps.homeDir)
@@ -204,15 +205,20 @@ export class StackService {
     return {
       grafana,
       grafanaDashboard: `${grafana}/d/${GRAFANA_DASHBOARD_UID}/driftdesk-monitoring?orgId=1`,
-      adminer: `http://127.0.0.1:${ports.adminer}/?driftdesk_token=${encodeURIComponent(secrets.adminerToken)}`,
+      adminer: `http://127.0.0.1:${ports.adminer}/#driftdesk_token=${encodeURIComponent(secrets.adminerToken)}`,
       postgres: `postgresql://${STACK_DATABASE_USER}@127.0.0.1:${ports.postgres}/${STACK_DATABASE}`,
     }
   }
 
-  /** The last `tail` log lines of one service's container. */
+  /**
+   * The last `tail` log lines of one service's container, with every stack secret (and any
+   * `driftdesk_token=` value, as older versions put the token in Adminer's query string, which its
+   * access log printed) replaced by `***`.
+   */
   async logs(service: StackServiceName, tail = 200): Promise<string> {
     const engine = await this.requireEngine()
-    return engine.logs(containerName(service), tail)
+    const text = await engine.logs(containerName(service), tail)
+    return redactSecrets(text, await readStackSecrets(this.deps.homeDir))
   }
 
   /** Stops the containers and keeps them (and the data); `up` restarts them. */
@@ -387,7 +393,7 @@ export class StackService {
       case 'grafana':
         return this.probes.grafana(`http://127.0.0.1:${ports.grafana}`)
       case 'adminer':
-        return this.probes.adminer(`http://127.0.0.1:${ports.adminer}`)
+        return this.probes.adminer(`http://127.0.0.1:${ports.adminer}`, secrets.adminerToken)
     }
   }
 }
@@ -404,6 +410,15 @@ const PLACEHOLDER_SECRETS: StackSecrets = {
   grafanaAdminPassword: '-',
   grafanaReaderPassword: '-',
   adminerToken: '-',
+}
+
+function redactSecrets(text: string, secrets: StackSecrets | null): string {
+  let redacted = text.replace(/(driftdesk_token=)[^&#\s"']+/g, '$1***')
+  for (const secret of Object.values(secrets ?? {}) as string[]) {
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      if (form.length >= 8) redacted = redacted.split(form).join('***')
+  }
+  return redacted
 }
 
 function postgresUrl(port: number, secrets: StackSecrets): string {
