@@ -208,14 +208,49 @@ describe('StackService.up', () => {
     expect(api.requests.filter((r) => r.startsWith('POST'))).toEqual([])
   })
 
-  it('says an image is missing when it cannot be pulled offline, before creating anything', async () => {
+  it('starts what can start when an image cannot be pulled offline, and says how to get it (issue 10)', async () => {
     api.behaviour.pullEvents.delete(STACK_IMAGES.grafana)
-    await expect(createService().up()).rejects.toMatchObject({
+    const messages: string[] = []
+    const status = await createService().up({ onMessage: (m) => messages.push(m) })
+    expect(status.services.map((s) => [s.service, s.state])).toEqual([
+      ['postgres', 'healthy'],
+      ['grafana', 'missing'],
+      ['adminer', 'healthy'],
+    ])
+    expect(status.skipped).toHaveLength(1)
+    expect(status.skipped?.[0]).toMatchObject({ service: 'grafana', image: STACK_IMAGES.grafana })
+    expect(status.skipped?.[0]?.reason).toContain('stack up --only postgres,adminer')
+    expect(status.skipped?.[0]?.reason).toContain(STACK_IMAGES.grafana)
+    expect(status.services[1]?.detail).toBe(
+      `not started: its image ${STACK_IMAGES.grafana} could not be pulled`,
+    )
+    expect(messages).toContain(
+      `not starting grafana: its image ${STACK_IMAGES.grafana} could not be pulled`,
+    )
+    expect([...api.containers.keys()]).toEqual(['driftdesk-postgres', 'driftdesk-adminer'])
+  })
+
+  it("fails before creating anything when PostgreSQL's image, or every image asked for, is missing", async () => {
+    api.behaviour.pullEvents.delete(STACK_IMAGES.grafana)
+    await expect(createService().up({ services: ['grafana'] })).rejects.toMatchObject({
       code: 'IMAGE_NOT_FOUND',
       message: expect.stringContaining(STACK_IMAGES.grafana),
     })
+    api.images.clear()
+    api.behaviour.pullEvents.delete(STACK_IMAGES.postgres)
+    await expect(createService().up()).rejects.toMatchObject({
+      code: 'IMAGE_NOT_FOUND',
+      message: expect.stringContaining(STACK_IMAGES.postgres),
+    })
     expect(api.containers.size).toBe(0)
     expect(api.networks.size).toBe(0)
+  })
+
+  it('starts PostgreSQL too when Adminer is asked for alone and PostgreSQL is not running', async () => {
+    const messages: string[] = []
+    await createService().up({ services: ['adminer'], onMessage: (m) => messages.push(m) })
+    expect([...api.containers.keys()]).toEqual(['driftdesk-postgres', 'driftdesk-adminer'])
+    expect(messages).toContain('starting postgres too: adminer needs it')
   })
 
   it('fails on a pull error inside the stream and reports it in the progress', async () => {

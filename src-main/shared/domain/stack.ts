@@ -62,11 +62,21 @@ export interface StackUrls {
   readonly postgres: string
 }
 
+/** A service `stack up` left out because its image could not be had (offline, no registry). */
+export interface SkippedService {
+  readonly service: StackServiceName
+  readonly image: string
+  /** One sentence: what failed, how to get the image, and how to start without it (`--only`). */
+  readonly reason: string
+}
+
 export interface StackStatus {
   readonly engine: EngineDiscovery
   readonly services: readonly ServiceHealth[]
   /** Present once the stack has been configured (ports chosen) on this machine. */
   readonly urls: StackUrls | null
+  /** From `up` only: services not started because their image is missing; the rest runs ("partly up"). */
+  readonly skipped?: readonly SkippedService[]
 }
 
 /** One image's pull, aggregated over its layers. Bytes are compressed download bytes. */
