@@ -390,9 +390,9 @@ export class DockerEngine implements ContainerEngine {
     const entries: TarEntry[] = []
     for (const mount of spec.mounts)
       entries.push(...(await readMountEntries(mount.source, mount.target)))
-    const archive = buildTarArchive(entries, Math.floor(Date.now() / 1000))
+    const archive = await buildTarArchive(entries, Math.floor(Date.now() / 1000))
     try {
-      await this.docker.getContainer(spec.name).putArchive(Buffer.from(archive), { path: '/' })
+      await this.docker.getContainer(spec.name).putArchive(archive, { path: '/' })
     } catch (error) {
       throw this.translate(error, `copy configuration files into ${spec.name}`)
     }

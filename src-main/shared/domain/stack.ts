@@ -51,8 +51,9 @@ export interface ServiceHealth {
 
 /**
  * Where to point a browser or a client; the PostgreSQL URL never carries the password. `adminer` is
- * Adminer's auto-login URL: it carries the per-install token that logs Adminer in to the stack's
- * database (not the password itself, which stays inside the container), so treat it as a credential.
+ * Adminer's auto-login URL: its fragment (`#driftdesk_token=…`, never sent to the server) carries the
+ * per-install token that logs Adminer in to the stack's database (not the password itself, which stays
+ * inside the container), so treat it as a credential.
  */
 export interface StackUrls {
   readonly grafanaDashboard: string
