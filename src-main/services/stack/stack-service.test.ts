@@ -9,7 +9,9 @@ import { DockerEngine } from '../../adapters/docker/docker-engine'
 import type { DiscoveredEngine } from '../../adapters/docker/engine-discovery'
 import { STACK_IMAGES } from '../../adapters/docker/stack-spec'
 import type { PullProgress } from '../../shared/domain/stack'
+import { AppError } from '../../shared/errors'
 import type { HealthProbes } from './health-probes'
+import { NAME_LOOKUP_ADVICE } from './health-probes'
 import { StackService } from './stack-service'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
@@ -34,7 +36,9 @@ const probes: HealthProbes = {
   },
 }
 
-function createService(extra: { pullProgressIntervalMs?: number } = {}): StackService {
+function createService(
+  extra: { pullProgressIntervalMs?: number; probes?: HealthProbes } = {},
+): StackService {
   return new StackService({
     ...extra,
     homeDir: home,
@@ -65,7 +69,7 @@ function createService(extra: { pullProgressIntervalMs?: number } = {}): StackSe
               engine: null,
             },
       ),
-    probes,
+    probes: extra.probes ?? probes,
     isPortFree: (port) => Promise.resolve(!takenPorts.has(port)),
     healthTimeoutMs: 2000,
   })
@@ -330,6 +334,27 @@ describe('StackService.down and logs', () => {
     await service.up({ services: ['postgres'] })
     await expect(service.logs('postgres')).resolves.toContain('driftdesk-postgres started')
     await expect(service.logs('grafana')).rejects.toMatchObject({ code: 'STACK_UNHEALTHY' })
+  })
+
+  it("blames a stopped PostgreSQL, not the network's name lookup, when Adminer cannot reach it", async () => {
+    await createService().up({ services: ['postgres', 'adminer'] })
+    const postgres = api.containers.get('driftdesk-postgres')
+    if (postgres === undefined) throw new Error('no postgres container')
+    postgres.status = 'exited'
+    const lookupFails: HealthProbes = {
+      ...probes,
+      adminer: () =>
+        Promise.reject(
+          new AppError('STACK_UNHEALTHY', `could not translate host name. ${NAME_LOOKUP_ADVICE}`),
+        ),
+    }
+    const status = await createService({ probes: lookupFails }).status()
+    expect(status.services[2]?.detail).toBe(
+      'Adminer is up but PostgreSQL is not running: start it with `driftdesk stack up`.',
+    )
+    postgres.status = 'running'
+    const again = await createService({ probes: lookupFails }).status()
+    expect(again.services[2]?.detail).toContain(NAME_LOOKUP_ADVICE)
   })
 
   it('replaces the Adminer token and every stack secret in logs with *** (issue 9)', async () => {

@@ -171,7 +171,7 @@ export class StackService {
     for (const container of selected) {
       await engine.waitHealthy(
         container.name,
-        () => this.probe(container.service, ports, secrets),
+        () => this.probe(container.service, ports, secrets, engine),
         {
           timeoutMs: this.deps.healthTimeoutMs ?? 120_000,
           ...(options.signal ? { signal: options.signal } : {}),
@@ -234,6 +234,7 @@ export class StackService {
           service,
           { ...(ports ?? DEFAULT_STACK_PORTS), [service]: hostPort },
           secrets,
+          engine,
         )
         services.push({ ...base, state: 'healthy', hostPort })
       } catch (error) {
@@ -452,10 +453,11 @@ export class StackService {
     return unavailable
   }
 
-  private probe(
+  private async probe(
     service: StackServiceName,
     ports: StackPorts,
     secrets: StackSecrets,
+    engine: ContainerEngine,
   ): Promise<void> {
     switch (service) {
       case 'postgres':
@@ -463,7 +465,23 @@ export class StackService {
       case 'grafana':
         return this.probes.grafana(`http://127.0.0.1:${ports.grafana}`)
       case 'adminer':
-        return this.probes.adminer(`http://127.0.0.1:${ports.adminer}`, secrets.adminerToken)
+        try {
+          return await this.probes.adminer(
+            `http://127.0.0.1:${ports.adminer}`,
+            secrets.adminerToken,
+          )
+        } catch (error) {
+          // A stopped PostgreSQL container also has no name on the network: say that, not the
+          // advice for a network without name lookup.
+          const postgres = await engine.inspectContainer(containerName('postgres'))
+          if (postgres?.isRunning !== true)
+            throw new AppError(
+              'STACK_UNHEALTHY',
+              'Adminer is up but PostgreSQL is not running: start it with `driftdesk stack up`.',
+              { cause: error },
+            )
+          throw error
+        }
     }
   }
 }
