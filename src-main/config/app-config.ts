@@ -46,12 +46,7 @@ export function loadConfig(
   )
   const dataDirRaw = overrides.dataDir ?? env.DRIFTDESK_DATA_DIR
   const databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL ?? null
-  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new AppError(
-      'INVALID_REQUEST',
-      `The database URL must start with postgres:// or postgresql:// (got '${redactUrl(databaseUrl)}'); pass e.g. --database-url postgres://user:password@localhost:5432/driftdesk.`,
-    )
-  }
+  if (databaseUrl !== null) checkDatabaseUrl(databaseUrl)
   const tripDataBaseUrl = (env.DRIFTDESK_TRIP_DATA_URL ?? DEFAULT_TRIP_DATA_BASE_URL).replace(
     /\/+$/,
     '',
@@ -67,7 +62,63 @@ export function loadConfig(
   })
 }
 
-/** A connection string with its password replaced by `***`, safe to print. */
+/**
+ * Refuses a database URL that is not a postgres:// URL the URL parser (the one `pg` uses) accepts. The
+ * error shows the URL redacted, never its password.
+ * @throws {AppError} INVALID_REQUEST naming what is wrong and how to write it.
+ */
+function checkDatabaseUrl(databaseUrl: string): void {
+  const example = 'pass e.g. --database-url postgres://user:password@localhost:5432/driftdesk'
+  if (!/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    throw new AppError(
+      'INVALID_REQUEST',
+      `The database URL must start with postgres:// or postgresql:// (got '${redactUrl(databaseUrl)}'); ${example}.`,
+    )
+  }
+  if (parseUrl(databaseUrl) === null) {
+    throw new AppError(
+      'INVALID_REQUEST',
+      `The database URL '${redactUrl(databaseUrl)}' is not a valid URL: check the port (1-65535) and percent-encode '/', '?', '#' and '%' in the user name and password (e.g. '/' as %2F); ${example}.`,
+    )
+  }
+}
+
+/** Query parameters `pg` reads as secrets (`?password=…`). */
+const SECRET_QUERY_PARAMETER = /pass/i
+
+/**
+ * A connection string safe to print: the whole password of its userinfo (which may itself contain
+ * `@` or `:`) and any `password=` query parameter become `***`. Parsed with the WHATWG URL parser, as
+ * `pg` parses it; a string that does not parse as a URL with a host loses everything between its
+ * scheme (or its start) and its last `@`, except a user name before the first `:`.
+ *
+ * @example
+ * redactUrl('postgres://u:p@ss@db:5432/x') // 'postgres://u:***@db:5432/x'
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')
+  const parsed = parseUrl(url)
+  if (parsed !== null && parsed.host !== '') {
+    if (parsed.password !== '') parsed.password = '***'
+    for (const name of [...parsed.searchParams.keys()])
+      if (SECRET_QUERY_PARAMETER.test(name)) parsed.searchParams.set(name, '***')
+    return parsed.href
+  }
+  const redactQuery = (text: string): string =>
+    text.replace(/([?&][^=&]*pass[^=&]*=)[^&#]*/gi, '$1***')
+  const at = url.lastIndexOf('@')
+  if (at === -1) return redactQuery(url)
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? ''
+  const userinfo = url.slice(scheme.length, at)
+  const colon = userinfo.indexOf(':')
+  const user = colon === -1 ? '' : `${userinfo.slice(0, colon)}:`
+  return `${scheme}${user}***${redactQuery(url.slice(at))}`
+}
+
+function parseUrl(url: string): URL | null {
+  try {
+    return new URL(url)
+  } catch {
+    // Not a URL: the caller says so (or redacts it conservatively).
+    return null
+  }
 }

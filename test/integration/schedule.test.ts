@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -282,4 +282,98 @@ describe('schedules', () => {
       await daemon.done
     }
   }, 180_000)
+  it("keeps a job's --database-url password out of the table, the output, the runs and the command line (issue 9)", async () => {
+    const url = server.url
+    const password = decodeURIComponent(new URL(url).password)
+    expect(password).not.toBe('')
+    const daemon = startCli([
+      'schedule',
+      '--cron',
+      '*/2 * * * * *',
+      '--name',
+      'secret-check',
+      '--database-url',
+      url,
+      '--home',
+      home,
+      'dummy',
+      '--count',
+      '1000',
+      '--interval',
+      '1',
+      '--database-url',
+      url,
+    ])
+    let pid: number | undefined
+    try {
+      const deadline = Date.now() + 90_000
+      while (Date.now() < deadline && pid === undefined) {
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        pid = (
+          await pool.query<{ pid: number }>(
+            `SELECT pid FROM runs WHERE parent_schedule = 'secret-check' AND state = 'Running' LIMIT 1`,
+          )
+        ).rows[0]?.pid
+      }
+      expect(pid).toBeDefined()
+      const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')
+      expect(argv).not.toContain('--database-url')
+      expect(argv.join(' ')).not.toContain(password)
+      const environment = await readFile(`/proc/${pid}/environ`, 'utf8')
+      expect(environment.split('\0')).toContain(`DATABASE_URL=${url}`)
+    } finally {
+      daemon.child.kill('SIGTERM')
+    }
+    const result = await daemon.done
+    expect(result.stderr).toContain('Saved schedule secret-check')
+    expect(result.stderr).not.toContain(password)
+    const stored = await pool.query<{ parameters: string }>(
+      `SELECT parameters::text AS parameters FROM schedules WHERE name = 'secret-check'`,
+    )
+    expect(stored.rows[0]?.parameters).not.toContain(password)
+    expect(stored.rows[0]?.parameters).toContain('"connection"')
+    const runs = await pool.query<{ parameters: string }>(
+      `SELECT coalesce(parameters::text, '') AS parameters FROM runs WHERE parent_schedule = 'secret-check'`,
+    )
+    for (const row of runs.rows) expect(row.parameters).not.toContain(password)
+    for (const format of [[], ['--json']]) {
+      const listed = await runCli([
+        'schedule',
+        'list',
+        ...format,
+        '--database-url',
+        url,
+        '--home',
+        home,
+      ])
+      expect(listed.code).toBe(0)
+      expect(listed.stdout).toContain('secret-check')
+      expect(listed.stdout + listed.stderr).not.toContain(password)
+    }
+    // The URL itself lives in the home, readable by its owner only.
+    const file = join(home, 'connections', 'connections.json')
+    expect((await stat(file)).mode & 0o777).toBe(0o600)
+    expect((await stat(join(home, 'connections'))).mode & 0o777).toBe(0o700)
+    expect(await readFile(file, 'utf8')).toContain(password)
+  }, 180_000)
+
+  it('moves a password an older version stored in the schedules table into the saved connections', async () => {
+    const url = server.url
+    const password = decodeURIComponent(new URL(url).password)
+    await saveSchedule(pool, {
+      name: 'legacy-secret',
+      cron: '0 2 * * *',
+      job: 'dummy',
+      parameters: { args: ['--count', '1', '--database-url', url] },
+    })
+    const listed = await runCli(['schedule', 'list', '--database-url', url, '--home', home])
+    expect(listed.code).toBe(0)
+    expect(listed.stdout).toMatch(/legacy-secret {2}"0 2 \* \* \*" {2}dummy --count 1 {2}database /)
+    expect(listed.stdout + listed.stderr).not.toContain(password)
+    expect(listed.stderr).toContain('Schedule legacy-secret: moved its database URL')
+    const stored = await getSchedule(pool, 'legacy-secret')
+    expect(JSON.stringify(stored?.parameters)).not.toContain(password)
+    expect(stored?.parameters.args).toEqual(['--count', '1'])
+    await deleteSchedule(pool, 'legacy-secret')
+  }, 120_000)
 })

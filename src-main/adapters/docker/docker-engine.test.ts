@@ -263,6 +263,12 @@ describe('dockerOptionsForEndpoint and containerCreateOptions', () => {
     })
     expect(options.HostConfig?.Binds).toEqual(['driftdesk-grafana-data:/var/lib/grafana'])
   })
+
+  it('stops Adminer with SIGKILL, since its PID 1 ignores SIGTERM (issue 10: every stop waited 10 s)', () => {
+    const adminer = spec.containers[2] as ContainerSpec
+    expect(containerCreateOptions(adminer).StopSignal).toBe('SIGKILL')
+    expect(containerCreateOptions(spec.containers[0] as ContainerSpec).StopSignal).toBeUndefined()
+  })
 })
 
 describe('DockerEngine configuration files', () => {

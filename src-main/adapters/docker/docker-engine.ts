@@ -52,7 +52,10 @@ export interface ContainerEngine {
   inspectContainer(name: string): Promise<ContainerSnapshot | null>
   /** Creates the container if missing (or recreates it if its spec changed), then starts it. */
   ensureRunning(spec: ContainerSpec): Promise<'created' | 'started' | 'running'>
-  /** Polls until `probe` resolves; fails fast when the container exits. */
+  /**
+   * Polls until `probe` resolves; fails fast when the container exits, or when the probe rejects with
+   * an `AppError` (a problem waiting cannot fix, such as a name that does not resolve).
+   */
   waitHealthy(name: string, probe: () => Promise<void>, options: WaitHealthyOptions): Promise<void>
   stop(name: string, timeoutSeconds?: number): Promise<void>
   remove(name: string): Promise<void>
@@ -289,6 +292,7 @@ export class DockerEngine implements ContainerEngine {
           await probe()
           return
         } catch (error) {
+          if (error instanceof AppError) throw error
           lastProblem = error instanceof Error ? error.message : String(error)
         }
       }
@@ -386,9 +390,9 @@ export class DockerEngine implements ContainerEngine {
     const entries: TarEntry[] = []
     for (const mount of spec.mounts)
       entries.push(...(await readMountEntries(mount.source, mount.target)))
-    const archive = buildTarArchive(entries, Math.floor(Date.now() / 1000))
+    const archive = await buildTarArchive(entries, Math.floor(Date.now() / 1000))
     try {
-      await this.docker.getContainer(spec.name).putArchive(Buffer.from(archive), { path: '/' })
+      await this.docker.getContainer(spec.name).putArchive(archive, { path: '/' })
     } catch (error) {
       throw this.translate(error, `copy configuration files into ${spec.name}`)
     }
@@ -518,6 +522,7 @@ export function containerCreateOptions(
     Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
     Labels: { ...spec.labels, [SPEC_HASH_LABEL]: hash },
     ExposedPorts: exposedPorts,
+    ...(spec.stopSignal === undefined ? {} : { StopSignal: spec.stopSignal }),
     HostConfig: {
       PortBindings: portBindings,
       // Configuration files (spec.mounts) are copied in by ensureRunning, not bind-mounted.

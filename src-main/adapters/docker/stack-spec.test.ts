@@ -54,6 +54,7 @@ interface ComparableContainer {
   network: string
   aliases: string[]
   restart: string
+  stopSignal: string | null
 }
 
 function fromSpec(spec: ContainerSpec): ComparableContainer {
@@ -72,6 +73,7 @@ function fromSpec(spec: ContainerSpec): ComparableContainer {
     network: spec.network,
     aliases: [...spec.networkAliases],
     restart: spec.restartPolicy,
+    stopSignal: spec.stopSignal ?? null,
   }
 }
 
@@ -82,6 +84,7 @@ interface ComposeFile {
       image: string
       container_name: string
       restart: string
+      stop_signal?: string
       environment: Record<string, string | number | boolean>
       ports: string[]
       volumes: string[]
@@ -127,6 +130,7 @@ function fromCompose(compose: ComposeFile, service: string): ComparableContainer
     network: compose.networks[networkKey]?.name ?? networkKey,
     aliases: networkEntry?.aliases ?? [],
     restart: entry.restart,
+    stopSignal: entry.stop_signal ?? null,
   }
 }
 

@@ -9,7 +9,8 @@ import {
   markScheduleFired,
   saveSchedule,
 } from '../../adapters/postgres/schedule-repository'
-import { loadConfig } from '../../config/app-config'
+import { loadConfig, redactUrl } from '../../config/app-config'
+import { readConnection, saveConnection } from '../../config/saved-connections'
 import { SchedulerService, validateCron } from '../../services/pipeline/scheduler-service'
 import type { JobName, ScheduleRecord } from '../../shared/domain/runs'
 import type { CliContext } from '../cli-context'
@@ -31,6 +32,9 @@ saves the schedule (named after the job unless --name) and keeps running it unti
 runs the job as its own process and its own run (see \`runs list\`). Occurrences missed while no daemon ran
 are recorded as Cancelled runs ("Missed"); --catch-up runs the latest missed one at start.
 A 6-field expression has seconds first ("*/30 * * * * *").
+A --database-url among the JOB's options is not stored with the schedule: the URL (with its password) is
+saved in <home>/connections/connections.json (0600) and the schedule keeps only its name (user@host:port/db);
+the job receives it in its environment, never on its command line.
 `
 
 const JOBS: readonly JobName[] = ['backfill', 'dummy']
@@ -82,12 +86,15 @@ export async function run(context: CliContext): Promise<number> {
   const session = await openDatabaseSession(context, config, 'driftdesk schedule')
   const pool = session.database.pool
   try {
+    await moveStoredDatabaseUrls(context, pool, config.homeDir)
     if (action === 'list') {
       for (const schedule of await listSchedules(pool)) {
+        const args = redactArgs(scheduleArgs(schedule))
+        const connection = scheduleConnection(schedule)
         context.stdout.write(
           values.json === true
-            ? `${JSON.stringify(schedule)}\n`
-            : `${schedule.name}  "${schedule.cron}"  ${schedule.job} ${((schedule.parameters.args as string[] | undefined) ?? []).join(' ')}  last handled ${schedule.lastFiredAt ?? 'never'}\n`,
+            ? `${JSON.stringify({ ...schedule, parameters: { ...schedule.parameters, args } })}\n`
+            : `${schedule.name}  "${schedule.cron}"  ${schedule.job} ${args.join(' ')}${connection === null ? '' : `  database ${connection}`}  last handled ${schedule.lastFiredAt ?? 'never'}\n`,
         )
       }
       return 0
@@ -103,13 +110,19 @@ export async function run(context: CliContext): Promise<number> {
     if (action === 'add') {
       const job = context.args[jobIndex] as JobName
       const name = values.name ?? `${job}${jobArgs.includes('--yesterday') ? '-yesterday' : ''}`
+      const { args, databaseUrl } = withoutDatabaseUrl(jobArgs)
+      if (databaseUrl !== null) loadConfig({}, { homeDir: config.homeDir, databaseUrl }) // refuses a malformed URL
+      const connection =
+        databaseUrl === null ? null : await saveConnection(config.homeDir, databaseUrl)
       await saveSchedule(pool, {
         name,
         cron: values.cron as string,
         job,
-        parameters: { args: jobArgs },
+        parameters: connection === null ? { args } : { args, connection },
       })
-      context.stderr.write(`Saved schedule ${name}: "${values.cron}" ${job} ${jobArgs.join(' ')}\n`)
+      context.stderr.write(
+        `Saved schedule ${name}: "${values.cron}" ${job} ${redactArgs(args).join(' ')}${connection === null ? '' : ` (database ${connection}, its URL saved in the home's connections)`}\n`,
+      )
     }
     return await runDaemon(
       context,
@@ -169,25 +182,98 @@ async function runDaemon(
 /** Child processes of jobs started by this daemon and not yet finished. */
 const runningJobs = new Set<ChildProcess>()
 
+/** The job's options as stored. */
+function scheduleArgs(schedule: ScheduleRecord): string[] {
+  const args = schedule.parameters.args
+  return Array.isArray(args) ? args.filter((arg): arg is string => typeof arg === 'string') : []
+}
+
+/** The name of the saved connection the job writes to, or `null` for the daemon's database. */
+function scheduleConnection(schedule: ScheduleRecord): string | null {
+  const connection = schedule.parameters.connection
+  return typeof connection === 'string' ? connection : null
+}
+
+/** Splits `--database-url URL` / `--database-url=URL` out of a job's options (the last one wins). */
+function withoutDatabaseUrl(jobArgs: readonly string[]): {
+  args: string[]
+  databaseUrl: string | null
+} {
+  const args: string[] = []
+  let databaseUrl: string | null = null
+  for (let index = 0; index < jobArgs.length; index += 1) {
+    const arg = jobArgs[index] as string
+    if (arg === '--database-url') {
+      const value = jobArgs[index + 1]
+      if (value === undefined) throw new CliError('--database-url needs a URL after it.', 2)
+      databaseUrl = value
+      index += 1
+    } else if (arg.startsWith('--database-url=')) {
+      databaseUrl = arg.slice('--database-url='.length)
+    } else args.push(arg)
+  }
+  return { args, databaseUrl }
+}
+
+/** Options safe to print: any URL among them loses its password. */
+function redactArgs(args: readonly string[]): string[] {
+  return args.map((arg) =>
+    /^(--database-url=)?[a-z][a-z0-9+.-]*:\/\//i.test(arg) || arg.includes('@')
+      ? arg.replace(
+          /^(--database-url=)?(.*)$/s,
+          (_whole, option: string | undefined, url: string) => `${option ?? ''}${redactUrl(url)}`,
+        )
+      : arg,
+  )
+}
+
+/**
+ * Schedules saved by an older driftdesk kept a job's `--database-url` (with its password) in the
+ * schedules table: move each such URL into the saved connections and keep only its name.
+ */
+async function moveStoredDatabaseUrls(
+  context: CliContext,
+  pool: Parameters<typeof listSchedules>[0],
+  homeDir: string,
+): Promise<void> {
+  for (const schedule of await listSchedules(pool)) {
+    const { args, databaseUrl } = withoutDatabaseUrl(scheduleArgs(schedule))
+    if (databaseUrl === null) continue
+    const connection = await saveConnection(homeDir, databaseUrl)
+    await saveSchedule(pool, {
+      name: schedule.name,
+      cron: schedule.cron,
+      job: schedule.job,
+      parameters: { ...schedule.parameters, args, connection },
+    })
+    context.stderr.write(
+      `Schedule ${schedule.name}: moved its database URL out of the schedules table into the home's saved connections (as ${connection}).\n`,
+    )
+  }
+}
+
 /** Runs one occurrence as a child `driftdesk JOB` process with the schedule's options. */
-function launchJob(
+async function launchJob(
   context: CliContext,
   schedule: ScheduleRecord,
   at: Date,
   homeDir: string,
-  databaseUrl: string,
+  daemonDatabaseUrl: string,
 ): Promise<void> {
+  const connection = scheduleConnection(schedule)
+  const databaseUrl =
+    connection === null ? daemonDatabaseUrl : await readConnection(homeDir, connection)
   const args = [
     ...process.execArgv,
     process.argv[1] as string,
     schedule.job,
-    ...((schedule.parameters.args as string[] | undefined) ?? []),
+    ...withoutDatabaseUrl(scheduleArgs(schedule)).args,
     '--parent-schedule',
     schedule.name,
     '--home',
     homeDir,
   ]
-  return new Promise((resolve, reject) => {
+  return await new Promise((resolve, reject) => {
     // The URL carries the password: pass it in the environment, which (unlike argv) `ps` does not show
     // to other users.
     const child = spawn(process.execPath, args, {

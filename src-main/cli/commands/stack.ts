@@ -13,6 +13,9 @@ import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
 import { ProgressBar } from '../progress-bar'
 
+/** `stack up` started some services but not all: an image could not be had (documented in HELP and the README). */
+export const PARTLY_UP_EXIT_CODE = 3
+
 export const summary =
   'Start, inspect and stop the PostgreSQL + Grafana + Adminer stack (Docker or Podman)'
 
@@ -28,6 +31,8 @@ const HELP = `Usage: npm run driftdesk -- stack <up|status|urls|logs|stop|down> 
   down [--volumes]  remove the containers and network; --volumes also deletes the database and Grafana state
 Common: --home DIR (driftdesk's state folder; or DRIFTDESK_HOME).
 Ports listen on 127.0.0.1 only; passwords are generated on first start and kept in <home>/stack/secrets.json (0600).
+Exit codes of up: 0 every service asked for is healthy; ${PARTLY_UP_EXIT_CODE} partly up (an image could not be had, e.g.
+offline: the others run, the message says what is missing and how to get it); 1 failed; 2 bad usage; 130 cancelled.
 `
 
 export async function run(context: CliContext): Promise<number> {
@@ -59,10 +64,20 @@ export async function run(context: CliContext): Promise<number> {
         })
         bar.finish()
         writeStatus(context, status, values.json === true)
+        const skipped = status.skipped ?? []
         const unhealthy = status.services.filter(
-          (item) => (services ?? STACK_SERVICES).includes(item.service) && item.state !== 'healthy',
+          (item) =>
+            (services ?? STACK_SERVICES).includes(item.service) &&
+            item.state !== 'healthy' &&
+            !skipped.some((entry) => entry.service === item.service),
         )
-        return unhealthy.length === 0 ? 0 : 1
+        if (unhealthy.length > 0) return 1
+        if (skipped.length === 0) return 0
+        for (const item of skipped)
+          context.stderr.write(
+            `Partly up (exit ${PARTLY_UP_EXIT_CODE}): ${item.service} is not running. ${item.reason}\n`,
+          )
+        return PARTLY_UP_EXIT_CODE
       }
       case 'status': {
         const status = await service.status()
@@ -159,6 +174,7 @@ function parseServices(only: string | undefined): StackServiceName[] | undefined
  */
 function withoutAdminerToken(urls: StackUrls): StackUrls {
   const adminer = new URL(urls.adminer)
+  adminer.hash = ''
   adminer.searchParams.delete('driftdesk_token')
   return { ...urls, adminer: adminer.toString() }
 }

@@ -9,7 +9,9 @@ import { DockerEngine } from '../../adapters/docker/docker-engine'
 import type { DiscoveredEngine } from '../../adapters/docker/engine-discovery'
 import { STACK_IMAGES } from '../../adapters/docker/stack-spec'
 import type { PullProgress } from '../../shared/domain/stack'
+import { AppError } from '../../shared/errors'
 import type { HealthProbes } from './health-probes'
+import { NAME_LOOKUP_ADVICE } from './health-probes'
 import { StackService } from './stack-service'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
@@ -34,7 +36,9 @@ const probes: HealthProbes = {
   },
 }
 
-function createService(extra: { pullProgressIntervalMs?: number } = {}): StackService {
+function createService(
+  extra: { pullProgressIntervalMs?: number; probes?: HealthProbes } = {},
+): StackService {
   return new StackService({
     ...extra,
     homeDir: home,
@@ -65,7 +69,7 @@ function createService(extra: { pullProgressIntervalMs?: number } = {}): StackSe
               engine: null,
             },
       ),
-    probes,
+    probes: extra.probes ?? probes,
     isPortFree: (port) => Promise.resolve(!takenPorts.has(port)),
     healthTimeoutMs: 2000,
   })
@@ -153,7 +157,7 @@ describe('StackService.up', () => {
     expect(visible).not.toContain(secrets.grafanaAdminPassword)
     expect(visible).not.toContain(secrets.grafanaReaderPassword)
     expect(urls?.postgres).toBe('postgresql://postgres@127.0.0.1:5432/driftdesk')
-    expect(urls?.adminer).toBe(`http://127.0.0.1:8080/?driftdesk_token=${secrets.adminerToken}`)
+    expect(urls?.adminer).toBe(`http://127.0.0.1:8080/#driftdesk_token=${secrets.adminerToken}`)
     // A second start keeps the same secrets.
     await service.up()
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(secrets)
@@ -208,14 +212,49 @@ describe('StackService.up', () => {
     expect(api.requests.filter((r) => r.startsWith('POST'))).toEqual([])
   })
 
-  it('says an image is missing when it cannot be pulled offline, before creating anything', async () => {
+  it('starts what can start when an image cannot be pulled offline, and says how to get it (issue 10)', async () => {
     api.behaviour.pullEvents.delete(STACK_IMAGES.grafana)
-    await expect(createService().up()).rejects.toMatchObject({
+    const messages: string[] = []
+    const status = await createService().up({ onMessage: (m) => messages.push(m) })
+    expect(status.services.map((s) => [s.service, s.state])).toEqual([
+      ['postgres', 'healthy'],
+      ['grafana', 'missing'],
+      ['adminer', 'healthy'],
+    ])
+    expect(status.skipped).toHaveLength(1)
+    expect(status.skipped?.[0]).toMatchObject({ service: 'grafana', image: STACK_IMAGES.grafana })
+    expect(status.skipped?.[0]?.reason).toContain('stack up --only postgres,adminer')
+    expect(status.skipped?.[0]?.reason).toContain(STACK_IMAGES.grafana)
+    expect(status.services[1]?.detail).toBe(
+      `not started: its image ${STACK_IMAGES.grafana} could not be pulled`,
+    )
+    expect(messages).toContain(
+      `not starting grafana: its image ${STACK_IMAGES.grafana} could not be pulled`,
+    )
+    expect([...api.containers.keys()]).toEqual(['driftdesk-postgres', 'driftdesk-adminer'])
+  })
+
+  it("fails before creating anything when PostgreSQL's image, or every image asked for, is missing", async () => {
+    api.behaviour.pullEvents.delete(STACK_IMAGES.grafana)
+    await expect(createService().up({ services: ['grafana'] })).rejects.toMatchObject({
       code: 'IMAGE_NOT_FOUND',
       message: expect.stringContaining(STACK_IMAGES.grafana),
     })
+    api.images.clear()
+    api.behaviour.pullEvents.delete(STACK_IMAGES.postgres)
+    await expect(createService().up()).rejects.toMatchObject({
+      code: 'IMAGE_NOT_FOUND',
+      message: expect.stringContaining(STACK_IMAGES.postgres),
+    })
     expect(api.containers.size).toBe(0)
     expect(api.networks.size).toBe(0)
+  })
+
+  it('starts PostgreSQL too when Adminer is asked for alone and PostgreSQL is not running', async () => {
+    const messages: string[] = []
+    await createService().up({ services: ['adminer'], onMessage: (m) => messages.push(m) })
+    expect([...api.containers.keys()]).toEqual(['driftdesk-postgres', 'driftdesk-adminer'])
+    expect(messages).toContain('starting postgres too: adminer needs it')
   })
 
   it('fails on a pull error inside the stream and reports it in the progress', async () => {
@@ -295,6 +334,47 @@ describe('StackService.down and logs', () => {
     await service.up({ services: ['postgres'] })
     await expect(service.logs('postgres')).resolves.toContain('driftdesk-postgres started')
     await expect(service.logs('grafana')).rejects.toMatchObject({ code: 'STACK_UNHEALTHY' })
+  })
+
+  it("blames a stopped PostgreSQL, not the network's name lookup, when Adminer cannot reach it", async () => {
+    await createService().up({ services: ['postgres', 'adminer'] })
+    const postgres = api.containers.get('driftdesk-postgres')
+    if (postgres === undefined) throw new Error('no postgres container')
+    postgres.status = 'exited'
+    const lookupFails: HealthProbes = {
+      ...probes,
+      adminer: () =>
+        Promise.reject(
+          new AppError('STACK_UNHEALTHY', `could not translate host name. ${NAME_LOOKUP_ADVICE}`),
+        ),
+    }
+    const status = await createService({ probes: lookupFails }).status()
+    expect(status.services[2]?.detail).toBe(
+      'Adminer is up but PostgreSQL is not running: start it with `driftdesk stack up`.',
+    )
+    postgres.status = 'running'
+    const again = await createService({ probes: lookupFails }).status()
+    expect(again.services[2]?.detail).toContain(NAME_LOOKUP_ADVICE)
+  })
+
+  it('replaces the Adminer token and every stack secret in logs with *** (issue 9)', async () => {
+    const service = createService()
+    await service.up({ services: ['postgres', 'adminer'] })
+    const secrets = JSON.parse(await readFile(join(home, 'stack', 'secrets.json'), 'utf8')) as {
+      adminerToken: string
+      postgresPassword: string
+    }
+    const adminer = api.containers.get('driftdesk-adminer')
+    if (adminer === undefined) throw new Error('no adminer container')
+    adminer.logs += `[Mon Dec  7 10:00:00 2026] 10.89.0.1:40000 [200]: GET /?driftdesk_token=${secrets.adminerToken}\n`
+    adminer.logs += `[Mon Dec  7 10:00:01 2026] 10.89.0.1:40002 [200]: GET /?driftdesk_token=old-token&x=1\n`
+    adminer.logs += `echo ${secrets.postgresPassword}\n`
+    const shown = await service.logs('adminer')
+    expect(shown).toContain('GET /?driftdesk_token=***\n')
+    expect(shown).toContain('GET /?driftdesk_token=***&x=1')
+    expect(shown).toContain('echo ***')
+    expect(shown).not.toContain(secrets.adminerToken)
+    expect(shown).not.toContain(secrets.postgresPassword)
   })
 
   it('gives the backfill the database URL with its password once PostgreSQL answers', async () => {

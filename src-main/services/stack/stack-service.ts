@@ -24,6 +24,7 @@ import {
 import type {
   PullProgress,
   ServiceHealth,
+  SkippedService,
   StackServiceName,
   StackStatus,
   StackUrls,
@@ -79,26 +80,58 @@ export class StackService {
   /**
    * Starts the stack: checks ports before creating anything, pulls missing images with progress,
    * creates the network and volumes, creates or restarts the containers and waits until each answers.
-   * A healthy stack is reused as is.
+   * A healthy stack is reused as is. Grafana and Adminer need PostgreSQL, so asking for either starts
+   * PostgreSQL too when it is not running (as compose's `depends_on` does).
+   *
+   * Partly up: when Grafana's or Adminer's image cannot be had (offline, no registry), the others
+   * still start and the result lists the missing one in `skipped`, with how to get it. Only when
+   * PostgreSQL's image is missing, or nothing asked for can start, does `up` fail.
    *
    * @throws {AppError} DOCKER_UNAVAILABLE, PORT_IN_USE, IMAGE_NOT_FOUND, IMAGE_PULL_DENIED, STACK_UNHEALTHY, CANCELLED
    */
   async up(options: StackUpOptions = {}): Promise<StackStatus> {
     const say = options.onMessage ?? (() => undefined)
     const engine = await this.requireEngine()
-    const services = orderedServices(options.services)
+    const requested = orderedServices(options.services)
+    let services = requested
     const secrets = await loadOrCreateStackSecrets(this.deps.homeDir)
     const savedPorts = await readStackPorts(this.deps.homeDir)
     const snapshots = new Map<StackServiceName, ContainerSnapshot | null>()
+    if (!services.includes('postgres')) {
+      const postgres = await engine.inspectContainer(containerName('postgres'))
+      if (postgres?.isRunning !== true) {
+        say(
+          `starting postgres too: ${services.join(' and ')} need${services.length === 1 ? 's' : ''} it`,
+        )
+        services = orderedServices([...services, 'postgres'])
+      }
+    }
     for (const service of services)
       snapshots.set(service, await engine.inspectContainer(containerName(service)))
-
+    // Ports are checked before anything is pulled or created; what was moved is said (and saved) only
+    // once it is known that something starts.
+    const portNotes: string[] = []
     const ports = await this.choosePorts(
       savedPorts ?? { ...DEFAULT_STACK_PORTS },
       services,
       snapshots,
-      say,
+      (note) => portNotes.push(note),
     )
+    const unavailable = await this.ensureImages(
+      engine,
+      services.map((service) => STACK_IMAGES[service]),
+      options,
+    )
+    const postgresFailure = unavailable.get(STACK_IMAGES.postgres)
+    const startableServices = services.filter((service) => !unavailable.has(STACK_IMAGES[service]))
+    // Without PostgreSQL nothing else is of use; with nothing asked for startable, nothing is done.
+    const fatal =
+      postgresFailure ??
+      (startableServices.some((service) => requested.includes(service))
+        ? undefined
+        : [...unavailable.values()][0])
+    if (fatal !== undefined) throw fatal
+    for (const note of portNotes) say(note)
     if (
       savedPorts === null ||
       STACK_SERVICES.some((service) => savedPorts[service] !== ports[service])
@@ -106,9 +139,22 @@ export class StackService {
       await writeStackPorts(this.deps.homeDir, ports)
     }
     const spec = this.buildSpec(ports, secrets)
-    const selected = spec.containers.filter((container) => services.includes(container.service))
-
-    await this.ensureImages(engine, selected, options)
+    const selected = spec.containers.filter((container) =>
+      startableServices.includes(container.service),
+    )
+    const skipped: SkippedService[] = services
+      .filter((service) => unavailable.has(STACK_IMAGES[service]))
+      .map((service) => ({
+        service,
+        image: STACK_IMAGES[service],
+        reason: skippedReason(
+          STACK_IMAGES[service],
+          unavailable.get(STACK_IMAGES[service]),
+          startableServices,
+        ),
+      }))
+    for (const item of skipped)
+      say(`not starting ${item.service}: its image ${item.image} could not be pulled`)
 
     await engine.ensureNetwork(spec.network, spec.labels)
     for (const volume of requiredVolumes(selected)) await engine.ensureVolume(volume, spec.labels)
@@ -125,7 +171,7 @@ export class StackService {
     for (const container of selected) {
       await engine.waitHealthy(
         container.name,
-        () => this.probe(container.service, ports, secrets),
+        () => this.probe(container.service, ports, secrets, engine),
         {
           timeoutMs: this.deps.healthTimeoutMs ?? 120_000,
           ...(options.signal ? { signal: options.signal } : {}),
@@ -133,7 +179,18 @@ export class StackService {
       )
       say(`${container.name} is healthy on 127.0.0.1:${ports[container.service]}`)
     }
-    return this.status()
+    const status = await this.status()
+    if (skipped.length === 0) return status
+    return {
+      ...status,
+      services: status.services.map((item) => {
+        const entry = skipped.find((candidate) => candidate.service === item.service)
+        return entry === undefined || item.state === 'healthy'
+          ? item
+          : { ...item, detail: `not started: its image ${entry.image} could not be pulled` }
+      }),
+      skipped,
+    }
   }
 
   /** Each service's state, the engine found (or why none), and the URLs once configured. Never throws for a missing engine. */
@@ -177,6 +234,7 @@ export class StackService {
           service,
           { ...(ports ?? DEFAULT_STACK_PORTS), [service]: hostPort },
           secrets,
+          engine,
         )
         services.push({ ...base, state: 'healthy', hostPort })
       } catch (error) {
@@ -194,7 +252,8 @@ export class StackService {
   /**
    * Where to open Grafana and Adminer and how to connect to PostgreSQL, or `null` before the first
    * `stack up`. The PostgreSQL URL carries no password; the Adminer URL carries the Adminer access
-   * token (not a database password), which signs the browser in.
+   * token (not a database password), which signs the browser in. The token sits in the fragment,
+   * which a browser never sends, so no access log records it.
    */
   async urls(): Promise<StackUrls | null> {
     const ports = await readStackPorts(this.deps.homeDir)
@@ -204,15 +263,20 @@ export class StackService {
     return {
       grafana,
       grafanaDashboard: `${grafana}/d/${GRAFANA_DASHBOARD_UID}/driftdesk-monitoring?orgId=1`,
-      adminer: `http://127.0.0.1:${ports.adminer}/?driftdesk_token=${encodeURIComponent(secrets.adminerToken)}`,
+      adminer: `http://127.0.0.1:${ports.adminer}/#driftdesk_token=${encodeURIComponent(secrets.adminerToken)}`,
       postgres: `postgresql://${STACK_DATABASE_USER}@127.0.0.1:${ports.postgres}/${STACK_DATABASE}`,
     }
   }
 
-  /** The last `tail` log lines of one service's container. */
+  /**
+   * The last `tail` log lines of one service's container, with every stack secret (and any
+   * `driftdesk_token=` value, as older versions put the token in Adminer's query string, which its
+   * access log printed) replaced by `***`.
+   */
   async logs(service: StackServiceName, tail = 200): Promise<string> {
     const engine = await this.requireEngine()
-    return engine.logs(containerName(service), tail)
+    const text = await engine.logs(containerName(service), tail)
+    return redactSecrets(text, await readStackSecrets(this.deps.homeDir))
   }
 
   /** Stops the containers and keeps them (and the data); `up` restarts them. */
@@ -309,19 +373,24 @@ export class StackService {
     return ports
   }
 
+  /**
+   * Pulls what is missing (or everything, with `pull`). Returns the images that are still missing
+   * after a failed pull, with the error, so `up` can start the rest; a cancelled pull or an engine
+   * that went away is thrown.
+   */
   private async ensureImages(
     engine: ContainerEngine,
-    containers: readonly ContainerSpec[],
+    images: readonly string[],
     options: StackUpOptions,
-  ): Promise<void> {
+  ): Promise<Map<string, AppError>> {
+    const unavailable = new Map<string, AppError>()
     const say = options.onMessage ?? (() => undefined)
     const present = new Map<string, boolean>()
-    for (const container of containers)
-      present.set(container.image, await engine.hasImage(container.image))
+    for (const image of images) present.set(image, await engine.hasImage(image))
     const toPull = [...present]
       .filter(([, isPresent]) => options.pull === true || !isPresent)
       .map(([image]) => image)
-    if (toPull.length === 0) return
+    if (toPull.length === 0) return unavailable
     const states: ImagePullState[] = [...present.keys()].map((image) =>
       initialImagePullState(image, toPull.includes(image) ? 'waiting' : 'present'),
     )
@@ -371,15 +440,24 @@ export class StackService {
           say(`could not update ${image}; using the local copy (${message})`)
           continue
         }
+        if (
+          error instanceof AppError &&
+          (error.code === 'IMAGE_NOT_FOUND' || error.code === 'IMAGE_PULL_DENIED')
+        ) {
+          unavailable.set(image, error)
+          continue
+        }
         throw error
       }
     }
+    return unavailable
   }
 
-  private probe(
+  private async probe(
     service: StackServiceName,
     ports: StackPorts,
     secrets: StackSecrets,
+    engine: ContainerEngine,
   ): Promise<void> {
     switch (service) {
       case 'postgres':
@@ -387,7 +465,23 @@ export class StackService {
       case 'grafana':
         return this.probes.grafana(`http://127.0.0.1:${ports.grafana}`)
       case 'adminer':
-        return this.probes.adminer(`http://127.0.0.1:${ports.adminer}`)
+        try {
+          return await this.probes.adminer(
+            `http://127.0.0.1:${ports.adminer}`,
+            secrets.adminerToken,
+          )
+        } catch (error) {
+          // A stopped PostgreSQL container also has no name on the network: say that, not the
+          // advice for a network without name lookup.
+          const postgres = await engine.inspectContainer(containerName('postgres'))
+          if (postgres?.isRunning !== true)
+            throw new AppError(
+              'STACK_UNHEALTHY',
+              'Adminer is up but PostgreSQL is not running: start it with `driftdesk stack up`.',
+              { cause: error },
+            )
+          throw error
+        }
     }
   }
 }
@@ -406,8 +500,30 @@ const PLACEHOLDER_SECRETS: StackSecrets = {
   adminerToken: '-',
 }
 
+function redactSecrets(text: string, secrets: StackSecrets | null): string {
+  let redacted = text.replace(/(driftdesk_token=)[^&#\s"']+/g, '$1***')
+  for (const secret of Object.values(secrets ?? {}) as string[]) {
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      if (form.length >= 8) redacted = redacted.split(form).join('***')
+  }
+  return redacted
+}
+
 function postgresUrl(port: number, secrets: StackSecrets): string {
   return `postgresql://${STACK_DATABASE_USER}:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${port}/${STACK_DATABASE}`
+}
+
+/**
+ * Why a service was left out of a partly-up stack: the engine's pull error (which says how to get the
+ * image) and how to start without it.
+ */
+function skippedReason(
+  image: string,
+  failure: AppError | undefined,
+  started: readonly StackServiceName[],
+): string {
+  const why = failure?.message ?? `The image ${image} could not be pulled.`
+  return `${why} To start without it and exit 0: \`driftdesk stack up --only ${started.join(',')}\`.`
 }
 
 /** PostgreSQL first: Grafana's data source and Adminer point at it. */

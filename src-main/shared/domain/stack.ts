@@ -51,8 +51,9 @@ export interface ServiceHealth {
 
 /**
  * Where to point a browser or a client; the PostgreSQL URL never carries the password. `adminer` is
- * Adminer's auto-login URL: it carries the per-install token that logs Adminer in to the stack's
- * database (not the password itself, which stays inside the container), so treat it as a credential.
+ * Adminer's auto-login URL: its fragment (`#driftdesk_token=…`, never sent to the server) carries the
+ * per-install token that logs Adminer in to the stack's database (not the password itself, which stays
+ * inside the container), so treat it as a credential.
  */
 export interface StackUrls {
   readonly grafanaDashboard: string
@@ -62,11 +63,21 @@ export interface StackUrls {
   readonly postgres: string
 }
 
+/** A service `stack up` left out because its image could not be had (offline, no registry). */
+export interface SkippedService {
+  readonly service: StackServiceName
+  readonly image: string
+  /** One sentence: what failed, how to get the image, and how to start without it (`--only`). */
+  readonly reason: string
+}
+
 export interface StackStatus {
   readonly engine: EngineDiscovery
   readonly services: readonly ServiceHealth[]
   /** Present once the stack has been configured (ports chosen) on this machine. */
   readonly urls: StackUrls | null
+  /** From `up` only: services not started because their image is missing; the rest runs ("partly up"). */
+  readonly skipped?: readonly SkippedService[]
 }
 
 /** One image's pull, aggregated over its layers. Bytes are compressed download bytes. */
