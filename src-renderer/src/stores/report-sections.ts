@@ -82,24 +82,53 @@ export function readDatasetDrift(report: ReportDocument): DatasetDriftSummary | 
   }
 }
 
+/**
+ * One row per column whose drift was measured: DataDriftTable's columns (data-drift preset), or the
+ * ColumnDriftMetric entries the course preset computes (the prediction only), which share its shape.
+ */
 export function readDriftColumns(report: ReportDocument): DriftColumnRow[] {
   const table = metricResults(report, 'DataDriftTable')[0]
   const byColumn = asObject(table?.drift_by_columns)
-  if (byColumn === null) return []
-  return Object.entries(byColumn).map(([column, raw]) => {
-    const entry = asObject(raw) ?? {}
-    return {
-      column,
-      columnType: entry.column_type === 'cat' ? 'cat' : 'num',
-      stattestName: typeof entry.stattest_name === 'string' ? entry.stattest_name : '',
-      threshold: asNumber(entry.stattest_threshold) ?? 0,
-      score: asNumber(entry.drift_score),
-      isDrifted: typeof entry.drift_detected === 'boolean' ? entry.drift_detected : null,
-      reference: readDistribution(entry.reference),
-      current: readDistribution(entry.current),
-      error: typeof entry.error === 'string' ? entry.error : null,
-    }
-  })
+  const entries: [string, Json][] =
+    byColumn !== null
+      ? Object.entries(byColumn).map(([column, raw]) => [column, asObject(raw) ?? {}])
+      : metricResults(report, 'ColumnDriftMetric').map((result) => [
+          typeof result.column_name === 'string' ? result.column_name : '?',
+          result,
+        ])
+  return entries.map(([column, entry]) => ({
+    column,
+    columnType: entry.column_type === 'cat' ? 'cat' : 'num',
+    stattestName: typeof entry.stattest_name === 'string' ? entry.stattest_name : '',
+    threshold: asNumber(entry.stattest_threshold) ?? 0,
+    score: asNumber(entry.drift_score),
+    isDrifted: typeof entry.drift_detected === 'boolean' ? entry.drift_detected : null,
+    reference: readDistribution(entry.reference),
+    current: readDistribution(entry.current),
+    error: typeof entry.error === 'string' ? entry.error : null,
+  }))
+}
+
+/** Missing cells per column, current day and reference, from DatasetMissingValuesMetric. */
+export interface MissingColumnRow {
+  readonly column: string
+  readonly currentCount: number | null
+  readonly currentShare: number | null
+  readonly referenceShare: number | null
+}
+
+export function readMissingByColumn(report: ReportDocument): MissingColumnRow[] {
+  const missing = readMissingValues(report)
+  const counts = asObject(missing?.current?.number_of_missing_values_by_column)
+  const shares = asObject(missing?.current?.share_of_missing_values_by_column)
+  const referenceShares = asObject(missing?.reference?.share_of_missing_values_by_column)
+  if (counts === null) return []
+  return Object.keys(counts).map((column) => ({
+    column,
+    currentCount: asNumber(counts[column]),
+    currentShare: asNumber(shares?.[column]),
+    referenceShare: asNumber(referenceShares?.[column]),
+  }))
 }
 
 /** p-value tests report a probability where lower means drift; their Evidently names say "p_value". */
