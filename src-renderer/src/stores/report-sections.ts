@@ -1,5 +1,6 @@
 import type { ReportDocument, SuiteTestEntry } from '../../../src-main/shared/domain/reports'
 import type { SmallDistribution } from '../charts/build-distribution-option'
+import { formatShare, formatValue } from '../views/format-numbers'
 
 /**
  * Reads the parts of an Evidently-shaped report dictionary that the Reports view draws. The document
@@ -195,7 +196,7 @@ export function formatCondition(test: SuiteTestEntry): string {
   if (condition === null) {
     // Column drift tests carry no condition: the stattest's own threshold decides.
     const threshold = asNumber(test.parameters.threshold)
-    return threshold === null ? '—' : `threshold ${formatNumber(threshold)}`
+    return threshold === null ? '—' : `threshold ${formatParameter(threshold)}`
   }
   return Object.entries(condition)
     .map(([operator, value]) => `${operator} ${formatConditionValue(value)}`)
@@ -213,11 +214,20 @@ function formatConditionValue(value: unknown): string {
     )
     const shown = formatConditionValue(object.value)
     if (tolerance === 0) return shown
-    return `${shown} ± ${tolerance < 1e-6 ? tolerance.toExponential(0) : formatNumber(tolerance)}`
+    return `${shown} ± ${tolerance < 1e-6 ? tolerance.toExponential(0) : formatParameter(tolerance)}`
   }
   if (Array.isArray(value)) return `[${value.map(formatConditionValue).join(', ')}]`
   const number = asNumber(value)
-  return number === null ? String(value) : formatNumber(number)
+  return number === null ? String(value) : formatParameter(number)
+}
+
+/**
+ * A condition's bound as it was set (0.3, not 0.3000): a parameter, not a measurement; at most four
+ * significant digits so an automatic bound from the reference stays short.
+ */
+function formatParameter(value: number): string {
+  if (!Number.isFinite(value)) return formatNumber(value)
+  return Number.isInteger(value) ? formatNumber(value) : String(Number(value.toPrecision(4)))
 }
 
 /**
@@ -230,7 +240,7 @@ export function readTestValue(test: SuiteTestEntry): string {
     const verdicts = Object.values(features).map((feature) => asObject(feature)?.detected === true)
     if (verdicts.length > 0) {
       const drifted = verdicts.filter(Boolean).length
-      return `${formatNumber(drifted / verdicts.length)} (${drifted} of ${verdicts.length})`
+      return `${formatShare(drifted / verdicts.length)} (${drifted} of ${verdicts.length})`
     }
   }
   for (const key of ['value', 'score', 'share', 'actual_value']) {
@@ -250,17 +260,7 @@ export function splitBold(text: string): { readonly text: string; readonly isBol
     .filter((part) => part.text !== '')
 }
 
+/** A number whose kind is not known: counted when whole, else a score (the panel's one rule per kind). */
 export function formatNumber(value: number | null): string {
-  if (value === null) return '—'
-  if (Number.isNaN(value)) return 'NaN'
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞'
-  const magnitude = Math.abs(value)
-  // MAPE explodes when a true duration is 0: keep such numbers readable.
-  if (magnitude >= 1e9) return value.toExponential(3)
-  if (Number.isInteger(value)) return value.toLocaleString('en-US')
-  return magnitude >= 1000
-    ? value.toFixed(1)
-    : magnitude >= 1
-      ? value.toFixed(3)
-      : value.toPrecision(3)
+  return formatValue(value)
 }

@@ -82,4 +82,61 @@ describe('SetupView', () => {
     await flushPromises()
     expect(wrapper.find('[role=progressbar]').attributes('aria-valuenow')).toBe('50')
   })
+
+  it('says why Start stack is disabled and shows backticks as code, URLs as links (regression)', async () => {
+    bridge.respond('stack:status', () => ({
+      engine: {
+        found: false,
+        message:
+          'No engine: run `systemctl --user start podman.socket` or see https://podman.io/docs.',
+        tried: [],
+      },
+      services: [],
+      urls: null,
+    }))
+    const wrapper = mount(SetupView)
+    await flushPromises()
+    expect(wrapper.find('[data-testid=start-stack-reason]').text()).toContain(
+      'Needs Docker or Podman',
+    )
+    const notice = wrapper.find('[data-testid=no-engine]')
+    expect(notice.find('code').text()).toBe('systemctl --user start podman.socket')
+    expect(notice.find('a').attributes('href')).toBe('https://podman.io/docs')
+  })
+
+  it('leaves no "checking 0 B" row after a failed download (regression)', async () => {
+    const wrapper = mount(SetupView)
+    await flushPromises()
+    await wrapper
+      .findAll('button')
+      .find((button) => button.text() === 'Download missing files')
+      ?.trigger('click')
+    await flushPromises()
+    bridge.emit('data:progress', {
+      jobId: 'dl-1',
+      items: [
+        {
+          month: '2022-02',
+          fileName: 'green_tripdata_2022-02.parquet',
+          phase: 'checking',
+          bytesDone: 0,
+          bytesTotal: null,
+        },
+      ],
+    })
+    await flushPromises()
+    expect(wrapper.find('.download').text()).not.toContain('0 B')
+    bridge.emit('data:finished', {
+      jobId: 'dl-1',
+      outcome: 'failed',
+      error: {
+        code: 'DOWNLOAD_FAILED',
+        message: 'Could not download green_tripdata_2022-02.parquet.',
+      },
+    })
+    await flushPromises()
+    expect(wrapper.find('.download').exists()).toBe(false)
+    expect(wrapper.find('[role=alert]').text()).toContain('Download missing files')
+    expect(wrapper.find('[role=alert]').text()).not.toContain('Setup page')
+  })
 })
