@@ -363,7 +363,9 @@ export class BackfillService {
         }
       } else {
         const withoutRows = results.filter((day) => day.rows === 0).length
-        const message = `Stored ${results.length} day(s)${withoutRows > 0 ? `, ${withoutRows} without trips` : ''}.`
+        // Reused days are not recomputed: say so, rather than "stored" for both.
+        const reused = results.length - storedCount
+        const message = `${reused} reused, ${storedCount} computed (${results.length} day(s) stored${withoutRows > 0 ? `, ${withoutRows} without trips` : ''}).`
         logger.log('info', message)
         final = { state: 'Completed', message }
       }
