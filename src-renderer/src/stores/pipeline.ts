@@ -4,7 +4,7 @@ import type { DayMetrics } from '../../../src-main/shared/domain/metrics'
 import { onBridgeReconnect, useBridge } from '../api/bridge'
 import { useJobTracking } from '../composables/useJobTracking'
 import type { BackfillTimeline } from './backfill-timeline'
-import { applyRunEvent, backfillDates, emptyTimeline } from './backfill-timeline'
+import { applyRunEvent, backfillDates, emptyTimeline, timelineFromRun } from './backfill-timeline'
 
 const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/
 
@@ -156,8 +156,70 @@ export const usePipelineStore = defineStore('pipeline', () => {
     }
   }
 
+  /** A new month or day count starts a fresh timeline; the same dates keep the one shown. */
   function resetTimeline(): void {
-    if (!isRunning.value) timeline.value = emptyTimeline(dates.value)
+    if (isRunning.value) return
+    const shown = timeline.value.cells.map((cell) => cell.date).join()
+    if (shown !== dates.value.join()) timeline.value = emptyTimeline(dates.value)
+  }
+
+  /**
+   * After a reload (or on first opening the page): follow the backfill this panel is running, or show
+   * the last backfill run from the store as it ended (its days, reused ones included, its outcome and
+   * its Resume button when it was cancelled or failed), instead of "0 of N days, idle".
+   */
+  async function restore(): Promise<void> {
+    if (isRunning.value) return
+    try {
+      const [{ jobId: runningJob }, runs] = await Promise.all([
+        bridge.invoke('pipeline:current', {}),
+        bridge.invoke('runs:list', { limit: 20 }),
+      ])
+      const latest = runs.find((run) => run.job === 'backfill')
+      if (latest !== undefined) {
+        const restored = timelineFromRun(await bridge.invoke('runs:show', { runId: latest.id }))
+        if (restored !== null) {
+          validMonth.value = restored.month
+          days.value = restored.days
+          timeline.value = restored.timeline
+          status.value =
+            latest.state === 'Completed'
+              ? 'done'
+              : latest.state === 'Cancelled'
+                ? 'cancelled'
+                : latest.state === 'Failed' || latest.state === 'Crashed'
+                  ? 'failed'
+                  : 'idle'
+        }
+      }
+      if (runningJob !== null) {
+        job.follow(runningJob)
+        status.value = 'running'
+        timeline.value = { ...timeline.value, finalState: null, finalMessage: null }
+      }
+    } catch (caught) {
+      error.value = caught
+    }
+    await loadStored()
+  }
+
+  /** Resumes a stopped run picked on the Runs page; the Backfill page then follows it. */
+  async function resumeRun(runId: string): Promise<void> {
+    if (timeline.value.runId !== runId) {
+      try {
+        const restored = timelineFromRun(await bridge.invoke('runs:show', { runId }))
+        if (restored !== null) {
+          validMonth.value = restored.month
+          days.value = restored.days
+          timeline.value = restored.timeline
+        }
+      } catch (caught) {
+        error.value = caught
+        return
+      }
+    }
+    timeline.value = { ...timeline.value, runId }
+    await resume()
   }
 
   return {
@@ -179,5 +241,7 @@ export const usePipelineStore = defineStore('pipeline', () => {
     cancel,
     loadStored,
     resetTimeline,
+    restore,
+    resumeRun,
   }
 })
