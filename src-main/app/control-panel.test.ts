@@ -172,6 +172,10 @@ describe('the control panel composition', () => {
     const html = await panel.handlers['reports:export-html'](request)
     expect(html.fileName).toBe('driftdesk-report-data-drift-2022-02-02.html')
     expect(html.html).toContain('<html')
+    // The same titles as the CLI's exports (regression: the panel named them its own way).
+    expect(html.html).toContain('<title>Data drift report — 2022-02-02 vs 2022-01</title>')
+    const suiteHtml = await panel.handlers['suites:export-html'](request)
+    expect(suiteHtml.html).toContain('<title>Data drift test suite — 2022-02-02 vs 2022-01</title>')
   })
 
   it('turns a report request the data cannot answer into a request error', async () => {
