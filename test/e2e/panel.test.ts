@@ -425,6 +425,12 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
     await panel.waitForBackfillStatus('completed')
     const resumed = await panel.timelineStates()
     expect((resumed.done ?? 0) + (resumed.skipped ?? 0)).toBe(6)
+    // The days the run computed before its cancel are its own work, not reused ones: live and in the
+    // run's final message alike.
+    expect(await page.textContent('[data-testid=backfill-summary]')).toContain(
+      '0 reused, 6 computed',
+    )
+    expect(await page.textContent('[data-testid=backfill-final]')).toContain('0 reused, 6 computed')
     await panel.open('runs')
     const latest = page.locator('[data-testid=runs-table] tbody tr').first()
     await panel.waitForLatestRunState('Completed')
@@ -441,6 +447,9 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
 
   for (const width of [390, 360]) {
     it(`works ${width} px wide: a collapsed menu, no sideways scrolling, charts at least 200 px tall`, async () => {
+      // The Reports and Test suites views show a document (the reloads above emptied them).
+      await panel.openReport(REPORT_DATE, 'course')
+      await panel.runTestSuite(REPORT_DATE, 'data-drift')
       await page.setViewportSize({ width, height: 844 })
       try {
         expect(await page.isVisible('[data-testid=nav-toggle]')).toBe(true)

@@ -123,9 +123,11 @@ export function applyRunEvent(
         metrics,
         done: event.done,
         total: event.total,
+        // A resumed run's own earlier days come back "skipped" too, but with their attempts: they were
+        // computed by this run, so they stay done (as the Runs page and a reload show them).
         cells: updateCell(timeline.cells, event.metrics.date, (cell) => ({
           ...cell,
-          state: event.skipped ? 'skipped' : 'done',
+          state: event.skipped && cell.attempt === 0 ? 'skipped' : 'done',
         })),
       }
     }

@@ -187,4 +187,13 @@ describe('usePipelineStore', () => {
     await store.cancel()
     expect(bridge.callsOf('pipeline:cancel')).toEqual([{ jobId: 'job-7' }])
   })
+
+  it('is running from the click on, before main answers (regression: the old "completed" stayed until then)', async () => {
+    const store = usePipelineStore()
+    store.status = 'done'
+    const starting = store.start('2022-01')
+    expect(store.status).toBe('running')
+    await starting
+    expect(store.jobId).toBe('job-1')
+  })
 })

@@ -105,6 +105,9 @@ export const usePipelineStore = defineStore('pipeline', () => {
   async function start(referenceMonth: string): Promise<void> {
     error.value = null
     timeline.value = emptyTimeline(dates.value)
+    // Running from the click on: the form locks at once and the last run's "completed" is gone, not
+    // shown until main answers (a second click could start twice; a reader could take the old status).
+    status.value = 'running'
     try {
       const started = await bridge.invoke('pipeline:start', {
         month: month.value,
