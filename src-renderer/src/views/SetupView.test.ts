@@ -139,4 +139,35 @@ describe('SetupView', () => {
     expect(wrapper.find('[role=alert]').text()).toContain('Download missing files')
     expect(wrapper.find('[role=alert]').text()).not.toContain('Setup page')
   })
+
+  it('wraps image names only between their parts (regression: they broke mid-word)', async () => {
+    bridge.respond('stack:status', () => ({
+      engine: {
+        found: true,
+        engine: {
+          name: 'Podman Engine',
+          version: '4.3.1',
+          apiVersion: '1.41',
+          endpoint: 'unix:///run/podman.sock',
+          source: 'DOCKER_HOST',
+        },
+      },
+      services: [
+        {
+          service: 'grafana',
+          containerName: 'driftdesk-grafana',
+          image: 'docker.io/grafana/grafana-oss:11.4.0',
+          state: 'stopped',
+          hostPort: null,
+        },
+      ],
+      urls: null,
+    }))
+    const wrapper = mount(SetupView)
+    await flushPromises()
+    const cell = wrapper.find('.services td.image')
+    expect(cell.text().replace(/\s/g, '')).toBe('docker.io/grafana/grafana-oss:11.4.0')
+    expect(cell.findAll('wbr')).toHaveLength(4)
+    expect(wrapper.find('[data-testid=start-stack-reason]').exists()).toBe(false)
+  })
 })
