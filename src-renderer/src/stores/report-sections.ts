@@ -1,6 +1,6 @@
 import type { ReportDocument, SuiteTestEntry } from '../../../src-main/shared/domain/reports'
 import type { SmallDistribution } from '../charts/build-distribution-option'
-import { formatShare, formatValue } from '../views/format-numbers'
+import { formatParameter, formatShare, formatValue } from '../views/format-numbers'
 
 /**
  * Reads the parts of an Evidently-shaped report dictionary that the Reports view draws. The document
@@ -219,15 +219,6 @@ function formatConditionValue(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(formatConditionValue).join(', ')}]`
   const number = asNumber(value)
   return number === null ? String(value) : formatParameter(number)
-}
-
-/**
- * A condition's bound as it was set (0.3, not 0.3000): a parameter, not a measurement; at most four
- * significant digits so an automatic bound from the reference stays short.
- */
-function formatParameter(value: number): string {
-  if (!Number.isFinite(value)) return formatNumber(value)
-  return Number.isInteger(value) ? formatNumber(value) : String(Number(value.toPrecision(4)))
 }
 
 /**

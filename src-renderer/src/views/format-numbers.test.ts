@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { formatCount, formatScore, formatShare, formatValue } from './format-numbers'
+import {
+  formatCount,
+  formatParameter,
+  formatScore,
+  formatShare,
+  formatValue,
+} from './format-numbers'
 
 describe('one number format per kind', () => {
   it('writes counts with thousands separators', () => {
@@ -30,5 +36,11 @@ describe('one number format per kind', () => {
     expect(formatValue(2.718281)).toBe('2.718')
     expect(formatValue('cat')).toBe('cat')
     expect(formatValue(undefined)).toBe('—')
+  })
+
+  it('writes parameters as they were set', () => {
+    expect(formatParameter(0.1)).toBe('0.1')
+    expect(formatParameter(0.05)).toBe('0.05')
+    expect(formatParameter(100)).toBe('100')
   })
 })

@@ -5,6 +5,8 @@
  * - shares (a part of a whole, 0–1): a percentage with three significant digits, `85.7%`, `0.0312%`;
  * - scores and measurements (drift scores, p-values, statistics, errors): four significant digits,
  *   `0.04512`, `12.30`, and scientific notation outside 0.001–1,000,000 (`3.512e+15`, `1.200e-7`).
+ * - parameters (thresholds, a condition's bound): as they were set, `0.1`, `0.3`, at most four
+ *   significant digits.
  * Missing values are an em dash; non-finite ones are named.
  */
 
@@ -61,4 +63,12 @@ export function formatValue(value: unknown): string {
   }
   if (value === null || value === undefined) return '—'
   return String(value)
+}
+
+/** A parameter as it was set (`0.1`, not `0.1000`), at most four significant digits. */
+export function formatParameter(value: number | null | undefined): string {
+  const named = special(value)
+  if (named !== null) return named
+  const number = value as number
+  return Number.isInteger(number) ? formatCount(number) : String(Number(number.toPrecision(4)))
 }
