@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { THEME_COLORS } from '../../src-main/shared/theme'
+import { THEME_COLORS } from '../src-main/shared/theme'
 
 /**
- * The panel's CSS variables and the HTML exports read one theme (`shared/theme.ts`); CSS cannot import
- * it, so this keeps `styles.css` in step (regression: the exports had other colours than the panel).
+ * The panel's CSS variables and the HTML exports read one theme (`src-main/shared/theme.ts`); a
+ * stylesheet cannot import it, so this keeps `styles.css` in step (regression: the exports had other
+ * colours than the panel).
  */
-describe('the panel stylesheet', () => {
-  const css = readFileSync(join(__dirname, 'styles.css'), 'utf8')
+describe("the panel stylesheet's colours", () => {
+  const css = readFileSync(join(__dirname, '..', 'src-renderer', 'src', 'styles.css'), 'utf8')
   const variable = (name: string): string | undefined =>
     new RegExp(`--${name}:\\s*(#[0-9a-fA-F]{6})`).exec(css)?.[1]
 
@@ -22,7 +23,7 @@ describe('the panel stylesheet', () => {
     ['success', THEME_COLORS.success],
     ['warning', THEME_COLORS.warning],
     ['danger', THEME_COLORS.danger],
-  ])('uses the shared theme for --%s', (name, colour) => {
+  ])('take --%s from the shared theme', (name, colour) => {
     expect(variable(name)).toBe(colour)
   })
 })
