@@ -168,6 +168,12 @@ describe('SetupView', () => {
     const cell = wrapper.find('.services td.image')
     expect(cell.text().replace(/\s/g, '')).toBe('docker.io/grafana/grafana-oss:11.4.0')
     expect(cell.findAll('wbr')).toHaveLength(4)
+    expect(cell.findAll('.image-part').map((part) => part.text())).toEqual([
+      'docker.io/',
+      'grafana/',
+      'grafana-oss:',
+      '11.4.0',
+    ])
     expect(wrapper.find('[data-testid=start-stack-reason]').exists()).toBe(false)
   })
 })
