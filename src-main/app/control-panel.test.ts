@@ -94,6 +94,17 @@ describe('the control panel composition', () => {
     expect(model?.summary.trainRows).toBe(30_000)
     expect(model?.predictedVsActual.length).toBeGreaterThan(100)
     expect(model?.predictedVsActual.length).toBeLessThanOrEqual(2000)
+    // Regression: training from the panel left no run, though the CLI's `train` records one.
+    const runs = await panel.handlers['runs:list']({})
+    expect(runs[0]).toMatchObject({
+      job: 'train',
+      state: 'Completed',
+      parameters: { referenceMonth: '2022-01', force: false },
+    })
+    const details = await panel.handlers['runs:show']({ runId: runs[0]?.id ?? '' })
+    expect(details.tasks.map((task) => [task.taskKey, task.state])).toEqual([
+      ['train:2022-01', 'Completed'],
+    ])
   })
 
   it('runs a backfill in a worker, streams its days, and records the run and its metrics', async () => {
@@ -111,7 +122,10 @@ describe('the control panel composition', () => {
         referenceMonth: '2022-01',
       }),
     ).rejects.toMatchObject({ code: 'PIPELINE_INPUT_INVALID' })
+    // A reloaded page asks which backfill runs, to follow it again.
+    expect(await panel.handlers['pipeline:current']({})).toEqual({ jobId })
     const finished = await sink.finished('pipeline:finished', jobId)
+    expect(await panel.handlers['pipeline:current']({})).toEqual({ jobId: null })
     expect(finished).toMatchObject({ jobId, outcome: 'done', value: { state: 'Completed' } })
     const progress = sink.events
       .filter(
@@ -158,6 +172,10 @@ describe('the control panel composition', () => {
     const html = await panel.handlers['reports:export-html'](request)
     expect(html.fileName).toBe('driftdesk-report-data-drift-2022-02-02.html')
     expect(html.html).toContain('<html')
+    // The same titles as the CLI's exports (regression: the panel named them its own way).
+    expect(html.html).toContain('<title>Data drift report — 2022-02-02 vs 2022-01</title>')
+    const suiteHtml = await panel.handlers['suites:export-html'](request)
+    expect(suiteHtml.html).toContain('<title>Data drift test suite — 2022-02-02 vs 2022-01</title>')
   })
 
   it('turns a report request the data cannot answer into a request error', async () => {

@@ -135,6 +135,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       config: currentConfig,
       jobs,
       monthFile,
+      connection,
       createBackfillWorker: options.createBackfillWorker,
     }),
     ...createPipelineHandlers({

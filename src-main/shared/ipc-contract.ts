@@ -152,6 +152,14 @@ export interface InvokeContract {
   'pipeline:start': { request: BackfillRequest; response: BackfillStarted }
   'pipeline:resume': { request: { readonly runId: string }; response: BackfillStarted }
   'pipeline:cancel': { request: CancelRequest; response: CancelResponse }
+  /**
+   * The backfill this panel process is running, if any: a reloaded page follows it again (its progress
+   * and its Cancel button) instead of showing an idle form.
+   */
+  'pipeline:current': {
+    request: Record<string, never>
+    response: { readonly jobId: string | null }
+  }
   'metrics:list': { request: { readonly month: string }; response: readonly DayMetrics[] }
   'runs:list': { request: { readonly limit?: number }; response: readonly RunRecord[] }
   'runs:show': { request: { readonly runId: string }; response: RunDetails }
@@ -270,6 +278,7 @@ export const REQUEST_GUARDS: { readonly [C in InvokeChannel]: RequestGuard<Reque
     return { runId: readId(object, 'runId') }
   },
   'pipeline:cancel': readCancel,
+  'pipeline:current': readNothing,
   'metrics:list': (request) => {
     const object = readObject(request, ['month'])
     return { month: readMonth(object, 'month') }

@@ -18,7 +18,20 @@ interface PageDocument {
 }
 
 /** The page's globals as the waits see them (the functions are serialised into the page, so inline only). */
-type PageGlobals = { readonly document: PageDocument }
+type PageGlobals = {
+  readonly document: PageDocument & {
+    readonly scrollingElement: { readonly scrollWidth: number } | null
+  }
+  readonly innerWidth: number
+}
+
+/** What one chart on the page draws, read from the attributes ChartBox writes, and its drawn height. */
+export interface DrawnChart {
+  readonly label: string
+  readonly series: readonly string[]
+  readonly points: number
+  readonly height: number
+}
 
 /** The views of the panel's sidebar, by their `data-view` id. */
 export type PanelView =
@@ -32,9 +45,43 @@ export type PanelView =
 export class PanelPage {
   constructor(readonly page: Page) {}
 
+  /** Opens a view from the sidebar, or on a narrow window from the menu the sidebar collapses into. */
   async open(view: PanelView): Promise<void> {
-    await this.page.click(`nav [data-view=${view}]`)
-    await this.page.waitForSelector(`nav [data-view=${view}][aria-current=page]`)
+    const item = this.page.locator(`nav [data-view=${view}]`)
+    if (
+      !(await item.isVisible()) &&
+      (await this.page.locator('[data-testid=nav-toggle]').isVisible())
+    )
+      await this.page.click('[data-testid=nav-toggle]')
+    await item.click()
+    await this.page.waitForSelector(`nav [data-view=${view}][aria-current=page]`, {
+      state: 'attached',
+    })
+  }
+
+  /** Every chart of the current view: its series, points with a value, and height on screen. */
+  async charts(): Promise<DrawnChart[]> {
+    return this.page.$$eval('[data-testid=chart]', (elements) =>
+      elements.map((element) => ({
+        label: element.getAttribute('aria-label') ?? '',
+        series: (element.getAttribute('data-series') ?? '').split('|').filter(Boolean),
+        points: Number(element.getAttribute('data-points') ?? 0),
+        height: element.getBoundingClientRect().height,
+      })),
+    )
+  }
+
+  /** How far the page could scroll sideways (0 when it fits the window). */
+  async horizontalOverflow(): Promise<number> {
+    return this.page.evaluate(() => {
+      const globals = globalThis as unknown as PageGlobals
+      return (globals.document.scrollingElement?.scrollWidth ?? 0) - globals.innerWidth
+    })
+  }
+
+  /** The raw value behind a tile (its `data-value`), for comparing with an answer key. */
+  async tileRawValue(testId: string): Promise<number> {
+    return Number(await this.page.getAttribute(`[data-testid=${testId}]`, 'data-value'))
   }
 
   async trainModel(): Promise<void> {
@@ -112,12 +159,22 @@ export class PanelPage {
     )
   }
 
+  /** Computes a report and waits until the new one is on screen (not the previous preset's). */
   async openReport(date: string, preset = 'data-drift'): Promise<void> {
     await this.open('reports')
     await this.page.fill('[data-testid=report-date]', date)
     await this.page.selectOption('[data-testid=report-preset]', preset)
     await this.page.click('[data-testid=load-report]')
-    await this.page.waitForSelector('[data-testid=report]', { timeout: 120_000 })
+    await this.page.waitForSelector(`[data-testid=report][data-preset=${preset}]`, {
+      timeout: 120_000,
+    })
+  }
+
+  /** The rows of a table of the current view by its test id, as `data-column` ids. */
+  async tableColumns(testId: string): Promise<string[]> {
+    return this.page.$$eval(`[data-testid=${testId}] tbody tr`, (rows) =>
+      rows.map((row) => row.getAttribute('data-column') ?? ''),
+    )
   }
 
   /** Column → full-precision drift score from the report's table. */
@@ -137,7 +194,9 @@ export class PanelPage {
     await this.page.fill('[data-testid=suite-date]', date)
     await this.page.selectOption('[data-testid=suite-preset]', preset)
     await this.page.click('[data-testid=run-suite]')
-    await this.page.waitForSelector('[data-testid=suite-tests]', { timeout: 120_000 })
+    await this.page.waitForSelector(`[data-testid=suite][data-preset=${preset}]`, {
+      timeout: 120_000,
+    })
   }
 
   /** Each test as `name: STATUS`, in the order shown. */

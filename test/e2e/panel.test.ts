@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasAnswerKeys, isClose, readAnswerJson } from '../support/answer-keys'
+import { hasAnswerKeys, isClose, readAnswerJson, readAnswerTsv } from '../support/answer-keys'
 import { realTaxiDataDir, syntheticTaxiDataDir } from '../support/taxi-data'
 import type { PanelView } from './panel-page'
 import { PanelPage } from './panel-page'
@@ -43,6 +43,12 @@ interface DriftAnswer {
     report_as_dict: { metrics: { metric: string; result: Record<string, unknown> }[] }
   }[]
 }
+interface RegressionAnswer {
+  days: {
+    date: string
+    evidently_RegressionQualityMetric_scalars: { current: { mean_abs_error: number } }
+  }[]
+}
 interface SuiteAnswer {
   days: { date: string; test_suite_as_dict: { tests: { name: string; status: string }[] } }[]
 }
@@ -57,10 +63,24 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
   const consoleErrors: string[] = []
   const screenshots: string[] = []
 
-  async function screenshot(view: PanelView): Promise<void> {
-    const path = join(screenshotDir, `${view}.png`)
+  async function screenshot(view: PanelView, suffix = ''): Promise<void> {
+    const path = join(screenshotDir, `${view}${suffix}.png`)
     await page.screenshot({ path })
     screenshots.push(path)
+  }
+
+  /** Every chart of the view draws points, in at least one series, at a readable height. */
+  async function expectChartsDrawn(count: number): Promise<void> {
+    const charts = await panel.charts()
+    expect(charts, JSON.stringify(charts)).toHaveLength(count)
+    for (const chart of charts) {
+      expect(chart.series.length, chart.label).toBeGreaterThan(0)
+      expect(chart.points, chart.label).toBeGreaterThan(0)
+      expect(chart.height, chart.label).toBeGreaterThanOrEqual(200)
+    }
+    await page.waitForTimeout(400) // ECharts' entrance animation
+    const ink = await panel.chartInkPixels()
+    expect(Math.min(...ink), JSON.stringify(ink)).toBeGreaterThan(500)
   }
 
   beforeAll(async () => {
@@ -130,6 +150,12 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
       const notice = secondTab.locator('[data-testid=token-missing]')
       await notice.waitFor()
       expect(await notice.textContent()).toContain('Open the URL printed by npm start')
+      // Only the banner: no view whose every card says "Something went wrong", no live buttons.
+      expect(await secondTab.locator('[data-error-code]').count()).toBe(0)
+      expect(await secondTab.locator('main [data-state]').count()).toBe(0)
+      const navButtons = secondTab.locator('nav button')
+      expect(await navButtons.count()).toBeGreaterThan(0)
+      for (const button of await navButtons.all()) expect(await button.isDisabled()).toBe(true)
       // No token cookie: cookies ignore ports, so every 127.0.0.1 server would receive it.
       expect(await page.context().cookies()).toEqual([])
     } finally {
@@ -154,8 +180,9 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
         answer.reference_rows.toLocaleString('en-US'),
       )
     }
-    await page.waitForTimeout(400) // ECharts' entrance animation
-    expect(Math.min(...(await panel.chartInkPixels()))).toBeGreaterThan(1000)
+    await expectChartsDrawn(1)
+    expect((await panel.charts())[0]?.series).toEqual(['validation rows', 'perfect prediction'])
+    expect(await page.locator('[data-testid=coefficients] tbody tr').count()).toBeGreaterThan(1)
     await screenshot('model')
   })
 
@@ -186,9 +213,49 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
       [...seenDone].filter((count) => count > 0 && count < BACKFILL_DAYS).length,
       seen,
     ).toBeGreaterThan(3)
-    await page.waitForTimeout(400)
-    expect(Math.min(...(await panel.chartInkPixels()))).toBeGreaterThan(1000)
+    await expectChartsDrawn(1)
+    const [metricsChart] = await panel.charts()
+    expect(metricsChart?.series).toEqual([
+      'Drifted columns',
+      'Prediction drift',
+      'Share of missing values',
+    ])
+    // Three series, one point per day each (a day without trips would be a gap).
+    expect(metricsChart?.points).toBe(3 * BACKFILL_DAYS)
+    expect(await page.textContent('[data-testid=backfill-summary]')).toContain(
+      `0 reused, ${BACKFILL_DAYS} computed`,
+    )
     await screenshot('backfill')
+  })
+
+  it('shows the last backfill after a reload, not an idle form (regression: "0 of 27 days, idle")', async () => {
+    await page.reload()
+    await panel.open('backfill')
+    await panel.waitForBackfillStatus('completed', 30_000)
+    expect(await panel.timelineStates()).toEqual({ done: BACKFILL_DAYS })
+    expect(await page.textContent('[data-testid=backfill-progress]')).toContain(
+      `${BACKFILL_DAYS} of ${BACKFILL_DAYS} days`,
+    )
+    expect(await page.textContent('[data-testid=backfill-progress]')).toContain('100%')
+  })
+
+  it('shows a rerun of stored days as reused, not recomputed (regression: "Stored 27 day(s)")', async () => {
+    await panel.startBackfill({ month: '2022-02', days: BACKFILL_DAYS, paceSeconds: 0 })
+    await panel.waitForBackfillStatus('completed')
+    expect(await panel.timelineStates()).toEqual({ skipped: BACKFILL_DAYS })
+    expect(await page.textContent('[data-testid=backfill-summary]')).toContain(
+      `${BACKFILL_DAYS} reused, 0 computed`,
+    )
+    await panel.open('runs')
+    await panel.waitForLatestRunState('Completed')
+    await page.locator('[data-testid=runs-table] tbody tr').first().click()
+    await page.waitForSelector('[data-testid=run-day-split]')
+    expect(await page.textContent('[data-testid=run-day-split]')).toContain(
+      `${BACKFILL_DAYS} reused, 0 computed`,
+    )
+    expect(await page.locator('[data-testid=run-tasks] tr[data-task-state=reused]').count()).toBe(
+      BACKFILL_DAYS,
+    )
   })
 
   it(`opens ${REPORT_DATE}'s data drift report`, async () => {
@@ -217,15 +284,63 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
       }
       expect(await panel.tileValue('Drifted columns')).toBe('6 of 7')
     }
-    await page.waitForTimeout(400)
-    expect(Math.min(...(await panel.chartInkPixels()))).toBeGreaterThan(500)
+    await expectChartsDrawn(2)
+    const [scoresChart, distributionChart] = await panel.charts()
+    expect(scoresChart?.points).toBe(7)
+    expect(distributionChart?.series).toEqual(['reference', 'current'])
     await screenshot('reports')
+  })
+
+  it(`opens ${REPORT_DATE}'s data quality report: a summary row per column and its plot`, async () => {
+    await panel.openReport(REPORT_DATE, 'data-quality')
+    const columns = await panel.tableColumns('quality-table')
+    expect(columns.length).toBeGreaterThanOrEqual(7)
+    expect(columns).toContain('trip_distance')
+    expect(await panel.tileValue('Rows')).toMatch(/^[1-9][\d,]*$/)
+    expect(await panel.tileValue('Share of missing values')).toMatch(/%$/)
+    expect((await panel.tableColumns('missing-table')).length).toBeGreaterThanOrEqual(7)
+    await expectChartsDrawn(1)
+  })
+
+  it(`opens ${REPORT_DATE}'s regression report: quality tiles and the error distribution`, async () => {
+    await panel.openReport(REPORT_DATE, 'regression')
+    const mae = Number(await page.getAttribute('[data-field=mean_abs_error]', 'data-value'))
+    expect(Number.isFinite(mae) && mae > 0).toBe(true)
+    if (isRealData) {
+      const day = readAnswerJson<RegressionAnswer>('regression_per_day.json').days.find(
+        (d) => d.date === REPORT_DATE,
+      )
+      const expected = day?.evidently_RegressionQualityMetric_scalars.current
+      expect(isClose(mae, expected?.mean_abs_error ?? Number.NaN, 1e-6), `MAE ${mae}`).toBe(true)
+      // MAPE of ~3.5e15 (trips of 0 minutes) gets its one-line explanation.
+      expect(await page.isVisible('[data-testid=mape-note]')).toBe(true)
+    }
+    await expectChartsDrawn(1)
+    expect((await panel.charts())[0]?.series).toEqual(['reference', 'current'])
+  })
+
+  it(`opens ${REPORT_DATE}'s course metrics: prediction drift, drifted columns and the share of missing values (regression: nothing was drawn)`, async () => {
+    await panel.openReport(REPORT_DATE, 'course')
+    const scores = await panel.driftScores()
+    expect(Object.keys(scores)).toEqual(['prediction'])
+    expect(await panel.tileValue('Share of missing values')).toMatch(/^\d+(\.\d+)?%$/)
+    const missingShare = await panel.tileRawValue('missing-share')
+    if (isRealData) {
+      const row = readAnswerTsv('summary.tsv').find((r) => r.date === REPORT_DATE)
+      expect(isClose(scores.prediction ?? Number.NaN, Number(row?.prediction_drift))).toBe(true)
+      expect(isClose(missingShare, Number(row?.share_missing_values))).toBe(true)
+      expect(await panel.tileValue('Drifted columns')).toBe(`${row?.num_drifted_columns} of 7`)
+    } else {
+      expect(missingShare).toBeGreaterThan(0)
+    }
+    await expectChartsDrawn(2)
+    expect((await panel.tableColumns('missing-table')).length).toBeGreaterThanOrEqual(7)
   })
 
   it(`runs ${REPORT_DATE}'s data drift test suite`, async () => {
     await panel.runTestSuite(REPORT_DATE)
     const results = await panel.testResults()
-    expect(results[0]).toMatch(/^Share of Drifted Columns: (SUCCESS|FAIL)$/)
+    expect(results.some((r) => /^Share of Drifted Columns: (SUCCESS|FAIL)$/.test(r))).toBe(true)
     expect(results).toHaveLength(8)
     if (isRealData) {
       const day = readAnswerJson<SuiteAnswer>('data_drift_test_suite.json').days.find(
@@ -238,7 +353,35 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
     await screenshot('suites')
   })
 
-  it('lists the backfill in the run history with its 27 completed days and logs', async () => {
+  for (const preset of ['data-quality', 'data-stability', 'no-target', 'regression']) {
+    it(`runs ${REPORT_DATE}'s ${preset} test suite: every test listed with its status, failures first`, async () => {
+      await panel.runTestSuite(REPORT_DATE, preset)
+      const items = page.locator('[data-testid=suite-tests] li')
+      const count = await items.count()
+      expect(count).toBeGreaterThan(0)
+      expect(await panel.tileValue('Tests')).toBe(count.toLocaleString('en-US'))
+      const statuses = await items.evaluateAll((lis) =>
+        lis.map((li) => li.getAttribute('data-status') ?? ''),
+      )
+      for (const status of statuses)
+        expect(['SUCCESS', 'FAIL', 'WARNING', 'ERROR', 'SKIPPED']).toContain(status)
+      const rank = (status: string): number =>
+        ['FAIL', 'ERROR', 'WARNING', 'SUCCESS', 'SKIPPED'].indexOf(status)
+      expect(statuses.map(rank)).toEqual([...statuses.map(rank)].sort((a, b) => a - b))
+      const failed = statuses.filter((status) => status === 'FAIL').length
+      expect(await panel.tileValue('Failed')).toBe(String(failed))
+      expect(await page.textContent('[data-testid=suite-tests]')).not.toContain('value —')
+      // The filter narrows the list to the matching tests.
+      const firstName = (await items.first().getAttribute('data-name')) ?? ''
+      await page.fill('[data-testid=suite-filter]', firstName)
+      const filtered = await page.locator('[data-testid=suite-tests] li').count()
+      expect(filtered).toBeGreaterThanOrEqual(1)
+      expect(filtered).toBeLessThanOrEqual(count)
+      await page.fill('[data-testid=suite-filter]', '')
+    })
+  }
+
+  it('lists the backfill in the run history with its 27 completed days and logs, and the training', async () => {
     await panel.open('runs')
     await page.waitForSelector('[data-testid=runs-table] tbody tr')
     const firstRun = page.locator('[data-testid=runs-table] tbody tr').first()
@@ -247,6 +390,11 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
     await page.waitForSelector('[data-testid=run-tasks] tbody tr')
     expect(await page.locator('[data-testid=run-tasks] tbody tr').count()).toBe(BACKFILL_DAYS)
     expect(await page.textContent('[data-testid=run-logs]')).not.toBe('')
+    // The training started from the Model page is a run too, like the CLI's `train`.
+    const jobs = await page.$$eval('[data-testid=runs-table] tbody tr td:nth-child(2)', (cells) =>
+      cells.map((cell) => cell.textContent?.trim().split(/\s/)[0] ?? ''),
+    )
+    expect(jobs).toContain('train')
     await screenshot('runs')
   })
 
@@ -260,10 +408,29 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
     expect(stopped.cancelled).toBeGreaterThanOrEqual(1)
     expect((stopped.done ?? 0) + (stopped.cancelled ?? 0)).toBe(6)
 
-    await page.click('[data-testid=resume-backfill]')
+    // Regression: after a reload the cancelled run lost its Resume button.
+    await page.reload()
+    await panel.open('backfill')
+    await panel.waitForBackfillStatus('cancelled', 30_000)
+    await page.waitForSelector('[data-testid=resume-backfill]')
+    // The Runs page offers the same Resume; it resumes the run the Backfill page then follows.
+    await panel.open('runs')
+    await page.waitForSelector(
+      '[data-testid=runs-table] tbody tr[data-run-state=Cancelled] [data-testid=run-resume]',
+    )
+    await page.click(
+      '[data-testid=runs-table] tbody tr[data-run-state=Cancelled] [data-testid=run-resume]',
+    )
+    await panel.open('backfill')
     await panel.waitForBackfillStatus('completed')
     const resumed = await panel.timelineStates()
     expect((resumed.done ?? 0) + (resumed.skipped ?? 0)).toBe(6)
+    // The days the run computed before its cancel are its own work, not reused ones: live and in the
+    // run's final message alike.
+    expect(await page.textContent('[data-testid=backfill-summary]')).toContain(
+      '0 reused, 6 computed',
+    )
+    expect(await page.textContent('[data-testid=backfill-final]')).toContain('0 reused, 6 computed')
     await panel.open('runs')
     const latest = page.locator('[data-testid=runs-table] tbody tr').first()
     await panel.waitForLatestRunState('Completed')
@@ -277,6 +444,44 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
       await screenshot(view)
     }
   })
+
+  for (const width of [390, 360]) {
+    it(`works ${width} px wide: a collapsed menu, no sideways scrolling, charts at least 200 px tall`, async () => {
+      // The Reports and Test suites views show a document (the reloads above emptied them).
+      await panel.openReport(REPORT_DATE, 'course')
+      await panel.runTestSuite(REPORT_DATE, 'data-drift')
+      await page.setViewportSize({ width, height: 844 })
+      try {
+        expect(await page.isVisible('[data-testid=nav-toggle]')).toBe(true)
+        expect(await page.isVisible('nav [data-view=setup]')).toBe(false)
+        const views: PanelView[] = [
+          'setup',
+          'model',
+          'backfill',
+          'reports',
+          'suites',
+          'runs',
+          'grafana',
+          'adminer',
+        ]
+        for (const view of views) {
+          await panel.open(view)
+          await page.waitForTimeout(300)
+          expect(await page.isVisible('nav [data-view=setup]'), `${view}: menu closes`).toBe(false)
+          expect(await panel.horizontalOverflow(), `${view} scrolls sideways`).toBeLessThanOrEqual(
+            0,
+          )
+          for (const chart of await panel.charts()) {
+            expect(chart.height, `${view}: ${chart.label}`).toBeGreaterThanOrEqual(200)
+            expect(chart.points, `${view}: ${chart.label}`).toBeGreaterThan(0)
+          }
+          if (width === 390) await screenshot(view, '-390')
+        }
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 800 })
+      }
+    })
+  }
 
   it('logged no console errors, and the screenshots are kept for the README', () => {
     expect(consoleErrors).toEqual([])

@@ -151,6 +151,11 @@ describe('backfill command', () => {
        WHERE run_id = (SELECT id FROM runs ORDER BY created_at DESC LIMIT 1) AND state = 'Completed'`,
     )
     expect(skippedRun.rows[0]).toEqual({ n: 27, max_attempts: 0 })
+    // Regression: a run that reused every day said "Stored 27 day(s)", as if it had recomputed them.
+    const message = await client.query(
+      'SELECT state_message FROM runs ORDER BY created_at DESC LIMIT 1',
+    )
+    expect(message.rows[0]?.state_message).toBe('27 reused, 0 computed (27 day(s) stored).')
 
     const before = await client.query('SELECT max(computed_at) AS at FROM daily_metrics')
     const forced = await runCli([

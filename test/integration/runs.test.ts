@@ -466,7 +466,7 @@ describe('runs', () => {
       ])
       expect((await child.done).code).toBe(0)
       expect(follow.code).toBe(0)
-      expect(follow.stdout).toContain('Stored 3 day(s).')
+      expect(follow.stdout).toContain('0 reused, 3 computed (3 day(s) stored).')
       expect(follow.stdout.trim().split('\n').at(-1)).toBe(`Run ${runId} Completed.`)
     }, 300_000)
 

@@ -94,5 +94,9 @@ export function createPipelineHandlers(
     async 'pipeline:cancel'({ jobId }) {
       return { cancelled: deps.jobs.cancel(jobId) }
     },
+
+    async 'pipeline:current'() {
+      return { jobId: deps.backfillSlot.jobId }
+    },
   }
 }

@@ -23,7 +23,8 @@ export function createReportHandlers(
         .reports()
         .report(preset, date, { referenceMonth })
         .catch(reportError)
-      const html = await renderReportHtml({ report, title: `driftdesk ${preset} report, ${date}` })
+      // Titled from the report's context, as the CLI's export is: one name for one preset everywhere.
+      const html = await renderReportHtml({ report })
       return { fileName: `driftdesk-report-${preset}-${date}.html`, html }
     },
 
@@ -36,10 +37,7 @@ export function createReportHandlers(
         .reports()
         .testSuite(preset, date, { referenceMonth })
         .catch(reportError)
-      const html = await renderReportHtml({
-        suite,
-        title: `driftdesk ${preset} test suite, ${date}`,
-      })
+      const html = await renderReportHtml({ suite })
       return { fileName: `driftdesk-test-suite-${preset}-${date}.html`, html }
     },
   }

@@ -1,4 +1,11 @@
-import type { ReportDocument, TestSuiteDocument } from '../../shared/domain/reports'
+import type {
+  ReportDocument,
+  ReportPresetName,
+  TestSuiteDocument,
+  TestSuitePresetName,
+} from '../../shared/domain/reports'
+import { REPORT_PRESET_LABELS, TEST_SUITE_PRESET_LABELS } from '../../shared/domain/reports'
+import { THEME_COLORS, THEME_FONT_FAMILY } from '../../shared/theme'
 import { toEvidentlyJson } from './evidently-json'
 
 /** What one HTML page shows: a report, a test suite, or both (suite first). */
@@ -21,7 +28,8 @@ export function renderReportHtmlPage(input: ReportHtmlInput): string {
   if (input.report === undefined && input.suite === undefined) {
     throw new RangeError('An HTML page needs a report or a test suite.')
   }
-  const context = input.report?.context ?? input.suite?.context
+  // A test suite's page is titled by the suite, even when the report behind it is included.
+  const context = input.suite?.context ?? input.report?.context
   const title =
     input.title ??
     `${presetTitle(context?.preset)}${context === undefined ? '' : ` — ${context.date} vs ${context.referenceMonth}`}`
@@ -50,12 +58,19 @@ export function renderReportHtmlPage(input: ReportHtmlInput): string {
 `
 }
 
-/** `report:data-drift` → `Data drift report`; `test-suite:no-target` → `No target test suite`. */
-function presetTitle(preset: string | undefined): string {
+/**
+ * The panel's own names: `report:data-drift` → `Data drift report`, `report:course` → `Course metrics
+ * report`, `test-suite:no-target` → `No target performance test suite`.
+ */
+export function presetTitle(preset: string | undefined): string {
   if (preset === undefined) return 'driftdesk report'
   const [kind = '', name = ''] = preset.split(':')
-  const words = name.replace(/-/g, ' ')
-  return `${words.charAt(0).toUpperCase()}${words.slice(1)} ${kind === 'test-suite' ? 'test suite' : 'report'}`
+  if (kind === 'test-suite') {
+    const label = TEST_SUITE_PRESET_LABELS[name as TestSuitePresetName] ?? name.replace(/-/g, ' ')
+    return `${label} test suite`
+  }
+  const label = REPORT_PRESET_LABELS[name as ReportPresetName] ?? name.replace(/-/g, ' ')
+  return `${label} report`
 }
 
 function escapeHtml(text: string): string {
@@ -72,12 +87,14 @@ function escapeScriptCode(code: string): string {
 }
 
 const styles = `
-:root { --bg:#f5f6f8; --card:#fff; --ink:#1d2433; --muted:#667085; --line:#e4e7ec; --ok:#12805c; --ok-bg:#e7f6ef;
-  --fail:#c4320a; --fail-bg:#fdeee8; --warn:#b54708; --warn-bg:#fef4e6; --err:#7a2e9e; --err-bg:#f4ebfa; --skip:#475467; --skip-bg:#eef0f3;
-  --ref:#7c8db5; --cur:#e0673a; }
+:root { --bg:${THEME_COLORS.background}; --card:${THEME_COLORS.surface}; --ink:${THEME_COLORS.text}; --muted:${THEME_COLORS.textMuted}; --line:${THEME_COLORS.border};
+  --ok:${THEME_COLORS.success}; --ok-bg:${THEME_COLORS.successSoft}; --fail:${THEME_COLORS.danger}; --fail-bg:${THEME_COLORS.dangerSoft};
+  --warn:${THEME_COLORS.warning}; --warn-bg:${THEME_COLORS.warningSoft}; --err:${THEME_COLORS.danger}; --err-bg:${THEME_COLORS.dangerSoft};
+  --skip:${THEME_COLORS.neutral}; --skip-bg:${THEME_COLORS.neutralSoft}; --ref:${THEME_COLORS.reference}; --cur:${THEME_COLORS.current};
+  --chrome:${THEME_COLORS.chrome}; --accent:${THEME_COLORS.accent}; }
 * { box-sizing: border-box; }
-body { margin:0; font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--ink); background:var(--bg); }
-header { padding:24px 32px 16px; background:linear-gradient(120deg,#1d2b4f,#31487a); color:#fff; }
+body { margin:0; font:14px/1.45 ${THEME_FONT_FAMILY.replace(/"/g, "'")}; color:var(--ink); background:var(--bg); }
+header { padding:24px 32px 16px; background:var(--chrome); color:#fff; border-bottom:3px solid var(--accent); }
 header h1 { margin:4px 0 6px; font-size:22px; font-weight:600; }
 .brand { font-size:12px; letter-spacing:.12em; text-transform:uppercase; opacity:.75; }
 .meta { margin:0; opacity:.85; font-size:13px; }
@@ -96,7 +113,8 @@ h2 { font-size:17px; margin:28px 0 12px; }
 .WARNING { color:var(--warn); background:var(--warn-bg); } .ERROR { color:var(--err); background:var(--err-bg); }
 .SKIPPED { color:var(--skip); background:var(--skip-bg); }
 .test .name { font-weight:600; } .test .desc { color:#344054; }
-.columns { display:grid; grid-template-columns:repeat(auto-fill,minmax(380px,1fr)); gap:14px; }
+.columns { display:grid; grid-template-columns:repeat(auto-fill,minmax(min(380px,100%),1fr)); gap:14px; }
+@media (max-width:600px) { header { padding:18px 14px 12px; } main { padding:14px 12px 32px; } .test { grid-template-columns:80px minmax(0,1fr); } }
 .column { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:14px 16px; }
 .column h3 { margin:0 0 2px; font-size:15px; display:flex; justify-content:space-between; gap:8px; align-items:center; }
 .column .sub { color:var(--muted); font-size:12px; margin-bottom:6px; }
@@ -111,6 +129,7 @@ footer { color:var(--muted); font-size:12px; margin-top:32px; }
 /** The page's drawing code (runs in the browser; plain ES2017, no imports). */
 const pageScript = `
 (function () {
+  var REF = '${THEME_COLORS.reference}', CUR = '${THEME_COLORS.current}';
   var data = JSON.parse(document.getElementById('data').textContent);
   var app = document.getElementById('app');
   var charts = [], pending = [];
@@ -140,8 +159,8 @@ const pageScript = `
       var steps = function (d) { var pts = []; if (!d || !d.x) return pts; for (var i = 0; i < d.y.length; i++) { pts.push([d.x[i], d.y[i]]); } if (d.x.length) pts.push([d.x[d.x.length - 1], d.y[d.y.length - 1] || 0]); return pts; };
       chart(container, { xAxis: { type: 'value', scale: true, axisLabel: { fontSize: 10 } },
         yAxis: { type: 'value', name: 'density', nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10 } },
-        series: [ { name: 'reference', type: 'line', step: 'end', symbol: 'none', data: steps(reference), lineStyle: { color: '#7c8db5', width: 1.5 }, itemStyle: { color: '#7c8db5' }, areaStyle: { color: '#7c8db5', opacity: 0.35 } },
-                  { name: 'current', type: 'line', step: 'end', symbol: 'none', data: steps(current), lineStyle: { color: '#e0673a', width: 1.5 }, itemStyle: { color: '#e0673a' }, areaStyle: { color: '#e0673a', opacity: 0.3 } } ] });
+        series: [ { name: 'reference', type: 'line', step: 'end', symbol: 'none', data: steps(reference), lineStyle: { color: REF, width: 1.5 }, itemStyle: { color: REF }, areaStyle: { color: REF, opacity: 0.25 } },
+                  { name: 'current', type: 'line', step: 'end', symbol: 'none', data: steps(current), lineStyle: { color: CUR, width: 1.5 }, itemStyle: { color: CUR }, areaStyle: { color: CUR, opacity: 0.25 } } ] });
       return;
     }
     var total = function (a) { var s = 0; for (var k = 0; k < a.length; k++) s += a[k]; return s || 1; };
@@ -153,7 +172,7 @@ const pageScript = `
     ref = order.map(function (k) { return ry[k] / total(ry); }); cur = order.map(function (k) { return cy[k] / total(cy); });
     chart(container, { grid: { left: 52, right: 16, top: 30, bottom: labels.length > 12 ? 44 : 28 }, xAxis: { type: 'category', data: labels, axisLabel: { fontSize: 10, rotate: labels.length > 12 ? 60 : 0 } },
       yAxis: { type: 'value', name: 'share', nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10 } },
-      series: [ { name: 'reference', type: 'bar', data: ref, itemStyle: { color: '#7c8db5' } }, { name: 'current', type: 'bar', data: cur, itemStyle: { color: '#e0673a' } } ] });
+      series: [ { name: 'reference', type: 'bar', data: ref, itemStyle: { color: REF } }, { name: 'current', type: 'bar', data: cur, itemStyle: { color: CUR } } ] });
   }
   function renderSuite(suite) {
     section('Test suite');
@@ -240,7 +259,7 @@ const pageScript = `
       var card = el('div', 'column'); card.appendChild(el('h3', null, 'MAE by ' + esc(m.result.segment_column) + (m.result.segment_kind === 'hour' ? ' (hour)' : '')));
       var segs = m.result.segments.slice(0, 40);
       chart(card, { legend: { show: false }, xAxis: { type: 'category', data: segs.map(function (s) { return String(s.segment); }), axisLabel: { fontSize: 10 } }, yAxis: { type: 'value', name: 'MAE', axisLabel: { fontSize: 10 } },
-        series: [{ type: 'bar', name: 'MAE', data: segs.map(function (s) { return s.mean_abs_error; }), itemStyle: { color: '#31487a' } }] });
+        series: [{ type: 'bar', name: 'MAE', data: segs.map(function (s) { return s.mean_abs_error; }), itemStyle: { color: CUR } }] });
       grid.appendChild(card);
     });
     app.appendChild(grid);
@@ -271,7 +290,7 @@ const pageScript = `
     }
     renderSummaries(metrics); renderRegression(metrics); renderQuantiles(metrics);
   }
-  app.appendChild(el('footer', null, 'Generated by driftdesk. Metric and field names follow Evidently 0.4 (Report.as_dict / TestSuite.as_dict). Charts: reference in blue, current in orange.'));
+  app.appendChild(el('footer', null, 'Generated by driftdesk. Metric and field names follow Evidently 0.4 (Report.as_dict / TestSuite.as_dict). Charts: reference in grey, current in indigo, as in the panel.'));
   drawPending();
   window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
   window.__driftdeskChartsReady = charts.length;

@@ -286,6 +286,9 @@ export class BackfillService {
       const started = Date.now()
       let cancelled = false
       let storedCount = 0
+      // Days taken from the store that no attempt of this run computed (a resume's own earlier days are
+      // this run's work, not reuse).
+      let reusedCount = 0
       for (const [index, date] of dates.entries()) {
         if (await this.isCancelRequested(runId, signal)) {
           cancelled = true
@@ -303,12 +306,14 @@ export class BackfillService {
             inputsFingerprint: fingerprint,
           })
           results.push(reused.metrics)
+          if ((priorAttempts.get(taskKey) ?? 0) === 0) reusedCount++
           events.emit({
             type: 'task-state',
             runId,
             taskKey,
             state: 'Completed',
-            attempt: 0,
+            // As saved: the attempts an earlier part of this run made, or 0 for a day reused as stored.
+            attempt: priorAttempts.get(taskKey) ?? 0,
             message: 'Reused the stored result (same inputs).',
           })
           events.emit({
@@ -363,7 +368,9 @@ export class BackfillService {
         }
       } else {
         const withoutRows = results.filter((day) => day.rows === 0).length
-        const message = `Stored ${results.length} day(s)${withoutRows > 0 ? `, ${withoutRows} without trips` : ''}.`
+        // Reused days are not recomputed: say so, rather than "stored" for both.
+        const computed = results.length - reusedCount
+        const message = `${reusedCount} reused, ${computed} computed (${results.length} day(s) stored${withoutRows > 0 ? `, ${withoutRows} without trips` : ''}).`
         logger.log('info', message)
         final = { state: 'Completed', message }
       }

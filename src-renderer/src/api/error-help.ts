@@ -26,7 +26,7 @@ const HELP: { readonly [C in AppErrorCode]: ErrorHelp } = {
   },
   STACK_UNHEALTHY: {
     title: 'A service did not become healthy',
-    help: 'Look at the service logs (`npm run driftdesk -- stack logs SERVICE`) and start the stack again.',
+    help: 'The service table above shows which one; press Start stack again. Its container log says why (docker or podman logs driftdesk-SERVICE).',
   },
   DB_UNREACHABLE: {
     title: 'Database not reachable',
@@ -34,23 +34,23 @@ const HELP: { readonly [C in AppErrorCode]: ErrorHelp } = {
   },
   DATA_FILE_MISSING: {
     title: 'Trip file missing',
-    help: 'Download the month on the Setup page, or choose a folder that holds the TLC Parquet files.',
+    help: 'Download the month on the Setup page (Trip data → Download missing files), or point the panel at a folder that holds the TLC Parquet files there.',
   },
   DATA_FILE_INVALID: {
     title: 'Trip file unreadable',
-    help: 'The file is not a complete Parquet file. Download it again on the Setup page.',
+    help: 'The file is not a complete Parquet file. Delete it and download it again on the Setup page (Trip data).',
   },
   DOWNLOAD_FAILED: {
     title: 'Download failed',
-    help: 'Check the internet connection, or place the file in the data folder yourself.',
+    help: 'Check the internet connection and press Download missing files again, or place the file in the data folder yourself.',
   },
   MODEL_NOT_TRAINED: {
     title: 'No model yet',
-    help: 'Train the model on the Model page first.',
+    help: 'Train the model of this reference month on the Model page (Train model), then try again.',
   },
   PIPELINE_INPUT_INVALID: {
     title: 'Cannot start the backfill',
-    help: 'Check the month, the number of days and the pace.',
+    help: 'Check the month, the number of days and the pace in the form above, then press Start backfill again.',
   },
   RUN_NOT_FOUND: {
     title: 'Run not found',
@@ -63,7 +63,7 @@ const HELP: { readonly [C in AppErrorCode]: ErrorHelp } = {
   },
   INVALID_REQUEST: {
     title: 'Invalid request',
-    help: 'The panel sent something the main process rejected. Reload the page; if it persists, report a bug.',
+    help: 'A value in the form above was refused: the message says which. Change it (day, preset, reference month, month or days) and try again.',
   },
   FORBIDDEN: {
     title: 'Not allowed',
@@ -77,20 +77,61 @@ const HELP: { readonly [C in AppErrorCode]: ErrorHelp } = {
 }
 
 /**
+ * Help that differs on the Setup page itself: there, "go to the Setup page" would send the person where
+ * they already are, so it names the control on the page instead.
+ */
+const HELP_ON_SETUP: { readonly [C in AppErrorCode]?: ErrorHelp } = {
+  DATA_FILE_MISSING: {
+    title: 'Trip file missing',
+    help: 'Press Download missing files above, or type a folder that holds the TLC Parquet files and press Use folder.',
+  },
+  DATA_FILE_INVALID: {
+    title: 'Trip file unreadable',
+    help: 'The file is not a complete Parquet file. Delete it and press Download missing files above.',
+  },
+  DOWNLOAD_FAILED: {
+    title: 'Download failed',
+    help: 'Check the internet connection and press Download missing files again, or put the file in the folder named above yourself.',
+  },
+}
+
+/** Where an error is shown: a view with its own controls words the help for them. */
+export type ErrorPlace = 'setup' | 'elsewhere'
+
+/**
+ * The services word their messages for the command line too: "what happened: what to do", where the
+ * second half may name a CLI flag or command (`pass an earlier --reference-month`, `run \`npm run
+ * driftdesk -- fetch\``). Inside the panel that advice points at the wrong front door, so the panel keeps
+ * what happened and gives its own help (the code's entry, which names the panel's controls).
+ */
+export function panelMessage(message: string): string {
+  const cliAdvice = /(^|[\s(`])--[a-z][a-z-]*|npm run driftdesk/
+  const match = cliAdvice.exec(message)
+  if (match === null) return message
+  const before = message.slice(0, match.index)
+  const cut = before.lastIndexOf(': ')
+  if (cut <= 0) return message
+  return `${message.slice(0, cut)}.`
+}
+
+/**
  * The help entry for any error the panel holds: a thrown `AppError`, or the plain `SerializedError` a
  * job's `failed` event carries; anything else is INTERNAL.
  */
 export function describeError(
   error: unknown,
+  place: ErrorPlace = 'elsewhere',
 ): ErrorHelp & { readonly message: string; readonly code: AppErrorCode } {
+  const help = (code: AppErrorCode): ErrorHelp =>
+    (place === 'setup' ? HELP_ON_SETUP[code] : undefined) ?? HELP[code]
   if (error instanceof AppError)
-    return { ...HELP[error.code], code: error.code, message: error.message }
+    return { ...help(error.code), code: error.code, message: panelMessage(error.message) }
   const candidate = error as Partial<SerializedError> | null
   if (typeof candidate === 'object' && candidate !== null && isAppErrorCode(candidate.code)) {
     return {
-      ...HELP[candidate.code],
+      ...help(candidate.code),
       code: candidate.code,
-      message: String(candidate.message ?? ''),
+      message: panelMessage(String(candidate.message ?? '')),
     }
   }
   const message = error instanceof Error ? error.message : String(error)

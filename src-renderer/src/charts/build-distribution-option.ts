@@ -12,10 +12,22 @@ export interface SmallDistribution {
  * per side (Evidently bins each separately for this plot), so each side is a step area over its own
  * edges on a shared value axis; categorical ones share the category axis and are shown as shares.
  */
+/**
+ * True when one bin of a histogram holds more than `share` of its mass: an outlier stretched the equal
+ * width bins so far that the rest is squashed into a sliver (one regression error of hours against
+ * minutes). Such a chart is drawn on a logarithmic density axis, with a note.
+ */
+export function isDominatedByOneBin(distribution: SmallDistribution | null, share = 0.8): boolean {
+  if (distribution === null) return false
+  const total = distribution.y.reduce((sum, value) => sum + Math.max(0, value), 0)
+  return total > 0 && Math.max(...distribution.y) / total > share
+}
+
 export function buildDistributionOption(
   reference: SmallDistribution | null,
   current: SmallDistribution | null,
   columnType: 'num' | 'cat',
+  options: { readonly logDensity?: boolean } = {},
 ): EChartsCoreOption {
   const base = {
     textStyle: CHART_FONT,
@@ -65,12 +77,16 @@ export function buildDistributionOption(
   const steps = (distribution: SmallDistribution | null): [number, number][] => {
     if (distribution === null || distribution.y.length === 0) return []
     const edges = distribution.x.map(Number)
+    // A log axis cannot draw 0: empty bins become gaps.
+    const shown = (density: number): number =>
+      options.logDensity === true && density <= 0 ? Number.NaN : density
     const points: [number, number][] = distribution.y.map((density, index) => [
       edges[index] ?? 0,
-      density,
+      shown(density),
     ])
     const last = edges[distribution.y.length]
-    if (last !== undefined) points.push([last, distribution.y[distribution.y.length - 1] ?? 0])
+    if (last !== undefined)
+      points.push([last, shown(distribution.y[distribution.y.length - 1] ?? 0)])
     return points
   }
   const side = (
@@ -91,8 +107,8 @@ export function buildDistributionOption(
     ...base,
     xAxis: { type: 'value', scale: true, splitLine: { show: false } },
     yAxis: {
-      type: 'value',
-      name: 'density',
+      type: options.logDensity === true ? 'log' : 'value',
+      name: options.logDensity === true ? 'density (log)' : 'density',
       // Keep the axis at the left edge, not where x = 0 falls (errors and fares go negative).
       axisLine: { onZero: false },
       splitLine: { lineStyle: { color: CHART_COLORS.grid } },

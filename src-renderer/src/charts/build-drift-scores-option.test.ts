@@ -81,4 +81,23 @@ describe('buildDriftScoresOption', () => {
     const [bars] = option.series as { data: { value: number }[] }[]
     expect(bars?.data[0]?.value).toBeCloseTo(5, 12)
   })
+
+  it('labels a bar cut at 5× with its real ratio (regression: trip_distance at 29.6× showed as a plain 5× bar)', () => {
+    const option = buildDriftScoresOption([
+      { column: 'trip_distance', score: 2.96, threshold: 0.1, isDrifted: true, isDistance: true },
+      { column: 'fare_amount', score: 0.05, threshold: 0.1, isDrifted: false, isDistance: true },
+    ]) as { series: { data: { value: number; label: { show: boolean; formatter?: string } }[] }[] }
+    const [clipped, plain] = option.series[0]?.data ?? []
+    expect(clipped?.value).toBe(5)
+    expect(clipped?.label).toMatchObject({ show: true, formatter: '29.6× ▸' })
+    expect(plain?.label.show).toBe(false)
+  })
+
+  it('puts no label on the threshold line, where it hid the axis tick 1 (regression)', () => {
+    const option = buildDriftScoresOption([
+      { column: 'a', score: 0.2, threshold: 0.1, isDrifted: true, isDistance: true },
+    ]) as { series: { markLine: { data: { xAxis: number }[]; label: { show: boolean } } }[] }
+    expect(option.series[0]?.markLine.data).toEqual([{ xAxis: 1 }])
+    expect(option.series[0]?.markLine.label.show).toBe(false)
+  })
 })

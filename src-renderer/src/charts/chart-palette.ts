@@ -1,18 +1,20 @@
-/** The panel's chart colours: calm, distinguishable, and the same in every view. */
+import { THEME_COLORS, THEME_FONT_FAMILY } from '../../../src-main/shared/theme'
+
+/** The panel's chart colours, from the one theme the HTML exports share: the same in every view. */
 export const CHART_COLORS = {
-  reference: '#94a3b8',
-  current: '#4f46e5',
-  predictionDrift: '#4f46e5',
+  reference: THEME_COLORS.reference,
+  current: THEME_COLORS.current,
+  predictionDrift: THEME_COLORS.current,
   missingShare: '#0d9488',
   driftedColumns: '#f59e0b',
-  threshold: '#dc2626',
-  drifted: '#dc2626',
-  stable: '#16a34a',
-  grid: '#e5e7eb',
+  threshold: THEME_COLORS.danger,
+  drifted: THEME_COLORS.danger,
+  stable: THEME_COLORS.success,
+  grid: THEME_COLORS.grid,
   text: '#475569',
 } as const
 
 export const CHART_FONT = {
-  fontFamily: 'Inter, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  fontFamily: THEME_FONT_FAMILY,
   color: CHART_COLORS.text,
 }

@@ -34,3 +34,43 @@ describe('ErrorNotice', () => {
     expect(wrapper.text()).toContain('Something went wrong')
   })
 })
+
+describe('ErrorNotice worded for the panel', () => {
+  it('drops the CLI flag from a service message and points at the panel (regression: "pass an earlier --reference-month" inside the panel)', () => {
+    const wrapper = mount(ErrorNotice, {
+      props: {
+        error: new AppError(
+          'INVALID_REQUEST',
+          'The reference month 2022-02 must come before 2022-02, the month of 2022-02-02: pass an earlier --reference-month.',
+        ),
+      },
+    })
+    expect(wrapper.text()).toContain(
+      'The reference month 2022-02 must come before 2022-02, the month of 2022-02-02.',
+    )
+    expect(wrapper.text()).not.toContain('--')
+    expect(wrapper.text()).toContain('reference month')
+  })
+
+  it('never calls an input mistake a bug (regression: INVALID_REQUEST said "report a bug")', () => {
+    const wrapper = mount(ErrorNotice, {
+      props: { error: new AppError('INVALID_REQUEST', "Request field 'days' must be 1 to 31.") },
+    })
+    expect(wrapper.text()).not.toMatch(/bug/i)
+  })
+
+  it('does not send a person on the Setup page to the Setup page (regression)', () => {
+    const wrapper = mount(ErrorNotice, {
+      props: {
+        place: 'setup',
+        error: new AppError(
+          'DATA_FILE_MISSING',
+          'green_tripdata_2022-02.parquet is not in the download cache /c: run `npm run driftdesk -- fetch --months 2022-02` to download it.',
+        ),
+      },
+    })
+    expect(wrapper.text()).not.toContain('Setup page')
+    expect(wrapper.text()).not.toContain('npm run driftdesk')
+    expect(wrapper.text()).toContain('Download missing files')
+  })
+})

@@ -86,6 +86,25 @@ describe('applyRunEvent', () => {
     expect([timeline.done, timeline.total]).toEqual([2, 3])
   })
 
+  it("keeps a resumed run's own earlier days done, not reused (regression: they counted as reused live and as computed after a reload)", () => {
+    let timeline = applyRunEvent(start, {
+      type: 'task-state',
+      runId: 'r',
+      taskKey: 'day:2022-02-01',
+      state: 'Completed',
+      attempt: 1,
+    })
+    timeline = applyRunEvent(timeline, {
+      type: 'day-result',
+      runId: 'r',
+      metrics: metrics('2022-02-01'),
+      skipped: true,
+      done: 1,
+      total: 3,
+    })
+    expect(timeline.cells[0]?.state).toBe('done')
+  })
+
   it('ignores tasks that are not days', () => {
     const timeline = applyRunEvent(start, {
       type: 'task-state',

@@ -1,5 +1,10 @@
 import type { DayMetrics } from '../../../src-main/shared/domain/metrics'
-import type { RunProgressEvent, RunState } from '../../../src-main/shared/domain/runs'
+import type {
+  RunDetails,
+  RunProgressEvent,
+  RunState,
+  TaskRunRecord,
+} from '../../../src-main/shared/domain/runs'
 
 /** What one day's cell on the Backfill timeline shows. */
 export type DayCellState =
@@ -118,9 +123,11 @@ export function applyRunEvent(
         metrics,
         done: event.done,
         total: event.total,
+        // A resumed run's own earlier days come back "skipped" too, but with their attempts: they were
+        // computed by this run, so they stay done (as the Runs page and a reload show them).
         cells: updateCell(timeline.cells, event.metrics.date, (cell) => ({
           ...cell,
-          state: event.skipped ? 'skipped' : 'done',
+          state: event.skipped && cell.attempt === 0 ? 'skipped' : 'done',
         })),
       }
     }
@@ -155,5 +162,74 @@ export function applyRunEvent(
           : timeline.cells,
       }
     }
+  }
+}
+
+/** A day task that completed without an attempt: its stored result was reused (same inputs). */
+export function isReusedTask(task: TaskRunRecord): boolean {
+  return task.state === 'Completed' && task.attempts === 0
+}
+
+/** Days finished so far, split into reused and computed: what the progress and the summary say. */
+export function countFinishedDays(timeline: BackfillTimeline): {
+  readonly reused: number
+  readonly computed: number
+  readonly finished: number
+} {
+  const reused = timeline.cells.filter((cell) => cell.state === 'skipped').length
+  const computed = timeline.cells.filter((cell) => cell.state === 'done').length
+  return { reused, computed, finished: reused + computed }
+}
+
+/**
+ * The timeline of a stored backfill run (its tasks, log and outcome), so a reloaded page shows the last
+ * run as it ended, or as far as it got, instead of an empty form. Reused days stay reused.
+ */
+export function timelineFromRun(details: RunDetails): {
+  readonly month: string
+  readonly days: number
+  readonly timeline: BackfillTimeline
+} | null {
+  const { startDate, days } = details.run.parameters
+  if (typeof startDate !== 'string' || typeof days !== 'number') return null
+  const dates = backfillDates(startDate.slice(0, 7), days)
+  const tasks = new Map(
+    details.tasks.flatMap((task) => {
+      const date = dateOfTask(task.taskKey)
+      return date === null ? [] : [[date, task] as const]
+    }),
+  )
+  const cells: DayCell[] = dates.map((date) => {
+    const task = tasks.get(date)
+    if (task === undefined) {
+      return {
+        date,
+        state: details.run.state === 'Cancelled' ? 'cancelled' : 'pending',
+        attempt: 0,
+      }
+    }
+    return {
+      date,
+      state: isReusedTask(task) ? 'skipped' : cellStateOf(task.state),
+      attempt: task.attempts,
+      ...(task.error === null ? {} : { message: task.error }),
+    }
+  })
+  const done = cells.filter((cell) => cell.state === 'done' || cell.state === 'skipped').length
+  return {
+    month: startDate.slice(0, 7),
+    days,
+    timeline: {
+      runId: details.run.id,
+      cells,
+      metrics: [],
+      done,
+      total: dates.length,
+      logs: details.logs
+        .map((line) => ({ level: line.level, message: line.message }))
+        .slice(-MAX_LOG_LINES),
+      finalState: details.run.state,
+      finalMessage: details.run.stateMessage,
+    },
   }
 }

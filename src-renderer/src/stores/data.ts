@@ -1,47 +1,53 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { DataFileProgress, DataFilesStatus } from '../../../src-main/shared/domain/ui'
-import { onBridgeReconnect, useBridge } from '../api/bridge'
+import { useBridge } from '../api/bridge'
+import { useJobTracking } from '../composables/useJobTracking'
 
 /** The trip files the panel needs (reference and backfill months): present, downloading, or where to find them. */
 export const useDataStore = defineStore('data', () => {
   const bridge = useBridge()
   const status = shallowRef<DataFilesStatus | null>(null)
   const progress = shallowRef<Readonly<Record<string, DataFileProgress>>>({})
-  const jobId = ref<string | null>(null)
   const isLoading = ref(false)
-  const error = ref<unknown>(null)
+  const job = useJobTracking(bridge, {
+    progress: 'data:progress',
+    finished: 'data:finished',
+    onProgress: (items) => {
+      const next = { ...progress.value }
+      for (const item of items) next[item.month] = item
+      progress.value = next
+    },
+    onDone: (value) => {
+      status.value = value
+    },
+    onFailed: (failure) => {
+      job.error.value = failure
+      dropUnfinishedRows()
+    },
+    onCancelled: () => dropUnfinishedRows(),
+    // A download that ended while browser mode's socket was down sent its one event into the void.
+    onLost: async () => {
+      dropUnfinishedRows()
+      if (status.value !== null) await load(status.value.files.map((file) => file.month))
+    },
+  })
+  const { jobId, error } = job
+
+  /**
+   * A download that failed or was cancelled leaves no half-row behind ("checking 0 B"): the error notice
+   * says what happened, and the file table says what is there.
+   */
+  function dropUnfinishedRows(): void {
+    progress.value = Object.fromEntries(
+      Object.entries(progress.value).filter(([, item]) => item.phase === 'ready'),
+    )
+  }
 
   const isDownloading = computed(() => jobId.value !== null)
   const isComplete = computed(
     () => status.value !== null && status.value.files.every((file) => file.isPresent),
   )
-
-  bridge.on('data:progress', (batch) => {
-    if (batch.jobId !== jobId.value) return
-    const next = { ...progress.value }
-    for (const item of batch.items) next[item.month] = item
-    progress.value = next
-  })
-  bridge.on('data:finished', (event) => {
-    if (event.jobId !== jobId.value) return
-    jobId.value = null
-    if (event.outcome === 'done') status.value = event.value
-    else if (event.outcome === 'failed') error.value = event.error
-  })
-
-  // A download that ended while browser mode's socket was down sent its one event into the void.
-  onBridgeReconnect(() => void resync())
-
-  async function resync(): Promise<void> {
-    if (jobId.value === null) return
-    const { jobIds } = await bridge
-      .invoke('jobs:running', {})
-      .catch(() => ({ jobIds: [] as readonly string[] }))
-    if (jobIds.includes(jobId.value)) return
-    jobId.value = null
-    if (status.value !== null) await load(status.value.files.map((file) => file.month))
-  }
 
   async function load(months: readonly string[]): Promise<void> {
     isLoading.value = true
@@ -56,17 +62,12 @@ export const useDataStore = defineStore('data', () => {
   }
 
   async function download(months: readonly string[]): Promise<void> {
-    error.value = null
     progress.value = {}
-    try {
-      jobId.value = (await bridge.invoke('data:download', { months })).jobId
-    } catch (caught) {
-      error.value = caught
-    }
+    await job.begin(() => bridge.invoke('data:download', { months }))
   }
 
   async function cancel(): Promise<void> {
-    if (jobId.value !== null) await bridge.invoke('data:cancel', { jobId: jobId.value })
+    await job.cancel((id) => bridge.invoke('data:cancel', { jobId: id }))
   }
 
   /** `path` from a text field (browser mode); undefined opens Electron's folder dialog; null goes back to the cache. */

@@ -24,6 +24,8 @@ export interface DayDocumentState<Preset extends string, Document> {
   date: Ref<string>
   preset: Ref<Preset>
   document: ShallowRef<Document | null>
+  /** The preset the shown document was computed with (the select may already show another). */
+  loadedPreset: Ref<Preset | null>
   isLoading: Ref<boolean>
   error: Ref<unknown>
   load(referenceMonth: string): Promise<void>
@@ -44,6 +46,7 @@ export function defineDayDocumentStore<Preset extends string, Document>(
     const date = ref('2022-02-02')
     const preset = ref(options.defaultPreset) as Ref<Preset>
     const document = shallowRef<Document | null>(null)
+    const loadedPreset = ref<Preset | null>(null) as Ref<Preset | null>
     const isLoading = ref(false)
     const error = ref<unknown>(null)
 
@@ -57,9 +60,12 @@ export function defineDayDocumentStore<Preset extends string, Document>(
       isLoading.value = true
       error.value = null
       try {
-        document.value = await options.fetch(bridge, request(referenceMonth))
+        const asked = request(referenceMonth)
+        document.value = await options.fetch(bridge, asked)
+        loadedPreset.value = asked.preset
       } catch (caught) {
         document.value = null
+        loadedPreset.value = null
         error.value = caught
       } finally {
         isLoading.value = false
@@ -76,6 +82,6 @@ export function defineDayDocumentStore<Preset extends string, Document>(
       }
     }
 
-    return { date, preset, document, isLoading, error, load, exportHtml }
+    return { date, preset, document, loadedPreset, isLoading, error, load, exportHtml }
   })
 }

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ModelView } from '../../../src-main/shared/ipc-contract'
-import { onBridgeReconnect, useBridge } from '../api/bridge'
+import { useBridge } from '../api/bridge'
+import { useJobTracking } from '../composables/useJobTracking'
 
 /** The trained model of a reference month: load what is saved, train (a job), show its numbers. */
 export const useModelStore = defineStore('model', () => {
@@ -9,32 +10,18 @@ export const useModelStore = defineStore('model', () => {
   const model = ref<ModelView | null>(null)
   const loadedMonth = ref<string | null>(null)
   const isLoading = ref(false)
-  const jobId = ref<string | null>(null)
-  const error = ref<unknown>(null)
-
-  bridge.on('model:finished', (event) => {
-    if (event.jobId !== jobId.value) return
-    jobId.value = null
-    if (event.outcome === 'done') {
-      model.value = event.value
-      loadedMonth.value = event.value.summary.referenceMonth
-    } else if (event.outcome === 'failed') {
-      error.value = event.error
-    }
+  const job = useJobTracking(bridge, {
+    finished: 'model:finished',
+    onDone: (value) => {
+      model.value = value
+      loadedMonth.value = value.summary.referenceMonth
+    },
+    // A training that ended while browser mode's socket was down sent its one event into the void.
+    onLost: async () => {
+      if (loadedMonth.value !== null) await load(loadedMonth.value)
+    },
   })
-
-  // A training that ended while browser mode's socket was down sent its one event into the void.
-  onBridgeReconnect(() => void resync())
-
-  async function resync(): Promise<void> {
-    if (jobId.value === null) return
-    const { jobIds } = await bridge
-      .invoke('jobs:running', {})
-      .catch(() => ({ jobIds: [] as readonly string[] }))
-    if (jobIds.includes(jobId.value)) return
-    jobId.value = null
-    if (loadedMonth.value !== null) await load(loadedMonth.value)
-  }
+  const { jobId, error } = job
 
   async function load(referenceMonth: string): Promise<void> {
     isLoading.value = true
@@ -50,17 +37,11 @@ export const useModelStore = defineStore('model', () => {
   }
 
   async function train(referenceMonth: string, force = false): Promise<void> {
-    error.value = null
-    try {
-      const started = await bridge.invoke('model:train', { referenceMonth, force })
-      jobId.value = started.jobId
-    } catch (caught) {
-      error.value = caught
-    }
+    await job.begin(() => bridge.invoke('model:train', { referenceMonth, force }))
   }
 
   async function cancel(): Promise<void> {
-    if (jobId.value !== null) await bridge.invoke('model:cancel', { jobId: jobId.value })
+    await job.cancel((id) => bridge.invoke('model:cancel', { jobId: id }))
   }
 
   return { model, loadedMonth, isLoading, jobId, error, load, train, cancel }

@@ -128,4 +128,72 @@ describe('usePipelineStore', () => {
     store.month = '2022-03'
     expect(store.dates).toEqual(['2022-03-01', '2022-03-02'])
   })
+
+  it('after a reload shows the last backfill run from the store, reused days and Resume state included (regression: "0 of 27 days, idle")', async () => {
+    const task = (date: string, state: 'Completed' | 'Cancelled', attempts: number) => ({
+      id: `t-${date}`,
+      runId: 'run-9',
+      taskKey: `day:${date}`,
+      state,
+      attempts,
+      startedAt: null,
+      endedAt: null,
+      error: null,
+      inputsFingerprint: null,
+    })
+    const run = {
+      id: 'run-9',
+      job: 'backfill' as const,
+      parameters: { startDate: '2022-03-01', days: 3 },
+      state: 'Cancelled' as const,
+      stateMessage: 'Cancelled after 2 of 3 day(s).',
+      createdAt: '2026-01-01T00:00:00Z',
+      startedAt: null,
+      endedAt: null,
+      heartbeatAt: null,
+      pid: null,
+      hostname: null,
+      parentSchedule: null,
+    }
+    bridge
+      .respond('pipeline:current', () => ({ jobId: null }))
+      .respond('runs:list', () => [run])
+      .respond('runs:show', () => ({
+        run,
+        tasks: [task('2022-03-01', 'Completed', 0), task('2022-03-02', 'Completed', 1)],
+        logs: [],
+      }))
+      .respond('metrics:list', () => [])
+    const store = usePipelineStore()
+    await store.restore()
+    expect(store.month).toBe('2022-03')
+    expect(store.days).toBe(3)
+    expect(store.status).toBe('cancelled')
+    expect(store.timeline.runId).toBe('run-9')
+    expect(store.timeline.cells.map((cell) => cell.state)).toEqual(['skipped', 'done', 'cancelled'])
+    await store.resume()
+    expect(bridge.callsOf('pipeline:resume')).toEqual([{ runId: 'run-9' }])
+  })
+
+  it('after a reload follows the backfill this panel still runs', async () => {
+    bridge
+      .respond('pipeline:current', () => ({ jobId: 'job-7' }))
+      .respond('runs:list', () => [])
+      .respond('metrics:list', () => [])
+    const store = usePipelineStore()
+    await store.restore()
+    expect(store.status).toBe('running')
+    expect(store.jobId).toBe('job-7')
+    await store.cancel()
+    expect(bridge.callsOf('pipeline:cancel')).toEqual([{ jobId: 'job-7' }])
+  })
+
+  it('is running from the click on, before main answers (regression: the old "completed" stayed until then)', async () => {
+    const store = usePipelineStore()
+    store.status = 'done'
+    const starting = store.start('2022-01')
+    expect(store.status).toBe('running')
+    await starting
+    expect(store.jobId).toBe('job-1')
+  })
 })

@@ -2,8 +2,9 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { DayMetrics } from '../../../src-main/shared/domain/metrics'
 import { onBridgeReconnect, useBridge } from '../api/bridge'
+import { useJobTracking } from '../composables/useJobTracking'
 import type { BackfillTimeline } from './backfill-timeline'
-import { applyRunEvent, backfillDates, emptyTimeline } from './backfill-timeline'
+import { applyRunEvent, backfillDates, emptyTimeline, timelineFromRun } from './backfill-timeline'
 
 const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/
 
@@ -28,9 +29,7 @@ export const usePipelineStore = defineStore('pipeline', () => {
   const paceSeconds = ref(0)
   /** Recompute days already stored for the same inputs (and retrain), instead of reusing them. */
   const force = ref(false)
-  const jobId = ref<string | null>(null)
   const status = ref<'idle' | 'running' | 'done' | 'failed' | 'cancelled'>('idle')
-  const error = ref<unknown>(null)
   const timeline = shallowRef<BackfillTimeline>(
     emptyTimeline(backfillDates(month.value, days.value)),
   )
@@ -44,70 +43,60 @@ export const usePipelineStore = defineStore('pipeline', () => {
     timeline.value.metrics.length > 0 ? timeline.value.metrics : storedMetrics.value,
   )
 
-  bridge.on('pipeline:progress', (batch) => {
-    if (batch.jobId !== jobId.value) return
-    let next = timeline.value
-    for (const event of batch.items) next = applyRunEvent(next, event)
-    timeline.value = next
-  })
-  bridge.on('pipeline:finished', (event) => {
-    if (event.jobId !== jobId.value) return
-    isCancelling.value = false
-    if (event.outcome === 'done') {
+  const job = useJobTracking(bridge, {
+    progress: 'pipeline:progress',
+    finished: 'pipeline:finished',
+    onProgress: (items) => {
+      let next = timeline.value
+      for (const event of items) next = applyRunEvent(next, event)
+      timeline.value = next
+    },
+    onDone: (value) => {
+      isCancelling.value = false
       status.value =
-        event.value.state === 'Completed'
-          ? 'done'
-          : event.value.state === 'Cancelled'
-            ? 'cancelled'
-            : 'failed'
+        value.state === 'Completed' ? 'done' : value.state === 'Cancelled' ? 'cancelled' : 'failed'
       timeline.value = {
         ...timeline.value,
-        runId: event.value.runId,
-        finalState: event.value.state,
-        finalMessage: event.value.message,
+        runId: value.runId,
+        finalState: value.state,
+        finalMessage: value.message,
       }
-    } else if (event.outcome === 'failed') {
+    },
+    onFailed: (failure) => {
+      isCancelling.value = false
       status.value = 'failed'
-      error.value = event.error
-    } else {
+      job.error.value = failure
+    },
+    onCancelled: () => {
+      isCancelling.value = false
       status.value = 'cancelled'
-    }
+    },
+    // The terminal event was lost while browser mode's socket was down: take the outcome from the run
+    // history (a backfill is exclusive, so it is the latest run).
+    onLost: () => restoreFromHistory(),
   })
+  const { jobId, error } = job
 
-  // Events sent while browser mode's socket was down are lost, the terminal one included, so a backfill
-  // that ended meanwhile would show "running" for ever: ask which jobs still run and, if ours ended,
-  // take its outcome from the run history (a backfill is exclusive, so it is the latest run).
-  onBridgeReconnect(() => void resync())
+  onBridgeReconnect(() => void loadStored())
 
-  async function resync(): Promise<void> {
+  async function restoreFromHistory(): Promise<void> {
+    isCancelling.value = false
     try {
-      if (jobId.value !== null) {
-        const { jobIds } = await bridge.invoke('jobs:running', {})
-        if (!jobIds.includes(jobId.value)) {
-          jobId.value = null
-          isCancelling.value = false
-          const runId = timeline.value.runId
-          const run =
-            runId !== null
-              ? (await bridge.invoke('runs:show', { runId })).run
-              : (await bridge.invoke('runs:list', { limit: 1 }))[0]
-          status.value =
-            run?.state === 'Completed'
-              ? 'done'
-              : run?.state === 'Cancelled'
-                ? 'cancelled'
-                : 'failed'
-          if (run !== undefined) {
-            timeline.value = {
-              ...timeline.value,
-              runId: run.id,
-              finalState: run.state,
-              finalMessage: run.stateMessage,
-            }
-          }
+      const runId = timeline.value.runId
+      const run =
+        runId !== null
+          ? (await bridge.invoke('runs:show', { runId })).run
+          : (await bridge.invoke('runs:list', { limit: 1 }))[0]
+      status.value =
+        run?.state === 'Completed' ? 'done' : run?.state === 'Cancelled' ? 'cancelled' : 'failed'
+      if (run !== undefined) {
+        timeline.value = {
+          ...timeline.value,
+          runId: run.id,
+          finalState: run.state,
+          finalMessage: run.stateMessage,
         }
       }
-      await loadStored()
     } catch (caught) {
       error.value = caught
     }
@@ -116,6 +105,9 @@ export const usePipelineStore = defineStore('pipeline', () => {
   async function start(referenceMonth: string): Promise<void> {
     error.value = null
     timeline.value = emptyTimeline(dates.value)
+    // Running from the click on: the form locks at once and the last run's "completed" is gone, not
+    // shown until main answers (a second click could start twice; a reader could take the old status).
+    status.value = 'running'
     try {
       const started = await bridge.invoke('pipeline:start', {
         month: month.value,
@@ -124,7 +116,7 @@ export const usePipelineStore = defineStore('pipeline', () => {
         referenceMonth,
         force: force.value,
       })
-      jobId.value = started.jobId
+      job.follow(started.jobId)
       status.value = 'running'
       if (started.runId !== null) timeline.value = { ...timeline.value, runId: started.runId }
     } catch (caught) {
@@ -141,7 +133,7 @@ export const usePipelineStore = defineStore('pipeline', () => {
     timeline.value = { ...previous, finalState: null, finalMessage: null }
     try {
       const started = await bridge.invoke('pipeline:resume', { runId })
-      jobId.value = started.jobId
+      job.follow(started.jobId)
       status.value = 'running'
     } catch (caught) {
       error.value = caught
@@ -167,8 +159,70 @@ export const usePipelineStore = defineStore('pipeline', () => {
     }
   }
 
+  /** A new month or day count starts a fresh timeline; the same dates keep the one shown. */
   function resetTimeline(): void {
-    if (!isRunning.value) timeline.value = emptyTimeline(dates.value)
+    if (isRunning.value) return
+    const shown = timeline.value.cells.map((cell) => cell.date).join()
+    if (shown !== dates.value.join()) timeline.value = emptyTimeline(dates.value)
+  }
+
+  /**
+   * After a reload (or on first opening the page): follow the backfill this panel is running, or show
+   * the last backfill run from the store as it ended (its days, reused ones included, its outcome and
+   * its Resume button when it was cancelled or failed), instead of "0 of N days, idle".
+   */
+  async function restore(): Promise<void> {
+    if (isRunning.value) return
+    try {
+      const [{ jobId: runningJob }, runs] = await Promise.all([
+        bridge.invoke('pipeline:current', {}),
+        bridge.invoke('runs:list', { limit: 20 }),
+      ])
+      const latest = runs.find((run) => run.job === 'backfill')
+      if (latest !== undefined) {
+        const restored = timelineFromRun(await bridge.invoke('runs:show', { runId: latest.id }))
+        if (restored !== null) {
+          validMonth.value = restored.month
+          days.value = restored.days
+          timeline.value = restored.timeline
+          status.value =
+            latest.state === 'Completed'
+              ? 'done'
+              : latest.state === 'Cancelled'
+                ? 'cancelled'
+                : latest.state === 'Failed' || latest.state === 'Crashed'
+                  ? 'failed'
+                  : 'idle'
+        }
+      }
+      if (runningJob !== null) {
+        job.follow(runningJob)
+        status.value = 'running'
+        timeline.value = { ...timeline.value, finalState: null, finalMessage: null }
+      }
+    } catch (caught) {
+      error.value = caught
+    }
+    await loadStored()
+  }
+
+  /** Resumes a stopped run picked on the Runs page; the Backfill page then follows it. */
+  async function resumeRun(runId: string): Promise<void> {
+    if (timeline.value.runId !== runId) {
+      try {
+        const restored = timelineFromRun(await bridge.invoke('runs:show', { runId }))
+        if (restored !== null) {
+          validMonth.value = restored.month
+          days.value = restored.days
+          timeline.value = restored.timeline
+        }
+      } catch (caught) {
+        error.value = caught
+        return
+      }
+    }
+    timeline.value = { ...timeline.value, runId }
+    await resume()
   }
 
   return {
@@ -190,5 +244,7 @@ export const usePipelineStore = defineStore('pipeline', () => {
     cancel,
     loadStored,
     resetTimeline,
+    restore,
+    resumeRun,
   }
 })

@@ -145,8 +145,8 @@ describe('test-suite readers', () => {
   }
 
   it('formats the condition, or the stattest threshold when the test has none', () => {
-    expect(formatCondition(share)).toBe('lt 0.300')
-    expect(formatCondition(column)).toBe('threshold 0.100')
+    expect(formatCondition(share)).toBe('lt 0.3')
+    expect(formatCondition(column)).toBe('threshold 0.1')
     expect(
       formatCondition({
         ...share,
@@ -162,8 +162,8 @@ describe('test-suite readers', () => {
   })
 
   it('reads the measured value, counting per-column verdicts for the share test', () => {
-    expect(readTestValue(share)).toBe('0.500 (1 of 2)')
-    expect(readTestValue(column)).toBe('0.0130')
+    expect(readTestValue(share)).toBe('50% (1 of 2)')
+    expect(readTestValue(column)).toBe('0.01300')
   })
 
   it("renders Evidently's **bold** markup as runs, never as HTML", () => {

@@ -1,5 +1,6 @@
 import type { ReportDocument, SuiteTestEntry } from '../../../src-main/shared/domain/reports'
 import type { SmallDistribution } from '../charts/build-distribution-option'
+import { formatParameter, formatShare, formatValue } from '../views/format-numbers'
 
 /**
  * Reads the parts of an Evidently-shaped report dictionary that the Reports view draws. The document
@@ -82,24 +83,53 @@ export function readDatasetDrift(report: ReportDocument): DatasetDriftSummary | 
   }
 }
 
+/**
+ * One row per column whose drift was measured: DataDriftTable's columns (data-drift preset), or the
+ * ColumnDriftMetric entries the course preset computes (the prediction only), which share its shape.
+ */
 export function readDriftColumns(report: ReportDocument): DriftColumnRow[] {
   const table = metricResults(report, 'DataDriftTable')[0]
   const byColumn = asObject(table?.drift_by_columns)
-  if (byColumn === null) return []
-  return Object.entries(byColumn).map(([column, raw]) => {
-    const entry = asObject(raw) ?? {}
-    return {
-      column,
-      columnType: entry.column_type === 'cat' ? 'cat' : 'num',
-      stattestName: typeof entry.stattest_name === 'string' ? entry.stattest_name : '',
-      threshold: asNumber(entry.stattest_threshold) ?? 0,
-      score: asNumber(entry.drift_score),
-      isDrifted: typeof entry.drift_detected === 'boolean' ? entry.drift_detected : null,
-      reference: readDistribution(entry.reference),
-      current: readDistribution(entry.current),
-      error: typeof entry.error === 'string' ? entry.error : null,
-    }
-  })
+  const entries: [string, Json][] =
+    byColumn !== null
+      ? Object.entries(byColumn).map(([column, raw]) => [column, asObject(raw) ?? {}])
+      : metricResults(report, 'ColumnDriftMetric').map((result) => [
+          typeof result.column_name === 'string' ? result.column_name : '?',
+          result,
+        ])
+  return entries.map(([column, entry]) => ({
+    column,
+    columnType: entry.column_type === 'cat' ? 'cat' : 'num',
+    stattestName: typeof entry.stattest_name === 'string' ? entry.stattest_name : '',
+    threshold: asNumber(entry.stattest_threshold) ?? 0,
+    score: asNumber(entry.drift_score),
+    isDrifted: typeof entry.drift_detected === 'boolean' ? entry.drift_detected : null,
+    reference: readDistribution(entry.reference),
+    current: readDistribution(entry.current),
+    error: typeof entry.error === 'string' ? entry.error : null,
+  }))
+}
+
+/** Missing cells per column, current day and reference, from DatasetMissingValuesMetric. */
+export interface MissingColumnRow {
+  readonly column: string
+  readonly currentCount: number | null
+  readonly currentShare: number | null
+  readonly referenceShare: number | null
+}
+
+export function readMissingByColumn(report: ReportDocument): MissingColumnRow[] {
+  const missing = readMissingValues(report)
+  const counts = asObject(missing?.current?.number_of_missing_values_by_column)
+  const shares = asObject(missing?.current?.share_of_missing_values_by_column)
+  const referenceShares = asObject(missing?.reference?.share_of_missing_values_by_column)
+  if (counts === null) return []
+  return Object.keys(counts).map((column) => ({
+    column,
+    currentCount: asNumber(counts[column]),
+    currentShare: asNumber(shares?.[column]),
+    referenceShare: asNumber(referenceShares?.[column]),
+  }))
 }
 
 /** p-value tests report a probability where lower means drift; their Evidently names say "p_value". */
@@ -166,7 +196,7 @@ export function formatCondition(test: SuiteTestEntry): string {
   if (condition === null) {
     // Column drift tests carry no condition: the stattest's own threshold decides.
     const threshold = asNumber(test.parameters.threshold)
-    return threshold === null ? '—' : `threshold ${formatNumber(threshold)}`
+    return threshold === null ? '—' : `threshold ${formatParameter(threshold)}`
   }
   return Object.entries(condition)
     .map(([operator, value]) => `${operator} ${formatConditionValue(value)}`)
@@ -184,11 +214,11 @@ function formatConditionValue(value: unknown): string {
     )
     const shown = formatConditionValue(object.value)
     if (tolerance === 0) return shown
-    return `${shown} ± ${tolerance < 1e-6 ? tolerance.toExponential(0) : formatNumber(tolerance)}`
+    return `${shown} ± ${tolerance < 1e-6 ? tolerance.toExponential(0) : formatParameter(tolerance)}`
   }
   if (Array.isArray(value)) return `[${value.map(formatConditionValue).join(', ')}]`
   const number = asNumber(value)
-  return number === null ? String(value) : formatNumber(number)
+  return number === null ? String(value) : formatParameter(number)
 }
 
 /**
@@ -201,7 +231,7 @@ export function readTestValue(test: SuiteTestEntry): string {
     const verdicts = Object.values(features).map((feature) => asObject(feature)?.detected === true)
     if (verdicts.length > 0) {
       const drifted = verdicts.filter(Boolean).length
-      return `${formatNumber(drifted / verdicts.length)} (${drifted} of ${verdicts.length})`
+      return `${formatShare(drifted / verdicts.length)} (${drifted} of ${verdicts.length})`
     }
   }
   for (const key of ['value', 'score', 'share', 'actual_value']) {
@@ -221,17 +251,7 @@ export function splitBold(text: string): { readonly text: string; readonly isBol
     .filter((part) => part.text !== '')
 }
 
+/** A number whose kind is not known: counted when whole, else a score (the panel's one rule per kind). */
 export function formatNumber(value: number | null): string {
-  if (value === null) return '—'
-  if (Number.isNaN(value)) return 'NaN'
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞'
-  const magnitude = Math.abs(value)
-  // MAPE explodes when a true duration is 0: keep such numbers readable.
-  if (magnitude >= 1e9) return value.toExponential(3)
-  if (Number.isInteger(value)) return value.toLocaleString('en-US')
-  return magnitude >= 1000
-    ? value.toFixed(1)
-    : magnitude >= 1
-      ? value.toFixed(3)
-      : value.toPrecision(3)
+  return formatValue(value)
 }

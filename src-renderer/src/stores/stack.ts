@@ -6,6 +6,7 @@ import type {
   StackStatus,
 } from '../../../src-main/shared/domain/stack'
 import { onBridgeReconnect, useBridge } from '../api/bridge'
+import { useJobTracking } from '../composables/useJobTracking'
 
 /** The container stack: engine found or not, one-click start with pull progress and health per service. */
 export const useStackStore = defineStore('stack', () => {
@@ -14,48 +15,33 @@ export const useStackStore = defineStore('stack', () => {
   const pull = shallowRef<PullProgress | null>(null)
   const health = shallowRef<readonly ServiceHealth[] | null>(null)
   const messages = ref<string[]>([])
-  const jobId = ref<string | null>(null)
   const isLoading = ref(false)
-  const error = ref<unknown>(null)
+  const job = useJobTracking(bridge, {
+    progress: 'stack:progress',
+    finished: 'stack:finished',
+    onProgress: (items) => {
+      for (const item of items) {
+        if (item.type === 'pull') pull.value = item.progress
+        else if (item.type === 'health') health.value = item.services
+        else messages.value = [...messages.value, item.text].slice(-50)
+      }
+    },
+    onDone: (value) => {
+      status.value = value
+      health.value = null
+    },
+    onLost: () => {
+      health.value = null
+    },
+  })
+  const { jobId, error } = job
 
   const isStarting = computed(() => jobId.value !== null)
   const services = computed(() => health.value ?? status.value?.services ?? [])
 
-  bridge.on('stack:progress', (batch) => {
-    if (batch.jobId !== jobId.value) return
-    for (const item of batch.items) {
-      if (item.type === 'pull') pull.value = item.progress
-      else if (item.type === 'health') health.value = item.services
-      else messages.value = [...messages.value, item.text].slice(-50)
-    }
-  })
-  bridge.on('stack:finished', (event) => {
-    if (event.jobId !== jobId.value) return
-    jobId.value = null
-    if (event.outcome === 'done') {
-      status.value = event.value
-      health.value = null
-    } else if (event.outcome === 'failed') {
-      error.value = event.error
-    }
-  })
-
-  // Events sent while browser mode's socket was down are lost, the terminal one included: re-read the
-  // status and forget a start job that has ended meanwhile.
-  onBridgeReconnect(() => void resync())
-
-  async function resync(): Promise<void> {
-    if (jobId.value !== null) {
-      const { jobIds } = await bridge
-        .invoke('jobs:running', {})
-        .catch(() => ({ jobIds: [] as readonly string[] }))
-      if (!jobIds.includes(jobId.value)) {
-        jobId.value = null
-        health.value = null
-      }
-    }
-    await load()
-  }
+  // Events sent while browser mode's socket was down are lost: re-read the status (the job tracking
+  // forgets a start job that ended meanwhile).
+  onBridgeReconnect(() => void load())
 
   async function load(): Promise<void> {
     isLoading.value = true
@@ -70,15 +56,10 @@ export const useStackStore = defineStore('stack', () => {
   }
 
   async function start(): Promise<void> {
-    error.value = null
     pull.value = null
     health.value = null
     messages.value = []
-    try {
-      jobId.value = (await bridge.invoke('stack:start', {})).jobId
-    } catch (caught) {
-      error.value = caught
-    }
+    await job.begin(() => bridge.invoke('stack:start', {}))
   }
 
   const isStopping = ref(false)
@@ -100,7 +81,7 @@ export const useStackStore = defineStore('stack', () => {
   }
 
   async function cancel(): Promise<void> {
-    if (jobId.value !== null) await bridge.invoke('stack:cancel', { jobId: jobId.value })
+    await job.cancel((id) => bridge.invoke('stack:cancel', { jobId: id }))
   }
 
   return {
