@@ -232,13 +232,14 @@ export function driftOptionsFrom(values: SharedValues): DataDriftOptions {
   }
   const pairs = (flag: string, list: string[] | undefined): Record<string, string> | undefined => {
     if (list === undefined || list.length === 0) return undefined
-    const out: Record<string, string> = {}
+    const entries = new Map<string, string>()
     for (const item of list) {
       const at = item.indexOf('=')
       if (at <= 0) throw new CliError(`--${flag} takes COLUMN=VALUE; got '${item}'.`, 2)
-      out[item.slice(0, at)] = item.slice(at + 1)
+      entries.set(item.slice(0, at), item.slice(at + 1))
     }
-    return out
+    // fromEntries defines own properties: a column named __proto__ is a key, not the prototype.
+    return Object.fromEntries(entries)
   }
   const perColumnThresholdText = pairs('per-column-threshold', values['per-column-threshold'])
   const perColumnThreshold =
