@@ -10,6 +10,7 @@ import { parentPort } from 'node:worker_threads'
 import { readParquetBytes, readParquetFile } from '../adapters/parquet/read-parquet-frame'
 import type { Frame } from '../core/data/frame'
 import { getColumn, takeRows } from '../core/data/frame'
+import { checkTripColumns } from '../core/pipeline/check-trip-columns'
 import { computeDayMetrics } from '../core/pipeline/compute-day-metrics'
 import type { DailyWindow } from '../core/pipeline/daily-windows'
 import { splitDailyWindows } from '../core/pipeline/daily-windows'
@@ -57,6 +58,7 @@ async function load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
   try {
     // Check every column a day needs now, so a wrong file fails once, clearly, before any day runs.
     for (const name of REQUIRED_MONTH_COLUMNS) getColumn(month, name)
+    checkTripColumns(month)
     for (const { name } of context.columns) if (name !== 'prediction') getColumn(month, name)
     windows = splitDailyWindows(month, input.startDate, input.days)
   } catch (error) {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { tableFromIPC } from 'apache-arrow'
 import { readParquet } from 'parquet-wasm'
 import type { Frame } from '../../core/data/frame'
+import { checkTripColumns } from '../../core/pipeline/check-trip-columns'
 import { arrowTableToFrame } from './arrow-to-frame'
 
 /** Why a Parquet file could not be read; the message says which file and what to do. */
@@ -72,4 +73,25 @@ export function readParquetBytes(bytes: Uint8Array, source: string): Frame {
       `The data file ${source} could not be decoded as Parquet (${detail}): it may be corrupt; delete it and download it again.`,
     )
   }
+}
+
+/**
+ * Reads a TLC green-taxi file and checks that the course's columns are there with usable types (a boolean
+ * `PULocationID` would otherwise give drift on 0/1).
+ * @throws {ParquetReadError} as `readParquetFile`, and DATA_FILE_INVALID naming the column, the type it holds
+ * and the type expected
+ */
+export async function readTripFile(path: string): Promise<Frame> {
+  const frame = await readParquetFile(path)
+  try {
+    checkTripColumns(frame)
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    throw new ParquetReadError(
+      'DATA_FILE_INVALID',
+      path,
+      `The data file ${path} is not a usable green-taxi trip file: ${error.message} Use the TLC's green_tripdata file for that month.`,
+    )
+  }
+  return frame
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { frameFromArrowIpc, frameToArrowIpc } from '../../adapters/parquet/frame-ipc'
-import { readParquetFile } from '../../adapters/parquet/read-parquet-frame'
+import { readTripFile } from '../../adapters/parquet/read-parquet-frame'
 import type { AppConfig } from '../../config/app-config'
 import { ENGINE_VERSION } from '../../core/engine-version'
 import type { TrainingResult } from '../../core/pipeline/prepare-training'
@@ -64,8 +64,8 @@ export async function ensureTrainedModel(
       return { ...saved.trained, trainedNow: false }
     }
   }
-  // readParquetFile produces the clear "missing file" error when the file is absent.
-  const raw = await readParquetFile(referenceFile)
+  // readTripFile produces the clear "missing file" (and wrong column type) error when the file is absent.
+  const raw = await readTripFile(referenceFile)
   const training = prepareTraining(raw, referenceMonth)
   const sha = sourceSha256 ?? ''
   const fingerprint = fingerprintOf(referenceMonth, sha)

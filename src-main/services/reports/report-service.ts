@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { readParquetFile } from '../../adapters/parquet/read-parquet-frame'
+import { readTripFile } from '../../adapters/parquet/read-parquet-frame'
 import type { AppConfig } from '../../config/app-config'
 import type { Frame } from '../../core/data/frame'
 import { takeRows, withColumn } from '../../core/data/frame'
@@ -131,7 +131,7 @@ export class ReportService {
   private loadMonth(month: string): Promise<Frame> {
     let pending = this.months.get(month)
     if (pending === undefined) {
-      pending = readParquetFile(join(this.dataDir(), tripFileName(month)))
+      pending = readTripFile(join(this.dataDir(), tripFileName(month)))
       pending.catch(() => this.months.delete(month))
       this.months.set(month, pending)
     }
