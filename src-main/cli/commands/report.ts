@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises'
 import { loadConfig } from '../../config/app-config'
 import { NumpyLegacyRandomState } from '../../core/random/numpy-legacy-random-state'
 import type { DataDriftOptions } from '../../core/reports/data-drift-table'
@@ -8,6 +7,7 @@ import { ReportRequestError, ReportService } from '../../services/reports/report
 import type { ReportPresetName } from '../../shared/domain/reports'
 import { reportPresetNames } from '../../shared/domain/reports'
 import type { CliContext } from '../cli-context'
+import { OutputFile } from '../output-file'
 import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
 
@@ -26,7 +26,8 @@ the reference month, the way the course debugs a bad day with Evidently's Report
                                ColumnDriftMetric(prediction), DatasetDriftMetric, DatasetMissingValuesMetric);
                                default data-drift
   --json                       print Report.as_dict() as one JSON line on stdout
-  --html FILE                  write one self-contained HTML page (charts inlined; opens offline)
+  --html FILE                  write one self-contained HTML page (charts inlined; opens offline); the
+                               folder must exist; the absolute path written is printed
   --reference-month YYYY-MM    the model's training month (default: the month before --date)
   --stattest NAME              stattest for every column (ks, chisquare, z, wasserstein, jensenshannon, psi, …)
   --num-stattest NAME / --cat-stattest NAME         per column type
@@ -104,6 +105,8 @@ export async function run(context: CliContext): Promise<number> {
     }
     return { column: match[1] as string, quantile: q }
   })
+  const html = values.html === undefined ? undefined : new OutputFile(values.html, '--html')
+  await html?.checkWritable()
   const config = loadConfig(context.env, {
     homeDir: values.home,
     dataDir: values['data-dir'],
@@ -121,9 +124,10 @@ export async function run(context: CliContext): Promise<number> {
         : { referenceMonth: values['reference-month'] }),
     }),
   )
-  if (values.html !== undefined) {
-    await writeFile(values.html, await renderReportHtml({ report: document }))
-    context.stderr.write(`Wrote ${values.html}\n`)
+  if (html !== undefined) {
+    context.stderr.write(
+      `Wrote ${await html.write(await renderReportHtml({ report: document }))}\n`,
+    )
   }
   if (values.json === true) {
     context.stdout.write(`${toEvidentlyJson(document)}\n`)

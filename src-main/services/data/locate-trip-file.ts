@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { ParquetFileAdvice } from '../../adapters/parquet/read-parquet-frame'
 import type { AppConfig } from '../../config/app-config'
 import { TripDataError } from './trip-data-errors'
 import { tripFileName } from './trip-file-name'
@@ -42,4 +43,26 @@ function missingTripFileError(location: TripFileLocation): TripDataError {
       ? `${location.fileName} is not in the data folder ${location.folder}: put the TLC file there, or run \`${fetchCommand}\` without --data-dir to download it into the cache.`
       : `${location.fileName} is not in the download cache ${location.folder}: run \`${fetchCommand}\` to download it, put the file there yourself, or pass --data-dir DIR with a folder that holds it.`
   return new TripDataError('DATA_FILE_MISSING', message)
+}
+
+/**
+ * The advice the Parquet reader appends when a month's file is missing or unusable, worded for where the
+ * file is: a file in the user's --data-dir is theirs to replace (driftdesk never downloads into it), a file
+ * in the cache is fetched again. Without this, a --data-dir file was blamed on `fetch`.
+ */
+export function tripFileAdvice(
+  config: Pick<AppConfig, 'dataDir' | 'cacheDir'>,
+  month: string,
+): ParquetFileAdvice {
+  const location = tripFileLocation(config, month)
+  const fetchCommand = `npm run driftdesk -- fetch --months ${location.month}`
+  return location.source === 'data-dir'
+    ? {
+        missing: `put the TLC's ${location.fileName} in the data folder ${location.folder} (given with --data-dir), or run \`${fetchCommand}\` and leave out --data-dir to use the download cache`,
+        invalid: `replace it with the TLC's ${location.fileName} (driftdesk never changes files in the --data-dir folder)`,
+      }
+    : {
+        missing: `run \`${fetchCommand}\` to download it into the cache, or pass --data-dir DIR with a folder that holds it`,
+        invalid: `run \`${fetchCommand}\`, which replaces an unusable cached file`,
+      }
 }

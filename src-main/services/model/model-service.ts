@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { frameFromArrowIpc, frameToArrowIpc } from '../../adapters/parquet/frame-ipc'
 import { readTripFile } from '../../adapters/parquet/read-parquet-frame'
 import type { AppConfig } from '../../config/app-config'
+import { tripFileAdvice } from '../data/locate-trip-file'
 import { ENGINE_VERSION } from '../../core/engine-version'
 import type { TrainingResult } from '../../core/pipeline/prepare-training'
 import { prepareTraining } from '../../core/pipeline/prepare-training'
@@ -65,7 +66,7 @@ export async function ensureTrainedModel(
     }
   }
   // readTripFile produces the clear "missing file" (and wrong column type) error when the file is absent.
-  const raw = await readTripFile(referenceFile)
+  const raw = await readTripFile(referenceFile, tripFileAdvice(config, referenceMonth))
   const training = prepareTraining(raw, referenceMonth)
   const sha = sourceSha256 ?? ''
   const fingerprint = fingerprintOf(referenceMonth, sha)

@@ -21,6 +21,7 @@ import type {
   TestSuiteDocument,
   TestSuitePresetName,
 } from '../../shared/domain/reports'
+import { tripFileAdvice } from '../data/locate-trip-file'
 import { tripFileName } from '../data/trip-file-name'
 import { ensureTrainedModel } from '../model/model-service'
 
@@ -131,7 +132,10 @@ export class ReportService {
   private loadMonth(month: string): Promise<Frame> {
     let pending = this.months.get(month)
     if (pending === undefined) {
-      pending = readTripFile(join(this.dataDir(), tripFileName(month)))
+      pending = readTripFile(
+        join(this.dataDir(), tripFileName(month)),
+        tripFileAdvice(this.config, month),
+      )
       pending.catch(() => this.months.delete(month))
       this.months.set(month, pending)
     }
