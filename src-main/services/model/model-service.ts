@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { createFolder, HOME_FOLDER_ADVICE } from '../../adapters/files/create-folder'
 import { frameFromArrowIpc, frameToArrowIpc } from '../../adapters/parquet/frame-ipc'
 import { readTripFile } from '../../adapters/parquet/read-parquet-frame'
 import type { AppConfig } from '../../config/app-config'
@@ -79,7 +80,7 @@ export async function ensureTrainedModel(
     model: training.model,
     summary: training.summary,
   }
-  await mkdir(paths.dir, { recursive: true })
+  await createFolder(paths.dir, 'The model folder', HOME_FOLDER_ADVICE)
   await writeAtomically(paths.reference, frameToArrowIpc(training.reference))
   await writeAtomically(paths.model, JSON.stringify(saved, null, 2))
   return { training, fingerprint, sourceSha256: sha, trainedNow: true }

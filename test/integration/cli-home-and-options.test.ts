@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../support/run-cli'
+
+/**
+ * Issue 9: an unwritable home printed a stack trace (exit 70) or "ENOENT … free disk space"; --workers had no
+ * upper bound. Each case runs the real CLI as a child process and expects one sentence and a non-zero exit.
+ */
+describe('the CLI on an unusable home and out-of-range options', () => {
+  let root: string
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'driftdesk-home-errors-'))
+  })
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  /** One line on stderr, prefixed with the command, and no stack frame. */
+  function expectOneSentence(stderr: string, command: string): void {
+    const lines = stderr.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(new RegExp(`^driftdesk ${command}: `))
+    expect(stderr).not.toMatch(/\n\s+at |unexpected error|ENOENT/)
+  }
+
+  it('says a home under a file is not a folder (fetch)', async () => {
+    const file = join(root, 'a-file')
+    writeFileSync(file, 'not a folder')
+    const result = await runCli(['fetch', '--months', '2022-01', '--home', join(file, 'home')], {
+      // Never reached: the folder check comes before any download.
+      DRIFTDESK_TRIP_DATA_URL: 'http://127.0.0.1:9',
+    })
+    expect(result.code).toBe(1)
+    expectOneSentence(result.stderr, 'fetch')
+    expect(result.stderr).toContain(`because ${file} is a file, not a folder`)
+    expect(result.stderr).toContain('--home DIR or the DRIFTDESK_HOME environment variable')
+  }, 60_000)
+
+  it('says a read-only home is read-only (fetch, and metrics with the embedded PostgreSQL)', async (test) => {
+    const home = join(root, 'readonly-home')
+    mkdirSync(home)
+    let expected: RegExp
+    let undo: () => void
+    if (process.getuid?.() === 0) {
+      // root writes through permissions, so only a read-only mount shows the case for real.
+      try {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', home])
+      } catch {
+        test.skip('root without permission to mount a read-only tmpfs: case not run here')
+        return
+      }
+      expected = /is on a read-only file system/
+      undo = () => execFileSync('umount', [home])
+    } else {
+      chmodSync(home, 0o555)
+      expected = /may not write to|is not writable by this user/
+      undo = () => chmodSync(home, 0o755)
+    }
+    try {
+      const fetch = await runCli(['fetch', '--months', '2022-01', '--home', home], {
+        DRIFTDESK_TRIP_DATA_URL: 'http://127.0.0.1:9',
+      })
+      expect(fetch.code).toBe(1)
+      expectOneSentence(fetch.stderr, 'fetch')
+      expect(fetch.stderr).toMatch(expected)
+      expect(fetch.stderr).not.toMatch(/disk space/)
+      const metrics = await runCli(['metrics', '--month', '2022-02', '--home', home])
+      expect(metrics.code).toBe(1)
+      expectOneSentence(metrics.stderr, 'metrics')
+      expect(metrics.stderr).toMatch(expected)
+      expect(metrics.stderr).not.toMatch(/disk space|could not start/)
+    } finally {
+      undo()
+    }
+  }, 120_000)
+
+  it('bounds backfill --workers and says the range', async () => {
+    const result = await runCli([
+      'backfill',
+      '--month',
+      '2022-02',
+      '--workers',
+      '100000',
+      '--home',
+      join(root, 'workers-home'),
+    ])
+    expect(result.code).toBe(2)
+    expectOneSentence(result.stderr.split('\n\n')[0]!, 'backfill')
+    expect(result.stderr).toMatch(/--workers must be a whole number from 1 to \d+ \(twice the/)
+  }, 60_000)
+})
