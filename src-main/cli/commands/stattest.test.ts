@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -260,5 +261,41 @@ describe('driftdesk stattest (real CLI process)', () => {
     expect(rule!.length).toBeLessThan(60)
     expect(ok!.length).toBeLessThan(60)
     expect(bad).toMatch(/^bad\s+error\s+No stattest found of name nope/)
+  }, 90_000)
+
+  // Issue 9 against Evidently 0.4.16 itself: prototype-named categories, Hellinger of equal constants, and
+  // the column type inferred without column_type (scripts/evidently/stattest_odd_input_cases.py).
+  it('gives Evidently 0.4.16 own answers on the odd-input cases', async () => {
+    const fixture = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, '../../../test/fixtures/evidently/stattest-odd-input.json'),
+        'utf8',
+      ),
+    ) as {
+      evidently: string
+      cases: ({ id: string; expected: Record<string, unknown> } & Record<string, unknown>)[]
+    }
+    expect(fixture.evidently).toBe('0.4.16')
+    const path = await casesFile(
+      JSON.stringify({ cases: fixture.cases.map(({ expected: _expected, ...item }) => item) }),
+    )
+    const result = await driftdesk(['stattest', '--input', path, '--json'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    const byId = new Map(lines(result.stdout).map((line) => [line.id, line]))
+    for (const { id, expected } of fixture.cases) {
+      const got = byId.get(id)!
+      expect(got).toMatchObject({
+        id,
+        column_type: expected.column_type,
+        stattest_name: expected.stattest_name,
+        threshold: expected.threshold,
+        drift_detected: expected.drift_detected,
+      })
+      const score = expected.drift_score as number
+      expect(Math.abs((got.drift_score as number) - score)).toBeLessThanOrEqual(
+        1e-12 * Math.max(1, Math.abs(score)),
+      )
+    }
   }, 90_000)
 })
