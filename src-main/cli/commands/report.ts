@@ -39,7 +39,8 @@ the reference month, the way the course debugs a bad day with Evidently's Report
   --segment-by COL             regression: error metrics per value of COL (a timestamp → hour of day)
   --seed N                     seed of the permutation tests (empirical_mmd, TVD); default: numpy's seed 0,
                                as Evidently
-  --data-dir DIR / --home DIR / --database-url URL  as for backfill
+  --data-dir DIR / --home DIR / --database-url URL  as for backfill (or DRIFTDESK_DATA_DIR, DRIFTDESK_HOME,
+                               DATABASE_URL)
 `
 
 /** Options shared by `report` and `test-suite`. */
