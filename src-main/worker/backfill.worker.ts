@@ -16,6 +16,7 @@ import type { DailyWindow } from '../core/pipeline/daily-windows'
 import { splitDailyWindows } from '../core/pipeline/daily-windows'
 import type { ReferenceContext } from '../core/pipeline/reference-context'
 import { createReferenceContext } from '../core/pipeline/reference-context'
+import { tripFileAdvice } from '../services/data/locate-trip-file'
 import { ensureTrainedModel } from '../services/model/model-service'
 import { AppError, serializeError } from '../shared/errors'
 import type {
@@ -49,10 +50,11 @@ async function load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
   ])
   // The Parquet adapter words every failure (missing, not Parquet, truncated); for a missing file let
   // it raise its own sentence.
-  if (monthBytes === null) await readParquetFile(input.monthFile)
+  const advice = tripFileAdvice(input.monthFile, input.config, input.startDate.slice(0, 7))
+  if (monthBytes === null) await readParquetFile(input.monthFile, advice)
   if (monthBytes === null)
     throw new Error(`The data file ${input.monthFile} disappeared while reading it.`)
-  const month = readParquetBytes(monthBytes, input.monthFile)
+  const month = readParquetBytes(monthBytes, input.monthFile, advice)
   const context = createReferenceContext(trained.training.reference, trained.training.model)
   let windows: DailyWindow[]
   try {

@@ -1,9 +1,18 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../support/run-cli'
+import { syntheticTaxiDataDir } from '../support/taxi-data'
 
 /**
  * Issue 9: an unwritable home printed a stack trace (exit 70) or "ENOENT … free disk space"; --workers had no
@@ -91,4 +100,66 @@ describe('the CLI on an unusable home and out-of-range options', () => {
     expectOneSentence(result.stderr.split('\n\n')[0]!, 'backfill')
     expect(result.stderr).toMatch(/--workers must be a whole number from 1 to \d+ \(twice the/)
   }, 60_000)
+
+  // Issue 9: a file the user gave with --data-dir was blamed on `fetch` ("delete it and download it again").
+  it('words a missing or broken --data-dir file as the user own file (report, backfill)', async () => {
+    const synthetic = await syntheticTaxiDataDir()
+    const data = join(root, 'user-data')
+    mkdirSync(data)
+    const home = join(root, 'data-dir-home')
+    const missing = await runCli([
+      'report',
+      '--date',
+      '2022-02-02',
+      '--data-dir',
+      data,
+      '--home',
+      home,
+    ])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain(
+      `The data file ${join(data, 'green_tripdata_2022-01.parquet')} does not exist: put the TLC's green_tripdata_2022-01.parquet in the data folder ${data} (given with --data-dir)`,
+    )
+    copyFileSync(
+      join(synthetic, 'green_tripdata_2022-01.parquet'),
+      join(data, 'green_tripdata_2022-01.parquet'),
+    )
+    const february = readFileSync(join(synthetic, 'green_tripdata_2022-02.parquet'))
+    writeFileSync(
+      join(data, 'green_tripdata_2022-02.parquet'),
+      february.subarray(0, february.length >> 1),
+    )
+    const broken = await runCli([
+      'report',
+      '--date',
+      '2022-02-02',
+      '--data-dir',
+      data,
+      '--home',
+      home,
+    ])
+    expect(broken.code).toBe(1)
+    expect(broken.stderr).toContain(
+      `green_tripdata_2022-02.parquet is truncated (the Parquet footer is missing): replace it with the TLC's green_tripdata_2022-02.parquet (driftdesk never changes files in the --data-dir folder).`,
+    )
+    expect(broken.stderr).not.toMatch(/delete it|\n\s+at /)
+    // The backfill reads the month in a worker thread, which only has the path: the same advice.
+    const backfill = await runCli([
+      'backfill',
+      '--month',
+      '2022-02',
+      '--days',
+      '1',
+      '--workers',
+      '1',
+      '--data-dir',
+      data,
+      '--home',
+      home,
+    ])
+    expect(backfill.stderr).toContain(
+      "replace it with the TLC's green_tripdata_2022-02.parquet (driftdesk never changes files in the --data-dir folder)",
+    )
+    expect(backfill.stderr).not.toMatch(/delete it/)
+  }, 180_000)
 })

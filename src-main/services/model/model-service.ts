@@ -67,7 +67,10 @@ export async function ensureTrainedModel(
     }
   }
   // readTripFile produces the clear "missing file" (and wrong column type) error when the file is absent.
-  const raw = await readTripFile(referenceFile, tripFileAdvice(config, referenceMonth))
+  const raw = await readTripFile(
+    referenceFile,
+    tripFileAdvice(referenceFile, config, referenceMonth),
+  )
   const training = prepareTraining(raw, referenceMonth)
   const sha = sourceSha256 ?? ''
   const fingerprint = fingerprintOf(referenceMonth, sha)

@@ -132,10 +132,8 @@ export class ReportService {
   private loadMonth(month: string): Promise<Frame> {
     let pending = this.months.get(month)
     if (pending === undefined) {
-      pending = readTripFile(
-        join(this.dataDir(), tripFileName(month)),
-        tripFileAdvice(this.config, month),
-      )
+      const path = join(this.dataDir(), tripFileName(month))
+      pending = readTripFile(path, tripFileAdvice(path, this.config, month))
       pending.catch(() => this.months.delete(month))
       this.months.set(month, pending)
     }
