@@ -10,8 +10,11 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Bool, Table, tableToIPC, vectorFromArray } from 'apache-arrow'
+import { Table as WasmTable, writeParquet } from 'parquet-wasm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../support/run-cli'
+import { buildSyntheticGreenTripTable } from '../support/synthetic-green-trips'
 import { syntheticTaxiDataDir } from '../support/taxi-data'
 
 /**
@@ -161,5 +164,42 @@ describe('the CLI on an unusable home and out-of-range options', () => {
       "replace it with the TLC's green_tripdata_2022-02.parquet (driftdesk never changes files in the --data-dir folder)",
     )
     expect(backfill.stderr).not.toMatch(/delete it/)
+  }, 180_000)
+
+  // Issue 9: a month whose PULocationID is boolean was accepted and its drift computed on 0/1.
+  it('refuses a trip file whose PULocationID is boolean, naming the column and the type expected', async () => {
+    const synthetic = await syntheticTaxiDataDir()
+    const data = join(root, 'boolean-data')
+    mkdirSync(data)
+    copyFileSync(
+      join(synthetic, 'green_tripdata_2022-01.parquet'),
+      join(data, 'green_tripdata_2022-01.parquet'),
+    )
+    const table = buildSyntheticGreenTripTable('2022-02')
+    const booleans = vectorFromArray(
+      Array.from({ length: table.numRows }, (_, i) => i % 3 === 0),
+      new Bool(),
+    )
+    const withBoolean = table.assign(new Table({ PULocationID: booleans }))
+    const february = join(data, 'green_tripdata_2022-02.parquet')
+    writeFileSync(
+      february,
+      writeParquet(WasmTable.fromIPCStream(tableToIPC(withBoolean, 'stream'))),
+    )
+    const result = await runCli([
+      'report',
+      '--date',
+      '2022-02-02',
+      '--json',
+      '--data-dir',
+      data,
+      '--home',
+      join(root, 'boolean-home'),
+    ])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toContain(
+      `The data file ${february} is not a usable green-taxi trip file: Column 'PULocationID' holds booleans, but the course needs numbers (a Parquet integer or floating-point column).`,
+    )
   }, 180_000)
 })
