@@ -136,7 +136,8 @@ def hellinger(reference, current, feature_type):
         bins = np.histogram_bin_edges(keys, bins="sturges")
         h1 = np.histogram(reference.values, bins=bins, density=True)[0]
         h2 = np.histogram(current.values, bins=bins, density=True)[0]
-        width = (max(keys) - min(keys)) / len(h1)
+        # Evidently's width comes from the edges, not the data: 1 for a constant (numpy's [c-0.5, c+0.5]).
+        width = (max(bins) - min(bins)) / (len(bins) - 1)
         for p1, p2 in zip(h1, h2):
             total += math.sqrt(p1 * p2) * width
     return math.sqrt(1 - np.clip(total, 0, 1))

@@ -1,6 +1,7 @@
 import process from 'node:process'
 import type { CliContext, CommandModule } from './cli-context'
 import { CliError, toCliError } from './cli-context'
+import { usage } from './command-summaries'
 
 /**
  * The `driftdesk` command line: `npm run driftdesk -- <command> [options]`.
@@ -19,13 +20,6 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   'test-suite': () => import('./commands/test-suite'),
   stack: () => import('./commands/stack'),
   stattest: () => import('./commands/stattest'),
-}
-
-function usage(): string {
-  const lines = Object.keys(commands)
-    .sort()
-    .map((name) => `  ${name}`)
-  return `Usage: npm run driftdesk -- <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun a command with --help for its options.\n`
 }
 
 export async function main(argv: readonly string[], env: CliContext['env']): Promise<number> {

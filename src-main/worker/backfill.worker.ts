@@ -10,11 +10,13 @@ import { parentPort } from 'node:worker_threads'
 import { readParquetBytes, readParquetFile } from '../adapters/parquet/read-parquet-frame'
 import type { Frame } from '../core/data/frame'
 import { getColumn, takeRows } from '../core/data/frame'
+import { checkTripColumns } from '../core/pipeline/check-trip-columns'
 import { computeDayMetrics } from '../core/pipeline/compute-day-metrics'
 import type { DailyWindow } from '../core/pipeline/daily-windows'
 import { splitDailyWindows } from '../core/pipeline/daily-windows'
 import type { ReferenceContext } from '../core/pipeline/reference-context'
 import { createReferenceContext } from '../core/pipeline/reference-context'
+import { tripFileAdvice } from '../services/data/locate-trip-file'
 import { ensureTrainedModel } from '../services/model/model-service'
 import { AppError, serializeError } from '../shared/errors'
 import type {
@@ -48,15 +50,17 @@ async function load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
   ])
   // The Parquet adapter words every failure (missing, not Parquet, truncated); for a missing file let
   // it raise its own sentence.
-  if (monthBytes === null) await readParquetFile(input.monthFile)
+  const advice = tripFileAdvice(input.monthFile, input.config, input.startDate.slice(0, 7))
+  if (monthBytes === null) await readParquetFile(input.monthFile, advice)
   if (monthBytes === null)
     throw new Error(`The data file ${input.monthFile} disappeared while reading it.`)
-  const month = readParquetBytes(monthBytes, input.monthFile)
+  const month = readParquetBytes(monthBytes, input.monthFile, advice)
   const context = createReferenceContext(trained.training.reference, trained.training.model)
   let windows: DailyWindow[]
   try {
     // Check every column a day needs now, so a wrong file fails once, clearly, before any day runs.
     for (const name of REQUIRED_MONTH_COLUMNS) getColumn(month, name)
+    checkTripColumns(month)
     for (const { name } of context.columns) if (name !== 'prediction') getColumn(month, name)
     windows = splitDailyWindows(month, input.startDate, input.days)
   } catch (error) {

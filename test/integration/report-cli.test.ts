@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { syntheticTaxiDataDir } from '../support/taxi-data'
 
@@ -108,5 +109,49 @@ describe('report and test-suite commands', () => {
     const badDate = driftdesk('report', '--date', '2022-02-31')
     expect(badDate.status).toBe(1)
     expect(badDate.stderr).toContain("'2022-02-31' is not a valid date")
+  })
+
+  // Issue 9: --html into a missing folder printed a stack trace and exited 70.
+  it('refuses --html into a missing folder at once, in one sentence with exit 2', () => {
+    const target = join(home, 'no-such-folder', 'day.html')
+    const { status, stdout, stderr } = driftdesk('report', '--date', '2022-02-02', '--html', target)
+    expect(status).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr.trim()).toBe(
+      `driftdesk report: --html ${target}: the folder ${join(home, 'no-such-folder')} does not exist; create it first or choose another path.`,
+    )
+    expect(stderr).not.toMatch(/\n\s+at /)
+    const suite = driftdesk('test-suite', '--date', '2022-02-02', '--html', target)
+    expect(suite.status).toBe(2)
+    expect(suite.stderr).toContain('does not exist; create it first')
+  })
+
+  // Issue 10: --html with a relative path printed the relative path; test-suite text printed **markdown**.
+  it('prints the absolute path of a relative --html, and plain test descriptions', () => {
+    const result = spawnSync(
+      process.execPath,
+      [
+        // tsx resolved from the checkout: the working directory is elsewhere on purpose.
+        '--import',
+        pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href,
+        join(repoRoot, 'src-main/cli/main.ts'),
+        'test-suite',
+        '--date',
+        '2022-02-02',
+        '--html',
+        'suite.html',
+        '--home',
+        home,
+        '--data-dir',
+        dataDir,
+      ],
+      { cwd: home, encoding: 'utf8', timeout: 120_000 },
+    )
+    expect(result.stderr).toContain(`Wrote ${join(home, 'suite.html')}\n`)
+    expect(existsSync(join(home, 'suite.html'))).toBe(true)
+    const text = driftdesk('test-suite', '--date', '2022-02-02')
+    expect(text.stdout).toMatch(/Drift per Column/)
+    expect(text.stdout).toMatch(/for the feature trip_distance is/)
+    expect(text.stdout).not.toContain('**')
   })
 })

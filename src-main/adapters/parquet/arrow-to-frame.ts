@@ -12,14 +12,15 @@ import type { Column, Frame, NumericColumn, NumericKind } from '../../core/data/
  */
 export function arrowTableToFrame(table: Table): Frame {
   const names: string[] = []
-  const columns: Record<string, Column> = {}
+  const entries: [string, Column][] = []
   for (const field of table.schema.fields) {
     const vector = table.getChild(field.name)
     if (vector === null) continue
     names.push(field.name)
-    columns[field.name] = convertChunks(field.name, vector.data, table.numRows)
+    entries.push([field.name, convertChunks(field.name, vector.data, table.numRows)])
   }
-  return { rowCount: table.numRows, names, columns }
+  // fromEntries defines own keys: a column named '__proto__' is a column, not the object's prototype.
+  return { rowCount: table.numRows, names, columns: Object.fromEntries(entries) }
 }
 
 function convertChunks(name: string, chunks: readonly Data[], rowCount: number): Column {

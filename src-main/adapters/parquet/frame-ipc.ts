@@ -42,16 +42,18 @@ export function frameToArrowIpc(frame: Frame): Uint8Array {
 export function frameFromArrowIpc(bytes: Uint8Array): Frame {
   const table = tableFromIPC(bytes)
   const frame = arrowTableToFrame(table)
-  const columns: Record<string, Column> = {}
-  for (const field of table.schema.fields) {
+  const entries = table.schema.fields.map((field): [string, Column] => {
     const column = getColumn(frame, field.name)
     const kind = field.metadata.get(KIND_METADATA_KEY)
-    columns[field.name] =
+    return [
+      field.name,
       column.kind !== 'string' && column.kind !== 'null' && kind !== undefined
         ? { ...column, kind: kind as NumericKind }
-        : column
-  }
-  return { ...frame, columns }
+        : column,
+    ]
+  })
+  // Own keys only (fromEntries), as in arrowTableToFrame: a column may be named '__proto__'.
+  return { ...frame, columns: Object.fromEntries(entries) }
 }
 
 function columnToArrowData(column: Column): Data {

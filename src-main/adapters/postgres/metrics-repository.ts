@@ -149,7 +149,8 @@ export async function listDayMetrics(
   const missingByDay = groupBy(missing.rows, (row) => dateOf(row.timestamp))
   return daily.rows.map((row) => {
     const date = dateOf(row.timestamp)
-    const missingByColumn: Record<string, number> = {}
+    // Keyed by column names from the data: no prototype, so a column named '__proto__' is a key.
+    const missingByColumn: Record<string, number> = Object.create(null) as Record<string, number>
     for (const m of missingByDay.get(date) ?? [])
       missingByColumn[m.column_name] = Number(m.missing_count ?? 0)
     const metrics: DayMetrics = {

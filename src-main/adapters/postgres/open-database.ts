@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { AppConfig } from '../../config/app-config'
+import { createFolder, HOME_FOLDER_ADVICE } from '../files/create-folder'
 import { DatabaseUnreachableError, describeConnectionFailure } from './database-errors'
 import { startEmbeddedPostgres } from './embedded-postgres-server'
 import type { DatabasePool } from './pool'
@@ -35,6 +36,8 @@ export async function openDatabase(
   let url = config.databaseUrl ?? ''
   let stopServer = async (): Promise<void> => undefined
   if (embedded) {
+    // A read-only or unwritable home is said as such, not as a failed start with "free disk space".
+    await createFolder(config.homeDir, "driftdesk's home folder", HOME_FOLDER_ADVICE)
     try {
       const server = await startEmbeddedPostgres({
         dataDir: config.embeddedPgDir,

@@ -37,7 +37,7 @@ Computes the course's monitoring metrics for each day (one task per day), stores
   --database-url URL       any PostgreSQL (default: driftdesk's embedded one; or DATABASE_URL)
   --home DIR               driftdesk's state folder (default ~/.driftdesk; or DRIFTDESK_HOME)
   --json                   stdout: exactly one JSON object per day, nothing else
-  --workers N              compute threads (default: one per core, ${defaultWorkerCount()} here)
+  --workers N              compute threads (default: one per core, ${defaultWorkerCount()} here; at most ${maxWorkerCount()})
   --pace SECONDS           store one day every SECONDS (the course's SEND_TIMEOUT; default 0)
   --retries N              retries per day for retryable errors (default ${DEFAULT_RETRY_POLICY.retries})
   --retry-delay SECONDS    first retry delay, doubled each retry, plus up to 20% jitter (default ${DEFAULT_RETRY_POLICY.delaySeconds})
@@ -252,10 +252,7 @@ function buildRequest(values: BackfillValues): BackfillRequest {
     referenceMonth: values['reference-month'] ?? previousMonth(startDate.slice(0, 7)),
     force: values.force === true,
     paceSeconds: values.pace === undefined ? 0 : parseSeconds(values.pace, '--pace'),
-    workers:
-      values.workers === undefined
-        ? defaultWorkerCount()
-        : parseWhole(values.workers, '--workers', 1),
+    workers: values.workers === undefined ? defaultWorkerCount() : parseWorkers(values.workers),
     retry: {
       ...DEFAULT_RETRY_POLICY,
       ...(values.retries === undefined
@@ -281,9 +278,7 @@ function buildResumeOverrides(values: BackfillValues): Partial<BackfillRequest> 
   return {
     ...(values.force === true ? { force: true } : {}),
     ...(values.pace === undefined ? {} : { paceSeconds: parseSeconds(values.pace, '--pace') }),
-    ...(values.workers === undefined
-      ? {}
-      : { workers: parseWhole(values.workers, '--workers', 1) }),
+    ...(values.workers === undefined ? {} : { workers: parseWorkers(values.workers) }),
     ...(values.retries === undefined && values['retry-delay'] === undefined
       ? {}
       : {
@@ -305,6 +300,26 @@ function previousMonth(month: string): string {
   const [year, monthNumber] = month.split('-').map(Number) as [number, number]
   const date = new Date(Date.UTC(year, monthNumber - 2, 1))
   return date.toISOString().slice(0, 7)
+}
+
+/**
+ * Twice the cores: a thread beyond that only waits for a core, while each one loads its own copy of the
+ * model, the reference and the month's trips (so 1,000 threads would exhaust memory before doing any work).
+ */
+function maxWorkerCount(): number {
+  return 2 * defaultWorkerCount()
+}
+
+function parseWorkers(text: string): number {
+  const value = Number(text)
+  const maximum = maxWorkerCount()
+  if (!Number.isInteger(value) || value < 1 || value > maximum) {
+    throw new CliError(
+      `--workers must be a whole number from 1 to ${maximum} (twice the ${defaultWorkerCount()} core(s) here; more threads only wait for a core and each holds its own copy of the data); got '${text}'.`,
+      2,
+    )
+  }
+  return value
 }
 
 function parseWhole(text: string, option: string, minimum: number): number {

@@ -14,8 +14,10 @@ const HELP = `Usage: npm run driftdesk -- fetch --months 2022-01,2022-02 [--data
 
 Makes the monthly green-taxi Parquet files available and says where each one is.
   --months LIST    months as YYYY-MM, comma-separated (required)
-  --data-dir DIR   use the files already in DIR instead of downloading (they are only checked)
-  --home DIR       driftdesk's state folder; downloads are cached in DIR/cache/tlc (default ~/.driftdesk)
+  --data-dir DIR   use the files already in DIR instead of downloading (they are only checked);
+                   or DRIFTDESK_DATA_DIR
+  --home DIR       driftdesk's state folder; downloads are cached in DIR/cache/tlc (default ~/.driftdesk;
+                   or DRIFTDESK_HOME)
   --json           one JSON object per file on stdout
 Files come from DRIFTDESK_TRIP_DATA_URL (default: the TLC's CloudFront address). A valid cached file is
 not downloaded again; a truncated or non-Parquet one is replaced.

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises'
 import { loadConfig } from '../../config/app-config'
 import { NumpyLegacyRandomState } from '../../core/random/numpy-legacy-random-state'
 import type { DataDriftOptions } from '../../core/reports/data-drift-table'
@@ -8,6 +7,7 @@ import { ReportRequestError, ReportService } from '../../services/reports/report
 import type { ReportPresetName } from '../../shared/domain/reports'
 import { reportPresetNames } from '../../shared/domain/reports'
 import type { CliContext } from '../cli-context'
+import { OutputFile } from '../output-file'
 import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
 
@@ -26,7 +26,8 @@ the reference month, the way the course debugs a bad day with Evidently's Report
                                ColumnDriftMetric(prediction), DatasetDriftMetric, DatasetMissingValuesMetric);
                                default data-drift
   --json                       print Report.as_dict() as one JSON line on stdout
-  --html FILE                  write one self-contained HTML page (charts inlined; opens offline)
+  --html FILE                  write one self-contained HTML page (charts inlined; opens offline); the
+                               folder must exist; the absolute path written is printed
   --reference-month YYYY-MM    the model's training month (default: the month before --date)
   --stattest NAME              stattest for every column (ks, chisquare, z, wasserstein, jensenshannon, psi, …)
   --num-stattest NAME / --cat-stattest NAME         per column type
@@ -38,7 +39,8 @@ the reference month, the way the course debugs a bad day with Evidently's Report
   --segment-by COL             regression: error metrics per value of COL (a timestamp → hour of day)
   --seed N                     seed of the permutation tests (empirical_mmd, TVD); default: numpy's seed 0,
                                as Evidently
-  --data-dir DIR / --home DIR / --database-url URL  as for backfill
+  --data-dir DIR / --home DIR / --database-url URL  as for backfill (or DRIFTDESK_DATA_DIR, DRIFTDESK_HOME,
+                               DATABASE_URL)
 `
 
 /** Options shared by `report` and `test-suite`. */
@@ -104,6 +106,8 @@ export async function run(context: CliContext): Promise<number> {
     }
     return { column: match[1] as string, quantile: q }
   })
+  const html = values.html === undefined ? undefined : new OutputFile(values.html, '--html')
+  await html?.checkWritable()
   const config = loadConfig(context.env, {
     homeDir: values.home,
     dataDir: values['data-dir'],
@@ -121,9 +125,10 @@ export async function run(context: CliContext): Promise<number> {
         : { referenceMonth: values['reference-month'] }),
     }),
   )
-  if (values.html !== undefined) {
-    await writeFile(values.html, await renderReportHtml({ report: document }))
-    context.stderr.write(`Wrote ${values.html}\n`)
+  if (html !== undefined) {
+    context.stderr.write(
+      `Wrote ${await html.write(await renderReportHtml({ report: document }))}\n`,
+    )
   }
   if (values.json === true) {
     context.stdout.write(`${toEvidentlyJson(document)}\n`)
@@ -232,13 +237,14 @@ export function driftOptionsFrom(values: SharedValues): DataDriftOptions {
   }
   const pairs = (flag: string, list: string[] | undefined): Record<string, string> | undefined => {
     if (list === undefined || list.length === 0) return undefined
-    const out: Record<string, string> = {}
+    const entries = new Map<string, string>()
     for (const item of list) {
       const at = item.indexOf('=')
       if (at <= 0) throw new CliError(`--${flag} takes COLUMN=VALUE; got '${item}'.`, 2)
-      out[item.slice(0, at)] = item.slice(at + 1)
+      entries.set(item.slice(0, at), item.slice(at + 1))
     }
-    return out
+    // fromEntries defines own properties: a column named __proto__ is a key, not the prototype.
+    return Object.fromEntries(entries)
   }
   const perColumnThresholdText = pairs('per-column-threshold', values['per-column-threshold'])
   const perColumnThreshold =

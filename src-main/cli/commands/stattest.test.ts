@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -167,5 +168,134 @@ describe('driftdesk stattest (real CLI process)', () => {
     const wrongShape = await driftdesk(['stattest', '--input', await casesFile('[1, 2]')])
     expect(wrongShape.code).toBe(2)
     expect(wrongShape.stderr).toContain('must be a JSON object with a "cases" array')
+  }, 90_000)
+
+  // Regression (issue 9): `value in SPECIAL_NUMBERS` was true for "toString", "constructor" and "valueOf", so
+  // those categories were silently dropped (reference ['toString','a'] scored as if it were ['a']).
+  it('keeps categories named like Object.prototype members', async () => {
+    const path = await casesFile(
+      JSON.stringify({
+        cases: [
+          {
+            id: 'proto',
+            stattest: 'chisquare',
+            column_type: 'cat',
+            reference: ['toString', 'constructor', 'valueOf', '__proto__', 'a', 'a'],
+            current: ['a', 'a', 'a', 'a', 'a', 'toString'],
+          },
+          {
+            id: 'plain',
+            stattest: 'chisquare',
+            column_type: 'cat',
+            reference: ['t', 'c', 'v', 'p', 'a', 'a'],
+            current: ['a', 'a', 'a', 'a', 'a', 't'],
+          },
+        ],
+      }),
+    )
+    const result = await driftdesk(['stattest', '--input', path, '--json'])
+    expect(result.code).toBe(0)
+    const [proto, plain] = lines(result.stdout)
+    // Renaming categories cannot change a chi-square p-value: both cases score alike.
+    expect(typeof proto!.drift_score).toBe('number')
+    expect(proto!.drift_score as number).toBeCloseTo(plain!.drift_score as number, 14)
+    expect(proto!.drift_detected).toBe(plain!.drift_detected)
+  }, 90_000)
+
+  // Issue 9: a case without column_type was refused; Evidently infers the type when no mapping is given.
+  it('infers a missing column_type as Evidently does and picks the default stattest for it', async () => {
+    const path = await casesFile(
+      JSON.stringify({
+        cases: [
+          { id: 'floats', reference: [0.5, 1.5, 2.5, 3.5, 4.5, 5.5], current: [1, 2, 3, 4, 5, 6] },
+          { id: 'few-ints', reference: [1, 2, 2, 3, 3, 3], current: [1, 1, 2, 3, 3, 3] },
+          { id: 'many-ints', reference: [1, 2, 3, 4, 5, 6, 7], current: [2, 3, 4, 5, 6, 7, 8] },
+          { id: 'ints-with-null', reference: [1, 2, null, 3], current: [1, null, 3] },
+          { id: 'null-in-reference-only', reference: [1, 2, null, 3], current: [1, 2, 3] },
+          { id: 'strings', reference: ['a', 'b', 'a'], current: ['a', 'b', 'b'] },
+          { id: 'booleans', reference: [true, false, true], current: [true, true, true] },
+          { id: 'bad-type', column_type: 'numerical', reference: [1], current: [2] },
+        ],
+      }),
+    )
+    const result = await driftdesk(['stattest', '--input', path, '--json'])
+    expect(result.code).toBe(1)
+    const byId = new Map(lines(result.stdout).map((line) => [line.id, line]))
+    expect(byId.get('floats')).toMatchObject({ column_type: 'num', stattest: 'ks' })
+    expect(byId.get('few-ints')).toMatchObject({ column_type: 'cat', stattest: 'chisquare' })
+    expect(byId.get('many-ints')).toMatchObject({ column_type: 'num', stattest: 'ks' })
+    // pandas turns an integer list with a null into float64: numerical, then chi-square for 3 values.
+    expect(byId.get('ints-with-null')).toMatchObject({ column_type: 'num', stattest: 'chisquare' })
+    // Evidently takes the current sample's dtype when both are numeric: int64 with 3 values, categorical.
+    expect(byId.get('null-in-reference-only')).toMatchObject({ column_type: 'cat' })
+    expect(byId.get('strings')).toMatchObject({ column_type: 'cat', stattest: 'z' })
+    expect(byId.get('booleans')).toMatchObject({ column_type: 'cat', stattest: 'z' })
+    expect(byId.get('bad-type')!.error).toMatch(/column_type must be "num", "cat" or absent/)
+  }, 90_000)
+
+  it('prints a sample input with --example that scores without error', async () => {
+    const example = await driftdesk(['stattest', '--example'])
+    expect(example.code).toBe(0)
+    const path = await casesFile(example.stdout)
+    const result = await driftdesk(['stattest', '--input', path, '--json'])
+    expect(result.code).toBe(0)
+    const scored = lines(result.stdout)
+    expect(scored.length).toBeGreaterThanOrEqual(3)
+    for (const line of scored) expect(typeof line.drift_score).toBe('number')
+  }, 90_000)
+
+  // Issue 10: the score column was as wide as the longest error message.
+  it('keeps the table narrow when a case fails with a long message', async () => {
+    const path = await casesFile(
+      JSON.stringify({
+        cases: [
+          { id: 'ok', stattest: 'psi', column_type: 'cat', reference: ['x', 'y'], current: ['x'] },
+          { id: 'bad', stattest: 'nope', column_type: 'num', reference: [1], current: [2] },
+        ],
+      }),
+    )
+    const result = await driftdesk(['stattest', '--input', path])
+    expect(result.code).toBe(1)
+    const [header, rule, ok, bad] = result.stdout.split('\n')
+    expect(header).toMatch(/^id\s+stattest\s+threshold\s+drift score\s+drift$/)
+    expect(rule!.length).toBeLessThan(60)
+    expect(ok!.length).toBeLessThan(60)
+    expect(bad).toMatch(/^bad\s+error\s+No stattest found of name nope/)
+  }, 90_000)
+
+  // Issue 9 against Evidently 0.4.16 itself: prototype-named categories, Hellinger of equal constants, and
+  // the column type inferred without column_type (scripts/evidently/stattest_odd_input_cases.py).
+  it('gives Evidently 0.4.16 own answers on the odd-input cases', async () => {
+    const fixture = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, '../../../test/fixtures/evidently/stattest-odd-input.json'),
+        'utf8',
+      ),
+    ) as {
+      evidently: string
+      cases: ({ id: string; expected: Record<string, unknown> } & Record<string, unknown>)[]
+    }
+    expect(fixture.evidently).toBe('0.4.16')
+    const path = await casesFile(
+      JSON.stringify({ cases: fixture.cases.map(({ expected: _expected, ...item }) => item) }),
+    )
+    const result = await driftdesk(['stattest', '--input', path, '--json'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    const byId = new Map(lines(result.stdout).map((line) => [line.id, line]))
+    for (const { id, expected } of fixture.cases) {
+      const got = byId.get(id)!
+      expect(got).toMatchObject({
+        id,
+        column_type: expected.column_type,
+        stattest_name: expected.stattest_name,
+        threshold: expected.threshold,
+        drift_detected: expected.drift_detected,
+      })
+      const score = expected.drift_score as number
+      expect(Math.abs((got.drift_score as number) - score)).toBeLessThanOrEqual(
+        1e-12 * Math.max(1, Math.abs(score)),
+      )
+    }
   }, 90_000)
 })

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises'
+import type { SampleValue } from '../../core/drift/infer-sample-column-type'
+import { inferSampleColumnType } from '../../core/drift/infer-sample-column-type'
 import { selectDefaultStatTest } from '../../core/drift/select-default-stat-test'
 import { getStatTest } from '../../core/drift/stattests/index'
 import type { DriftSeries, StatTestOptions } from '../../core/drift/stattests/stat-test'
@@ -12,21 +14,58 @@ export const summary =
   "Run Evidently's drift stattests on samples from a JSON file (one result per case)"
 
 const HELP = `Usage: npm run driftdesk -- stattest --input cases.json [--json] [--seed N]
+       npm run driftdesk -- stattest --example > cases.json
 
 Scores each case of the file with one of Evidently's drift stattests, exactly as Evidently 0.4 does.
   --input FILE   {"cases":[{"id":"c1","stattest":"ks","column_type":"num","reference":[...],"current":[...],
                  "threshold":0.05}]}; "stattest" may be "default" (Evidently's automatic choice); "threshold" is
-                 optional (the test's default); values are numbers, strings, null, or "NaN"/"Infinity"/"-Infinity".
-                 Null, NaN and ±inf are dropped first, as Evidently's ColumnDriftMetric does.
-  --json         one JSON object per case on stdout: {"id","stattest","threshold","drift_score","drift_detected"}
+                 optional (the test's default); values are numbers, strings, booleans, null, or
+                 "NaN"/"Infinity"/"-Infinity". Null, NaN and ±inf are dropped first, as Evidently's
+                 ColumnDriftMetric does.
+                 "column_type" ("num" or "cat") is optional: without it the type is inferred as Evidently does
+                 with no column mapping (strings and booleans: cat; integers with at most 5 distinct values:
+                 cat; other numbers: num; "column":"target"/"prediction" follow Evidently's rules for those).
+                 A number is an integer by its value (2.0 counts as 2): give column_type to decide otherwise.
+  --example      print a sample cases file (every field used once) and exit
+  --json         one JSON object per case on stdout:
+                 {"id","column_type","stattest","stattest_name","threshold","drift_score","drift_detected"}
                  or {"id","error"}
   --seed N       seed (integer in [0, 2^32)) of the random source for permutation tests (empirical_mmd, TVD);
                  without it they use numpy's np.random.seed(0) stream, like Evidently
 Exit code 0 when every case was scored, 1 when a case failed, 2 when the file is unusable.
 `
 
+/** What `--example` prints: a valid input that exercises each field once (the tests run it). */
+export const EXAMPLE_CASES = {
+  cases: [
+    {
+      id: 'trip-distance',
+      stattest: 'ks',
+      column_type: 'num',
+      reference: [1.2, 0.8, 3.5, 2.2, 'NaN', 1.9, 0.5],
+      current: [4.1, 3.9, null, 5.2, 4.4, 6.0],
+      threshold: 0.05,
+    },
+    {
+      id: 'payment-type',
+      stattest: 'default',
+      reference: ['card', 'cash', 'card', 'card', 'cash'],
+      current: ['card', 'card', 'card', 'cash', 'card'],
+    },
+    {
+      id: 'passenger-count',
+      column: 'passenger_count',
+      stattest: 'psi',
+      reference: [1, 1, 2, 1, 3, 1, 2],
+      current: [1, 2, 2, 2, 3, 2, 2],
+      threshold: 0.2,
+    },
+  ],
+}
+
 interface CaseResult {
   readonly id: string
+  readonly columnType?: DriftColumnType
   readonly stattest?: string
   readonly stattestName?: string
   readonly threshold?: number
@@ -40,6 +79,7 @@ export async function run(context: CliContext): Promise<number> {
   const parsed = parseCommandOptions(context, HELP, {
     options: {
       input: { type: 'string' },
+      example: { type: 'boolean' },
       json: { type: 'boolean' },
       seed: { type: 'string' },
       help: { type: 'boolean' },
@@ -49,6 +89,10 @@ export async function run(context: CliContext): Promise<number> {
   })
   if (parsed === null) return 0
   const { values } = parsed
+  if (values.example === true) {
+    context.stdout.write(`${JSON.stringify(EXAMPLE_CASES, null, 2)}\n`)
+    return 0
+  }
   if (values.input === undefined) throw new CliError(`--input FILE is required.\n\n${HELP}`, 2)
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed)
   // A fresh generator per case, so a case's result does not depend on the cases before it.
@@ -119,10 +163,17 @@ function scoreCase(item: unknown, index: number, options: StatTestOptions): Case
       : `#${index + 1}`
   try {
     if (record === undefined) throw new RangeError(`case ${id} must be an object`)
-    const columnType = record.column_type
-    if (columnType !== 'num' && columnType !== 'cat') {
-      throw new RangeError(`column_type must be "num" or "cat", got ${JSON.stringify(columnType)}`)
+    const column = typeof record.column === 'string' ? record.column : id
+    const rawReference = decodeSample(record.reference, 'reference')
+    const rawCurrent = decodeSample(record.current, 'current')
+    const givenType = record.column_type
+    if (givenType !== undefined && givenType !== 'num' && givenType !== 'cat') {
+      throw new RangeError(
+        `column_type must be "num", "cat" or absent (inferred as Evidently does), got ${JSON.stringify(givenType)}`,
+      )
     }
+    const columnType: DriftColumnType =
+      givenType ?? inferSampleColumnType(column, rawReference, rawCurrent)
     const name = record.stattest ?? 'default'
     if (typeof name !== 'string')
       throw new RangeError(`stattest must be a string, got ${JSON.stringify(name)}`)
@@ -130,9 +181,8 @@ function scoreCase(item: unknown, index: number, options: StatTestOptions): Case
     if (threshold !== undefined && typeof threshold !== 'number') {
       throw new RangeError(`threshold must be a number or absent, got ${JSON.stringify(threshold)}`)
     }
-    const column = typeof record.column === 'string' ? record.column : id
-    const reference = cleanSeries(record.reference, 'reference', column, columnType)
-    const current = cleanSeries(record.current, 'current', column, columnType)
+    const reference = cleanSeries(rawReference, 'reference', column, columnType)
+    const current = cleanSeries(rawCurrent, 'current', column, columnType)
     const test =
       name === 'default'
         ? selectDefaultStatTest(reference, current, columnType)
@@ -140,6 +190,7 @@ function scoreCase(item: unknown, index: number, options: StatTestOptions): Case
     const result = test.run(reference, current, columnType, threshold, options)
     return {
       id,
+      columnType,
       stattest: test.name,
       stattestName: test.displayName,
       threshold: result.threshold,
@@ -151,41 +202,50 @@ function scoreCase(item: unknown, index: number, options: StatTestOptions): Case
   }
 }
 
-const SPECIAL_NUMBERS: Readonly<Record<string, number>> = {
-  NaN: NaN,
-  Infinity: Infinity,
-  '-Infinity': -Infinity,
+/** JSON's spellings of the non-finite numbers; a Map, so a category such as "toString" stays a string. */
+const SPECIAL_NUMBERS: ReadonlyMap<string, number> = new Map([
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+])
+
+/**
+ * Decodes a JSON sample into values: JSON's spellings "NaN", "Infinity" and "-Infinity" become numbers, every
+ * other string stays a string (a category), booleans and null stay as they are.
+ */
+function decodeSample(raw: unknown, which: 'reference' | 'current'): SampleValue[] {
+  if (!Array.isArray(raw)) throw new RangeError(`${which} must be an array of values`)
+  return raw.map((value: unknown, position) => {
+    if (value === null || typeof value === 'number' || typeof value === 'boolean') return value
+    if (typeof value === 'string') return SPECIAL_NUMBERS.get(value) ?? value
+    throw new RangeError(
+      `${which}[${position}] must be a number, a string, a boolean or null, got ${JSON.stringify(value)}`,
+    )
+  })
 }
 
 /**
- * Decodes a JSON sample and drops null/NaN/±inf, as Evidently's ColumnDriftMetric does
- * (`replace([-inf, inf], nan).dropna()`). Numbers give a numeric series; any other string makes it a string
+ * Drops null/NaN/±inf, as Evidently's ColumnDriftMetric does (`replace([-inf, inf], nan).dropna()`). Numbers
+ * give a numeric series, booleans count as 0 and 1 (as pandas compares them); any string makes it a string
  * series, which only a categorical column accepts.
  */
 function cleanSeries(
-  raw: unknown,
+  values: readonly SampleValue[],
   which: 'reference' | 'current',
   column: string,
   columnType: DriftColumnType,
 ): DriftSeries {
-  if (!Array.isArray(raw)) throw new RangeError(`${which} must be an array of values`)
-  const numbers: number[] = []
+  const finite: number[] = []
   const strings: string[] = []
-  for (const [position, value] of raw.entries()) {
-    if (value === null) continue
-    if (typeof value === 'number') numbers.push(value)
-    else if (typeof value === 'string') {
-      if (value in SPECIAL_NUMBERS) numbers.push(SPECIAL_NUMBERS[value]!)
-      else strings.push(value)
-    } else {
-      throw new RangeError(
-        `${which}[${position}] must be a number, a string or null, got ${JSON.stringify(value)}`,
-      )
-    }
+  for (const value of values) {
+    if (typeof value === 'string') strings.push(value)
+    else if (typeof value === 'boolean') finite.push(value ? 1 : 0)
+    else if (value !== null && Number.isFinite(value)) finite.push(value)
   }
-  const finite = numbers.filter(Number.isFinite)
   if (strings.length > 0 && finite.length > 0) {
-    throw new RangeError(`${which} mixes numbers and strings; use one kind per column`)
+    throw new RangeError(
+      `${which} mixes numbers (or booleans) and strings; use one kind per column`,
+    )
   }
   if (strings.length > 0 && columnType === 'num') {
     throw new RangeError(
@@ -204,6 +264,7 @@ function toJsonLine(result: CaseResult): Record<string, unknown> {
   if (result.error !== undefined) return { id: result.id, error: result.error }
   return {
     id: result.id,
+    column_type: result.columnType,
     stattest: result.stattest,
     stattest_name: result.stattestName,
     threshold: result.threshold,
@@ -213,11 +274,15 @@ function toJsonLine(result: CaseResult): Record<string, unknown> {
   }
 }
 
+/**
+ * A plain table. An error row prints its message after the id and "error", unpadded, so a long message never
+ * widens the score column of the rows that were scored.
+ */
 function formatTable(results: readonly CaseResult[]): string {
   const header = ['id', 'stattest', 'threshold', 'drift score', 'drift']
   const rows = results.map((result) =>
     result.error !== undefined
-      ? [result.id, 'error', '', result.error, '']
+      ? [result.id, 'error', result.error]
       : [
           result.id,
           result.stattest ?? '',
@@ -227,13 +292,17 @@ function formatTable(results: readonly CaseResult[]): string {
         ],
   )
   const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+    Math.max(
+      title.length,
+      ...rows
+        .filter((row) => row.length === header.length || column < row.length - 1)
+        .map((row) => row[column]!.length),
+    ),
   )
   const line = (cells: readonly string[]): string =>
     cells
-      .map((cell, column) => cell.padEnd(widths[column]!))
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
       .join('  ')
-      .trimEnd()
   return (
     [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n') +
     '\n'

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises'
 import { loadConfig } from '../../config/app-config'
 import { toEvidentlyJson } from '../../core/reports/evidently-json'
 import type { TestCondition } from '../../core/suites/test-condition'
@@ -8,6 +7,8 @@ import { ReportService } from '../../services/reports/report-service'
 import type { TestSuitePresetName } from '../../shared/domain/reports'
 import { testSuitePresetNames } from '../../shared/domain/reports'
 import type { CliContext } from '../cli-context'
+import { OutputFile } from '../output-file'
+import { renderMarkdownForTerminal, shouldUseColor } from '../terminal-markdown'
 import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
 import { driftOptionsFrom, requireDate, sharedOptions, withClearErrors } from './report'
@@ -52,7 +53,8 @@ export async function run(context: CliContext): Promise<number> {
       2,
     )
   }
-  const conditions: Record<string, TestCondition> = {}
+  // A Map, then own keys: a test named '__proto__' must reach the suite's "unknown test" check, not vanish.
+  const conditionEntries = new Map<string, TestCondition>()
   for (const text of values.condition ?? []) {
     const at = text.indexOf('=')
     if (at <= 0)
@@ -62,15 +64,19 @@ export async function run(context: CliContext): Promise<number> {
       )
     const key = text.slice(0, at)
     try {
-      conditions[key] = parseCondition(
+      const condition = parseCondition(
         JSON.parse(text.slice(at + 1)) as unknown,
         `--condition ${key}`,
       )
+      conditionEntries.set(key, condition)
     } catch (error) {
       throw new CliError(`--condition ${key}: ${(error as Error).message}`, 2)
     }
   }
+  const conditions: Record<string, TestCondition> = Object.fromEntries(conditionEntries)
   const drift = driftOptionsFrom(values)
+  const html = values.html === undefined ? undefined : new OutputFile(values.html, '--html')
+  await html?.checkWritable()
   const config = loadConfig(context.env, {
     homeDir: values.home,
     dataDir: values['data-dir'],
@@ -89,7 +95,7 @@ export async function run(context: CliContext): Promise<number> {
         : { referenceMonth: values['reference-month'] }),
     }),
   )
-  if (values.html !== undefined) {
+  if (html !== undefined) {
     // Drift suites carry no distributions; the page shows the drift report's columns under the tests.
     const report =
       preset === 'data-drift' || preset === 'no-target'
@@ -102,17 +108,18 @@ export async function run(context: CliContext): Promise<number> {
             }),
           )
         : undefined
-    await writeFile(
-      values.html,
+    const written = await html.write(
       await renderReportHtml({ suite: document, ...(report === undefined ? {} : { report }) }),
     )
-    context.stderr.write(`Wrote ${values.html}\n`)
+    context.stderr.write(`Wrote ${written}\n`)
   }
   if (values.json === true) {
     context.stdout.write(`${toEvidentlyJson(document)}\n`)
   } else if (values.html === undefined) {
+    const isColor = shouldUseColor(context.stdout as { isTTY?: boolean }, context.env)
     for (const test of document.tests) {
-      context.stdout.write(`${test.status.padEnd(8)} ${test.name}: ${test.description}\n`)
+      const description = renderMarkdownForTerminal(test.description, isColor)
+      context.stdout.write(`${test.status.padEnd(8)} ${test.name}: ${description}\n`)
     }
     const s = document.summary
     context.stdout.write(

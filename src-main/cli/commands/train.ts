@@ -18,8 +18,11 @@ const HELP = `Usage: npm run driftdesk -- train --reference-month 2022-01 [--for
 Runs the course notebook: duration_min in [0, 60], passengers in (0, 8], first 30,000 rows train a linear
 regression on 6 features, the rest is the reference. Prints row counts, coefficients and MAE; saves the
 model (JSON) and the reference frame (Arrow IPC) under the home's models/ folder; records a run.
-  --force   train again even when a saved model for the same file exists
-  --json    print the summary as one JSON object on stdout
+  --force              train again even when a saved model for the same file exists
+  --json               print the summary as one JSON object on stdout
+  --data-dir DIR       read the TLC file from DIR (or DRIFTDESK_DATA_DIR; default: the download cache)
+  --database-url URL   where the run is recorded (or DATABASE_URL; default: the embedded PostgreSQL)
+  --home DIR           driftdesk's state folder (or DRIFTDESK_HOME; default ~/.driftdesk)
 `
 
 export async function run(context: CliContext): Promise<number> {

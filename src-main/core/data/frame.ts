@@ -62,7 +62,8 @@ export function isNullAt(column: Column, i: number): boolean {
  * @throws {RangeError} when the frame has no such column, naming the columns it has.
  */
 export function getColumn(frame: Frame, name: string): Column {
-  const column = frame.columns[name]
+  // Own keys only: a name such as 'constructor' must not find Object.prototype's member.
+  const column = Object.hasOwn(frame.columns, name) ? frame.columns[name] : undefined
   if (column === undefined) {
     throw new RangeError(
       `Column '${name}' is missing; the data has: ${frame.names.join(', ') || '(no columns)'}.`,
@@ -85,10 +86,10 @@ export function getNumericColumn(frame: Frame, name: string): NumericColumn {
  * Complexity: O(rows kept × columns).
  */
 export function takeRows(frame: Frame, rows: Uint32Array | readonly number[]): Frame {
-  const columns: Record<string, Column> = {}
-  for (const name of frame.names) {
-    columns[name] = takeColumnRows(getColumn(frame, name), rows)
-  }
+  // fromEntries defines own keys, so a column named '__proto__' stays a column.
+  const columns: Record<string, Column> = Object.fromEntries(
+    frame.names.map((name) => [name, takeColumnRows(getColumn(frame, name), rows)]),
+  )
   return { rowCount: rows.length, names: frame.names, columns }
 }
 

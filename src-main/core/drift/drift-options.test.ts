@@ -32,3 +32,26 @@ describe('chosenStattest (Evidently 0.4 _calculate_stattest)', () => {
     expect(chosenStattest({}, 'b', 'cat')).toBeUndefined()
   })
 })
+
+describe('per-column options keyed by column names that are also Object.prototype members', () => {
+  // Regression (issue 9): `perColumnStattest[column]` returned Object.prototype.toString for a column
+  // named "toString", so its stattest became a function and the override of other columns leaked.
+  it('ignores inherited members and still honours the column when it is an own key', () => {
+    const options = {
+      perColumnStattest: { a: 'psi' },
+      perColumnStattestThreshold: { a: 0.2 },
+      numStattest: 'ks',
+      numStattestThreshold: 0.3,
+    }
+    for (const column of ['toString', 'constructor', 'valueOf', '__proto__', 'hasOwnProperty']) {
+      expect(chosenStattest(options, column, 'num')).toBe('ks')
+      expect(chosenThreshold(options, column, 'num')).toBe(0.3)
+    }
+    const own = {
+      perColumnStattest: Object.fromEntries([['constructor', 'psi']]),
+      perColumnStattestThreshold: Object.fromEntries([['__proto__', 0.2]]),
+    }
+    expect(chosenStattest(own, 'constructor', 'num')).toBe('psi')
+    expect(chosenThreshold(own, '__proto__', 'num')).toBe(0.2)
+  })
+})

@@ -29,7 +29,7 @@ export function chosenStattest(
   columnType: DriftColumnType,
 ): string | undefined {
   const byType = columnType === 'cat' ? options.catStattest : options.numStattest
-  return options.perColumnStattest?.[column] ?? byType ?? options.stattest
+  return ownValue(options.perColumnStattest, column) ?? byType ?? options.stattest
 }
 
 /**
@@ -51,5 +51,13 @@ export function chosenThreshold(
   columnType: DriftColumnType,
 ): number | undefined {
   const byType = columnType === 'cat' ? options.catStattestThreshold : options.numStattestThreshold
-  return options.perColumnStattestThreshold?.[column] ?? byType ?? options.stattestThreshold
+  return ownValue(options.perColumnStattestThreshold, column) ?? byType ?? options.stattestThreshold
+}
+
+/**
+ * `record[key]` only when the record itself holds the key: a column named `toString` or `constructor`
+ * must not pick up `Object.prototype`'s members as its stattest or threshold.
+ */
+function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined
 }

@@ -11,6 +11,7 @@ import {
   TARGET_COLUMN,
   TRAIN_ROWS,
 } from './course-columns'
+import { checkTripColumns } from './check-trip-columns'
 import { tripDurationsMinutes } from './trip-durations'
 
 /** The trained model, the reference frame it is monitored against, and the notebook's numbers. */
@@ -30,9 +31,10 @@ export interface TrainingResult {
  * 5. predict the reference.
  * On January 2022 this gives 62,495 → 61,671 → 55,211 rows, train 30,000, reference 25,211.
  *
- * @throws {RangeError} when a required column is missing, or too few trips survive the filters.
+ * @throws {RangeError} when a required column is missing or of the wrong type, or too few trips survive the filters.
  */
 export function prepareTraining(raw: Frame, referenceMonth: string): TrainingResult {
+  checkTripColumns(raw)
   for (const name of REQUIRED_TRIP_COLUMNS) getNumericColumn(raw, name)
   const durations = tripDurationsMinutes(raw)
   const passengers = getNumericColumn(raw, 'passenger_count')

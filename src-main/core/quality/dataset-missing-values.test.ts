@@ -67,3 +67,33 @@ describe('datasetMissingValues (Evidently DatasetMissingValuesMetric)', () => {
     expect(result.share_of_rows_with_missing_values).toBe(0)
   })
 })
+
+// Issue 9: column names are data. `{}[name] = …` with name '__proto__' replaced the prototype instead of
+// adding a key, so that column vanished from every by-column map (and from the JSON report).
+describe('datasetMissingValues with column names that are Object.prototype members', () => {
+  it('keeps a column named __proto__ as an ordinary key', () => {
+    const odd: Frame = {
+      rowCount: 2,
+      names: ['__proto__', 'constructor'],
+      columns: Object.fromEntries([
+        [
+          '__proto__',
+          { kind: 'float64', values: Float64Array.of(1, 2), valid: Uint8Array.of(1, 0) },
+        ],
+        ['constructor', { kind: 'string', values: ['a', 'b'] }],
+      ]),
+    }
+    const result = datasetMissingValues(odd)
+    expect(Object.keys(result.number_of_missing_values_by_column)).toEqual([
+      '__proto__',
+      'constructor',
+    ])
+    expect(JSON.parse(JSON.stringify(result.number_of_missing_values_by_column))).toEqual(
+      Object.fromEntries([
+        ['__proto__', 1],
+        ['constructor', 0],
+      ]),
+    )
+    expect(result.columns_with_missing_values).toEqual(['__proto__'])
+  })
+})

@@ -41,10 +41,13 @@ export function datasetMissingValues(frame: Frame): DatasetMissingValues {
   const rows = frame.rowCount
   const rowHasMissing = new Uint8Array(rows)
   const totals: Record<MissingValueLabel, number> = { '': 0, '-inf': 0, None: 0, inf: 0 }
-  const byColumnKinds: Record<string, Record<MissingValueLabel, number>> = {}
-  const differentByColumn: Record<string, number> = {}
-  const numberByColumn: Record<string, number> = {}
-  const shareByColumn: Record<string, number> = {}
+  // Keyed by column names from the data: no prototype, so a column named '__proto__' is a key.
+  const byColumnKinds: Record<string, Record<MissingValueLabel, number>> = Object.create(
+    null,
+  ) as Record<string, Record<MissingValueLabel, number>>
+  const differentByColumn: Record<string, number> = Object.create(null) as Record<string, number>
+  const numberByColumn: Record<string, number> = Object.create(null) as Record<string, number>
+  const shareByColumn: Record<string, number> = Object.create(null) as Record<string, number>
   const columnsWithMissing: string[] = []
   let missingCells = 0
 

@@ -50,9 +50,10 @@ export function summarizeDataset(
   roles: { target?: string; prediction?: string; datetime?: string; id?: string } = {},
 ): DatasetSummary {
   const n = frame.rowCount
-  const nansByColumn: Record<string, number> = {}
-  const uniquesByColumn: Record<string, number> = {}
-  const columnsType: Record<string, string> = {}
+  // Keyed by column names from the data: no prototype, so a column named '__proto__' is a key.
+  const nansByColumn: Record<string, number> = Object.create(null) as Record<string, number>
+  const uniquesByColumn: Record<string, number> = Object.create(null) as Record<string, number>
+  const columnsType: Record<string, string> = Object.create(null) as Record<string, string>
   let missing = 0
   let constant = 0
   let almostConstant = 0

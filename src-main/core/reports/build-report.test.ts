@@ -77,3 +77,37 @@ describe('column types of a current-only column', () => {
     expect(types).toBe(summary.column_type)
   })
 })
+
+// Issue 9: column names are data. A plain `{}` keyed by them turned a column named '__proto__' into the
+// object's prototype, so it vanished from drift_by_columns and the summaries.
+describe('columns named like Object.prototype members', () => {
+  it('reports __proto__ and constructor as ordinary columns in the drift table and the summary', () => {
+    const oddMapping: ColumnMapping = {
+      numericalFeatures: ['__proto__', 'constructor'],
+      categoricalFeatures: [],
+    }
+    const values = (offset: number): (number | null)[] =>
+      Array.from({ length: 40 }, (_, i) => (i % 10) + offset)
+    const frame = (offset: number): Frame => {
+      const built = floatFrame({ a: values(offset), b: values(offset) })
+      return {
+        rowCount: built.rowCount,
+        names: ['__proto__', 'constructor'],
+        columns: Object.fromEntries([
+          ['__proto__', built.columns.a!],
+          ['constructor', built.columns.b!],
+        ]),
+      }
+    }
+    const reference = createReferenceProfile(frame(0), oddMapping)
+    const report = buildReport('data-drift', reference, frame(5))
+    const table = report.metrics.find((metric) => metric.metric === 'DataDriftTable')!.result as {
+      drift_by_columns: Record<string, { drift_detected: boolean }>
+    }
+    expect(Object.keys(table.drift_by_columns).sort()).toEqual(['__proto__', 'constructor'])
+    expect(Object.hasOwn(table.drift_by_columns, '__proto__')).toBe(true)
+    expect(table.drift_by_columns['__proto__']!.drift_detected).toBe(true)
+    const json = JSON.stringify(report)
+    expect(json).toContain('"__proto__":{')
+  })
+})

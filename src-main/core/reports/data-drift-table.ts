@@ -76,7 +76,11 @@ export function computeDataDrift(
   options: DataDriftOptions = {},
 ): DriftComputation {
   const results: ColumnDriftResult[] = []
-  const entries: Record<string, ColumnDriftEntry> = {}
+  // Keyed by column names from the data: no prototype, so a column named '__proto__' is a key.
+  const entries: Record<string, ColumnDriftEntry> = Object.create(null) as Record<
+    string,
+    ColumnDriftEntry
+  >
   for (const spec of columns) {
     const { result, entry } = driftOfColumn(profile, current, spec, options)
     results.push(result)

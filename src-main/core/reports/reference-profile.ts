@@ -119,7 +119,11 @@ export function columnTypesOf(
   frame: Frame,
   columnType: (column: string) => SummaryColumnType,
 ): Record<string, SummaryColumnType> {
-  const types: Record<string, SummaryColumnType> = {}
+  // Keyed by column names from the data: no prototype, so a column named '__proto__' is a key.
+  const types: Record<string, SummaryColumnType> = Object.create(null) as Record<
+    string,
+    SummaryColumnType
+  >
   for (const name of frame.names) types[name] = columnType(name)
   return types
 }

@@ -23,7 +23,8 @@ export function shareOfDriftedColumnsTest(
   drift: DriftComputation,
   options: SuiteOptions,
 ): SuiteTestEntry {
-  const features: Record<string, unknown> = {}
+  // Keyed by column names from the data: no prototype, so a column named '__proto__' is a key.
+  const features: Record<string, unknown> = Object.create(null) as Record<string, unknown>
   for (const [name, entry] of Object.entries(drift.table.drift_by_columns)) {
     features[name] = {
       stattest: entry.stattest_name,

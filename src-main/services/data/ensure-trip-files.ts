@@ -1,6 +1,6 @@
-import { mkdir } from 'node:fs/promises'
 import type { AppConfig } from '../../config/app-config'
 import { DownloadError } from '../../adapters/fetch/download-error'
+import { createFolder, HOME_FOLDER_ADVICE } from '../../adapters/files/create-folder'
 import type { DownloadOptions } from '../../adapters/fetch/download-file'
 import { downloadFile } from '../../adapters/fetch/download-file'
 import type { ParquetFileCheck } from '../../adapters/fetch/validate-parquet-file'
@@ -81,7 +81,7 @@ async function ensureTripFile(
     onProgress({ type: 'replacing', month, fileName, path, problem: existing.problem })
 
   const url = `${config.tripDataBaseUrl}/${fileName}`
-  await mkdir(location.folder, { recursive: true })
+  await createFolder(location.folder, 'The download cache', HOME_FOLDER_ADVICE)
   // The check of the complete .part file is kept: its row count describes the renamed file.
   const verified: { check?: ParquetFileCheck & { ok: true } } = {}
   try {

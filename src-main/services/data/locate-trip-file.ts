@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import type { ParquetFileAdvice } from '../../adapters/parquet/read-parquet-frame'
 import type { AppConfig } from '../../config/app-config'
 import { TripDataError } from './trip-data-errors'
 import { tripFileName } from './trip-file-name'
@@ -42,4 +43,30 @@ function missingTripFileError(location: TripFileLocation): TripDataError {
       ? `${location.fileName} is not in the data folder ${location.folder}: put the TLC file there, or run \`${fetchCommand}\` without --data-dir to download it into the cache.`
       : `${location.fileName} is not in the download cache ${location.folder}: run \`${fetchCommand}\` to download it, put the file there yourself, or pass --data-dir DIR with a folder that holds it.`
   return new TripDataError('DATA_FILE_MISSING', message)
+}
+
+/**
+ * The advice the Parquet reader appends when a month's file is missing or unusable, worded for where the
+ * file is: a file outside driftdesk's download cache is the user's (--data-dir) to replace (driftdesk never
+ * downloads into it), a file in the cache is fetched again. Without this, a --data-dir file was blamed on
+ * `fetch`. Decided by the file's folder, so it holds wherever the path came from (a request's own data
+ * folder, a worker that only has the path).
+ */
+export function tripFileAdvice(
+  path: string,
+  config: Pick<AppConfig, 'cacheDir'>,
+  month: string,
+): ParquetFileAdvice {
+  const folder = dirname(path)
+  const fileName = tripFileName(month)
+  const fetchCommand = `npm run driftdesk -- fetch --months ${month}`
+  return resolve(folder) !== resolve(config.cacheDir)
+    ? {
+        missing: `put the TLC's ${fileName} in the data folder ${folder} (given with --data-dir), or run \`${fetchCommand}\` and leave out --data-dir to use the download cache`,
+        invalid: `replace it with the TLC's ${fileName} (driftdesk never changes files in the --data-dir folder)`,
+      }
+    : {
+        missing: `run \`${fetchCommand}\` to download it into the cache, or pass --data-dir DIR with a folder that holds it`,
+        invalid: `run \`${fetchCommand}\`, which replaces an unusable cached file`,
+      }
 }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { createFolder, HOME_FOLDER_ADVICE } from '../../adapters/files/create-folder'
 import { frameFromArrowIpc, frameToArrowIpc } from '../../adapters/parquet/frame-ipc'
-import { readParquetFile } from '../../adapters/parquet/read-parquet-frame'
+import { readTripFile } from '../../adapters/parquet/read-parquet-frame'
 import type { AppConfig } from '../../config/app-config'
+import { tripFileAdvice } from '../data/locate-trip-file'
 import { ENGINE_VERSION } from '../../core/engine-version'
 import type { TrainingResult } from '../../core/pipeline/prepare-training'
 import { prepareTraining } from '../../core/pipeline/prepare-training'
@@ -64,8 +66,11 @@ export async function ensureTrainedModel(
       return { ...saved.trained, trainedNow: false }
     }
   }
-  // readParquetFile produces the clear "missing file" error when the file is absent.
-  const raw = await readParquetFile(referenceFile)
+  // readTripFile produces the clear "missing file" (and wrong column type) error when the file is absent.
+  const raw = await readTripFile(
+    referenceFile,
+    tripFileAdvice(referenceFile, config, referenceMonth),
+  )
   const training = prepareTraining(raw, referenceMonth)
   const sha = sourceSha256 ?? ''
   const fingerprint = fingerprintOf(referenceMonth, sha)
@@ -78,7 +83,7 @@ export async function ensureTrainedModel(
     model: training.model,
     summary: training.summary,
   }
-  await mkdir(paths.dir, { recursive: true })
+  await createFolder(paths.dir, 'The model folder', HOME_FOLDER_ADVICE)
   await writeAtomically(paths.reference, frameToArrowIpc(training.reference))
   await writeAtomically(paths.model, JSON.stringify(saved, null, 2))
   return { training, fingerprint, sourceSha256: sha, trainedNow: true }

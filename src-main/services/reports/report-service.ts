@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { readParquetFile } from '../../adapters/parquet/read-parquet-frame'
+import { readTripFile } from '../../adapters/parquet/read-parquet-frame'
 import type { AppConfig } from '../../config/app-config'
 import type { Frame } from '../../core/data/frame'
 import { takeRows, withColumn } from '../../core/data/frame'
@@ -21,6 +21,7 @@ import type {
   TestSuiteDocument,
   TestSuitePresetName,
 } from '../../shared/domain/reports'
+import { tripFileAdvice } from '../data/locate-trip-file'
 import { tripFileName } from '../data/trip-file-name'
 import { ensureTrainedModel } from '../model/model-service'
 
@@ -131,7 +132,8 @@ export class ReportService {
   private loadMonth(month: string): Promise<Frame> {
     let pending = this.months.get(month)
     if (pending === undefined) {
-      pending = readParquetFile(join(this.dataDir(), tripFileName(month)))
+      const path = join(this.dataDir(), tripFileName(month))
+      pending = readTripFile(path, tripFileAdvice(path, this.config, month))
       pending.catch(() => this.months.delete(month))
       this.months.set(month, pending)
     }

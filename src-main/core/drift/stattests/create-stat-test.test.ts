@@ -49,9 +49,17 @@ describe('stattest decisions use Evidently’s exact operators', () => {
     )
   })
 
-  it('scores Hellinger 1 for two equal constant numeric samples, as Evidently does (zero bin width)', () => {
+  // Regression (issue 9): the bin width came from the data's range (0 for a constant) and gave 1. Evidently
+  // takes it from numpy's edges, one bin [2.5, 3.5] of width 1, so identical constants are at distance 0.
+  it('scores Hellinger 0 for two equal constant numeric samples, as Evidently does (one bin of width 1)', () => {
     expect(
       statTests.hellinger!.run(Float64Array.of(3, 3), Float64Array.of(3), 'num').driftScore,
+    ).toBe(0)
+    expect(
+      statTests.hellinger!.run(Float64Array.of(1e9, 1e9), Float64Array.of(1e9), 'num').driftScore,
+    ).toBe(0)
+    expect(
+      statTests.hellinger!.run(Float64Array.of(3, 3), Float64Array.of(4), 'num').driftScore,
     ).toBe(1)
     expect(statTests.hellinger!.run(['k', 'k'], ['k'], 'cat').driftScore).toBe(0)
   })

@@ -8,8 +8,10 @@ import { createStatTest } from './create-stat-test'
  * `distance >= threshold` (default 0.1):
  * - categorical: sqrt(1 − clip(Σ sqrt(p·q), 0, 1)) over the value shares of the union of values;
  * - numeric: edges = `np.histogram_bin_edges(distinct values of the union, bins="sturges")`, density histograms
- *   h = count / (bin width · n), Bhattacharyya sum Σ sqrt(h1·h2) · (max − min)/bins, then as above.
- *   (So two identical constant samples score 1: their bin width (max − min) is 0. That is Evidently's result.)
+ *   h = count / (bin width · n), Bhattacharyya sum Σ sqrt(h1·h2) · w with w = (last edge − first edge)/bins,
+ *   then as above. Evidently takes w from the EDGES (`(max(bins) - min(bins)) / (len(bins) - 1)`), not from
+ *   the data: two identical constant samples get numpy's one bin [c − 0.5, c + 0.5], w = 1, density 1 each,
+ *   so the distance is 0 (issue 9: a width from the data's range was 0 and gave 1).
  *
  * @see https://github.com/evidentlyai/evidently/blob/v0.4.40/src/evidently/calculations/stattests/hellinger_distance.py
  */
@@ -41,7 +43,7 @@ export const hellingerStatTest = createStatTest({
       const edges = histogramBinEdgesSturges(keys.length, minimum, maximum)
       const h1 = densities(getSeriesProfile(reference).sorted(), edges)
       const h2 = densities(getSeriesProfile(current).sorted(), edges)
-      const binWidth = (maximum - minimum) / h1.length
+      const binWidth = (edges[edges.length - 1]! - edges[0]!) / (edges.length - 1)
       for (let i = 0; i < h1.length; i++) coefficient += Math.sqrt(h1[i]! * h2[i]!) * binWidth
     }
     return Math.sqrt(1 - Math.min(Math.max(coefficient, 0), 1))
