@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process'
 import { it } from 'vitest'
 
 /**
- * Something a test needs from the machine rather than from npm: Debian's Chromium, the psql client.
+ * Something a test needs from the machine rather than from npm: Debian's Chromium, the psql client, a
+ * Docker-API engine.
  * Where it is absent the tests skip with a printed reason (a developer's machine), unless .ci/run set it
  * up and exported `expectedBy`=1: then its absence is a failed test, never a silent skip (issue 10: a
  * failed `apt-get install chromium` used to turn the browser tests into skips and CI stayed green).
@@ -32,6 +33,19 @@ export const psqlCapability: Capability = {
   expectedBy: 'DRIFTDESK_EXPECT_PSQL',
   howToGet: '`apt-get install -y postgresql-client`',
   isAvailable: () => spawnSync('psql', ['--version']).status === 0,
+}
+
+/**
+ * The Docker-API integration tests' engine: podman serving the Docker API with the stack's images, which
+ * scripts/podman/prepare.sh sets up; DRIFTDESK_DOCKER_TESTS=1 says it succeeded (the tests then remove
+ * any driftdesk stack on that engine, so they never run on a guess).
+ */
+export const dockerEngineCapability: Capability = {
+  name: "podman's Docker API with the stack's images",
+  expectedBy: 'DRIFTDESK_EXPECT_DOCKER',
+  howToGet:
+    '`scripts/podman/prepare.sh`, then DRIFTDESK_DOCKER_TESTS=1 and the DOCKER_HOST it prints',
+  isAvailable: () => process.env.DRIFTDESK_DOCKER_TESTS === '1',
 }
 
 /**
