@@ -25,14 +25,17 @@ function electronInstaller() {
   }
 }
 
+/** As npm's postinstall a failed download must not fail the install; run by hand it is a failed command. */
+const isPostinstall = process.env.npm_lifecycle_event === 'postinstall'
 const installer = electronInstaller()
 if (installer === null) {
   process.stderr.write(
-    'driftdesk: Electron is not installed (its binary could not be downloaded): `npm start` will serve the panel in browser mode.\n',
+    'driftdesk: Electron is not installed (npm removed it after its binary download failed): `npm start` will serve the panel in browser mode. Run `npm install` again where GitHub (or ELECTRON_MIRROR) is reachable to get the desktop window.\n',
   )
+  if (!isPostinstall) process.exitCode = 1
 } else {
   const download = spawnSync(process.execPath, [installer], { stdio: 'inherit' })
-  if (download.status !== 0) {
+  if (download.status !== 0 && isPostinstall) {
     process.stderr.write(
       [
         '',
@@ -42,5 +45,10 @@ if (installer === null) {
         '',
       ].join('\n'),
     )
+  } else if (download.status !== 0) {
+    process.stderr.write(
+      "\ndriftdesk: Electron's binary could not be downloaded (the error is above); `npm start` keeps using browser mode.\n",
+    )
+    process.exitCode = 1
   }
 }
