@@ -1,8 +1,28 @@
-import { cpSync } from 'node:fs'
+import { cpSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import vue from '@vitejs/plugin-vue'
 import type { Plugin } from 'vite'
 import { defineConfig } from 'electron-vite'
+
+/**
+ * electron-vite reads Electron's major version from `electron/package.json` to choose its output format.
+ * Electron is an optional dependency: npm 10 and older remove it when its binary cannot be downloaded
+ * (scripts/install-electron.mjs), and the panel is then built for browser mode all the same, so the
+ * version comes from the range in our package.json, through electron-vite's own ELECTRON_MAJOR_VER.
+ */
+function useDeclaredElectronVersionWhenAbsent(): void {
+  try {
+    createRequire(import.meta.url).resolve('electron/package.json')
+  } catch {
+    const manifest = JSON.parse(
+      readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8'),
+    ) as { optionalDependencies?: Record<string, string> }
+    const major = /\d+/.exec(manifest.optionalDependencies?.electron ?? '')?.[0]
+    if (major !== undefined) process.env.ELECTRON_MAJOR_VER ??= major
+  }
+}
+useDeclaredElectronVersionWhenAbsent()
 
 /**
  * The migrations runner reads its `.sql` files from `./migrations/` beside its module; in the bundle that

@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config'
  * - renderer: Vue stores and components under happy-dom;
  * - e2e: the built panel in Debian's Chromium through browser mode (skips itself when Chromium is absent).
  * Docker-API integration tests live in `main` and run when DRIFTDESK_DOCKER_TESTS=1 (set by .ci/run).
+ * A fourth project, `install` (a fresh clone's `npm install` and `npm start` without Electron's download
+ * host, a few minutes), exists only with DRIFTDESK_INSTALL_TESTS=1: .ci/run runs it after `npm test`.
  */
 export default defineConfig({
   test: {
@@ -42,6 +44,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      ...(process.env.DRIFTDESK_INSTALL_TESTS === '1'
+        ? [
+            {
+              test: {
+                name: 'install',
+                environment: 'node',
+                include: ['test/install/**/*.test.ts'],
+                testTimeout: 900_000,
+                hookTimeout: 120_000,
+              },
+            },
+          ]
+        : []),
     ],
   },
 })

@@ -8,16 +8,25 @@ Each Evidently stattest below is re-expressed with the same numpy/scipy calls it
 (evidently@v0.4.40: src/evidently/calculations/stattests/*.py); the formulas were read from that source.
 Samples come from a MINSTD generator that the TypeScript tests reproduce bit for bit
 (`generateSample` in src-main/core/drift/stattests/stattests-against-scipy.test.ts), so the fixture stays small while covering >10,000-value samples.
+
+Python's string hashing is salted per process, and the categorical stattests take their category order
+from a `set` (as Evidently does), which changes the float summation order in the last digits; so the script
+re-runs itself with PYTHONHASHSEED=0 to make the output reproducible byte for byte.
 """
 import json
 import math
+import os
 import sys
 
-import numpy as np
-import pandas as pd
-import scipy
-from scipy import stats
-from scipy.spatial import distance
+if os.environ.get("PYTHONHASHSEED") != "0":
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.execv(sys.executable, [sys.executable] + sys.argv)
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import scipy  # noqa: E402
+from scipy import stats  # noqa: E402
+from scipy.spatial import distance  # noqa: E402
 
 # Debian's pandas finds python3-bottleneck and then sums np.std(Series) sequentially; a pip install of
 # Evidently has no bottleneck, so pandas sums pairwise (the answer keys in ../shared/answers agree bit for bit

@@ -6,6 +6,7 @@ import type { EventSink } from '../app/event-sink'
 import { loadConfig } from '../config/app-config'
 import type { BrowserServer } from './browser-server'
 import { startBrowserServer } from './browser-server'
+import { choosePanelPort, rememberPanelPort } from './remembered-port'
 
 /**
  * Browser mode's entry (`npm start` where Electron cannot run): the same control panel as the desktop
@@ -13,7 +14,7 @@ import { startBrowserServer } from './browser-server'
  * with `driftdesk panel: `, and, with `--json`, one JSON object `{url, port}` (the e2e test reads it).
  */
 const HELP = `Usage: tsx src-main/server/main.ts [--port N] [--renderer-dir DIR] [--home DIR] [--data-dir DIR] [--json]
-  --port N            listen on 127.0.0.1:N (default: a free port)
+  --port N            listen on 127.0.0.1:N (default: the last start's port when free, else a free one)
   --renderer-dir DIR  the built renderer (default: out/renderer; build it with \`npx electron-vite build\`)
   --home DIR          driftdesk's state folder (default ~/.driftdesk, or DRIFTDESK_HOME)
   --data-dir DIR      read the TLC files from DIR instead of the download cache
@@ -52,10 +53,11 @@ async function main(): Promise<number> {
   server = await startBrowserServer({
     handlers: panel.handlers,
     rendererDir: resolve(values['renderer-dir'] ?? 'out/renderer'),
-    port: values.port === undefined ? 0 : Number(values.port),
+    port: values.port === undefined ? await choosePanelPort(config.homeDir) : Number(values.port),
     frameOrigins: () => panel.frameOrigins(),
     log: (line) => process.stderr.write(`${line}\n`),
   })
+  await rememberPanelPort(config.homeDir, server.port)
   process.stdout.write(
     values.json === true
       ? `${JSON.stringify({ url: server.url, port: server.port })}\n`

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -7,19 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src-main/config/app-config'
 import { renderReportHtml } from '../../src-main/services/reports/render-report-html'
 import { ReportService } from '../../src-main/services/reports/report-service'
+import { CHROMIUM_PATH, chromiumCapability, hasCapability } from '../support/capabilities'
 import { taxiDataDir } from '../support/taxi-data'
 
 /**
  * The HTML page in real Chromium: it loads with no network, draws every chart (non-blank canvases), logs no
  * console error, colours tests by status; a screenshot per page is saved under test-results/.
- * Skips with a printed reason when Debian's Chromium is not installed (.ci/run installs it).
+ * Skips with a printed reason when Debian's Chromium is not installed; fails instead when .ci/run
+ * installed it (DRIFTDESK_EXPECT_CHROMIUM=1).
  */
-const chromiumPath = '/usr/bin/chromium'
-const hasChromium = existsSync(chromiumPath)
-if (!hasChromium)
-  console.info(
-    `report-html: skipped — ${chromiumPath} is not installed (apt-get install -y chromium).`,
-  )
+const chromiumPath = CHROMIUM_PATH
+const hasChromium = hasCapability(chromiumCapability)
 
 const screenshotDir = resolve(__dirname, '../../test-results')
 

@@ -12,7 +12,7 @@ import {
   TRAIN_ROWS,
 } from './course-columns'
 import { checkTripColumns } from './check-trip-columns'
-import { tripDurationsMinutes } from './trip-durations'
+import { selectCourseTrips } from './course-trip-filter'
 
 /** The trained model, the reference frame it is monitored against, and the notebook's numbers. */
 export interface TrainingResult {
@@ -25,7 +25,7 @@ export interface TrainingResult {
 /**
  * The course's baseline notebook, step for step:
  * 1. `duration_min` from the pickup and dropoff timestamps;
- * 2. keep `0 <= duration_min <= 60`, then `0 < passenger_count <= 8` (nulls fail both);
+ * 2. keep `0 <= duration_min <= 60`, then `0 < passenger_count <= 8` (nulls fail both; `selectCourseTrips`);
  * 3. train on the first 30,000 rows (file order), keep the rest as the reference;
  * 4. fit OLS with intercept on the six features (location ids as plain numbers);
  * 5. predict the reference.
@@ -36,21 +36,7 @@ export interface TrainingResult {
 export function prepareTraining(raw: Frame, referenceMonth: string): TrainingResult {
   checkTripColumns(raw)
   for (const name of REQUIRED_TRIP_COLUMNS) getNumericColumn(raw, name)
-  const durations = tripDurationsMinutes(raw)
-  const passengers = getNumericColumn(raw, 'passenger_count')
-
-  const durationRows: number[] = []
-  for (let i = 0; i < raw.rowCount; i++) {
-    const d = durations.values[i] as number
-    // NaN (a null timestamp) fails both comparisons, as in pandas.
-    if (d >= 0 && d <= 60) durationRows.push(i)
-  }
-  const keptRows: number[] = []
-  for (const i of durationRows) {
-    const isPresent = passengers.valid === null || passengers.valid[i] === 1
-    const p = passengers.values[i] as number
-    if (isPresent && p > 0 && p <= 8) keptRows.push(i)
-  }
+  const { rows: keptRows, durations, rowsAfterDurationFilter } = selectCourseTrips(raw)
   if (keptRows.length <= TRAIN_ROWS) {
     throw new RangeError(
       `Training needs more than ${TRAIN_ROWS.toLocaleString('en-US')} trips after the course's filters (0-60 min, 1-8 passengers); ${referenceMonth} has ${keptRows.length.toLocaleString('en-US')}. Choose a fuller reference month.`,
@@ -59,7 +45,7 @@ export function prepareTraining(raw: Frame, referenceMonth: string): TrainingRes
 
   const filtered = withColumn(takeRows(raw, keptRows), TARGET_COLUMN, {
     kind: 'float64',
-    values: Float64Array.from(keptRows, (i) => durations.values[i] as number),
+    values: durations,
     valid: null,
   })
   const trainIndex = Uint32Array.from({ length: TRAIN_ROWS }, (_, i) => i)
@@ -93,7 +79,7 @@ export function prepareTraining(raw: Frame, referenceMonth: string): TrainingRes
     summary: {
       referenceMonth,
       rawRows: raw.rowCount,
-      rowsAfterDurationFilter: durationRows.length,
+      rowsAfterDurationFilter,
       filteredRows: keptRows.length,
       trainRows: TRAIN_ROWS,
       referenceRows: reference.rowCount,
