@@ -121,6 +121,34 @@ export class PanelPage {
     })
   }
 
+  /**
+   * Records, in the page, every distinct number of finished days the timeline shows from now on. A
+   * MutationObserver sees each render, however slowly the test process polls on a loaded machine.
+   */
+  async recordTimelineDoneCounts(): Promise<void> {
+    await this.page.evaluate(() => {
+      const seen = new Set<number>()
+      const record = (): void => {
+        seen.add(document.querySelectorAll('li.day[data-state=done]').length)
+      }
+      record()
+      new MutationObserver(record).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['data-state'],
+      })
+      ;(window as unknown as { __doneCounts: Set<number> }).__doneCounts = seen
+    })
+  }
+
+  /** The finished-day counts seen since recordTimelineDoneCounts(), in ascending order. */
+  async recordedTimelineDoneCounts(): Promise<number[]> {
+    return this.page.evaluate(() =>
+      [...(window as unknown as { __doneCounts: Set<number> }).__doneCounts].sort((a, b) => a - b),
+    )
+  }
+
   async backfillStatus(): Promise<string> {
     return ((await this.page.textContent('[data-testid=backfill-status]')) ?? '').trim()
   }
