@@ -19,6 +19,8 @@ export const COMMAND_SUMMARIES: Readonly<Record<string, string>> = {
     'Run jobs on a cron schedule (a daemon; schedules survive restarts, missed runs are recorded)',
   dummy:
     'Insert random rows into dummy_metrics every N seconds (course 5.5, tests Grafana plumbing)',
+  serve:
+    'Serve the trained taxi model over HTTP (POST /predict, /feedback; GET /health, /metrics), logging every prediction',
   stack: 'Start, inspect and stop the PostgreSQL + Grafana + Adminer stack (Docker or Podman)',
 }
 

@@ -1,0 +1,71 @@
+import type { Queryable } from './pool'
+
+/** What storing an outcome did. */
+export type FeedbackOutcome = 'stored' | 'replaced' | 'unknown-request'
+
+/** PostgreSQL's foreign_key_violation: the request id is not in the prediction log. */
+const FOREIGN_KEY_VIOLATION = '23503'
+
+/**
+ * Stores the actual outcome (trip duration, minutes) of a logged prediction. A second outcome for the
+ * same request replaces the first (a corrected label). An id the log does not hold is reported, not thrown.
+ */
+export async function storePredictionFeedback(
+  database: Queryable,
+  requestId: string,
+  durationMin: number,
+): Promise<FeedbackOutcome> {
+  try {
+    const result = await database.query<{ inserted: boolean }>(
+      `INSERT INTO prediction_feedback (request_id, duration_min) VALUES ($1, $2)
+       ON CONFLICT (request_id)
+         DO UPDATE SET duration_min = EXCLUDED.duration_min, received_at = now()
+       RETURNING (xmax = 0) AS inserted`,
+      [requestId, durationMin],
+    )
+    return result.rows[0]?.inserted === true ? 'stored' : 'replaced'
+  } catch (error) {
+    if ((error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) return 'unknown-request'
+    throw error
+  }
+}
+
+/** A logged prediction as read back (tests, the collector). */
+export interface LoggedPrediction {
+  readonly requestId: string
+  readonly receivedAt: string
+  readonly record: Record<string, unknown>
+  readonly missingFields: string[]
+  readonly prediction: number
+  readonly modelVersion: string
+  readonly latencyMs: number
+}
+
+/** The logged rows for the given request ids (in no particular order); ids not logged are absent. */
+export async function readLoggedPredictions(
+  database: Queryable,
+  requestIds: readonly string[],
+): Promise<LoggedPrediction[]> {
+  const result = await database.query<{
+    request_id: string
+    received_at: Date
+    record: Record<string, unknown>
+    missing_fields: string[]
+    prediction: number
+    model_version: string
+    latency_ms: number
+  }>(
+    `SELECT request_id, received_at, record, missing_fields, prediction, model_version, latency_ms
+       FROM prediction_log WHERE request_id = ANY($1::uuid[])`,
+    [requestIds],
+  )
+  return result.rows.map((row) => ({
+    requestId: row.request_id,
+    receivedAt: row.received_at.toISOString(),
+    record: row.record,
+    missingFields: row.missing_fields,
+    prediction: row.prediction,
+    modelVersion: row.model_version,
+    latencyMs: row.latency_ms,
+  }))
+}

@@ -1,0 +1,138 @@
+import type { Queryable } from './pool'
+
+/** One predicted ride as the log keeps it. */
+export interface PredictionLogRow {
+  /** A UUID: what the client posts feedback for. */
+  readonly requestId: string
+  /** When the service received the request. */
+  readonly receivedAt: Date
+  /** The record exactly as received; a field sent as null stays null (a missing value). */
+  readonly record: Readonly<Record<string, unknown>>
+  readonly prediction: number
+  readonly modelVersion: string
+  /** From receiving the request to the prediction being ready, in milliseconds. */
+  readonly latencyMs: number
+}
+
+export interface PredictionLogWriterOptions {
+  /** Most rows in one INSERT (default 2,000); a backlog is written in several statements. */
+  readonly maxBatchRows?: number
+}
+
+interface PendingWrite {
+  readonly rows: readonly PredictionLogRow[]
+  resolve(): void
+  reject(error: unknown): void
+}
+
+/** The writer was closed: the service is shutting down and takes no more rows. */
+export class PredictionLogClosedError extends Error {
+  constructor() {
+    super('The prediction log is closed (the service is shutting down).')
+    this.name = 'PredictionLogClosedError'
+  }
+}
+
+/**
+ * Group commit for the prediction log. `write(rows)` queues rows and resolves only once they are
+ * committed: that promise is the durability contract the HTTP route waits on before answering.
+ *
+ * There is no timer: when no INSERT is running, queued rows are written at once (lowest latency at low
+ * load); while one runs, new rows gather and the next statement takes all of them (one commit for many
+ * requests at high load). Each statement is one multi-row `INSERT … SELECT FROM unnest(arrays)`: seven
+ * parameters whatever the row count, so PostgreSQL parses one short statement and commits once.
+ * A failed statement rejects the writes it carried (their requests answer an error, nothing was
+ * logged for them) and the next statement starts afresh.
+ */
+export class PredictionLogWriter {
+  readonly #database: Queryable
+  readonly #maxBatchRows: number
+  #queue: PendingWrite[] = []
+  #queuedRows = 0
+  #running: Promise<void> | null = null
+  #closed = false
+
+  constructor(database: Queryable, options: PredictionLogWriterOptions = {}) {
+    this.#database = database
+    this.#maxBatchRows = options.maxBatchRows ?? 2_000
+  }
+
+  /** Rows queued or being written, not yet committed. */
+  get pendingRows(): number {
+    return this.#queuedRows
+  }
+
+  /**
+   * Logs `rows`; resolves when they are committed, rejects when the statement carrying them failed.
+   * @throws {PredictionLogClosedError} (as a rejection) after `close()`.
+   */
+  write(rows: readonly PredictionLogRow[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new PredictionLogClosedError())
+    if (rows.length === 0) return Promise.resolve()
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ rows, resolve, reject })
+      this.#queuedRows += rows.length
+      this.#running ??= this.#drain().finally(() => {
+        this.#running = null
+      })
+    })
+  }
+
+  /** Takes no more rows and resolves once every queued row is committed (or its write failed). */
+  async close(): Promise<void> {
+    this.#closed = true
+    while (this.#running !== null) await this.#running
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch: PendingWrite[] = []
+      let rowCount = 0
+      while (this.#queue.length > 0 && (batch.length === 0 || rowCount < this.#maxBatchRows)) {
+        const next = this.#queue.shift() as PendingWrite
+        batch.push(next)
+        rowCount += next.rows.length
+      }
+      try {
+        await insertPredictionLogRows(
+          this.#database,
+          batch.flatMap((write) => write.rows),
+        )
+        for (const write of batch) write.resolve()
+      } catch (error) {
+        for (const write of batch) write.reject(error)
+      } finally {
+        this.#queuedRows -= rowCount
+      }
+    }
+  }
+}
+
+/**
+ * Inserts rows in one statement (one transaction). `missing_fields` is derived from the stored JSON
+ * itself, so it can never disagree with the record. Numbers travel as their shortest round-trip text,
+ * which float8 reads back to the same double.
+ */
+export async function insertPredictionLogRows(
+  database: Queryable,
+  rows: readonly PredictionLogRow[],
+): Promise<void> {
+  await database.query(
+    `INSERT INTO prediction_log
+       (request_id, received_at, record, missing_fields, prediction, model_version, latency_ms)
+     SELECT r.request_id, r.received_at, r.record,
+            ARRAY(SELECT e.key FROM jsonb_each(r.record) AS e
+                  WHERE jsonb_typeof(e.value) = 'null' ORDER BY e.key),
+            r.prediction, r.model_version, r.latency_ms
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::jsonb[], $4::float8[], $5::text[], $6::float8[])
+         AS r(request_id, received_at, record, prediction, model_version, latency_ms)`,
+    [
+      rows.map((row) => row.requestId),
+      rows.map((row) => row.receivedAt.toISOString()),
+      rows.map((row) => JSON.stringify(row.record)),
+      rows.map((row) => row.prediction),
+      rows.map((row) => row.modelVersion),
+      rows.map((row) => row.latencyMs),
+    ],
+  )
+}

@@ -1,0 +1,155 @@
+import type { TSchema } from '@sinclair/typebox'
+import type { ErrorObject, ValidateFunction } from 'ajv'
+import { Ajv } from 'ajv'
+import {
+  describeTripRecordField,
+  TRIP_RECORD_FIELDS,
+} from '../../services/serving/trip-record-schema'
+
+/** A request body that does not match its schema: a 400 naming the field and what it must be. */
+export class RequestBodyError extends Error {
+  readonly statusCode = 400
+  /** Where the problem is, as a JSON pointer into the body (`/3/passenger_count`); '' for the body. */
+  readonly field: string
+  constructor(field: string, message: string) {
+    super(message)
+    this.name = 'RequestBodyError'
+    this.field = field
+  }
+}
+
+/**
+ * One Ajv for the service's request schemas (TypeBox schemas are JSON Schema). Nothing is coerced,
+ * defaulted or silently removed: a body is accepted as sent or refused. The first error is enough
+ * (allErrors off: cheaper, and a flood of bad fields cannot make the error itself large).
+ */
+const ajv = new Ajv({
+  coerceTypes: false,
+  removeAdditional: false,
+  useDefaults: false,
+  allErrors: false,
+})
+
+/** A validator that throws {@link RequestBodyError} worded for an HTTP client. */
+export type BodyValidator<T> = (body: unknown) => T
+
+/** How a body's fields are explained in errors. */
+export interface BodyWording {
+  /** What the body is: 'ride' or 'feedback'. */
+  readonly subject: string
+  /** What a field must hold, in words ('a number or null'). */
+  describeField(name: string): string | null
+  /** Appended to an unknown-field error, e.g. the accepted fields. */
+  readonly unknownFieldHint: string
+  /** Appended to a missing-field error. */
+  readonly missingFieldHint: string
+}
+
+/** The wording for a trip record. */
+export const RIDE_WORDING: BodyWording = {
+  subject: 'ride',
+  describeField: describeTripRecordField,
+  unknownFieldHint: ` (a ride has the TLC file's columns: ${TRIP_RECORD_FIELDS.join(', ')})`,
+  missingFieldHint: ' (the model needs it; send null when the value is missing)',
+}
+
+/** Compiles `schema` into a validator whose errors use `wording`. */
+export function compileBodyValidator<T>(schema: TSchema, wording: BodyWording): BodyValidator<T> {
+  const validate: ValidateFunction = ajv.compile(schema)
+  return (body) => {
+    if (validate(body)) return body as T
+    throw toRequestBodyError(validate.errors?.[0], body, wording)
+  }
+}
+
+/**
+ * The predict body: one ride (an object) or a batch (a non-empty array of at most `maxRides` objects).
+ * Each shape is validated by its own schema, so the error speaks of the shape the client sent.
+ */
+export function compilePredictBodyValidator<T>(
+  ride: TSchema,
+  maxRides: number,
+): (body: unknown) => { rides: T[]; isBatch: boolean } {
+  const validateRide = compileBodyValidator<T>(ride, RIDE_WORDING)
+  return (body) => {
+    if (Array.isArray(body)) {
+      if (body.length === 0)
+        throw new RequestBodyError('', 'The batch is empty; send at least one ride.')
+      if (body.length > maxRides) {
+        throw new RequestBodyError(
+          '',
+          `The batch holds ${body.length} rides; send at most ${maxRides} per request.`,
+        )
+      }
+      const rides: T[] = []
+      for (const [i, item] of body.entries()) {
+        try {
+          rides.push(validateRide(item))
+        } catch (error) {
+          if (!(error instanceof RequestBodyError)) throw error
+          throw new RequestBodyError(
+            `/${i}${error.field}`,
+            `Ride ${i} of the batch: ${error.message}`,
+          )
+        }
+      }
+      return { rides, isBatch: true }
+    }
+    return { rides: [validateRide(body)], isBatch: false }
+  }
+}
+
+function typeOfJson(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`
+  return `${typeof value} ${JSON.stringify(value)}`
+}
+
+function valueAt(body: unknown, pointer: string): unknown {
+  let value = body
+  for (const part of pointer.split('/').slice(1)) {
+    if (value === null || typeof value !== 'object') return undefined
+    value = (value as Record<string, unknown>)[part.replaceAll('~1', '/').replaceAll('~0', '~')]
+  }
+  return value
+}
+
+function toRequestBodyError(
+  error: ErrorObject | undefined,
+  body: unknown,
+  wording: BodyWording,
+): RequestBodyError {
+  if (error === undefined)
+    return new RequestBodyError('', `The ${wording.subject} does not match its schema.`)
+  if (error.keyword === 'additionalProperties') {
+    const name = String((error.params as { additionalProperty: string }).additionalProperty)
+    return new RequestBodyError(
+      `${error.instancePath}/${name}`,
+      `Unknown field '${name}'${wording.unknownFieldHint}.`,
+    )
+  }
+  if (error.keyword === 'required') {
+    const name = String((error.params as { missingProperty: string }).missingProperty)
+    return new RequestBodyError(
+      `${error.instancePath}/${name}`,
+      `Missing field '${name}'${wording.missingFieldHint}.`,
+    )
+  }
+  const path = error.instancePath
+  if (path === '') {
+    return new RequestBodyError(
+      '',
+      wording.subject === 'ride'
+        ? `The body must be one ride (a JSON object) or a batch (a JSON array of ride objects); got ${typeOfJson(body)}.`
+        : `The body must be a JSON object; got ${typeOfJson(body)}.`,
+    )
+  }
+  const name = path.split('/').at(-1) ?? ''
+  const expected = wording.describeField(name) ?? `valid (${error.message ?? 'see the schema'})`
+  return new RequestBodyError(
+    path,
+    `Field '${name}' must be ${expected}; got ${typeOfJson(valueAt(body, path))}.`,
+  )
+}
