@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify'
-import Fastify from 'fastify'
+import Fastify, { LogController } from 'fastify'
 import { PredictionLogClosedError } from '../../adapters/postgres/prediction-log-writer'
 import type { PredictionService } from '../../services/serving/prediction-service'
 import type { TripRecord } from '../../services/serving/trip-record-schema'
@@ -74,7 +74,7 @@ export function buildPredictionServer(deps: PredictionServerDeps): FastifyInstan
     logger,
     bodyLimit,
     // One line per request would cost more than a prediction; errors and lifecycle are still logged.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // A slow or stalled client cannot hold a connection open for ever.
     requestTimeout: 30_000,
     // Keep-alive connections idle at shutdown are closed; busy ones finish their request first.
