@@ -1,0 +1,155 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DatabasePool } from '../../src-main/adapters/postgres/pool'
+import { createPool } from '../../src-main/adapters/postgres/pool'
+import { readLoggedPredictions } from '../../src-main/adapters/postgres/prediction-log-repository'
+import { loadConfig } from '../../src-main/config/app-config'
+import { ensureTrainedModel } from '../../src-main/services/model/model-service'
+import type { TestPostgres } from '../support/postgres'
+import { startTestPostgres } from '../support/postgres'
+import type { RunningCli } from '../support/run-cli'
+import { startCli } from '../support/run-cli'
+import { taxiDataDir } from '../support/taxi-data'
+
+const RIDE = {
+  VendorID: 2,
+  lpep_pickup_datetime: '2022-02-01T00:05:12',
+  PULocationID: 74,
+  DOLocationID: 75,
+  passenger_count: null,
+  trip_distance: 2.1,
+  fare_amount: 9.5,
+  total_amount: 12.3,
+}
+
+/** Polls until `check` returns a value (generous: a loaded machine starts tsx slowly). */
+async function waitFor<T>(check: () => T | undefined, what: string, ms = 90_000): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** One ride or a batch of three; resolves with the answered request ids, or [] when not answered. */
+async function predict(base: string, i: number): Promise<string[]> {
+  try {
+    const response = await fetch(`${base}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(i % 2 === 0 ? RIDE : [RIDE, RIDE, RIDE]),
+    })
+    if (response.status !== 200) return []
+    const body = (await response.json()) as {
+      requestId?: string
+      predictions?: { requestId: string }[]
+    }
+    return body.predictions?.map((p) => p.requestId) ?? [body.requestId as string]
+  } catch {
+    return [] // the connection died with the service: not answered
+  }
+}
+
+describe('serve: the answered predictions are in the log (a real child process, real signals)', () => {
+  let postgres: TestPostgres
+  let pool: DatabasePool
+  let home: string
+
+  beforeAll(async () => {
+    const [server, data] = await Promise.all([startTestPostgres(), taxiDataDir()])
+    postgres = server
+    pool = createPool(postgres.url)
+    home = await mkdtemp(join(tmpdir(), 'driftdesk-serve-home-'))
+    await ensureTrainedModel(
+      loadConfig({}, { homeDir: home }),
+      '2022-01',
+      join(data.dir, 'green_tripdata_2022-01.parquet'),
+    )
+  })
+
+  afterAll(async () => {
+    await pool?.end()
+    await postgres?.stop()
+    if (home !== undefined) await rm(home, { recursive: true, force: true })
+  })
+
+  async function startServe(extra: string[] = []): Promise<{ cli: RunningCli; base: string }> {
+    const cli = startCli([
+      'serve',
+      '--home',
+      home,
+      '--database-url',
+      postgres.url,
+      '--port',
+      '0',
+      ...extra,
+    ])
+    const base = await waitFor(
+      () => /Listening on (http:\/\/\S+)/.exec(cli.stdout())?.[1],
+      'serve to listen',
+    )
+    return { cli, base }
+  }
+
+  it('SIGKILL right after answering: every answered request id is in prediction_log', async () => {
+    const { cli, base } = await startServe()
+    const answered: string[] = []
+    let killed = false
+    const killAfter = 120
+    await Promise.all(
+      Array.from({ length: 400 }, async (_, i) => {
+        const ids = await predict(base, i)
+        if (killed) return // answered after the kill signal was sent: not counted as answered before it
+        answered.push(...ids)
+        if (ids.length > 0 && answered.length >= killAfter) {
+          killed = true
+          cli.child.kill('SIGKILL')
+        }
+      }),
+    )
+    const result = await cli.done
+    expect(result.signal).toBe('SIGKILL')
+    expect(answered.length).toBeGreaterThanOrEqual(killAfter)
+    const logged = await readLoggedPredictions(pool, answered)
+    expect(new Set(logged.map((row) => row.requestId))).toEqual(new Set(answered))
+    for (const row of logged) expect(row.missingFields).toEqual(['passenger_count'])
+  })
+
+  it('SIGTERM: answers the requests in flight, writes the log, closes and exits 0', async () => {
+    const { cli, base } = await startServe()
+    const first = await predict(base, 0)
+    expect(first).toHaveLength(1)
+    const inFlight = Array.from({ length: 200 }, (_, i) => predict(base, i))
+    cli.child.kill('SIGTERM')
+    const answered = [...first, ...(await Promise.all(inFlight)).flat()]
+    const result = await cli.done
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toMatch(/Stopped\./)
+    const logged = await readLoggedPredictions(pool, answered)
+    expect(logged).toHaveLength(answered.length)
+  })
+
+  it('beyond loopback it requires a token kept owner-only in the home, and never prints it', async () => {
+    const { cli, base } = await startServe(['--host', '0.0.0.0'])
+    try {
+      const tokenFile = join(home, 'secrets', 'serve-token')
+      expect((await stat(tokenFile)).mode & 0o777).toBe(0o600)
+      const { readFile } = await import('node:fs/promises')
+      const token = (await readFile(tokenFile, 'utf8')).trim()
+      const url = base.replace('0.0.0.0', '127.0.0.1')
+      expect((await fetch(`${url}/health`)).status).toBe(401)
+      const health = await fetch(`${url}/health`, { headers: { authorization: `Bearer ${token}` } })
+      expect(health.status).toBe(200)
+      cli.child.kill('SIGTERM')
+      const result = await cli.done
+      expect(result.stderr).toContain(tokenFile)
+      expect(result.stdout + result.stderr).not.toContain(token)
+    } finally {
+      cli.child.kill('SIGKILL')
+    }
+  })
+})
