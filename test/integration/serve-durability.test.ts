@@ -102,10 +102,10 @@ describe('serve: the answered predictions are in the log (a real child process, 
     const killAfter = 120
     await Promise.all(
       Array.from({ length: 400 }, async (_, i) => {
+        // An answer that arrives after the kill was still sent by the service: it counts as answered.
         const ids = await predict(base, i)
-        if (killed) return // answered after the kill signal was sent: not counted as answered before it
         answered.push(...ids)
-        if (ids.length > 0 && answered.length >= killAfter) {
+        if (!killed && answered.length >= killAfter) {
           killed = true
           cli.child.kill('SIGKILL')
         }
@@ -117,6 +117,42 @@ describe('serve: the answered predictions are in the log (a real child process, 
     const logged = await readLoggedPredictions(pool, answered)
     expect(new Set(logged.map((row) => row.requestId))).toEqual(new Set(answered))
     for (const row of logged) expect(row.missingFields).toEqual(['passenger_count'])
+  })
+
+  it('answers only after the commit: with the log blocked, SIGKILL leaves no answered prediction unlogged', async () => {
+    const { cli, base } = await startServe()
+    const before = await predict(base, 1)
+    expect(before).toHaveLength(3)
+    // Block INSERTs into the log with a table lock, as a stalled disk or a long lock would.
+    const blocker = await pool.connect()
+    await blocker.query('BEGIN')
+    await blocker.query('LOCK TABLE prediction_log IN SHARE ROW EXCLUSIVE MODE')
+    const answered = [...before]
+    const requests = Array.from({ length: 40 }, (_, i) =>
+      predict(base, i).then((ids) => answered.push(...ids)),
+    )
+    // The service's INSERT is waiting on the lock: the requests have reached the log writer.
+    const deadline = Date.now() + 90_000
+    for (;;) {
+      const waiting = await pool.query(
+        `SELECT 1 FROM pg_stat_activity WHERE application_name = 'driftdesk serve' AND wait_event_type = 'Lock'`,
+      )
+      if (waiting.rowCount !== 0) break
+      if (Date.now() > deadline) throw new Error('The service never tried to write the log.')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    cli.child.kill('SIGKILL')
+    await cli.done
+    await Promise.all(requests)
+    // The dead service's statements must not commit later: end its sessions, then release the lock.
+    await pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'driftdesk serve'`,
+    )
+    await blocker.query('ROLLBACK')
+    blocker.release()
+    const logged = await readLoggedPredictions(pool, answered)
+    expect(new Set(logged.map((row) => row.requestId))).toEqual(new Set(answered))
+    expect(answered).toEqual(before)
   })
 
   it('SIGTERM: answers the requests in flight, writes the log, closes and exits 0', async () => {
