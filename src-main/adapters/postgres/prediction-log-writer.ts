@@ -17,6 +17,12 @@ export interface PredictionLogRow {
 export interface PredictionLogWriterOptions {
   /** Most rows in one INSERT (default 2,000); a backlog is written in several statements. */
   readonly maxBatchRows?: number
+  /**
+   * Statements in flight at once (default 2, each on its own pool connection): a request arriving while
+   * one commit is running starts the next at once instead of waiting for it, which halves the worst
+   * wait; PostgreSQL flushes the WAL of concurrent commits together.
+   */
+  readonly maxConcurrentStatements?: number
 }
 
 interface PendingWrite {
@@ -37,9 +43,9 @@ export class PredictionLogClosedError extends Error {
  * Group commit for the prediction log. `write(rows)` queues rows and resolves only once they are
  * committed: that promise is the durability contract the HTTP route waits on before answering.
  *
- * There is no timer: when no INSERT is running, queued rows are written at once (lowest latency at low
- * load); while one runs, new rows gather and the next statement takes all of them (one commit for many
- * requests at high load). Each statement is one multi-row `INSERT … SELECT FROM unnest(arrays)`: seven
+ * There is no timer: when fewer than `maxConcurrentStatements` INSERTs are running, queued rows are
+ * written at once (lowest latency at low load); while they run, new rows gather and the next statement
+ * takes all of them (one commit for many requests at high load). Each statement is one multi-row `INSERT … SELECT FROM unnest(arrays)`: seven
  * parameters whatever the row count, so PostgreSQL parses one short statement and commits once.
  * A failed statement rejects the writes it carried (their requests answer an error, nothing was
  * logged for them) and the next statement starts afresh.
@@ -47,14 +53,17 @@ export class PredictionLogClosedError extends Error {
 export class PredictionLogWriter {
   readonly #database: Queryable
   readonly #maxBatchRows: number
+  readonly #maxConcurrent: number
   #queue: PendingWrite[] = []
   #queuedRows = 0
-  #running: Promise<void> | null = null
+  #active = 0
   #closed = false
+  #idle: (() => void)[] = []
 
   constructor(database: Queryable, options: PredictionLogWriterOptions = {}) {
     this.#database = database
     this.#maxBatchRows = options.maxBatchRows ?? 2_000
+    this.#maxConcurrent = options.maxConcurrentStatements ?? 2
   }
 
   /** Rows queued or being written, not yet committed. */
@@ -72,20 +81,19 @@ export class PredictionLogWriter {
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ rows, resolve, reject })
       this.#queuedRows += rows.length
-      this.#running ??= this.#drain().finally(() => {
-        this.#running = null
-      })
+      this.#pump()
     })
   }
 
   /** Takes no more rows and resolves once every queued row is committed (or its write failed). */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#closed = true
-    while (this.#running !== null) await this.#running
+    if (this.#active === 0 && this.#queue.length === 0) return Promise.resolve()
+    return new Promise<void>((resolve) => this.#idle.push(resolve))
   }
 
-  async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
+  #pump(): void {
+    while (this.#active < this.#maxConcurrent && this.#queue.length > 0) {
       const batch: PendingWrite[] = []
       let rowCount = 0
       while (this.#queue.length > 0 && (batch.length === 0 || rowCount < this.#maxBatchRows)) {
@@ -93,17 +101,28 @@ export class PredictionLogWriter {
         batch.push(next)
         rowCount += next.rows.length
       }
-      try {
-        await insertPredictionLogRows(
-          this.#database,
-          batch.flatMap((write) => write.rows),
-        )
-        for (const write of batch) write.resolve()
-      } catch (error) {
-        for (const write of batch) write.reject(error)
-      } finally {
-        this.#queuedRows -= rowCount
-      }
+      this.#active++
+      void this.#writeBatch(batch, rowCount).finally(() => {
+        this.#active--
+        this.#pump()
+        if (this.#active === 0 && this.#queue.length === 0) {
+          for (const resolve of this.#idle.splice(0)) resolve()
+        }
+      })
+    }
+  }
+
+  async #writeBatch(batch: readonly PendingWrite[], rowCount: number): Promise<void> {
+    try {
+      await insertPredictionLogRows(
+        this.#database,
+        batch.flatMap((write) => write.rows),
+      )
+      for (const write of batch) write.resolve()
+    } catch (error) {
+      for (const write of batch) write.reject(error)
+    } finally {
+      this.#queuedRows -= rowCount
     }
   }
 }
