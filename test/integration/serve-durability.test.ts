@@ -77,7 +77,22 @@ describe('serve: the answered predictions are in the log (a real child process, 
     if (home !== undefined) await rm(home, { recursive: true, force: true })
   })
 
-  async function startServe(extra: string[] = []): Promise<{ cli: RunningCli; base: string }> {
+  /** Until the service's INSERT into the log waits on a lock (the test holds it). */
+  async function waitForLogWriteBlocked(): Promise<void> {
+    const deadline = Date.now() + 90_000
+    for (;;) {
+      const waiting = await pool.query(
+        `SELECT 1 FROM pg_stat_activity WHERE application_name = 'driftdesk serve' AND wait_event_type = 'Lock'`,
+      )
+      if (waiting.rowCount !== 0) return
+      if (Date.now() > deadline) throw new Error('The service never tried to write the log.')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+
+  async function startServe(
+    extra: string[] = [],
+  ): Promise<{ cli: RunningCli; base: string; stderr: () => string }> {
     const cli = startCli([
       'serve',
       '--home',
@@ -92,7 +107,9 @@ describe('serve: the answered predictions are in the log (a real child process, 
       () => /Listening on (http:\/\/\S+)/.exec(cli.stdout())?.[1],
       'serve to listen',
     )
-    return { cli, base }
+    let stderr = ''
+    cli.child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    return { cli, base, stderr: () => stderr }
   }
 
   it('SIGKILL right after answering: every answered request id is in prediction_log', async () => {
@@ -132,15 +149,7 @@ describe('serve: the answered predictions are in the log (a real child process, 
       predict(base, i).then((ids) => answered.push(...ids)),
     )
     // The service's INSERT is waiting on the lock: the requests have reached the log writer.
-    const deadline = Date.now() + 90_000
-    for (;;) {
-      const waiting = await pool.query(
-        `SELECT 1 FROM pg_stat_activity WHERE application_name = 'driftdesk serve' AND wait_event_type = 'Lock'`,
-      )
-      if (waiting.rowCount !== 0) break
-      if (Date.now() > deadline) throw new Error('The service never tried to write the log.')
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
+    await waitForLogWriteBlocked()
     cli.child.kill('SIGKILL')
     await cli.done
     await Promise.all(requests)
@@ -156,21 +165,29 @@ describe('serve: the answered predictions are in the log (a real child process, 
   })
 
   it('SIGTERM: answers the requests in flight, writes the log, closes and exits 0', async () => {
-    const { cli, base } = await startServe()
-    const first = await predict(base, 0)
-    expect(first).toHaveLength(1)
-    const inFlight = Array.from({ length: 200 }, (_, i) => predict(base, i))
+    const { cli, base, stderr } = await startServe()
+    // Hold the log's INSERTs so that requests are certainly in flight when SIGTERM arrives.
+    const blocker = await pool.connect()
+    await blocker.query('BEGIN')
+    await blocker.query('LOCK TABLE prediction_log IN SHARE ROW EXCLUSIVE MODE')
+    const inFlight = Array.from({ length: 30 }, (_, i) => predict(base, i))
+    await waitForLogWriteBlocked()
     cli.child.kill('SIGTERM')
-    const answered = [...first, ...(await Promise.all(inFlight)).flat()]
+    await waitFor(() => (/Stopping/.test(stderr()) ? true : undefined), 'serve to start stopping')
+    await blocker.query('ROLLBACK')
+    blocker.release()
+    const answers = await Promise.all(inFlight)
     const result = await cli.done
     expect(result.code, result.stderr).toBe(0)
     expect(result.stderr).toMatch(/Stopped\./)
-    const logged = await readLoggedPredictions(pool, answered)
-    expect(logged).toHaveLength(answered.length)
+    // Every request in flight was answered, and every answer is in the log.
+    expect(answers.every((ids) => ids.length > 0)).toBe(true)
+    const answered = answers.flat()
+    expect(await readLoggedPredictions(pool, answered)).toHaveLength(answered.length)
   })
 
   it('beyond loopback it requires a token kept owner-only in the home, and never prints it', async () => {
-    const { cli, base } = await startServe(['--host', '0.0.0.0'])
+    const { cli, base } = await startServe(['--host', '0.0.0.0', '--log-level', 'debug'])
     try {
       const tokenFile = join(home, 'secrets', 'serve-token')
       expect((await stat(tokenFile)).mode & 0o777).toBe(0o600)
@@ -178,14 +195,37 @@ describe('serve: the answered predictions are in the log (a real child process, 
       const token = (await readFile(tokenFile, 'utf8')).trim()
       const url = base.replace('0.0.0.0', '127.0.0.1')
       expect((await fetch(`${url}/health`)).status).toBe(401)
+      const wrong = await fetch(`${url}/health`, {
+        headers: { authorization: 'Bearer wrong-guess' },
+      })
+      expect(wrong.status).toBe(401)
       const health = await fetch(`${url}/health`, { headers: { authorization: `Bearer ${token}` } })
       expect(health.status).toBe(200)
       cli.child.kill('SIGTERM')
       const result = await cli.done
       expect(result.stderr).toContain(tokenFile)
       expect(result.stdout + result.stderr).not.toContain(token)
+      expect(result.stdout + result.stderr).not.toContain('wrong-guess')
     } finally {
       cli.child.kill('SIGKILL')
+    }
+  })
+
+  it('refuses to start without a trained model, saying which command trains one', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'driftdesk-serve-empty-'))
+    try {
+      const result = await startCli(['serve', '--home', empty, '--database-url', postgres.url]).done
+      expect(result.code).toBe(1)
+      expect(result.stderr).toMatch(
+        /No trained model in .*models; train one first: npm run driftdesk -- train --reference-month 2022-01/,
+      )
+      const badPort = await startCli(['serve', '--home', empty, '--port', '70000']).done
+      expect(badPort.code).toBe(2)
+      expect(badPort.stderr).toMatch(
+        /--port must be a whole number from 0 to 65535 \(got '70000'\)/,
+      )
+    } finally {
+      await rm(empty, { recursive: true, force: true })
     }
   })
 })

@@ -106,6 +106,18 @@ export function buildPredictionServer(deps: PredictionServerDeps): FastifyInstan
     })
   }
 
+  // Fastify closes the keep-alive connections that are idle when close() starts; a connection busy then
+  // would stay open after its answer until the keep-alive timeout (72 s), holding shutdown. Answers sent
+  // while closing therefore say `Connection: close`, and Node ends the socket after them.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close')
+    return payload
+  })
+
   app.addHook('onResponse', async (request, reply) => {
     metrics.observe(
       request.method,
