@@ -62,7 +62,10 @@ async function createHome(): Promise<Home> {
   // o+x so the postgres user (tests run as root here) can reach the cluster without it moving elsewhere.
   await chmod(dir, 0o711)
   const temp = join(dir, 'tmp')
-  await mkdir(temp, { mode: 0o700 })
+  // Like /tmp (sticky, world-writable): an initdb running as another user must be able to read a file
+  // a launcher puts there, so the test sees such a file appear rather than an unrelated failure.
+  await mkdir(temp)
+  await chmod(temp, 0o1777)
   await mkdir(join(tmpdir(), `tsx-${uid}`), { recursive: true })
   await symlink(join(tmpdir(), `tsx-${uid}`), join(temp, `tsx-${uid}`))
   const tempNames = new Set<string>()

@@ -414,15 +414,15 @@ function startAdvice(messages: string, clusterDir: string): string {
       messages,
     )
   ) {
-    return `Correct or remove the setting it names in ${join(clusterDir, 'postgresql.conf')} (or postgresql.auto.conf) and run the command again; your stored metrics are kept.`
+    return `Correct or remove the setting it names in ${join(clusterDir, 'postgresql.conf')} (or postgresql.auto.conf) and try again; your stored metrics are kept.`
   }
   if (/No space left|could not (write|extend)/i.test(messages)) {
-    return 'Free disk space and run the command again; your stored metrics are kept.'
+    return 'Free disk space and try again; your stored metrics are kept.'
   }
   if (/Permission denied/i.test(messages)) {
-    return `Give the server's user access to ${clusterDir} and run the command again.`
+    return `Give the server's user access to ${clusterDir} and try again.`
   }
-  return `Run the command again; if it fails the same way, the server's messages above say what is wrong (the data in ${clusterDir} is kept), or pass --database-url to use another PostgreSQL.`
+  return `Try again; if it fails the same way, the server's messages above say what is wrong (the data in ${clusterDir} is kept).`
 }
 
 /**
@@ -447,7 +447,7 @@ async function recoverFromOldServer(
     }
     if (waited > 60_000) {
       throw new EmbeddedPostgresStartError(
-        `Processes of an old PostgreSQL server (pids ${old.join(', ')}) still run in ${clusterDir} after a minute; stop them (kill ${old.join(' ')}) and run the command again.`,
+        `Processes of an old PostgreSQL server (pids ${old.join(', ')}) still run in ${clusterDir} after a minute; stop them (kill ${old.join(' ')}) and try again.`,
       )
     }
     await sleep(100)
@@ -749,7 +749,7 @@ async function findRunningServer(clusterDir: string): Promise<RunningServer | nu
     }
     if (waited > 180_000) {
       throw new EmbeddedPostgresStartError(
-        `The PostgreSQL server (pid ${recorded.pid}) in ${clusterDir} neither accepted connections nor exited within 3 minutes (status '${recorded.status || 'unknown'}'); stop it (kill ${recorded.pid}) and run the command again.`,
+        `The PostgreSQL server (pid ${recorded.pid}) in ${clusterDir} neither accepted connections nor exited within 3 minutes (status '${recorded.status || 'unknown'}'); stop it (kill ${recorded.pid}) and try again.`,
       )
     }
     await sleep(50)

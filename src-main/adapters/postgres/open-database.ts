@@ -50,7 +50,7 @@ export async function openDatabase(
       const sentence =
         error instanceof EmbeddedPostgresStartError
           ? reason
-          : `The embedded PostgreSQL in ${config.embeddedPgDir} could not be used (${reason}); run the command again (its data is kept).`
+          : `The embedded PostgreSQL in ${config.embeddedPgDir} could not be used (${reason}); try again (its data is kept).`
       throw new DatabaseUnreachableError(
         `${sentence} To use another PostgreSQL instead, pass --database-url.`,
         { cause: error },
