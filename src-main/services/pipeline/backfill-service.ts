@@ -397,7 +397,7 @@ export class BackfillService {
       // The database itself went away (e.g. its server was killed): the run cannot be closed in it, so
       // this must not read as an ending; it stays Running there until the next start marks it Crashed.
       const failed: RunState = final.state === 'Completed' ? 'Failed' : final.state
-      const message = `Run ${runId} could not record its end (${final.state}${final.message === null ? '' : `: ${final.message}`}) because the database stopped answering (${error instanceof Error ? error.message : String(error)}). The next start marks it Crashed; resume it once the database is back.`
+      const message = `Run ${runId} could not record its end (${final.state}${final.message === null ? '' : `: ${final.message}`}) because the database stopped answering (${error instanceof Error ? error.message : String(error)}). driftdesk marks it Crashed when it next opens the database; resume it then.`
       events.emit({ type: 'run-finished', runId, state: failed, message })
       throw new RunEndNotRecordedError(runId, message, error)
     }
