@@ -16,6 +16,7 @@ import {
   stat,
   symlink,
   truncate,
+  utimes,
   writeFile,
 } from 'node:fs/promises'
 import { tmpdir, userInfo } from 'node:os'
@@ -419,4 +420,19 @@ describe('database commands against embedded PostgreSQL faults', () => {
       expect((await readdir(each.dir)).filter((name) => name.includes('-secret'))).toEqual([])
     }
   })
+
+  // Runs last: it plants pg-password files in its own home's temp folder on purpose.
+  it('removes the world-readable pg-password files an older launcher left in the temp folder, but not one in use', async () => {
+    const old = await createHome()
+    const temp = old.env.TMPDIR as string
+    await writeFile(join(temp, 'pg-password-leftover'), 'secret\n', { mode: 0o644 })
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    await utimes(join(temp, 'pg-password-leftover'), hourAgo, hourAgo)
+    // A file just written may belong to an initialisation running right now (another program's).
+    await writeFile(join(temp, 'pg-password-fresh'), 'secret\n', { mode: 0o644 })
+    const result = await runCli(old, ['runs', 'list'])
+    expect(result.code, result.stderr).toBe(0)
+    expect(await exists(join(temp, 'pg-password-leftover'))).toBe(false)
+    expect(await exists(join(temp, 'pg-password-fresh'))).toBe(true)
+  }, 600_000)
 })

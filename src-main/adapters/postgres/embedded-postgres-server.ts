@@ -384,7 +384,7 @@ async function launchServer(
     let exitStatus: string | null = null
     void exited.then((status) => (exitStatus = status))
     const pid = child.pid ?? -1
-    for (let waited = 0; ; waited += 50) {
+    for (let waited = 0; ; waited += 20) {
       if (exitStatus !== null) break
       if ((await readPidFile(clusterDir))?.pid === pid && (await isReady(clusterDir, port))) {
         return { pid, port }
@@ -394,7 +394,7 @@ async function launchServer(
         exitStatus = 'no answer within 3 minutes'
         break
       }
-      await sleep(50)
+      await sleep(20)
     }
     const messages = await readLogSince(logFile, logStart)
     // Another process (not using our lock, e.g. an older driftdesk) may have started it a moment ago.
@@ -436,6 +436,8 @@ async function recoverFromOldServer(
   note: (line: string) => void,
 ): Promise<void> {
   if (process.platform !== 'linux') return // PostgreSQL's own checks are the only ones there
+  // A clean shutdown removes the file; without it no old server's processes are left to wait for.
+  if ((await readPidFile(clusterDir)) === null) return
   const realDir = await realpath(clusterDir).catch(() => clusterDir)
   let reported = false
   for (let waited = 0; ; waited += 100) {
@@ -631,9 +633,9 @@ async function shutDown(pid: number): Promise<void> {
     } catch {
       return // already gone
     }
-    for (let waited = 0; waited < patienceMs; waited += 50) {
+    for (let waited = 0; waited < patienceMs; waited += 10) {
       if (!isProcessRunning(pid)) return
-      await sleep(50)
+      await sleep(10)
     }
   }
 }
