@@ -117,6 +117,7 @@ export async function startEmbeddedPostgres(
       const started = await launchServer(clusterDir, binaries, runAs, files.log, note)
       if ('raced' in started) {
         running = started.raced
+        reused = true
       } else {
         running = started
         reused = false
