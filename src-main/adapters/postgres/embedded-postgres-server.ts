@@ -358,6 +358,7 @@ async function launchServer(
     const logStart = await prepareLog(logFile)
     const log = await open(logFile, 'a', 0o600)
     let child: ChildProcess
+    let exitStatus: string | null = null
     try {
       child = spawn(
         binaries.postgres,
@@ -374,18 +375,18 @@ async function launchServer(
         // Its own session: see startEmbeddedPostgres. Its output goes to the log file, never a pipe.
         { ...runAs, detached: true, stdio: ['ignore', log.fd, log.fd], env: { ...process.env } },
       )
+      // Listen before the next await: a server that fails at once (a bad setting) exits within
+      // milliseconds, and a missed 'exit' left this loop waiting for the full time limit.
+      child.once('error', (error) => (exitStatus ??= error.message))
+      child.once('exit', (code, signal) => (exitStatus ??= signal ?? `exit code ${code}`))
     } finally {
       await log.close()
     }
     child.unref()
-    const exited = new Promise<string>((resolveExit) => {
-      child.once('error', (error) => resolveExit(error.message))
-      child.once('exit', (code, signal) => resolveExit(signal ?? `exit code ${code}`))
-    })
-    let exitStatus: string | null = null
-    void exited.then((status) => (exitStatus = status))
     const pid = child.pid ?? -1
     for (let waited = 0; ; waited += 20) {
+      if (exitStatus === null && (child.exitCode !== null || child.signalCode !== null))
+        exitStatus = child.signalCode ?? `exit code ${child.exitCode}`
       if (exitStatus !== null) break
       if ((await readPidFile(clusterDir))?.pid === pid && (await isReady(clusterDir, port))) {
         return { pid, port }
