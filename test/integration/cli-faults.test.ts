@@ -256,7 +256,10 @@ describe('database commands against embedded PostgreSQL faults', () => {
       ]) {
         const result = await runCli(home, args)
         expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(1)
-        expectOneClearError(result, /did not start \(exit code 1\).*bogus_setting.*postgresql\.conf/s)
+        expectOneClearError(
+          result,
+          /did not start \(exit code 1\).*bogus_setting.*postgresql\.conf/s,
+        )
         await expectCleanAfter(home, result)
       }
       // `report` reads files only: the database's state must not change its answer.
