@@ -17,6 +17,19 @@ import { RunLogger } from './run-logger'
 import type { RunStore, StoredDay } from './run-store'
 
 /** What a backfill computes: `days` logical days from `startDate`, all inside one month's file. */
+
+/** A run whose end could not be written because the database went away; it is resumable. */
+export class RunEndNotRecordedError extends AppError {
+  constructor(
+    readonly runId: string,
+    message: string,
+    cause: unknown,
+  ) {
+    super('DB_UNREACHABLE', message, { cause })
+    this.name = 'RunEndNotRecordedError'
+  }
+}
+
 export interface BackfillRequest {
   /** `YYYY-MM-DD`; the month's file is the one this date falls in. */
   readonly startDate: string
@@ -383,9 +396,19 @@ export class BackfillService {
       await runner?.close()
     }
     await logger.flushed()
-    await finishRun(store, runId, final)
+    let run: RunRecord
+    try {
+      await finishRun(store, runId, final)
+      run = (await store.getRun(runId)) as RunRecord
+    } catch (error) {
+      // The database itself went away (e.g. its server was killed): the run cannot be closed in it, so
+      // this must not read as an ending; it stays Running there until the next start marks it Crashed.
+      const failed: RunState = final.state === 'Completed' ? 'Failed' : final.state
+      const message = `Run ${runId} could not record its end (${final.state}${final.message === null ? '' : `: ${final.message}`}) because the database stopped answering (${error instanceof Error ? error.message : String(error)}). driftdesk marks it Crashed when it next opens the database; resume it then.`
+      events.emit({ type: 'run-finished', runId, state: failed, message })
+      throw new RunEndNotRecordedError(runId, message, error)
+    }
     events.emit({ type: 'run-finished', runId, state: final.state, message: final.message })
-    const run = (await store.getRun(runId)) as RunRecord
     return { run, days: results, summary }
   }
 
