@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { syntheticTaxiDataDir } from '../../test/support/taxi-data'
 import { loadConfig } from '../config/app-config'
+import { ReportService } from '../services/reports/report-service'
 import { writeStackPorts } from '../services/stack/stack-ports'
 import { loadOrCreateStackSecrets } from '../services/stack/stack-secrets'
 import type { EventName, EventContract, JobFinished } from '../shared/ipc-contract'
@@ -146,8 +147,10 @@ describe('the control panel composition', () => {
     })
   })
 
-  it("computes a day's report and test suite, and exports them as HTML", async () => {
+  it("computes a day's report and test suite off the panel's thread, and exports them as HTML (regression: reports ran on the main thread)", async () => {
     const request = { date: '2022-02-02', preset: 'data-drift', referenceMonth: '2022-01' } as const
+    const onPanelThread = vi.spyOn(ReportService.prototype, 'loadDay')
+    onTestFinished(() => onPanelThread.mockRestore())
     const report = await panel.handlers['reports:get'](request)
     expect(report.metrics.map((metric) => metric.metric)).toEqual([
       'DatasetDriftMetric',
@@ -158,6 +161,7 @@ describe('the control panel composition', () => {
     const html = await panel.handlers['reports:export-html'](request)
     expect(html.fileName).toBe('driftdesk-report-data-drift-2022-02-02.html')
     expect(html.html).toContain('<html')
+    expect(onPanelThread).not.toHaveBeenCalled()
   })
 
   it('turns a report request the data cannot answer into a request error', async () => {

@@ -1,12 +1,13 @@
 import { hostname } from 'node:os'
 import type { BackfillWorkerFactory } from '../adapters/worker/backfill-worker-pool'
 import { BackfillWorkerPool, defaultWorkerCount } from '../adapters/worker/backfill-worker-pool'
+import type { ReportWorkerFactory } from '../adapters/worker/report-worker-pool'
+import { ReportWorkerPool } from '../adapters/worker/report-worker-pool'
 import { isProcessAlive } from '../adapters/process/is-process-alive'
 import type { AppConfig } from '../config/app-config'
 import { loadConfig } from '../config/app-config'
 import { locateOrDownloadMonthFile } from '../services/data/locate-or-download-month-file'
 import { BackfillService } from '../services/pipeline/backfill-service'
-import { ReportService } from '../services/reports/report-service'
 import type { StackAssetPaths } from '../services/stack/create-stack-service'
 import { createStackService } from '../services/stack/create-stack-service'
 import type { StackService } from '../services/stack/stack-service'
@@ -39,6 +40,8 @@ export interface ControlPanelOptions {
   readonly chooseFolder?: () => Promise<string | null>
   /** A bundled build's worker factory (electron-vite `?nodeWorker`); source runs use the default. */
   readonly createBackfillWorker?: BackfillWorkerFactory
+  /** The same for the report thread. */
+  readonly createReportWorker?: ReportWorkerFactory
   /** Where Grafana's provisioning and the dashboards are; default: the repository's folders (source runs). */
   readonly stackAssets?: StackAssetPaths
   /** Compute threads per backfill (default: one per core). */
@@ -80,7 +83,8 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
   // A folder given for this start (--data-dir, DRIFTDESK_DATA_DIR) wins over the one remembered from an
   // earlier start; a folder the user picks in this session wins over both.
   let config = withDataDir(baseConfig.dataDir === null ? settings.dataDir : null)
-  let reports = new ReportService(config)
+  // Reports and test suites are computed on their own thread, so this one keeps serving (issue 9).
+  const reports = new ReportWorkerPool(1, options.createReportWorker)
   const currentConfig = (): AppConfig => config
   const jobs = new JobRegistry(options.sink)
   const stack: StackService = createStackService(config, options.env, options.stackAssets)
@@ -111,7 +115,6 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
     settings = { ...settings, dataDir }
     await writePanelSettings(baseConfig.homeDir, settings)
     config = withDataDir(dataDir)
-    reports = new ReportService(config)
     log(`[panel] trip files now read from ${config.dataDir ?? config.cacheDir}`)
   }
 
@@ -153,7 +156,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       connection,
       backfillSlot,
     }),
-    ...createReportHandlers({ reports: () => reports }),
+    ...createReportHandlers({ config: currentConfig, reports }),
   }
 
   return {
@@ -165,6 +168,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       if (!(await jobs.whenIdle(CLOSE_TIMEOUT_MS))) {
         log(`[panel] jobs still running after ${CLOSE_TIMEOUT_MS} ms; closing anyway`)
       }
+      await reports.close()
       await connection.close()
     },
   }
