@@ -7,6 +7,7 @@ import { isProcessAlive } from '../adapters/process/is-process-alive'
 import type { AppConfig } from '../config/app-config'
 import { loadConfig } from '../config/app-config'
 import { locateOrDownloadMonthFile } from '../services/data/locate-or-download-month-file'
+import { ModelTrainingQueue } from '../services/model/model-training-queue'
 import { BackfillService } from '../services/pipeline/backfill-service'
 import type { StackAssetPaths } from '../services/stack/create-stack-service'
 import { createStackService } from '../services/stack/create-stack-service'
@@ -92,6 +93,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
   const stackUrls = new StackUrlCache(stack)
   await stackUrls.refresh()
   const backfillSlot = new JobSlot()
+  const trainings = new ModelTrainingQueue()
 
   const monthFile: MonthFileLocator = (month, signal, dataDir = config.dataDir) =>
     locateOrDownloadMonthFile({ ...config, dataDir }, month, signal === undefined ? {} : { signal })
@@ -139,6 +141,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       jobs,
       monthFile,
       createBackfillWorker: options.createBackfillWorker,
+      trainings,
     }),
     ...createPipelineHandlers({
       config: currentConfig,

@@ -3,6 +3,7 @@ import type { BackfillWorkerFactory } from '../../adapters/worker/backfill-worke
 import { BackfillWorkerPool } from '../../adapters/worker/backfill-worker-pool'
 import type { AppConfig } from '../../config/app-config'
 import { ensureTrainedModel, modelPaths } from '../../services/model/model-service'
+import type { ModelTrainingQueue } from '../../services/model/model-training-queue'
 import type { ModelView } from '../../shared/ipc-contract'
 import type { JobRegistry } from '../job-registry'
 import { samplePredictedVsActual } from '../sample-predicted-vs-actual'
@@ -15,6 +16,8 @@ export interface ModelHandlerDeps {
   readonly monthFile: MonthFileLocator
   /** A bundled build's worker factory (electron-vite `?nodeWorker`); source runs use the default. */
   readonly createBackfillWorker?: BackfillWorkerFactory
+  /** One training per reference month, a bounded number at once (issue 9). */
+  readonly trainings: ModelTrainingQueue
 }
 
 const MAX_PLOT_POINTS = 2000
@@ -33,20 +36,29 @@ export function createModelHandlers(deps: ModelHandlerDeps): ChannelHandlers<Cha
   ): Promise<ModelView> => {
     const file = await deps.monthFile(referenceMonth, signal)
     if (shouldTrain !== null) {
-      const pool = new BackfillWorkerPool(1, deps.createBackfillWorker)
-      try {
-        await pool.load({
-          config: deps.config(),
-          referenceMonth,
-          referenceFile: file,
-          monthFile: file,
-          startDate: `${referenceMonth}-01`,
-          days: 1,
-          retrain: shouldTrain.force,
-        })
-      } finally {
-        await pool.close()
-      }
+      // A second request for the same month shares the running training (never two threads writing
+      // the same model files); a cancelled job stops waiting while the training ends for the others.
+      const config = deps.config()
+      await deps.trainings.run(
+        referenceMonth,
+        async () => {
+          const pool = new BackfillWorkerPool(1, deps.createBackfillWorker)
+          try {
+            await pool.load({
+              config,
+              referenceMonth,
+              referenceFile: file,
+              monthFile: file,
+              startDate: `${referenceMonth}-01`,
+              days: 1,
+              retrain: shouldTrain.force,
+            })
+          } finally {
+            await pool.close()
+          }
+        },
+        signal,
+      )
     }
     const trained = await ensureTrainedModel(deps.config(), referenceMonth, file)
     return {
