@@ -71,7 +71,7 @@ const HELP: { readonly [C in AppErrorCode]: ErrorHelp } = {
   },
   BUSY: {
     title: 'Busy',
-    help: 'Too many requests are waiting for an answer. Wait for the ones running to finish, then try again.',
+    help: 'driftdesk is already doing this (the message says what). Wait for it to finish, or cancel it, then try again.',
   },
   CANCELLED: { title: 'Cancelled', help: 'The job was stopped. You can start it again.' },
   INTERNAL: {
