@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
@@ -95,6 +95,27 @@ describe('the control panel composition', () => {
     expect(model?.summary.trainRows).toBe(30_000)
     expect(model?.predictedVsActual.length).toBeGreaterThan(100)
     expect(model?.predictedVsActual.length).toBeLessThanOrEqual(2000)
+  })
+
+  it('trains one month once when several trainings are asked for at once (regression: concurrent trainings collided on one temporary file)', async () => {
+    const started = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        panel.handlers['model:train']({ referenceMonth: '2022-01', force: true }),
+      ),
+    )
+    const finished = await Promise.all(
+      started.map(({ jobId }) => sink.finished('model:finished', jobId)),
+    )
+    expect(finished.map((event) => (event as JobFinished<unknown>).outcome)).toEqual([
+      'done',
+      'done',
+      'done',
+      'done',
+    ])
+    expect(readdirSync(join(home, 'models', '2022-01')).sort()).toEqual([
+      'model.json',
+      'reference.arrow',
+    ])
   })
 
   it('runs a backfill in a worker, streams its days, and records the run and its metrics', async () => {
