@@ -110,7 +110,13 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     response.end(request.method === 'HEAD' ? undefined : file.body)
   }
 
-  const webSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  const webSockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    // One message per tick: a burst of hundreds of requests in one TCP read is otherwise parsed and
+    // answered in one go, holding the event loop for everyone (issue 9).
+    allowSynchronousEvents: false,
+  })
   server.on('upgrade', (request, socket, head) => {
     // Node removes its own error listener from an upgraded socket: without one, a client that resets
     // the connection while we answer would crash the process.
