@@ -185,6 +185,23 @@ describe('the control panel composition', () => {
     expect(onPanelThread).not.toHaveBeenCalled()
   })
 
+  it("trains a report's missing reference model once, shared with a training job asked for at the same time", async () => {
+    const request = { date: '2022-02-03', preset: 'data-drift', referenceMonth: '2022-01' } as const
+    rmSync(join(home, 'models', '2022-01'), { recursive: true, force: true })
+    expect(await panel.handlers['model:get']({ referenceMonth: '2022-01' })).toBeNull()
+    const [{ jobId }, report] = await Promise.all([
+      panel.handlers['model:train']({ referenceMonth: '2022-01' }),
+      panel.handlers['reports:get'](request),
+    ])
+    expect(report.context).toMatchObject({ referenceMonth: '2022-01', date: '2022-02-03' })
+    const finished = (await sink.finished('model:finished', jobId)) as JobFinished<unknown>
+    expect(finished.outcome).toBe('done')
+    expect(readdirSync(join(home, 'models', '2022-01')).sort()).toEqual([
+      'model.json',
+      'reference.arrow',
+    ])
+  })
+
   it('turns a report request the data cannot answer into a request error', async () => {
     await expect(
       panel.handlers['reports:get']({

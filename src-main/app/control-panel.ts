@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import type { BackfillWorkerFactory } from '../adapters/worker/backfill-worker-pool'
 import { BackfillWorkerPool, defaultWorkerCount } from '../adapters/worker/backfill-worker-pool'
@@ -6,7 +7,9 @@ import { ReportWorkerPool } from '../adapters/worker/report-worker-pool'
 import { isProcessAlive } from '../adapters/process/is-process-alive'
 import type { AppConfig } from '../config/app-config'
 import { loadConfig } from '../config/app-config'
+import { tripFileLocation } from '../services/data/locate-trip-file'
 import { locateOrDownloadMonthFile } from '../services/data/locate-or-download-month-file'
+import { modelPaths } from '../services/model/model-service'
 import { ModelTrainingQueue } from '../services/model/model-training-queue'
 import { BackfillService } from '../services/pipeline/backfill-service'
 import type { StackAssetPaths } from '../services/stack/create-stack-service'
@@ -20,6 +23,7 @@ import { createConfigHandlers } from './handlers/config-handlers'
 import { createDataHandlers } from './handlers/data-handlers'
 import { JobSlot } from './handlers/job-slot'
 import { createModelHandlers } from './handlers/model-handlers'
+import { createModelTrainer } from './handlers/model-trainer'
 import type { MonthFileLocator } from './handlers/month-file'
 import { createPipelineHandlers } from './handlers/pipeline-handlers'
 import { createReportHandlers } from './handlers/report-handlers'
@@ -113,6 +117,25 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
         }),
     )
 
+  const train = createModelTrainer({
+    config: currentConfig,
+    monthFile,
+    trainings,
+    createBackfillWorker: options.createBackfillWorker,
+  })
+  /**
+   * A report's reference month without a saved model is trained first, through the same queue. Only
+   * when the request can be answered: a reference month not before the day, or a file not on disk, is
+   * left to the report thread's own clear error (a report never starts a download).
+   */
+  const ensureModel = async (referenceMonth: string, date: string): Promise<void> => {
+    if (referenceMonth >= date.slice(0, 7)) return
+    const saved = await stat(modelPaths(config, referenceMonth).model).catch(() => null)
+    if (saved !== null) return
+    const source = await stat(tripFileLocation(config, referenceMonth).path).catch(() => null)
+    if (source?.isFile() === true) await train(referenceMonth)
+  }
+
   const useDataDir = async (dataDir: string | null): Promise<void> => {
     settings = { ...settings, dataDir }
     await writePanelSettings(baseConfig.homeDir, settings)
@@ -140,8 +163,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       config: currentConfig,
       jobs,
       monthFile,
-      createBackfillWorker: options.createBackfillWorker,
-      trainings,
+      train,
     }),
     ...createPipelineHandlers({
       config: currentConfig,
@@ -159,7 +181,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       connection,
       backfillSlot,
     }),
-    ...createReportHandlers({ config: currentConfig, reports }),
+    ...createReportHandlers({ config: currentConfig, reports, ensureModel }),
   }
 
   return {
