@@ -189,12 +189,12 @@ describe('the control panel composition', () => {
     const request = { date: '2022-02-03', preset: 'data-drift', referenceMonth: '2022-01' } as const
     rmSync(join(home, 'models', '2022-01'), { recursive: true, force: true })
     expect(await panel.handlers['model:get']({ referenceMonth: '2022-01' })).toBeNull()
-    const [{ jobId }, report] = await Promise.all([
-      panel.handlers['model:train']({ referenceMonth: '2022-01' }),
-      panel.handlers['reports:get'](request),
-    ])
+    const { jobId } = await panel.handlers['model:train']({ referenceMonth: '2022-01' })
+    // Listen before awaiting the report: the shared training may end the job while the report runs.
+    const trained = sink.finished('model:finished', jobId)
+    const report = await panel.handlers['reports:get'](request)
     expect(report.context).toMatchObject({ referenceMonth: '2022-01', date: '2022-02-03' })
-    const finished = (await sink.finished('model:finished', jobId)) as JobFinished<unknown>
+    const finished = (await trained) as JobFinished<unknown>
     expect(finished.outcome).toBe('done')
     expect(readdirSync(join(home, 'models', '2022-01')).sort()).toEqual([
       'model.json',

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Worker } from 'node:worker_threads'
+import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { syntheticTaxiDataDir } from '../../../test/support/taxi-data'
 import type { AppConfig } from '../../config/app-config'
@@ -91,12 +91,31 @@ describe('the report worker pool (issue 9: reports froze the panel)', () => {
   })
 
   it('fails the task of a thread that dies with INTERNAL, and starts a new thread for the next', async () => {
-    const pending = pool.report(config, task)
-    await started.at(-1)?.terminate()
-    await expect(pending).rejects.toMatchObject({ code: 'INTERNAL' })
-    const before = started.length
-    const { document } = await pool.report(config, task)
-    expect(document.context?.date).toBe('2022-02-02')
-    expect(started.length).toBe(before + 1)
+    // The first thread exits as soon as it is handed a task, so the task is in flight when it dies.
+    let spawned = 0
+    const dying = new ReportWorkerPool(1, (index) => {
+      spawned++
+      if (spawned === 1) {
+        return new Worker(
+          "require('node:worker_threads').parentPort.on('message', () => process.exit(3))",
+          { eval: true },
+        )
+      }
+      return startModuleWorker(
+        new URL('../../worker/report.worker.ts', import.meta.url),
+        `test-report-${index}`,
+      )
+    })
+    try {
+      await expect(dying.report(config, task)).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('exit code 3') as unknown,
+      })
+      const { document } = await dying.report(config, task)
+      expect(document.context?.date).toBe('2022-02-02')
+      expect(spawned).toBe(2)
+    } finally {
+      await dying.close()
+    }
   })
 })
