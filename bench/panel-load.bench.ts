@@ -37,7 +37,8 @@ interface LoadRun {
  * once spread over 63 sockets (so 1,000 are really queued and the report queue's own bound is reached).
  * Measured: the server thread's event-loop delay (bound: 50 ms), how long until every request was
  * answered, and whether the backfill still completes. For contrast, 200 reports computed the old way, on
- * the server's own thread.
+ * the server's own thread. PANEL_BENCH_REPEATS=N changes the number of runs; PANEL_BENCH_BISECT=1 also
+ * measures the backfill alone and the reports alone.
  */
 export default async function benchPanelLoad(): Promise<void> {
   const data = await taxiDataDir()
