@@ -42,9 +42,7 @@ async function handle(request: ReportWorkerRequest): Promise<ReportWorkerRespons
       return { requestId: request.requestId, ok: true, document: report, html }
     }
     const suite = await service.testSuite(task.preset, task.date, options)
-    const html = request.html
-      ? await renderReportHtml({ suite })
-      : null
+    const html = request.html ? await renderReportHtml({ suite }) : null
     return { requestId: request.requestId, ok: true, document: suite, html }
   } catch (error) {
     // The report service's own error is a request the user can fix (wrong day, reference month).
