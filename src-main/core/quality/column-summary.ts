@@ -106,10 +106,10 @@ export function summarizeColumn(
   const base = {
     number_of_rows: rowCount,
     count,
-    unique: distinct,
-    unique_percentage: percentage(distinct),
     missing: nullCount,
     missing_percentage: percentage(nullCount),
+    unique: distinct,
+    unique_percentage: percentage(distinct),
   }
   if (counts !== null) {
     const valueCounts = new Map<number | string, number>()
@@ -130,12 +130,12 @@ export function summarizeColumn(
       characteristics: {
         number_of_rows: base.number_of_rows,
         count: base.count,
+        missing: base.missing,
+        missing_percentage: base.missing_percentage,
         unique: base.unique,
         unique_percentage: base.unique_percentage,
         most_common: common.value,
         most_common_percentage: percentage(common.count),
-        missing: base.missing,
-        missing_percentage: base.missing_percentage,
         new_in_current_values_count: newInCurrent,
         unused_in_current_values_count: unusedInCurrent,
       },
@@ -146,6 +146,7 @@ export function summarizeColumn(
     return {
       column_type: 'datetime',
       characteristics: {
+        // Evidently's field order (as_dict keeps it): counts, missing, unique, most common, first, last.
         ...base,
         most_common: common.value === null ? null : formatTimestamp(common.value as number),
         most_common_percentage: percentage(common.count),
@@ -167,6 +168,8 @@ export function summarizeColumn(
     characteristics: {
       number_of_rows: base.number_of_rows,
       count: base.count,
+      missing: base.missing,
+      missing_percentage: base.missing_percentage,
       mean: round2(described.mean),
       std: round2(described.std),
       min: round2(described.min),
@@ -176,8 +179,6 @@ export function summarizeColumn(
       max: round2(described.max),
       unique: base.unique,
       unique_percentage: base.unique_percentage,
-      missing: base.missing,
-      missing_percentage: base.missing_percentage,
       infinite_count: infinite,
       infinite_percentage: percentage(infinite),
       most_common: typeof common.value === 'number' ? numpyRound(common.value, 5) : common.value,

@@ -57,7 +57,9 @@ describe('regression report edge cases', () => {
     }
     expect(quality.reference).toBeNull()
     expect(quality.current.mean_error).toBeCloseTo(0.5, 12)
-    const bins = report.metrics[1]?.result as { reference_bins: unknown }
+    const bins = report.metrics.find((m) => m.metric === 'RegressionErrorDistribution')?.result as {
+      reference_bins: unknown
+    }
     expect(bins.reference_bins).toBeNull()
   })
 })

@@ -15,8 +15,15 @@ export interface ColumnMapping {
   readonly target?: string
   readonly prediction?: string
   readonly datetime?: string
+  /** A row identifier: neither a feature nor checked for drift. */
+  readonly id?: string
   readonly numericalFeatures: readonly string[]
   readonly categoricalFeatures: readonly string[]
+  /**
+   * Evidently's task, which types the target and prediction: regression (numerical, the default here, as
+   * the course's) or classification (categorical). {@link inferColumnMapping} decides it as Evidently does.
+   */
+  readonly task?: 'regression' | 'classification'
 }
 
 /** The course's mapping (`evidently_metrics_calculation.py`): no target, so drift never looks at duration. */
@@ -47,8 +54,9 @@ export interface DriftColumnSpec {
  */
 export function driftTableColumns(mapping: ColumnMapping): DriftColumnSpec[] {
   const columns: DriftColumnSpec[] = []
-  if (mapping.target !== undefined) columns.push({ name: mapping.target, type: 'num' })
-  if (mapping.prediction !== undefined) columns.push({ name: mapping.prediction, type: 'num' })
+  const type = utilityType(mapping)
+  if (mapping.target !== undefined) columns.push({ name: mapping.target, type })
+  if (mapping.prediction !== undefined) columns.push({ name: mapping.prediction, type })
   for (const name of [...mapping.numericalFeatures].sort()) columns.push({ name, type: 'num' })
   for (const name of mapping.categoricalFeatures) columns.push({ name, type: 'cat' })
   return columns
@@ -60,9 +68,15 @@ export function driftTableColumns(mapping: ColumnMapping): DriftColumnSpec[] {
  */
 export function driftTestColumns(mapping: ColumnMapping): DriftColumnSpec[] {
   const columns: DriftColumnSpec[] = []
-  if (mapping.target !== undefined) columns.push({ name: mapping.target, type: 'num' })
-  if (mapping.prediction !== undefined) columns.push({ name: mapping.prediction, type: 'num' })
+  const type = utilityType(mapping)
+  if (mapping.target !== undefined) columns.push({ name: mapping.target, type })
+  if (mapping.prediction !== undefined) columns.push({ name: mapping.prediction, type })
   for (const name of mapping.categoricalFeatures) columns.push({ name, type: 'cat' })
   for (const name of mapping.numericalFeatures) columns.push({ name, type: 'num' })
   return columns
+}
+
+/** Target and prediction are numerical for regression, categorical for classification. */
+function utilityType(mapping: ColumnMapping): 'num' | 'cat' {
+  return mapping.task === 'classification' ? 'cat' : 'num'
 }

@@ -4,6 +4,8 @@ import { cleanDriftSeries } from '../drift/drift-series'
 import type { DriftSeries } from '../drift/stattests/stat-test'
 import type { ColumnSummary } from '../quality/column-summary'
 import { summarizeColumn } from '../quality/column-summary'
+import type { CorrelationColumns, DatasetCorrelation } from '../quality/dataset-correlations'
+import { datasetCorrelation } from '../quality/dataset-correlations'
 import type { DatasetMissingValues } from '../quality/dataset-missing-values'
 import { datasetMissingValues } from '../quality/dataset-missing-values'
 import type { DatasetSummary } from '../quality/dataset-summary'
@@ -35,6 +37,8 @@ export interface ReferenceProfile {
   columnSummary(column: string): ColumnSummary
   datasetSummary(): DatasetSummary
   missingValues(): DatasetMissingValues
+  /** DatasetCorrelationsMetric's statistics of the reference over these columns. */
+  correlations(columns: CorrelationColumns): DatasetCorrelation
   /** Null when the reference lacks the target or the prediction, or has no complete pair. */
   regressionScalars(): RegressionScalars | null
 }
@@ -77,6 +81,8 @@ export function createReferenceProfile(frame: Frame, mapping: ColumnMapping): Re
         summarizeDataset(frame, columnTypesOf(frame, columnType), roles(mapping)),
       ),
     missingValues: () => remember('missing', () => datasetMissingValues(frame)),
+    correlations: (columns) =>
+      remember(`correlations:${JSON.stringify(columns)}`, () => datasetCorrelation(frame, columns)),
     regressionScalars: () =>
       remember('regression', () => {
         if (mapping.target === undefined || mapping.prediction === undefined) return null
@@ -91,7 +97,8 @@ export function createReferenceProfile(frame: Frame, mapping: ColumnMapping): Re
 
 /** The type the mapping gives a column: target and prediction are numerical (regression), features as listed. */
 function mappedType(mapping: ColumnMapping, column: string): 'num' | 'cat' | undefined {
-  if (column === mapping.target || column === mapping.prediction) return 'num'
+  if (column === mapping.target || column === mapping.prediction)
+    return mapping.task === 'classification' ? 'cat' : 'num'
   if (mapping.numericalFeatures.includes(column)) return 'num'
   if (mapping.categoricalFeatures.includes(column)) return 'cat'
   return undefined
@@ -129,8 +136,10 @@ export function roles(mapping: ColumnMapping): {
   target?: string
   prediction?: string
   datetime?: string
+  id?: string
 } {
   return {
+    ...(mapping.id === undefined ? {} : { id: mapping.id }),
     ...(mapping.target === undefined ? {} : { target: mapping.target }),
     ...(mapping.prediction === undefined ? {} : { prediction: mapping.prediction }),
     ...(mapping.datetime === undefined ? {} : { datetime: mapping.datetime }),
