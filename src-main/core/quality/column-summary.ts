@@ -1,7 +1,13 @@
 import type { Column } from '../data/frame'
 import { isNullAt } from '../data/frame'
 import type { CellValue, ColumnTally } from './column-value-counts'
-import { columnTally, columnValueCounts, mostCommonValue } from './column-value-counts'
+import {
+  columnTally,
+  columnValueCounts,
+  hasTieForMostCommon,
+  mostCommonValue,
+  pandasMostCommon,
+} from './column-value-counts'
 import type { SummaryColumnType } from './infer-column-type'
 import { linearQuantile } from '../stats/linear-quantile'
 import { numpyRound } from './numpy-round'
@@ -100,7 +106,12 @@ export function summarizeColumn(
   const distinct = counts?.values.length ?? tally?.distinct ?? 0
   const count = rowCount - nullCount
   const percentage = (k: number): number => (rowCount > 0 ? numpyRound((100 * k) / rowCount, 2) : 0)
-  const common = counts === null ? (tally as ColumnTally).mostCommon : mostCommonValue(counts)
+  const common =
+    counts === null
+      ? (tally as ColumnTally).mostCommon
+      : hasTieForMostCommon(counts)
+        ? pandasMostCommon(column, rowCount)
+        : mostCommonValue(counts)
   // Only categorical columns keep their distinct values (out-of-list tests, new/unused counts).
   const distinctValues = new Set<number | string>((counts?.values ?? []) as (number | string)[])
   const base = {

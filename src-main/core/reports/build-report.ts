@@ -103,8 +103,7 @@ function dataQualityMetrics(profile: ReferenceProfile, current: Frame): ReportMe
       },
     },
   ]
-  const names = [...current.names, ...profile.frame.names.filter((n) => !current.names.includes(n))]
-  for (const name of names)
+  for (const name of dataDefinitionColumns(profile, current))
     metrics.push({
       metric: 'ColumnSummaryMetric',
       result: columnSummaryResult(profile, current, name),
@@ -122,6 +121,35 @@ function dataQualityMetrics(profile: ReferenceProfile, current: Frame): ReportMe
     },
   })
   return metrics
+}
+
+/**
+ * The columns of Evidently's data definition in its order (`DataDefinition.get_columns()`, the id column
+ * skipped, as DataQualityPreset's ColumnSummaryMetric generator does): the datetime column, target,
+ * prediction, numerical then categorical features in mapping order, then the other timestamp columns
+ * (datetime features). Columns the mapping leaves out are not described, as in Evidently.
+ */
+export function dataDefinitionColumns(profile: ReferenceProfile, current: Frame): string[] {
+  const { mapping } = profile
+  const present = (name: string): boolean =>
+    current.names.includes(name) || profile.frame.names.includes(name)
+  const utility = [mapping.datetime, mapping.target, mapping.prediction].filter(
+    (name): name is string => name !== undefined,
+  )
+  const listed = new Set([...utility, ...mapping.numericalFeatures, ...mapping.categoricalFeatures])
+  if (mapping.id !== undefined) listed.add(mapping.id)
+  const timestamps = [...current.names, ...profile.frame.names].filter(
+    (name) =>
+      !listed.has(name) &&
+      (current.columns[name] ?? profile.frame.columns[name])?.kind === 'timestamp_us',
+  )
+  const ordered = [
+    ...utility,
+    ...mapping.numericalFeatures,
+    ...mapping.categoricalFeatures,
+    ...[...new Set(timestamps)].sort(),
+  ]
+  return [...new Set(ordered)].filter(present)
 }
 
 /**
