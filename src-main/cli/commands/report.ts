@@ -10,6 +10,7 @@ import { reportPresetNames } from '../../shared/domain/reports'
 import type { CliContext } from '../cli-context'
 import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
+import { isOwnDataRequest, OWN_DATA_HELP, ownDataOptions, runOwnDataReport } from '../own-data'
 
 export const summary =
   "One day's Evidently-style report (data-drift, data-quality, regression) as text, JSON or HTML"
@@ -39,7 +40,7 @@ the reference month, the way the course debugs a bad day with Evidently's Report
   --seed N                     seed of the permutation tests (empirical_mmd, TVD); default: numpy's seed 0,
                                as Evidently
   --data-dir DIR / --home DIR / --database-url URL  as for backfill
-`
+${OWN_DATA_HELP}`
 
 /** Options shared by `report` and `test-suite`. */
 export const sharedOptions = {
@@ -80,12 +81,12 @@ export async function run(context: CliContext): Promise<number> {
       ...sharedOptions,
       quantile: { type: 'string', multiple: true },
       'segment-by': { type: 'string', multiple: true },
+      ...ownDataOptions,
     },
     strict: true,
   })
   if (parsed === null) return 0
   const values = parsed.values
-  const date = requireDate(values.date, HELP)
   const preset = (values.preset ?? 'data-drift') as ReportPresetName
   if (!reportPresetNames.includes(preset)) {
     throw new CliError(
@@ -104,6 +105,13 @@ export async function run(context: CliContext): Promise<number> {
     }
     return { column: match[1] as string, quantile: q }
   })
+  if (isOwnDataRequest(values))
+    return runOwnDataReport(context, values, HELP, preset, {
+      drift: driftOptionsFrom(values),
+      quantiles,
+      segmentBy: values['segment-by'] ?? [],
+    })
+  const date = requireDate(values.date, HELP)
   const config = loadConfig(context.env, {
     homeDir: values.home,
     dataDir: values['data-dir'],
