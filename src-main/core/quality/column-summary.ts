@@ -1,5 +1,5 @@
 import type { Column } from '../data/frame'
-import { isNullAt } from '../data/frame'
+import { cellValueOf, isNullAt } from '../data/frame'
 import type { CellValue, ColumnTally } from './column-value-counts'
 import {
   columnTally,
@@ -36,7 +36,7 @@ export interface CategoricalCharacteristics {
   readonly count: number
   readonly unique: number
   readonly unique_percentage: number
-  readonly most_common: CellValue
+  readonly most_common: CellValue | boolean
   readonly most_common_percentage: number
   readonly missing: number
   readonly missing_percentage: number
@@ -72,6 +72,8 @@ export interface ColumnSummaryStatistics {
   readonly distinctValues: ReadonlySet<number | string>
   /** Value → count for categorical columns (nulls excluded), in first-seen order. */
   readonly valueCounts: ReadonlyMap<number | string, number>
+  /** Whether the column holds a null (Evidently's new/unused value counts treat null as one value). */
+  readonly hasNulls?: boolean
 }
 
 export interface ColumnSummary {
@@ -135,6 +137,11 @@ export function summarizeColumn(
       unusedInCurrent = 0
       for (const value of reference.distinctValues)
         if (!distinctValues.has(value)) unusedInCurrent++
+      // `set(column.unique())` holds the null too: a null only current has is new, one only the reference
+      // has is unused, and nulls on both sides cancel (Evidently's own correction).
+      const referenceHasNulls = reference.hasNulls === true
+      if (nullCount > 0 && !referenceHasNulls) newInCurrent++
+      if (referenceHasNulls && nullCount === 0) unusedInCurrent++
     }
     return {
       column_type: 'cat',
@@ -145,12 +152,18 @@ export function summarizeColumn(
         missing_percentage: base.missing_percentage,
         unique: base.unique,
         unique_percentage: base.unique_percentage,
-        most_common: common.value,
+        most_common:
+          common.value === null ? missingMostCommon(column) : cellValueOf(column, common.value),
         most_common_percentage: percentage(common.count),
         new_in_current_values_count: newInCurrent,
         unused_in_current_values_count: unusedInCurrent,
       },
-      statistics: { sortedValues: new Float64Array(0), distinctValues, valueCounts },
+      statistics: {
+        sortedValues: new Float64Array(0),
+        distinctValues,
+        valueCounts,
+        hasNulls: nullCount > 0,
+      },
     }
   }
   if (columnType === 'datetime') {
@@ -192,7 +205,12 @@ export function summarizeColumn(
       unique_percentage: base.unique_percentage,
       infinite_count: infinite,
       infinite_percentage: percentage(infinite),
-      most_common: typeof common.value === 'number' ? numpyRound(common.value, 5) : common.value,
+      most_common:
+        typeof common.value === 'number'
+          ? numpyRound(common.value, 5)
+          : common.value === null
+            ? missingMostCommon(column)
+            : common.value,
       most_common_percentage: percentage(common.count),
     },
     statistics: { sortedValues, distinctValues, valueCounts: new Map() },
@@ -289,4 +307,12 @@ function formatTimestamp(microseconds: number): string {
   const subsecond =
     String(((milliseconds % 1000) + 1000) % 1000).padStart(3, '0') + String(micros).padStart(3, '0')
   return `${text}.${subsecond}`
+}
+
+/**
+ * The most common value when nulls win: pandas' `value_counts(dropna=False).index[0]` is NaN in a numeric
+ * column (printed "NaN") and None in a text or all-null column (printed null).
+ */
+function missingMostCommon(column: Column): number | null {
+  return column.kind === 'string' || column.kind === 'null' ? null : Number.NaN
 }

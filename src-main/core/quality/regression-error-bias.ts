@@ -1,10 +1,10 @@
 import type { Frame } from '../data/frame'
-import { getColumn, isNullAt } from '../data/frame'
+import { cellValueOf, getColumn, isNullAt } from '../data/frame'
 import { linearQuantile } from '../stats/linear-quantile'
 import { sortedFloat64 } from '../stats/sorted-float64'
 
 /** One feature's row of Evidently's error-bias table, keys prefixed `current_` or `ref_`. */
-export type FeatureErrorBias = Record<string, string | number | null>
+export type FeatureErrorBias = Record<string, string | number | boolean | null>
 
 /**
  * Evidently 0.4's error-bias table for one dataset (`calculations/regression_performance.py::error_bias_table`):
@@ -71,7 +71,7 @@ export function regressionErrorBias(
   }
   for (const name of categoricalFeatures) {
     const column = getColumn(frame, name)
-    const mode = (keep: (k: number) => boolean): string | number | null => {
+    const mode = (keep: (k: number) => boolean): string | number | boolean | null => {
       const counts = new Map<string | number, number>()
       rows.forEach((row, k) => {
         if (!keep(k) || column.kind === 'null' || isNullAt(column, row)) return
@@ -87,7 +87,7 @@ export function regressionErrorBias(
           best = value
           bestCount = count
         }
-      return best
+      return best === null ? null : cellValueOf(column, best)
     }
     const majority = mode(() => true)
     const under = mode((k) => isUnder[k] as boolean)

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import argsortJson from '../../../test/fixtures/numpy/argsort-quicksort.json'
+import tiesJson from '../../../test/fixtures/numpy/value-counts-ties.json'
 import { pandasMostCommon } from '../quality/column-value-counts'
 import { numpyQuicksortArgsort } from './numpy-quicksort-argsort'
 
-const fixture = JSON.parse(
-  readFileSync(join(__dirname, '../../../test/fixtures/numpy/argsort-quicksort.json'), 'utf8'),
-) as { numpy: string; cases: { values: number[]; order: number[] }[] }
+const fixture = argsortJson as { numpy: string; cases: { values: number[]; order: number[] }[] }
 
 describe('numpyQuicksortArgsort', () => {
   it(`orders ties exactly as numpy ${fixture.numpy} argsort(kind="quicksort") (scripts/numpy)`, () => {
@@ -18,9 +16,7 @@ describe('numpyQuicksortArgsort', () => {
   })
 })
 
-const ties = JSON.parse(
-  readFileSync(join(__dirname, '../../../test/fixtures/numpy/value-counts-ties.json'), 'utf8'),
-) as {
+const ties = tiesJson as {
   pandas: string
   cases: {
     kind: 'string' | 'float64'
