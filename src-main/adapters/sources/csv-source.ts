@@ -28,7 +28,7 @@ export async function* readCsvBatches(
   options: SourceReadOptions = {},
 ): AsyncGenerator<Frame> {
   const stream = createReadStream(path, { highWaterMark: readChunkBytes })
-  const queue: string[][][] = []
+  const queue: { rows: string[][]; problem: Papa.ParseError | undefined }[] = []
   let finished = false
   let failure: Error | null = null
   let parser: Papa.Parser | null = null
@@ -49,14 +49,12 @@ export async function* readCsvBatches(
     chunk: (result, chunkParser) => {
       parser = chunkParser
       chunkParser.pause()
-      queue.push(result.data)
-      const error = result.errors[0]
-      if (error !== undefined && failure === null)
-        failure = new SourceReadError(
-          'DATA_FILE_INVALID',
-          path,
-          `${path}, data row ${(error.row ?? 0) + 1}: ${error.message}. Every row needs one field per column of the header.`,
-        )
+      // A row with too few or too many fields is reported below with its row number across chunks;
+      // papaparse's other complaints (unbalanced quotes) stop the read.
+      queue.push({
+        rows: result.data,
+        problem: result.errors.find((error) => error.type !== 'FieldMismatch'),
+      })
       notify()
     },
     complete: () => {
@@ -68,14 +66,16 @@ export async function* readCsvBatches(
       notify()
     },
     skipEmptyLines: true,
+    // Comma-separated, always: papaparse's guess would turn a one-column file into a warning.
+    delimiter: ',',
   })
   let header: string[] | null = null
   let builders: TextColumnBuilder[] = []
   let dataRows = 0
   try {
     for (;;) {
-      const rows = queue.shift()
-      if (rows === undefined) {
+      const entry = queue.shift()
+      if (entry === undefined) {
         if (failure !== null) throw failure
         if (finished) break
         await new Promise<void>((resolve) => {
@@ -83,7 +83,16 @@ export async function* readCsvBatches(
         })
         continue
       }
+      const { rows, problem } = entry
       let start = 0
+      if (problem !== undefined) {
+        const row = dataRows + (problem.row ?? 0) + (header === null ? 0 : 1)
+        throw new SourceReadError(
+          'DATA_FILE_INVALID',
+          path,
+          `${path}, near data row ${row}: ${problem.message}; check the quotes around that field.`,
+        )
+      }
       if (header === null) {
         header = (rows[0] ?? []).map((name) => name.trim())
         start = 1
