@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   'test-suite': () => import('./commands/test-suite'),
   stack: () => import('./commands/stack'),
   stattest: () => import('./commands/stattest'),
+  project: () => import('./commands/project'),
 }
 
 function usage(): string {

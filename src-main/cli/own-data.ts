@@ -1,5 +1,11 @@
 import { writeFile } from 'node:fs/promises'
 import type { ReportOptions } from '../core/reports/build-report'
+import type { DataDriftOptions } from '../core/reports/data-drift-table'
+import {
+  ProjectFileError,
+  projectRequest,
+  readProjectFile,
+} from '../services/projects/project-file'
 import type { ColumnMappingSpec } from '../core/reports/column-mapping'
 import { evidentlyAsDict } from '../core/reports/evidently-as-dict'
 import { toEvidentlyJson } from '../core/reports/evidently-json'
@@ -32,11 +38,13 @@ export const ownDataOptions = {
   datetime: { type: 'string' },
   id: { type: 'string' },
   window: { type: 'string' },
+  project: { type: 'string' },
 } as const
 
 /** Help lines for the own-data flags, appended to `report` and `test-suite` help. */
 export const OWN_DATA_HELP = `
 Your own data (any model's log instead of the course's taxi trips):
+  --project FILE                     a project file (YAML/JSON, see \`project init\`); the flags below override it
   --reference PATH --current PATH    a .parquet, .csv or .jsonl file, or a folder of them (repeat a flag to
                                      join several files); both required for own data
   --target COL --prediction COL      default: the columns named 'target' and 'prediction', if any
@@ -59,6 +67,7 @@ type OwnDataValues = {
   datetime?: string
   id?: string
   window?: string
+  project?: string
   date?: string
   json?: boolean
   html?: string
@@ -66,16 +75,72 @@ type OwnDataValues = {
 
 /** Whether the command line asks for own data rather than the course's taxi day. */
 export function isOwnDataRequest(values: OwnDataValues): boolean {
-  return values.reference !== undefined || values.current !== undefined
+  return (
+    values.reference !== undefined || values.current !== undefined || values.project !== undefined
+  )
+}
+
+/** What a project file adds to a command line: its request (flags override it) and its drift options. */
+async function withProject(
+  values: OwnDataValues,
+): Promise<{ request: OwnDataRequest | null; drift: DataDriftOptions }> {
+  if (values.project === undefined) return { request: null, drift: {} }
+  const project = await clearly(() => readProjectFile(values.project as string))
+  const o = project.options ?? {}
+  const drift: Record<string, unknown> = {
+    stattest: o.stattest,
+    numStattest: o.num_stattest,
+    catStattest: o.cat_stattest,
+    stattestThreshold: o.threshold,
+    numStattestThreshold: o.num_threshold,
+    catStattestThreshold: o.cat_threshold,
+    driftShare: o.drift_share,
+  }
+  for (const key of Object.keys(drift)) if (drift[key] === undefined) delete drift[key]
+  return { request: projectRequest(project, values.project), drift: drift as DataDriftOptions }
 }
 
 /** The own-data request from flags, or a usage error naming the missing flag. */
-export function ownDataRequestFrom(values: OwnDataValues, help: string): OwnDataRequest {
+export function ownDataRequestFrom(
+  values: OwnDataValues,
+  help: string,
+  project: OwnDataRequest | null = null,
+): OwnDataRequest {
+  if (project !== null) {
+    // Flags given beside --project override the file, field by field.
+    const windowColumn = values.datetime ?? project.windowColumn
+    return {
+      reference: values.reference ?? project.reference,
+      current: values.current ?? project.current,
+      mapping: { ...project.mapping, ...mappingFromFlags(values) },
+      ...(windowColumn === undefined ? {} : { windowColumn }),
+      // --date picks one day of the project's data; --window replaces the project's window.
+      ...(values.window !== undefined
+        ? { window: values.window }
+        : values.date === undefined && project.window !== undefined
+          ? { window: project.window }
+          : {}),
+      ...(values.date === undefined ? {} : { date: values.date }),
+    }
+  }
   if (values.reference === undefined || values.current === undefined)
     throw new CliError(
       `Own data needs both --reference PATH and --current PATH (${values.reference === undefined ? '--reference' : '--current'} is missing).\n\n${help}`,
       2,
     )
+  const mapping = mappingFromFlags(values)
+  return {
+    reference: values.reference,
+    current: values.current,
+    mapping,
+    ...(values.datetime === undefined ? {} : { windowColumn: values.datetime }),
+    ...(values.window === undefined ? {} : { window: values.window }),
+    ...(values.date === undefined ? {} : { date: values.date }),
+  }
+}
+
+/** The column mapping the flags state (left-out fields are inferred later). */
+function mappingFromFlags(values: OwnDataValues): ColumnMappingSpec {
   const list = (flag: string, text: string | undefined): string[] | undefined => {
     if (text === undefined) return undefined
     const names = text
@@ -87,20 +152,12 @@ export function ownDataRequestFrom(values: OwnDataValues, help: string): OwnData
   }
   const numericalFeatures = list('numerical', values.numerical)
   const categoricalFeatures = list('categorical', values.categorical)
-  const mapping: ColumnMappingSpec = {
+  return {
     ...(values.target === undefined ? {} : { target: values.target }),
     ...(values.prediction === undefined ? {} : { prediction: values.prediction }),
     ...(values.id === undefined ? {} : { id: values.id }),
     ...(numericalFeatures === undefined ? {} : { numericalFeatures }),
     ...(categoricalFeatures === undefined ? {} : { categoricalFeatures }),
-  }
-  return {
-    reference: values.reference,
-    current: values.current,
-    mapping,
-    ...(values.datetime === undefined ? {} : { windowColumn: values.datetime }),
-    ...(values.window === undefined ? {} : { window: values.window }),
-    ...(values.date === undefined ? {} : { date: values.date }),
   }
 }
 
@@ -117,10 +174,14 @@ export async function runOwnDataReport(
       "--preset course is the course's taxi report; for your own data use data-drift, data-quality or regression.",
       2,
     )
-  const request = ownDataRequestFrom(values, help)
+  const project = await withProject(values)
+  const request = ownDataRequestFrom(values, help, project.request)
   const data = await clearly(() => loadOwnData(request))
   context.stderr.write(describeLoad('report', preset, data.windows.length, data.mapping))
-  const outcomes = ownDataReports(data, preset, options)
+  const outcomes = ownDataReports(data, preset, {
+    ...options,
+    drift: { ...project.drift, ...options.drift },
+  })
   return writeOutcomes(
     context,
     values,
@@ -142,10 +203,18 @@ export async function runOwnDataTestSuite(
   preset: TestSuitePresetName,
   options: TestSuiteOptions,
 ): Promise<number> {
-  const request = ownDataRequestFrom(values, help)
+  const project = await withProject(values)
+  const request = ownDataRequestFrom(values, help, project.request)
   const data = await clearly(() => loadOwnData(request))
   context.stderr.write(describeLoad('test-suite', preset, data.windows.length, data.mapping))
-  const outcomes = ownDataTestSuites(data, preset, options)
+  const drift = { ...project.drift, ...options.drift }
+  const outcomes = ownDataTestSuites(data, preset, {
+    ...options,
+    drift,
+    ...(options.driftShare === undefined && drift.driftShare !== undefined
+      ? { driftShare: drift.driftShare }
+      : {}),
+  })
   const code = await writeOutcomes(
     context,
     values,
@@ -268,7 +337,8 @@ async function clearly<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call()
   } catch (error) {
-    if (error instanceof ReportRequestError) throw new CliError(error.message, 1)
+    if (error instanceof ReportRequestError || error instanceof ProjectFileError)
+      throw new CliError(error.message, 1)
     throw error
   }
 }
