@@ -151,21 +151,23 @@ function toFrame(
   rowsBefore: number,
 ): Frame {
   const n = rows.length - start
+  for (let i = 0; i < n; i++) {
+    const row = rows[start + i] as string[]
+    if (row.length !== header.length)
+      throw new SourceReadError(
+        'DATA_FILE_INVALID',
+        path,
+        `${path}, data row ${rowsBefore + i + 1}: ${row.length} fields but the header has ${header.length}; every row needs one field per column.`,
+      )
+  }
   const columns: Record<string, Column> = {}
   header.forEach((name, k) => {
-    const cells = new Array<string | null>(n)
-    for (let i = 0; i < n; i++) {
-      const row = rows[start + i] as string[]
-      if (row.length !== header.length)
-        throw new SourceReadError(
-          'DATA_FILE_INVALID',
-          path,
-          `${path}, data row ${rowsBefore + i + 1}: ${row.length} fields but the header has ${header.length}; every row needs one field per column.`,
-        )
-      cells[i] = row[k] ?? null
-    }
     try {
-      columns[name] = (builders[k] as TextColumnBuilder).addBatch(cells, rowsBefore + 1)
+      columns[name] = (builders[k] as TextColumnBuilder).addCells(
+        n,
+        (i) => (rows[start + i] as string[])[k] as string,
+        rowsBefore + 1,
+      )
     } catch (error) {
       if (error instanceof CellTypeError)
         throw new SourceReadError('DATA_FILE_INVALID', path, `${path}: ${error.message}`)

@@ -75,3 +75,20 @@ describe('concatFrames', () => {
     )
   })
 })
+
+describe('parseTimestampMicros fast path', () => {
+  it('agrees with Date.UTC on common shapes, leap days and century years', () => {
+    for (const text of [
+      '1999-12-31T23:59:59',
+      '2000-02-29 12:00',
+      '2024-02-29',
+      '1969-07-20T20:17:40',
+      '2100-03-01T00:00:00',
+    ])
+      expect(parseTimestampMicros(text), text).toBe(
+        Date.parse(`${text.replace(' ', 'T')}${text.length === 10 ? 'T00:00:00' : ''}Z`) * 1000,
+      )
+    expect(parseTimestampMicros('2100-02-29')).toBeNull()
+    expect(parseTimestampMicros('2024-04-31T00:00:00')).toBeNull()
+  })
+})

@@ -84,6 +84,8 @@ export function cellTypeOf(text: string): Exclude<CellType, 'unknown'> {
  * @example parseTimestampMicros('2024-01-01T00:00:01') // 1704067201000000
  */
 export function parseTimestampMicros(text: string): number | null {
+  const fast = parseCommonTimestamp(text)
+  if (fast !== undefined) return fast
   const match = timestampPattern.exec(text)
   if (match === null) return null
   const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = match
@@ -106,6 +108,66 @@ export function parseTimestampMicros(text: string): number | null {
   }
   const micros = Number(fraction.padEnd(6, '0').slice(0, 6) || '0')
   return (ms - offsetMinutes * 60_000) * 1000 + micros
+}
+
+/**
+ * The common shapes `YYYY-MM-DD`, `YYYY-MM-DD HH:MM` and `YYYY-MM-DD[T ]HH:MM:SS` read by character codes
+ * (a log has one timestamp per row, so this is the reader's hot path): microseconds, null for an impossible
+ * date, or undefined to let the full ISO 8601 pattern decide.
+ */
+function parseCommonTimestamp(text: string): number | null | undefined {
+  const length = text.length
+  if (length !== 10 && length !== 16 && length !== 19) return undefined
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined
+  const year = digitsAt(text, 0, 4)
+  const month = digitsAt(text, 5, 2)
+  const day = digitsAt(text, 8, 2)
+  if (year < 0 || month < 0 || day < 0) return undefined
+  let hours = 0
+  let minutes = 0
+  let seconds = 0
+  if (length > 10) {
+    const separator = text.charCodeAt(10)
+    if ((separator !== 84 && separator !== 32) || text.charCodeAt(13) !== 58) return undefined
+    hours = digitsAt(text, 11, 2)
+    minutes = digitsAt(text, 14, 2)
+    if (length === 19) {
+      if (text.charCodeAt(16) !== 58) return undefined
+      seconds = digitsAt(text, 17, 2)
+    }
+    if (hours < 0 || minutes < 0 || seconds < 0) return undefined
+  }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null
+  if (hours > 23 || minutes > 59 || seconds > 59) return null
+  const days = daysFromCivil(year, month, day)
+  return ((days * 24 + hours) * 60 + minutes) * 60_000_000 + seconds * 1_000_000
+}
+
+/** The decimal number written by `count` digits at `at`, or −1 when one is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0
+  for (let k = at; k < at + count; k++) {
+    const code = text.charCodeAt(k) - 48
+    if (code < 0 || code > 9) return -1
+    value = value * 10 + code
+  }
+  return value
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yearOfEra = y - era * 400
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
+  return era * 146_097 + dayOfEra - 719_468
 }
 
 const typeNames: Record<CellType, string> = {
@@ -148,10 +210,17 @@ export class TextColumnBuilder {
    * @throws {CellTypeError} on a value that does not fit.
    */
   addBatch(cells: readonly (string | null)[], firstRow: number): Column {
-    const n = cells.length
+    return this.addCells(cells.length, (i) => cells[i] ?? null, firstRow)
+  }
+
+  /**
+   * {@link addBatch} reading cell `i` through `cellAt`, so a reader hands over its parsed rows without
+   * copying them into one array per column.
+   */
+  addCells(n: number, cellAt: (i: number) => string | null, firstRow: number): Column {
     if (this.type === 'unknown') {
       for (let i = 0; i < n; i++) {
-        const text = cells[i]
+        const text = cellAt(i)
         if (text === null || text === undefined || missingValueMarkers.has(text)) continue
         this.type = cellTypeOf(text)
         this.firstValue = { row: firstRow + i, text }
@@ -162,7 +231,7 @@ export class TextColumnBuilder {
     if (this.type === 'string') {
       const values = new Array<string | null>(n)
       for (let i = 0; i < n; i++) {
-        const text = cells[i] ?? null
+        const text = cellAt(i)
         values[i] = text === null || missingValueMarkers.has(text) ? null : text
       }
       return { kind: 'string', values }
@@ -170,7 +239,7 @@ export class TextColumnBuilder {
     const values = new Float64Array(n)
     let valid: Uint8Array | null = null
     for (let i = 0; i < n; i++) {
-      const text = cells[i] ?? null
+      const text = cellAt(i)
       if (text === null || missingValueMarkers.has(text)) {
         valid ??= new Uint8Array(n).fill(1)
         valid[i] = 0
