@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import type { Column, Frame } from '../../core/data/frame'
+import { isNullAt } from '../../core/data/frame'
 import { readCsvBatches } from './csv-source'
-import { listSourceFiles, readSourceFrame } from './table-source'
+import { listSourceFiles, readSourceBatches, readSourceFrame } from './table-source'
 
 const dir = mkdtempSync(join(tmpdir(), 'driftdesk-sources-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -62,5 +64,45 @@ describe('JSON Lines source', () => {
     expect(frame.columns.c?.kind).toBe('bool')
     const bad = write('bad.jsonl', '{"a": 1}\n[1]\n')
     await expect(readSourceFrame([bad])).rejects.toThrow(/line 2: expected a JSON object/)
+  })
+})
+
+describe('Parquet source', () => {
+  it('reads a Parquet file of several row groups into the same frame as the whole-file reader', async () => {
+    const { tableToIPC } = await import('apache-arrow')
+    const { Table: WasmTable, WriterPropertiesBuilder, writeParquet } = await import('parquet-wasm')
+    const { buildSyntheticGreenTripTable } =
+      await import('../../../test/support/synthetic-green-trips')
+    const properties = new WriterPropertiesBuilder().setMaxRowGroupSize(7_000).build()
+    const bytes = writeParquet(
+      WasmTable.fromIPCStream(tableToIPC(buildSyntheticGreenTripTable('2022-02'), 'stream')),
+      properties,
+    )
+    const path = join(dir, 'trips.parquet')
+    writeFileSync(path, bytes)
+    const batches: number[] = []
+    for await (const { frame } of readSourceBatches([{ path, format: 'parquet' }]))
+      batches.push(frame.rowCount)
+    expect(batches.length).toBeGreaterThan(1)
+    expect(batches.slice(0, -1).every((rows) => rows === 7_000)).toBe(true)
+    const { readParquetFile } = await import('../parquet/read-parquet-frame')
+    const streamed = await readSourceFrame([path])
+    const whole = await readParquetFile(path)
+    expect(streamed.names).toEqual(whole.names)
+    // Equal cell by cell: the same nulls, the same values where present (what a null slot holds is unspecified).
+    const cells = (frame: Frame, name: string): unknown[] => {
+      const column = frame.columns[name] as Column
+      return Array.from({ length: frame.rowCount }, (_, i) =>
+        isNullAt(column, i) ? null : (column as { values: ArrayLike<unknown> }).values[i],
+      )
+    }
+    for (const name of whole.names) {
+      expect(streamed.columns[name]?.kind, name).toBe(whole.columns[name]?.kind)
+      expect(cells(streamed, name), name).toEqual(cells(whole, name))
+    }
+  })
+  it('refuses a file that is not Parquet, naming it', async () => {
+    const path = write('fake.parquet', 'hello, this is text')
+    await expect(readSourceFrame([path])).rejects.toThrow(`${path} is not a Parquet file`)
   })
 })

@@ -2,10 +2,10 @@ import { readdir, stat } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import { concatFrames } from '../../core/data/concat-frames'
 import type { Frame } from '../../core/data/frame'
-import { ParquetReadError, readParquetFile } from '../parquet/read-parquet-frame'
 import type { SourceReadOptions } from './csv-source'
 import { readCsvBatches } from './csv-source'
 import { readJsonLinesBatches } from './jsonl-source'
+import { readParquetBatches } from './parquet-source'
 import { SourceReadError } from './source-read-error'
 
 export type SourceFormat = 'parquet' | 'csv' | 'jsonl'
@@ -75,8 +75,8 @@ export async function listSourceFiles(paths: readonly string[]): Promise<SourceF
 }
 
 /**
- * Streams a source's column batches, file after file (Parquet files are one batch each for now; CSV and
- * JSON Lines come in chunks of tens of thousands of rows).
+ * Streams a source's column batches, file after file: Parquet by row group, CSV and JSON Lines in chunks of
+ * tens of thousands of rows.
  */
 export async function* readSourceBatches(
   files: readonly SourceFile[],
@@ -84,13 +84,7 @@ export async function* readSourceBatches(
 ): AsyncGenerator<{ readonly file: SourceFile; readonly frame: Frame }> {
   for (const file of files) {
     if (file.format === 'parquet') {
-      try {
-        yield { file, frame: await readParquetFile(file.path) }
-      } catch (error) {
-        if (error instanceof ParquetReadError)
-          throw new SourceReadError(error.code, error.path, error.message)
-        throw error
-      }
+      for await (const frame of readParquetBatches(file.path)) yield { file, frame }
     } else {
       const batches =
         file.format === 'csv'
