@@ -92,3 +92,14 @@ describe('parseTimestampMicros fast path', () => {
     expect(parseTimestampMicros('2024-04-31T00:00:00')).toBeNull()
   })
 })
+
+describe('cellTypeOf', () => {
+  it('spells numbers as pandas reads them and keeps look-alikes as text', async () => {
+    const { cellTypeOf } = await import('./text-column-builder')
+    for (const t of ['0', '-12', '+7', '007']) expect(cellTypeOf(t), t).toBe('integer')
+    for (const t of ['1.5', '-.5', '5.', '1e5', '2.5E-3', '+1.0e+2', 'inf', '-Infinity'])
+      expect(cellTypeOf(t), t).toBe('float')
+    for (const t of ['0x1A', '1_000', ' 1', '1e', '.', '-', 'e5', '1.2.3', '--1'])
+      expect(cellTypeOf(t), t).toBe('string')
+  })
+})
