@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Frame } from '../data/frame'
-import { buildReport } from './build-report'
+import type { Column, Frame } from '../data/frame'
+import { buildReport, dataDefinitionColumns } from './build-report'
 import type { ColumnMapping } from './column-mapping'
 import { createSuiteData } from '../suites/suite-data'
 import { createReferenceProfile } from './reference-profile'
@@ -75,5 +75,24 @@ describe('column types of a current-only column', () => {
       .map((m) => m.result.column_name)
     expect(summaries).toEqual(['x'])
     expect(createSuiteData(reference, current).columnType('extra')).toBe('num')
+  })
+})
+
+describe('data-definition columns', () => {
+  it('describe a timestamp column both datasets have, not one only the current data has', () => {
+    const stamp = (n: number): Column => ({
+      kind: 'timestamp_us',
+      values: Float64Array.from({ length: n }, (_, i) => i * 1e6),
+      valid: null,
+    })
+    const base = floatFrame({ x: [1, 2, 3], y: [1, 2, 3], p: [1, 2, 3] })
+    const withStamp = (frame: Frame, name: string): Frame => ({
+      ...frame,
+      names: [...frame.names, name],
+      columns: { ...frame.columns, [name]: stamp(frame.rowCount) },
+    })
+    const reference = createReferenceProfile(withStamp(base, 'shared_ts'), mapping)
+    const current = withStamp(withStamp(base, 'shared_ts'), 'only_current_ts')
+    expect(dataDefinitionColumns(reference, current)).toEqual(['y', 'p', 'x', 'shared_ts'])
   })
 })

@@ -138,16 +138,19 @@ export function dataDefinitionColumns(profile: ReferenceProfile, current: Frame)
   )
   const listed = new Set([...utility, ...mapping.numericalFeatures, ...mapping.categoricalFeatures])
   if (mapping.id !== undefined) listed.add(mapping.id)
-  const timestamps = [...current.names, ...profile.frame.names].filter(
+  // Unlisted timestamp columns are datetime features only when both datasets have them (Evidently skips a
+  // partially present column).
+  const timestamps = current.names.filter(
     (name) =>
       !listed.has(name) &&
-      (current.columns[name] ?? profile.frame.columns[name])?.kind === 'timestamp_us',
+      current.columns[name]?.kind === 'timestamp_us' &&
+      profile.frame.columns[name]?.kind === 'timestamp_us',
   )
   const ordered = [
     ...utility,
     ...mapping.numericalFeatures,
     ...mapping.categoricalFeatures,
-    ...[...new Set(timestamps)].sort(),
+    ...timestamps.sort(),
   ]
   return [...new Set(ordered)].filter(present)
 }
