@@ -20,11 +20,11 @@ import {
   regressionQuality,
 } from '../quality/regression-quality'
 import { TARGET_COLUMN } from '../pipeline/course-columns'
-import { driftTableColumns } from './column-mapping'
+import { driftTableColumns, processColumnTypes } from './column-mapping'
 import type { DataDriftOptions } from './data-drift-table'
 import { computeDataDrift } from './data-drift-table'
 import type { ReferenceProfile } from './reference-profile'
-import { columnTypesOf, resolveColumnType, roles } from './reference-profile'
+import { resolveColumnType, roles } from './reference-profile'
 import type { SmallDistribution } from './small-distribution'
 import { numericSmallDistribution } from './small-distribution'
 
@@ -87,8 +87,6 @@ export function buildReport(
 }
 
 function dataQualityMetrics(profile: ReferenceProfile, current: Frame): ReportMetricEntry[] {
-  const columnType = (name: string): ReturnType<ReferenceProfile['columnType']> =>
-    resolveColumnType(profile, current, name)
   const metrics: ReportMetricEntry[] = [
     {
       metric: 'DatasetSummaryMetric',
@@ -96,7 +94,7 @@ function dataQualityMetrics(profile: ReferenceProfile, current: Frame): ReportMe
         almost_duplicated_threshold: almostDuplicatedThreshold,
         current: summarizeDataset(
           current,
-          columnTypesOf(current, columnType),
+          processColumnTypes(profile.mapping, current),
           roles(profile.mapping),
         ),
         reference: profile.datasetSummary(),

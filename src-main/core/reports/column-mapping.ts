@@ -26,6 +26,13 @@ export interface ColumnMapping {
    * the course's) or classification (categorical). {@link inferColumnMapping} decides it as Evidently does.
    */
   readonly task?: 'regression' | 'classification'
+  /**
+   * Which feature lists {@link inferColumnMapping} inferred rather than the user gave. Evidently uses two
+   * typings then: the drift table goes by storage (every integer numerical), while its data definition (column
+   * summaries, correlations, test presets) types an inferred integer column with at most 5 values as
+   * categorical.
+   */
+  readonly inferred?: { readonly numerical: boolean; readonly categorical: boolean }
 }
 
 /** The course's mapping (`evidently_metrics_calculation.py`): no target, so drift never looks at duration. */
@@ -184,7 +191,34 @@ export function inferColumnMapping(
     numericalFeatures,
     categoricalFeatures,
     ...(task === undefined ? {} : { task }),
+    inferred: {
+      numerical: spec.numericalFeatures === undefined,
+      categorical: spec.categoricalFeatures === undefined,
+    },
   }
+}
+
+/**
+ * The column types of `process_columns` (what DatasetSummaryMetric counts): the mapping's numerical features
+ * that hold numbers, its categorical features, and the other timestamp columns as datetime, whatever the data
+ * definition says of them.
+ */
+export function processColumnTypes(
+  mapping: ColumnMapping,
+  frame: Frame,
+): Record<string, 'num' | 'cat' | 'datetime'> {
+  const types: Record<string, 'num' | 'cat' | 'datetime'> = {}
+  const utility = new Set([mapping.target, mapping.prediction, mapping.datetime, mapping.id])
+  for (const name of frame.names) {
+    const kind = frame.columns[name]?.kind
+    if (utility.has(name)) continue
+    if (mapping.numericalFeatures.includes(name)) {
+      if (kind === 'float64' || kind === 'int64' || kind === 'int32' || kind === 'null')
+        types[name] = 'num'
+    } else if (mapping.categoricalFeatures.includes(name)) types[name] = 'cat'
+    else if (kind === 'timestamp_us') types[name] = 'datetime'
+  }
+  return types
 }
 
 function inferTask(

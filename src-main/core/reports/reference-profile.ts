@@ -15,6 +15,7 @@ import { inferColumnType } from '../quality/infer-column-type'
 import type { RegressionScalars } from '../quality/regression-quality'
 import { regressionPairs, regressionScalars } from '../quality/regression-quality'
 import type { ColumnMapping } from './column-mapping'
+import { processColumnTypes } from './column-mapping'
 import type { SmallDistribution } from './small-distribution'
 import { countValues, numericSmallDistribution } from './small-distribution'
 
@@ -78,7 +79,7 @@ export function createReferenceProfile(frame: Frame, mapping: ColumnMapping): Re
       ),
     datasetSummary: () =>
       remember('dataset-summary', () =>
-        summarizeDataset(frame, columnTypesOf(frame, columnType), roles(mapping)),
+        summarizeDataset(frame, processColumnTypes(mapping, frame), roles(mapping)),
       ),
     missingValues: () => remember('missing', () => datasetMissingValues(frame)),
     correlations: (columns) =>
@@ -99,8 +100,11 @@ export function createReferenceProfile(frame: Frame, mapping: ColumnMapping): Re
 function mappedType(mapping: ColumnMapping, column: string): 'num' | 'cat' | undefined {
   if (column === mapping.target || column === mapping.prediction)
     return mapping.task === 'classification' ? 'cat' : 'num'
-  if (mapping.numericalFeatures.includes(column)) return 'num'
-  if (mapping.categoricalFeatures.includes(column)) return 'cat'
+  // An inferred feature is typed by the dtype rules, as Evidently's data definition types it.
+  if (mapping.numericalFeatures.includes(column))
+    return mapping.inferred?.numerical ? undefined : 'num'
+  if (mapping.categoricalFeatures.includes(column))
+    return mapping.inferred?.categorical ? undefined : 'cat'
   return undefined
 }
 
@@ -119,16 +123,6 @@ export function resolveColumnType(
   return profile.frame.names.includes(column)
     ? profile.columnType(column)
     : inferColumnType(getColumn(current, column), mappedType(profile.mapping, column))
-}
-
-/** Column name → type for every column of a frame. */
-export function columnTypesOf(
-  frame: Frame,
-  columnType: (column: string) => SummaryColumnType,
-): Record<string, SummaryColumnType> {
-  const types: Record<string, SummaryColumnType> = {}
-  for (const name of frame.names) types[name] = columnType(name)
-  return types
 }
 
 /** The mapping's roles in the shape DatasetSummary reports them. */
