@@ -20,6 +20,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   'test-suite': () => import('./commands/test-suite'),
   stack: () => import('./commands/stack'),
   stattest: () => import('./commands/stattest'),
+  project: () => import('./commands/project'),
 }
 
 export async function main(argv: readonly string[], env: CliContext['env']): Promise<number> {
