@@ -26,6 +26,9 @@ vi.mock('./ipc/handle', () => ({ createSenderCheck: vi.fn(), registerInvokeHandl
 vi.mock('./adapters/worker/bundled-backfill-worker', () => ({
   bundledBackfillWorkerFactory: vi.fn(),
 }))
+vi.mock('./adapters/worker/bundled-report-worker', () => ({
+  bundledReportWorkerFactory: vi.fn(),
+}))
 vi.mock('./app/control-panel', () => ({
   createControlPanel: vi.fn(async () => {
     throw new Error('the home directory is not writable')

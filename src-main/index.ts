@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { BrowserWindow, app, dialog } from 'electron'
 import { bundledBackfillWorkerFactory } from './adapters/worker/bundled-backfill-worker'
+import { bundledReportWorkerFactory } from './adapters/worker/bundled-report-worker'
 import { createControlPanel } from './app/control-panel'
 import type { EventSink } from './app/event-sink'
 import { loadConfig } from './config/app-config'
@@ -53,6 +54,7 @@ async function startPanel(): Promise<void> {
     mode: 'electron',
     version: app.getVersion(),
     createBackfillWorker: bundledBackfillWorkerFactory,
+    createReportWorker: bundledReportWorkerFactory,
     // The bundle cannot find them from its own location; the app path is the project (or app.asar) root.
     stackAssets: {
       resourcesDir: join(app.getAppPath(), 'resources'),

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { syntheticTaxiDataDir } from '../../test/support/taxi-data'
 import { loadConfig } from '../config/app-config'
+import { ReportService } from '../services/reports/report-service'
 import { writeStackPorts } from '../services/stack/stack-ports'
 import { loadOrCreateStackSecrets } from '../services/stack/stack-secrets'
 import type { EventName, EventContract, JobFinished } from '../shared/ipc-contract'
@@ -107,6 +108,27 @@ describe('the control panel composition', () => {
     ])
   })
 
+  it('trains one month once when several trainings are asked for at once (regression: concurrent trainings collided on one temporary file)', async () => {
+    const started = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        panel.handlers['model:train']({ referenceMonth: '2022-01', force: true }),
+      ),
+    )
+    const finished = await Promise.all(
+      started.map(({ jobId }) => sink.finished('model:finished', jobId)),
+    )
+    expect(finished.map((event) => (event as JobFinished<unknown>).outcome)).toEqual([
+      'done',
+      'done',
+      'done',
+      'done',
+    ])
+    expect(readdirSync(join(home, 'models', '2022-01')).sort()).toEqual([
+      'model.json',
+      'reference.arrow',
+    ])
+  })
+
   it('runs a backfill in a worker, streams its days, and records the run and its metrics', async () => {
     const { jobId } = await panel.handlers['pipeline:start']({
       month: '2022-02',
@@ -160,8 +182,10 @@ describe('the control panel composition', () => {
     })
   })
 
-  it("computes a day's report and test suite, and exports them as HTML", async () => {
+  it("computes a day's report and test suite off the panel's thread, and exports them as HTML (regression: reports ran on the main thread)", async () => {
     const request = { date: '2022-02-02', preset: 'data-drift', referenceMonth: '2022-01' } as const
+    const onPanelThread = vi.spyOn(ReportService.prototype, 'loadDay')
+    onTestFinished(() => onPanelThread.mockRestore())
     const report = await panel.handlers['reports:get'](request)
     expect(report.metrics.map((metric) => metric.metric)).toEqual([
       'DatasetDriftMetric',
@@ -176,6 +200,24 @@ describe('the control panel composition', () => {
     expect(html.html).toContain('<title>Data drift report — 2022-02-02 vs 2022-01</title>')
     const suiteHtml = await panel.handlers['suites:export-html'](request)
     expect(suiteHtml.html).toContain('<title>Data drift test suite — 2022-02-02 vs 2022-01</title>')
+    expect(onPanelThread).not.toHaveBeenCalled()
+  })
+
+  it("trains a report's missing reference model once, shared with a training job asked for at the same time", async () => {
+    const request = { date: '2022-02-03', preset: 'data-drift', referenceMonth: '2022-01' } as const
+    rmSync(join(home, 'models', '2022-01'), { recursive: true, force: true })
+    expect(await panel.handlers['model:get']({ referenceMonth: '2022-01' })).toBeNull()
+    const { jobId } = await panel.handlers['model:train']({ referenceMonth: '2022-01' })
+    // Listen before awaiting the report: the shared training may end the job while the report runs.
+    const trained = sink.finished('model:finished', jobId)
+    const report = await panel.handlers['reports:get'](request)
+    expect(report.context).toMatchObject({ referenceMonth: '2022-01', date: '2022-02-03' })
+    const finished = (await trained) as JobFinished<unknown>
+    expect(finished.outcome).toBe('done')
+    expect(readdirSync(join(home, 'models', '2022-01')).sort()).toEqual([
+      'model.json',
+      'reference.arrow',
+    ])
   })
 
   it('turns a report request the data cannot answer into a request error', async () => {

@@ -1,12 +1,17 @@
+import { stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import type { BackfillWorkerFactory } from '../adapters/worker/backfill-worker-pool'
 import { BackfillWorkerPool, defaultWorkerCount } from '../adapters/worker/backfill-worker-pool'
+import type { ReportWorkerFactory } from '../adapters/worker/report-worker-pool'
+import { ReportWorkerPool } from '../adapters/worker/report-worker-pool'
 import { isProcessAlive } from '../adapters/process/is-process-alive'
 import type { AppConfig } from '../config/app-config'
 import { loadConfig } from '../config/app-config'
+import { tripFileLocation } from '../services/data/locate-trip-file'
 import { locateOrDownloadMonthFile } from '../services/data/locate-or-download-month-file'
+import { modelPaths } from '../services/model/model-service'
+import { ModelTrainingQueue } from '../services/model/model-training-queue'
 import { BackfillService } from '../services/pipeline/backfill-service'
-import { ReportService } from '../services/reports/report-service'
 import type { StackAssetPaths } from '../services/stack/create-stack-service'
 import { createStackService } from '../services/stack/create-stack-service'
 import type { StackService } from '../services/stack/stack-service'
@@ -18,6 +23,7 @@ import { createConfigHandlers } from './handlers/config-handlers'
 import { createDataHandlers } from './handlers/data-handlers'
 import { JobSlot } from './handlers/job-slot'
 import { createModelHandlers } from './handlers/model-handlers'
+import { createModelTrainer } from './handlers/model-trainer'
 import type { MonthFileLocator } from './handlers/month-file'
 import { createPipelineHandlers } from './handlers/pipeline-handlers'
 import { createReportHandlers } from './handlers/report-handlers'
@@ -39,6 +45,8 @@ export interface ControlPanelOptions {
   readonly chooseFolder?: () => Promise<string | null>
   /** A bundled build's worker factory (electron-vite `?nodeWorker`); source runs use the default. */
   readonly createBackfillWorker?: BackfillWorkerFactory
+  /** The same for the report thread. */
+  readonly createReportWorker?: ReportWorkerFactory
   /** Where Grafana's provisioning and the dashboards are; default: the repository's folders (source runs). */
   readonly stackAssets?: StackAssetPaths
   /** Compute threads per backfill (default: one per core). */
@@ -80,7 +88,8 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
   // A folder given for this start (--data-dir, DRIFTDESK_DATA_DIR) wins over the one remembered from an
   // earlier start; a folder the user picks in this session wins over both.
   let config = withDataDir(baseConfig.dataDir === null ? settings.dataDir : null)
-  let reports = new ReportService(config)
+  // Reports and test suites are computed on their own thread, so this one keeps serving (issue 9).
+  const reports = new ReportWorkerPool(1, options.createReportWorker)
   const currentConfig = (): AppConfig => config
   const jobs = new JobRegistry(options.sink)
   const stack: StackService = createStackService(config, options.env, options.stackAssets)
@@ -88,6 +97,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
   const stackUrls = new StackUrlCache(stack)
   await stackUrls.refresh()
   const backfillSlot = new JobSlot()
+  const trainings = new ModelTrainingQueue()
 
   const monthFile: MonthFileLocator = (month, signal, dataDir = config.dataDir) =>
     locateOrDownloadMonthFile({ ...config, dataDir }, month, signal === undefined ? {} : { signal })
@@ -107,11 +117,29 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
         }),
     )
 
+  const train = createModelTrainer({
+    config: currentConfig,
+    monthFile,
+    trainings,
+    createBackfillWorker: options.createBackfillWorker,
+  })
+  /**
+   * A report's reference month without a saved model is trained first, through the same queue. Only
+   * when the request can be answered: a reference month not before the day, or a file not on disk, is
+   * left to the report thread's own clear error (a report never starts a download).
+   */
+  const ensureModel = async (referenceMonth: string, date: string): Promise<void> => {
+    if (referenceMonth >= date.slice(0, 7)) return
+    const saved = await stat(modelPaths(config, referenceMonth).model).catch(() => null)
+    if (saved !== null) return
+    const source = await stat(tripFileLocation(config, referenceMonth).path).catch(() => null)
+    if (source?.isFile() === true) await train(referenceMonth)
+  }
+
   const useDataDir = async (dataDir: string | null): Promise<void> => {
     settings = { ...settings, dataDir }
     await writePanelSettings(baseConfig.homeDir, settings)
     config = withDataDir(dataDir)
-    reports = new ReportService(config)
     log(`[panel] trip files now read from ${config.dataDir ?? config.cacheDir}`)
   }
 
@@ -136,7 +164,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       jobs,
       monthFile,
       connection,
-      createBackfillWorker: options.createBackfillWorker,
+      train,
     }),
     ...createPipelineHandlers({
       config: currentConfig,
@@ -154,7 +182,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       connection,
       backfillSlot,
     }),
-    ...createReportHandlers({ reports: () => reports }),
+    ...createReportHandlers({ config: currentConfig, reports, ensureModel }),
   }
 
   return {
@@ -166,6 +194,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       if (!(await jobs.whenIdle(CLOSE_TIMEOUT_MS))) {
         log(`[panel] jobs still running after ${CLOSE_TIMEOUT_MS} ms; closing anyway`)
       }
+      await reports.close()
       await connection.close()
     },
   }

@@ -9,6 +9,7 @@ import { PostgresRunStore } from '../adapters/postgres/postgres-run-store'
 import { isProcessAlive } from '../adapters/process/is-process-alive'
 import type { AppConfig } from '../config/app-config'
 import { redactUrl } from '../config/app-config'
+import { AppError } from '../shared/errors'
 import { markCrashedRuns } from '../services/pipeline/mark-crashed-runs'
 import type { CliContext } from './cli-context'
 import { CliError, toCliError as toAppCliError } from './cli-context'
@@ -73,6 +74,8 @@ export { isProcessAlive }
  * shutting down, deadlock): one sentence and exit 1 instead of a stack trace.
  */
 export function toCliError(error: unknown): unknown {
+  // An AppError already is one sentence for the user, even when its cause is a lost connection.
+  if (error instanceof AppError || error instanceof CliError) return toAppCliError(error)
   if (isRetryableDatabaseError(error)) {
     return new CliError(
       `The database did not complete the request (${error instanceof Error ? error.message : String(error)}); check that PostgreSQL is running and try the command again.`,

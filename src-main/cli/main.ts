@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   stack: () => import('./commands/stack'),
   stattest: () => import('./commands/stattest'),
   serve: () => import('./commands/serve'),
+  project: () => import('./commands/project'),
 }
 
 export async function main(argv: readonly string[], env: CliContext['env']): Promise<number> {
@@ -62,11 +63,25 @@ export async function main(argv: readonly string[], env: CliContext['env']): Pro
   }
 }
 
+let settled = false
+// A promise nobody settles (a socket or child process unref'd while main() still awaits it) lets the
+// event loop empty with main() pending: Node would then exit 0 and print nothing. A command that did
+// not finish must never look like a success.
+process.once('exit', () => {
+  if (settled) return
+  process.stderr.write(
+    'driftdesk: internal error: the command stopped before it finished (nothing was left to wait for); please report it.\n',
+  )
+  process.exitCode = 70
+})
+
 main(process.argv.slice(2), process.env).then(
   (code) => {
+    settled = true
     process.exitCode = code
   },
   (error: unknown) => {
+    settled = true
     process.stderr.write(
       `driftdesk: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     )

@@ -2,13 +2,15 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { RawData, WebSocket } from 'ws'
 import { WebSocketServer } from 'ws'
 import type { InvokeHandlers } from '../app/dispatch-request'
 import { dispatchRequest } from '../app/dispatch-request'
 import type { EventSink } from '../app/event-sink'
 import { buildContentSecurityPolicy } from '../app/content-security-policy'
-import type { EventName, PayloadOf } from '../shared/ipc-contract'
+import type { SerializedError } from '../shared/errors'
+import type { EventName, PayloadOf, Result } from '../shared/ipc-contract'
 import { readRendererFile } from './renderer-files'
 import type { ClientMessage, ServerMessage } from '../shared/browser-mode-protocol'
 import {
@@ -39,6 +41,12 @@ export interface BrowserServer extends EventSink {
 }
 
 const MAX_MESSAGE_BYTES = 1024 * 1024
+/**
+ * Requests one socket may have waiting for an answer. The panel's views send a handful at a time; a page
+ * (or a script holding the token) that sends hundreds gets a BUSY answer beyond this at once instead of
+ * queueing work that would starve everyone else, the running backfill included.
+ */
+export const MAX_REQUESTS_IN_FLIGHT = 16
 
 /**
  * Browser mode: serves the built renderer and the control panel's contract over a WebSocket, on
@@ -74,10 +82,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   })
 
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', origin)
     if (!allowedHosts.includes(request.headers.host ?? '')) {
       return sendText(response, 421, 'Wrong host.')
     }
+    const url = parseTarget(request.url)
+    if (url === null) return sendText(response, 400, 'Bad request target.')
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendText(response, 405, 'Method not allowed.')
     }
@@ -101,16 +110,40 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     response.end(request.method === 'HEAD' ? undefined : file.body)
   }
 
-  const webSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  const webSockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    // One message per tick: a burst of hundreds of requests in one TCP read is otherwise parsed and
+    // answered in one go, holding the event loop for everyone (issue 9).
+    allowSynchronousEvents: false,
+  })
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', origin)
+    // Node removes its own error listener from an upgraded socket: without one, a client that resets
+    // the connection while we answer would crash the process.
+    socket.on('error', (error) => log(`[server] upgrade socket: ${error.message}`))
+    try {
+      handleUpgrade(request, socket, head)
+    } catch (error) {
+      // Bad input must end in a refusal, never a crash: nothing above should throw, but if it does,
+      // this connection alone pays for it.
+      log(`[server] upgrade of ${pathOf(request)} failed: ${String(error)}`)
+      refuseUpgrade(socket, '400 Bad Request')
+    }
+  })
+
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // `GET http://[ HTTP/1.1` and other unparseable targets: refused, never thrown (issue 9).
+    const url = parseTarget(request.url)
+    if (url === null) {
+      refuseUpgrade(socket, '400 Bad Request')
+      return
+    }
     const isOwnPage =
       url.pathname === WEBSOCKET_PATH &&
       allowedHosts.includes(request.headers.host ?? '') &&
       allowedOrigins.includes(request.headers.origin ?? '')
     if (!isOwnPage) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
-      socket.destroy()
+      refuseUpgrade(socket, '401 Unauthorized')
       return
     }
     // A browser's WebSocket cannot read a refused handshake's status, so our own page with a missing
@@ -126,11 +159,20 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       }
       sockets.add(webSocket)
       webSocket.on('close', () => sockets.delete(webSocket))
-      webSocket.on('message', (data) => void answer(webSocket, data))
+      let inFlight = 0
+      webSocket.on('message', (data) => {
+        const isOverBound = inFlight >= MAX_REQUESTS_IN_FLIGHT
+        if (!isOverBound) inFlight++
+        answer(webSocket, data, isOverBound)
+          .catch((error: unknown) => log(`[server] answering a message failed: ${String(error)}`))
+          .finally(() => {
+            if (!isOverBound) inFlight--
+          })
+      })
     })
-  })
+  }
 
-  async function answer(webSocket: WebSocket, data: RawData): Promise<void> {
+  async function answer(webSocket: WebSocket, data: RawData, isOverBound: boolean): Promise<void> {
     let message: ClientMessage
     try {
       message = JSON.parse(data.toString()) as ClientMessage
@@ -143,7 +185,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       webSocket.close(1003, 'Messages need a numeric id.')
       return
     }
-    const result = await dispatchRequest(options.handlers, message.channel, message.request)
+    const result: Result<unknown> = isOverBound
+      ? { ok: false, error: busyError() }
+      : await dispatchRequest(options.handlers, message.channel, message.request)
     const reply: ServerMessage = { type: 'result', id: message.id, result }
     if (webSocket.readyState === webSocket.OPEN) webSocket.send(JSON.stringify(reply))
   }
@@ -178,6 +222,33 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+/** The answer to a request beyond `MAX_REQUESTS_IN_FLIGHT`, worded for the panel. */
+function busyError(): SerializedError {
+  return {
+    code: 'BUSY',
+    message: `driftdesk is still working on ${MAX_REQUESTS_IN_FLIGHT} requests from this page; this one was not started. Wait for the running ones to finish, then try again.`,
+  }
+}
+
+/** The request target as a URL on our own origin, or null when it cannot be parsed (`http://[`). */
+function parseTarget(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://127.0.0.1')
+  } catch {
+    return null
+  }
+}
+
+function refuseUpgrade(socket: Duplex, status: string): void {
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
+  // As ws's own refusals do: let the answer flush, then drop the connection.
+  socket.once('finish', () => socket.destroy())
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
 }
 
 function sendText(response: ServerResponse, status: number, text: string): void {

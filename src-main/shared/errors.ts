@@ -20,6 +20,7 @@ export const APP_ERROR_CODES = [
   'NOT_AVAILABLE',
   'INVALID_REQUEST',
   'FORBIDDEN',
+  'BUSY',
   'CANCELLED',
   'INTERNAL',
 ] as const

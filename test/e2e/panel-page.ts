@@ -25,6 +25,15 @@ type PageGlobals = {
   readonly innerWidth: number
 }
 
+/** What recordTimelineDoneCounts() uses of the page: a MutationObserver and a slot for its record. */
+type ObservedPageGlobals = PageGlobals & {
+  readonly document: { readonly body: unknown }
+  readonly MutationObserver: new (callback: () => void) => {
+    observe(target: unknown, options: Record<string, unknown>): void
+  }
+  __doneCounts?: Set<number>
+}
+
 /** What one chart on the page draws, read from the attributes ChartBox writes, and its drawn height. */
 export interface DrawnChart {
   readonly label: string
@@ -127,25 +136,28 @@ export class PanelPage {
    */
   async recordTimelineDoneCounts(): Promise<void> {
     await this.page.evaluate(() => {
+      const page = globalThis as unknown as ObservedPageGlobals
       const seen = new Set<number>()
       const record = (): void => {
-        seen.add(document.querySelectorAll('li.day[data-state=done]').length)
+        seen.add(page.document.querySelectorAll('li.day[data-state=done]').length)
       }
       record()
-      new MutationObserver(record).observe(document.body, {
+      new page.MutationObserver(record).observe(page.document.body, {
         subtree: true,
         childList: true,
         attributes: true,
         attributeFilter: ['data-state'],
       })
-      ;(window as unknown as { __doneCounts: Set<number> }).__doneCounts = seen
+      page.__doneCounts = seen
     })
   }
 
   /** The finished-day counts seen since recordTimelineDoneCounts(), in ascending order. */
   async recordedTimelineDoneCounts(): Promise<number[]> {
     return this.page.evaluate(() =>
-      [...(window as unknown as { __doneCounts: Set<number> }).__doneCounts].sort((a, b) => a - b),
+      [...((globalThis as unknown as ObservedPageGlobals).__doneCounts ?? [])].sort(
+        (a, b) => a - b,
+      ),
     )
   }
 

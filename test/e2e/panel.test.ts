@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { hasAnswerKeys, isClose, readAnswerJson, readAnswerTsv } from '../support/answer-keys'
 import { CHROMIUM_PATH, chromiumCapability, hasCapability } from '../support/capabilities'
 import { realTaxiDataDir, syntheticTaxiDataDir } from '../support/taxi-data'
@@ -124,6 +124,16 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
     panel = new PanelPage(page)
     await page.goto(url)
     await page.waitForSelector('nav [data-view=setup][aria-current=page]')
+  })
+
+  // A failure on a loaded CI machine is hard to reproduce: say what the panel's process and page said.
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail') return
+    const pageText = await page.textContent('main', { timeout: 2000 }).catch(() => null)
+    console.error(
+      `[e2e] ${task.name} failed.\npanel stderr (last 4,000 characters):\n${serverLog.slice(-4000)}\n` +
+        `page text:\n${(pageText ?? '(unreadable)').slice(0, 2000)}\nconsole errors: ${JSON.stringify(consoleErrors)}`,
+    )
   })
 
   afterAll(async () => {

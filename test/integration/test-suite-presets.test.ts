@@ -119,6 +119,7 @@ describe.each(sources)('report and test-suite presets on one %s day', (source) =
       'DatasetSummaryMetric',
       'ColumnSummaryMetric',
       'DatasetMissingValuesMetric',
+      'DatasetCorrelationsMetric',
       'ColumnQuantileMetric',
     ])
     const fare = day.current.columns.fare_amount

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { AppConfig } from '../../config/app-config'
 import { createFolder, HOME_FOLDER_ADVICE } from '../files/create-folder'
 import { DatabaseUnreachableError, describeConnectionFailure } from './database-errors'
-import { startEmbeddedPostgres } from './embedded-postgres-server'
+import { EmbeddedPostgresStartError, startEmbeddedPostgres } from './embedded-postgres-server'
 import type { DatabasePool } from './pool'
 import { createPool } from './pool'
 import { runMigrations } from './run-migrations'
@@ -47,8 +47,15 @@ export async function openDatabase(
       url = server.url
       stopServer = server.stop
     } catch (error) {
+      // The launcher's message names the folder, quotes the server's last log lines and says what to
+      // do; it never advises deleting the data folder (that would delete every stored metric).
+      const reason = error instanceof Error ? error.message : String(error)
+      const sentence =
+        error instanceof EmbeddedPostgresStartError
+          ? reason
+          : `The embedded PostgreSQL in ${config.embeddedPgDir} could not be used (${reason}); try again (its data is kept).`
       throw new DatabaseUnreachableError(
-        `The embedded PostgreSQL could not start (${error instanceof Error ? error.message : String(error)}). To fix it, free disk space or remove ${config.embeddedPgDir} if it is damaged, or pass --database-url to use another PostgreSQL.`,
+        `${sentence} To use another PostgreSQL instead, pass --database-url.`,
         { cause: error },
       )
     }

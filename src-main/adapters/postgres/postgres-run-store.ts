@@ -8,12 +8,15 @@ import type {
   TaskRunRecord,
 } from '../../shared/domain/runs'
 import type {
+  BackfillMonthBusy,
+  BackfillMonthLock,
   DayProvenance,
   NewRunRecord,
   RunStore,
   StoredDay,
   TaskStateUpdate,
 } from '../../services/pipeline/run-store'
+import { tryLockBackfillMonths } from './backfill-month-lock'
 import { listDayMetrics, saveDayMetrics } from './metrics-repository'
 import type { DatabasePool } from './pool'
 import { withTransaction } from './pool'
@@ -34,6 +37,10 @@ import { finishOpenTaskRuns, listTaskRuns, saveTaskRun } from './task-run-reposi
 /** The run store on PostgreSQL: the repositories, composed, with the one multi-table transaction. */
 export class PostgresRunStore implements RunStore {
   constructor(private readonly pool: DatabasePool) {}
+
+  lockBackfillMonths(months: readonly string[]): Promise<BackfillMonthLock | BackfillMonthBusy> {
+    return tryLockBackfillMonths(this.pool, months)
+  }
 
   createRun(run: NewRunRecord): Promise<void> {
     return insertRun(this.pool, run)

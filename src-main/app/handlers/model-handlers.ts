@@ -1,7 +1,5 @@
 import { stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
-import type { BackfillWorkerFactory } from '../../adapters/worker/backfill-worker-pool'
-import { BackfillWorkerPool } from '../../adapters/worker/backfill-worker-pool'
 import type { AppConfig } from '../../config/app-config'
 import type { TrainedModel } from '../../services/model/model-service'
 import { ensureTrainedModel, modelPaths } from '../../services/model/model-service'
@@ -11,6 +9,7 @@ import type { DatabaseConnection } from '../database-connection'
 import type { JobRegistry } from '../job-registry'
 import { samplePredictedVsActual } from '../sample-predicted-vs-actual'
 import type { ChannelHandlers, ChannelsOf } from './channel-handlers'
+import type { ModelTrainer } from './model-trainer'
 import type { MonthFileLocator } from './month-file'
 
 export interface ModelHandlerDeps {
@@ -19,47 +18,25 @@ export interface ModelHandlerDeps {
   readonly monthFile: MonthFileLocator
   /** The panel's database: a training is recorded there as a `train` run, as the CLI's is. */
   readonly connection: DatabaseConnection
-  /** A bundled build's worker factory (electron-vite `?nodeWorker`); source runs use the default. */
-  readonly createBackfillWorker?: BackfillWorkerFactory
+  /** Trains in a compute thread, one training per reference month (issue 9). */
+  readonly train: ModelTrainer
 }
 
 const MAX_PLOT_POINTS = 2000
 
 /** The reference month's model: show the saved one, train (or retrain) it as a job. */
 export function createModelHandlers(deps: ModelHandlerDeps): ChannelHandlers<ChannelsOf<'model'>> {
-  /**
-   * The model of `referenceMonth` with a plot sample. Training (Parquet decoding and least squares, a
-   * second or more) runs in a compute worker like the backfill's, so the process that serves the panel
-   * stays responsive; main then only loads the saved model and reference.
-   */
-  const trainInWorker = async (
-    referenceMonth: string,
-    file: string,
-    { force }: { force: boolean },
-  ): Promise<TrainedModel> => {
-    const pool = new BackfillWorkerPool(1, deps.createBackfillWorker)
-    try {
-      await pool.load({
-        config: deps.config(),
-        referenceMonth,
-        referenceFile: file,
-        monthFile: file,
-        startDate: `${referenceMonth}-01`,
-        days: 1,
-        retrain: force,
-      })
-    } finally {
-      await pool.close()
-    }
-    return ensureTrainedModel(deps.config(), referenceMonth, file)
-  }
-
   const viewOf = (trained: TrainedModel): ModelView => ({
     summary: trained.training.summary,
     predictedVsActual: samplePredictedVsActual(trained.training.reference, MAX_PLOT_POINTS),
   })
 
-  /** Trains as a recorded `train` run (task, log, outcome), like `driftdesk train`. */
+  /**
+   * Trains as a recorded `train` run (task, log, outcome), like `driftdesk train`. The training itself runs
+   * in a compute thread through the training queue (`train`), so the process that serves the panel stays
+   * responsive and concurrent requests for one month share one training; main then only loads the saved
+   * model and reference.
+   */
   const trainAsRun = async (
     referenceMonth: string,
     force: boolean,
@@ -74,8 +51,11 @@ export function createModelHandlers(deps: ModelHandlerDeps): ChannelHandlers<Cha
         locateMonthFile: (month) => deps.monthFile(month, signal),
         hostname: hostname(),
         pid: process.pid,
-        trainModel: async (month, file, options) =>
-          (trained = await trainInWorker(month, file, options)),
+        trainModel: async (month, file, options) => {
+          await deps.train(month, { force: options.force, signal })
+          trained = await ensureTrainedModel(deps.config(), month, file)
+          return trained
+        },
       },
       referenceMonth,
       { force },

@@ -9,7 +9,11 @@ import { isoDate, parseIsoDate } from '../../core/pipeline/daily-windows'
 import { locateOrDownloadMonthFile } from '../../services/data/locate-or-download-month-file'
 import { locateTripFile } from '../../services/data/locate-trip-file'
 import type { BackfillRequest } from '../../services/pipeline/backfill-service'
-import { BackfillService, monthRange } from '../../services/pipeline/backfill-service'
+import {
+  BackfillService,
+  monthRange,
+  RunEndNotRecordedError,
+} from '../../services/pipeline/backfill-service'
 import { DEFAULT_RETRY_POLICY } from '../../services/pipeline/retry-policy'
 import { RunEvents } from '../../services/pipeline/run-events'
 import type { DayMetrics } from '../../shared/domain/metrics'
@@ -141,6 +145,12 @@ export async function run(context: CliContext): Promise<number> {
     if (run.state === 'Cancelled') return 130
     return 1
   } catch (error) {
+    if (error instanceof RunEndNotRecordedError) {
+      throw new CliError(
+        `${error.message} To resume: npm run driftdesk -- backfill --resume ${error.runId}`,
+        1,
+      )
+    }
     throw toCliError(error)
   } finally {
     unsubscribe()

@@ -10,6 +10,7 @@ import type { CliContext } from '../cli-context'
 import { OutputFile } from '../output-file'
 import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
+import { isOwnDataRequest, OWN_DATA_HELP, ownDataOptions, runOwnDataReport } from '../own-data'
 
 export const summary =
   "One day's Evidently-style report (data-drift, data-quality, regression) as text, JSON or HTML"
@@ -41,7 +42,7 @@ the reference month, the way the course debugs a bad day with Evidently's Report
                                as Evidently
   --data-dir DIR / --home DIR / --database-url URL  as for backfill (or DRIFTDESK_DATA_DIR, DRIFTDESK_HOME,
                                DATABASE_URL)
-`
+${OWN_DATA_HELP}`
 
 /** Options shared by `report` and `test-suite`. */
 export const sharedOptions = {
@@ -82,12 +83,12 @@ export async function run(context: CliContext): Promise<number> {
       ...sharedOptions,
       quantile: { type: 'string', multiple: true },
       'segment-by': { type: 'string', multiple: true },
+      ...ownDataOptions,
     },
     strict: true,
   })
   if (parsed === null) return 0
   const values = parsed.values
-  const date = requireDate(values.date, HELP)
   const preset = (values.preset ?? 'data-drift') as ReportPresetName
   if (!reportPresetNames.includes(preset)) {
     throw new CliError(
@@ -108,6 +109,13 @@ export async function run(context: CliContext): Promise<number> {
   })
   const html = values.html === undefined ? undefined : new OutputFile(values.html, '--html')
   await html?.checkWritable()
+  if (isOwnDataRequest(values))
+    return runOwnDataReport(context, values, HELP, preset, {
+      drift: driftOptionsFrom(values),
+      quantiles,
+      segmentBy: values['segment-by'] ?? [],
+    })
+  const date = requireDate(values.date, HELP)
   const config = loadConfig(context.env, {
     homeDir: values.home,
     dataDir: values['data-dir'],

@@ -11,6 +11,7 @@ import { OutputFile } from '../output-file'
 import { renderMarkdownForTerminal, shouldUseColor } from '../terminal-markdown'
 import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
+import { isOwnDataRequest, OWN_DATA_HELP, ownDataOptions, runOwnDataTestSuite } from '../own-data'
 import { driftOptionsFrom, requireDate, sharedOptions, withClearErrors } from './report'
 
 export const summary =
@@ -31,7 +32,7 @@ unless you give one. Exit code 0 when every test passes (SUCCESS or WARNING), 1 
   --drift-share X              TestShareOfDriftedColumns' lt (default 0.3)
   Stattest options as for \`report\`: --stattest, --num-stattest, --cat-stattest, --per-column-stattest COL=NAME,
   --threshold, --num-threshold, --cat-threshold, --per-column-threshold COL=X, --null-share-drift, --seed N.
-`
+${OWN_DATA_HELP}`
 
 /** `driftdesk test-suite`: parses, asks the report service, prints or writes the HTML. */
 export async function run(context: CliContext): Promise<number> {
@@ -40,12 +41,12 @@ export async function run(context: CliContext): Promise<number> {
       ...sharedOptions,
       condition: { type: 'string', multiple: true },
       'non-critical': { type: 'string', multiple: true },
+      ...ownDataOptions,
     },
     strict: true,
   })
   if (parsed === null) return 0
   const values = parsed.values
-  const date = requireDate(values.date, HELP)
   const preset = (values.preset ?? 'data-drift') as TestSuitePresetName
   if (!testSuitePresetNames.includes(preset)) {
     throw new CliError(
@@ -77,6 +78,14 @@ export async function run(context: CliContext): Promise<number> {
   const drift = driftOptionsFrom(values)
   const html = values.html === undefined ? undefined : new OutputFile(values.html, '--html')
   await html?.checkWritable()
+  if (isOwnDataRequest(values))
+    return runOwnDataTestSuite(context, values, HELP, preset, {
+      drift,
+      conditions,
+      nonCritical: values['non-critical'] ?? [],
+      ...(drift.driftShare === undefined ? {} : { driftShare: drift.driftShare }),
+    })
+  const date = requireDate(values.date, HELP)
   const config = loadConfig(context.env, {
     homeDir: values.home,
     dataDir: values['data-dir'],

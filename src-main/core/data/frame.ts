@@ -132,3 +132,12 @@ export function withColumn(frame: Frame, name: string, column: Column): Frame {
   const names = frame.names.includes(name) ? frame.names : [...frame.names, name]
   return { rowCount: frame.rowCount, names, columns: { ...frame.columns, [name]: column } }
 }
+
+/**
+ * A stored value as pandas holds it: a boolean column keeps 0/1 in its Float64Array, and prints `false`/
+ * `true` (Evidently's categorical keys and most common values of a boolean column are JSON booleans).
+ * @example cellValueOf({ kind: 'bool', values: Float64Array.of(1), valid: null }, 1) // true
+ */
+export function cellValueOf(column: Column, value: number | string): number | string | boolean {
+  return column.kind === 'bool' && typeof value === 'number' ? value !== 0 : value
+}

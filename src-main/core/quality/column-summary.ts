@@ -1,7 +1,13 @@
 import type { Column } from '../data/frame'
-import { isNullAt } from '../data/frame'
+import { cellValueOf, isNullAt } from '../data/frame'
 import type { CellValue, ColumnTally } from './column-value-counts'
-import { columnTally, columnValueCounts, mostCommonValue } from './column-value-counts'
+import {
+  columnTally,
+  columnValueCounts,
+  hasTieForMostCommon,
+  mostCommonValue,
+  pandasMostCommon,
+} from './column-value-counts'
 import type { SummaryColumnType } from './infer-column-type'
 import { linearQuantile } from '../stats/linear-quantile'
 import { numpyRound } from './numpy-round'
@@ -30,7 +36,7 @@ export interface CategoricalCharacteristics {
   readonly count: number
   readonly unique: number
   readonly unique_percentage: number
-  readonly most_common: CellValue
+  readonly most_common: CellValue | boolean
   readonly most_common_percentage: number
   readonly missing: number
   readonly missing_percentage: number
@@ -66,6 +72,8 @@ export interface ColumnSummaryStatistics {
   readonly distinctValues: ReadonlySet<number | string>
   /** Value → count for categorical columns (nulls excluded), in first-seen order. */
   readonly valueCounts: ReadonlyMap<number | string, number>
+  /** Whether the column holds a null (Evidently's new/unused value counts treat null as one value). */
+  readonly hasNulls?: boolean
 }
 
 export interface ColumnSummary {
@@ -100,16 +108,21 @@ export function summarizeColumn(
   const distinct = counts?.values.length ?? tally?.distinct ?? 0
   const count = rowCount - nullCount
   const percentage = (k: number): number => (rowCount > 0 ? numpyRound((100 * k) / rowCount, 2) : 0)
-  const common = counts === null ? (tally as ColumnTally).mostCommon : mostCommonValue(counts)
+  const common =
+    counts === null
+      ? (tally as ColumnTally).mostCommon
+      : hasTieForMostCommon(counts)
+        ? pandasMostCommon(column, rowCount)
+        : mostCommonValue(counts)
   // Only categorical columns keep their distinct values (out-of-list tests, new/unused counts).
   const distinctValues = new Set<number | string>((counts?.values ?? []) as (number | string)[])
   const base = {
     number_of_rows: rowCount,
     count,
-    unique: distinct,
-    unique_percentage: percentage(distinct),
     missing: nullCount,
     missing_percentage: percentage(nullCount),
+    unique: distinct,
+    unique_percentage: percentage(distinct),
   }
   if (counts !== null) {
     const valueCounts = new Map<number | string, number>()
@@ -124,28 +137,40 @@ export function summarizeColumn(
       unusedInCurrent = 0
       for (const value of reference.distinctValues)
         if (!distinctValues.has(value)) unusedInCurrent++
+      // `set(column.unique())` holds the null too: a null only current has is new, one only the reference
+      // has is unused, and nulls on both sides cancel (Evidently's own correction).
+      const referenceHasNulls = reference.hasNulls === true
+      if (nullCount > 0 && !referenceHasNulls) newInCurrent++
+      if (referenceHasNulls && nullCount === 0) unusedInCurrent++
     }
     return {
       column_type: 'cat',
       characteristics: {
         number_of_rows: base.number_of_rows,
         count: base.count,
-        unique: base.unique,
-        unique_percentage: base.unique_percentage,
-        most_common: common.value,
-        most_common_percentage: percentage(common.count),
         missing: base.missing,
         missing_percentage: base.missing_percentage,
+        unique: base.unique,
+        unique_percentage: base.unique_percentage,
+        most_common:
+          common.value === null ? missingMostCommon(column) : cellValueOf(column, common.value),
+        most_common_percentage: percentage(common.count),
         new_in_current_values_count: newInCurrent,
         unused_in_current_values_count: unusedInCurrent,
       },
-      statistics: { sortedValues: new Float64Array(0), distinctValues, valueCounts },
+      statistics: {
+        sortedValues: new Float64Array(0),
+        distinctValues,
+        valueCounts,
+        hasNulls: nullCount > 0,
+      },
     }
   }
   if (columnType === 'datetime') {
     return {
       column_type: 'datetime',
       characteristics: {
+        // Evidently's field order (as_dict keeps it): counts, missing, unique, most common, first, last.
         ...base,
         most_common: common.value === null ? null : formatTimestamp(common.value as number),
         most_common_percentage: percentage(common.count),
@@ -167,6 +192,8 @@ export function summarizeColumn(
     characteristics: {
       number_of_rows: base.number_of_rows,
       count: base.count,
+      missing: base.missing,
+      missing_percentage: base.missing_percentage,
       mean: round2(described.mean),
       std: round2(described.std),
       min: round2(described.min),
@@ -176,11 +203,14 @@ export function summarizeColumn(
       max: round2(described.max),
       unique: base.unique,
       unique_percentage: base.unique_percentage,
-      missing: base.missing,
-      missing_percentage: base.missing_percentage,
       infinite_count: infinite,
       infinite_percentage: percentage(infinite),
-      most_common: typeof common.value === 'number' ? numpyRound(common.value, 5) : common.value,
+      most_common:
+        typeof common.value === 'number'
+          ? numpyRound(common.value, 5)
+          : common.value === null
+            ? missingMostCommon(column)
+            : common.value,
       most_common_percentage: percentage(common.count),
     },
     statistics: { sortedValues, distinctValues, valueCounts: new Map() },
@@ -277,4 +307,12 @@ function formatTimestamp(microseconds: number): string {
   const subsecond =
     String(((milliseconds % 1000) + 1000) % 1000).padStart(3, '0') + String(micros).padStart(3, '0')
   return `${text}.${subsecond}`
+}
+
+/**
+ * The most common value when nulls win: pandas' `value_counts(dropna=False).index[0]` is NaN in a numeric
+ * column (printed "NaN") and None in a text or all-null column (printed null).
+ */
+function missingMostCommon(column: Column): number | null {
+  return column.kind === 'string' || column.kind === 'null' ? null : Number.NaN
 }

@@ -72,7 +72,14 @@ export function summarizeDataset(
     if (tally.distinct <= 1) constant++
     if (n > 0 && tally.mostCommon.count / n >= almostConstantThreshold) almostConstant++
     if (tally.nullCount === n) emptyColumns++
-    const type = columnTypes[name]
+    // Evidently counts features only (`len(columns.num_feature_names)`): target, prediction, datetime
+    // and id columns are left out of the per-type counts.
+    const isUtility =
+      name === roles.target ||
+      name === roles.prediction ||
+      name === roles.datetime ||
+      name === roles.id
+    const type = isUtility ? undefined : columnTypes[name]
     if (type === 'num') numeric++
     else if (type === 'cat') categorical++
     else if (type === 'datetime') datetime++

@@ -30,8 +30,11 @@ export interface RegressionUnderperformance {
 }
 
 /** Evidently 0.4 `RegressionQualityMetricResults` (plot-only fields left out, as `as_dict()` does). */
-export interface RegressionQualityResult {
-  readonly columns: { readonly target: string; readonly prediction: string }
+export interface RegressionQualityResult<
+  Columns = { readonly target: string; readonly prediction: string },
+> {
+  /** Evidently prints its `DatasetColumns` here; the suites only need the two names. */
+  readonly columns: Columns
   readonly current: RegressionScalars
   readonly reference: RegressionScalars | null
   /** RMSE of predicting the current mean (the "dummy model" used when there is no reference). */
@@ -42,11 +45,18 @@ export interface RegressionQualityResult {
   readonly mean_abs_perc_error_default: number
   readonly abs_error_max_default: number
   /** Q-Q fit of the error against the normal distribution (scipy `probplot`): slope, intercept, r. */
-  readonly error_normality: {
-    readonly slope: number
-    readonly intercept: number
-    readonly r: number
-  }
+  readonly error_normality: NormalProbabilityFit
+}
+
+/** scipy `probplot(error, dist="norm")`: the Q-Q points and the least-squares line through them. */
+export interface NormalProbabilityFit {
+  /** Theoretical normal quantiles of Filliben's order-statistic medians. */
+  readonly order_statistic_medians_x: readonly number[]
+  /** The sorted errors. */
+  readonly order_statistic_medians_y: readonly number[]
+  readonly slope: number
+  readonly intercept: number
+  readonly r: number
 }
 
 /** Target and prediction pairs with both present and finite (Evidently drops inf/NaN rows first). */
@@ -130,10 +140,11 @@ export function regressionScalars(pairs: RegressionPairs): RegressionScalars {
     mean_abs_error: numpyMean(absError),
     mean_abs_perc_error: 100 * numpyMean(absPercError),
     abs_error_max: absErrorMax,
+    // Evidently's field order (RegressionMetrics, then MoreRegressionMetrics' additions).
+    underperformance: underperformance(error),
     error_std: sampleStd(error),
     abs_error_std: sampleStd(absError),
     abs_perc_error_std: sampleStd(absPercError),
-    underperformance: underperformance(error),
   }
 }
 
@@ -142,11 +153,11 @@ export function regressionScalars(pairs: RegressionPairs): RegressionScalars {
  * defaults TestValueMAE/RMSE/MAPE fall back on without a reference, and the error normality fit.
  * `referenceScalars` may be precomputed once per reference and reused across days.
  */
-export function regressionQuality(
+export function regressionQuality<Columns>(
   current: RegressionPairs,
-  columns: { target: string; prediction: string },
+  columns: Columns,
   reference: RegressionScalars | null,
-): RegressionQualityResult {
+): RegressionQualityResult<Columns> {
   const scalars = regressionScalars(current)
   const { target, prediction } = current
   const n = target.length
@@ -233,14 +244,18 @@ function underperformance(error: Float64Array): RegressionUnderperformance {
  * scipy `probplot(x, dist="norm")` fit: theoretical quantiles from Filliben's order-statistic medians,
  * least-squares line of sorted data on them, and the correlation r.
  */
-function normalProbabilityFit(values: Float64Array): {
-  slope: number
-  intercept: number
-  r: number
-} {
+function normalProbabilityFit(values: Float64Array): NormalProbabilityFit {
   const n = values.length
-  if (n < 2) return { slope: Number.NaN, intercept: Number.NaN, r: Number.NaN }
   const sorted = sortedFloat64(values)
+  if (n < 2) {
+    return {
+      order_statistic_medians_x: n === 1 ? [0] : [],
+      order_statistic_medians_y: Array.from(sorted),
+      slope: Number.NaN,
+      intercept: Number.NaN,
+      r: Number.NaN,
+    }
+  }
   const theoretical = new Float64Array(n)
   const last = 0.5 ** (1 / n)
   for (let i = 0; i < n; i++) {
@@ -260,5 +275,11 @@ function normalProbabilityFit(values: Float64Array): {
     sxy += dx * dy
   }
   const slope = sxy / sxx
-  return { slope, intercept: my - slope * mx, r: syy === 0 ? 0 : sxy / Math.sqrt(sxx * syy) }
+  return {
+    order_statistic_medians_x: Array.from(theoretical),
+    order_statistic_medians_y: Array.from(sorted),
+    slope,
+    intercept: my - slope * mx,
+    r: syy === 0 ? 0 : sxy / Math.sqrt(sxx * syy),
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Frame } from '../data/frame'
-import { buildReport } from './build-report'
+import type { Column, Frame } from '../data/frame'
+import { buildReport, dataDefinitionColumns } from './build-report'
 import type { ColumnMapping } from './column-mapping'
 import { createSuiteData } from '../suites/suite-data'
 import { createReferenceProfile } from './reference-profile'
@@ -57,24 +57,43 @@ describe('regression report edge cases', () => {
     }
     expect(quality.reference).toBeNull()
     expect(quality.current.mean_error).toBeCloseTo(0.5, 12)
-    const bins = report.metrics[1]?.result as { reference_bins: unknown }
+    const bins = report.metrics.find((m) => m.metric === 'RegressionErrorDistribution')?.result as {
+      reference_bins: unknown
+    }
     expect(bins.reference_bins).toBeNull()
   })
 })
 
 describe('column types of a current-only column', () => {
-  it('are inferred the same way by the data-quality report and the test suites', () => {
+  it('leave the column out of the data-quality report (Evidently skips a partially present column) and type it for suites', () => {
     const reference = createReferenceProfile(floatFrame({ x: [1, 2, 3] }), mapping)
     // 'extra' exists only in the current data: a float column with many values is numerical.
     const current = floatFrame({ x: [1, 2, 3, 4, 5, 6], extra: [0.5, 1.5, 2.5, 3.5, 4.5, 5.5] })
     const report = buildReport('data-quality', reference, current)
-    const summary = report.metrics.find(
-      (m) => m.metric === 'ColumnSummaryMetric' && m.result.column_name === 'extra',
-    )?.result as { column_type: string; current_characteristics: { mean: number } }
-    expect(summary.column_type).toBe('num')
-    expect(summary.current_characteristics.mean).toBe(3)
-    const types = createSuiteData(reference, current).columnType('extra')
-    expect(types).toBe(summary.column_type)
+    const summaries = report.metrics
+      .filter((m) => m.metric === 'ColumnSummaryMetric')
+      .map((m) => m.result.column_name)
+    expect(summaries).toEqual(['x'])
+    expect(createSuiteData(reference, current).columnType('extra')).toBe('num')
+  })
+})
+
+describe('data-definition columns', () => {
+  it('describe a timestamp column both datasets have, not one only the current data has', () => {
+    const stamp = (n: number): Column => ({
+      kind: 'timestamp_us',
+      values: Float64Array.from({ length: n }, (_, i) => i * 1e6),
+      valid: null,
+    })
+    const base = floatFrame({ x: [1, 2, 3], y: [1, 2, 3], p: [1, 2, 3] })
+    const withStamp = (frame: Frame, name: string): Frame => ({
+      ...frame,
+      names: [...frame.names, name],
+      columns: { ...frame.columns, [name]: stamp(frame.rowCount) },
+    })
+    const reference = createReferenceProfile(withStamp(base, 'shared_ts'), mapping)
+    const current = withStamp(withStamp(base, 'shared_ts'), 'only_current_ts')
+    expect(dataDefinitionColumns(reference, current)).toEqual(['y', 'p', 'x', 'shared_ts'])
   })
 })
 

@@ -7,25 +7,24 @@ import type { Frame } from '../data/frame'
 import { getColumn } from '../data/frame'
 import { columnQuantile } from '../quality/column-quantile'
 import type { ColumnSummary } from '../quality/column-summary'
+import type { CorrelationColumns } from '../quality/dataset-correlations'
 import { summarizeColumn } from '../quality/column-summary'
 import { datasetMissingValues } from '../quality/dataset-missing-values'
-import {
-  almostConstantThreshold,
-  almostDuplicatedThreshold,
-  summarizeDataset,
-} from '../quality/dataset-summary'
+import { datasetCorrelation } from '../quality/dataset-correlations'
+import { almostDuplicatedThreshold, summarizeDataset } from '../quality/dataset-summary'
 import { regressionBySegment } from '../quality/regression-by-segment'
+import { regressionErrorBias } from '../quality/regression-error-bias'
 import {
   noRegressionPairsMessage,
   regressionPairs,
   regressionQuality,
 } from '../quality/regression-quality'
 import { TARGET_COLUMN } from '../pipeline/course-columns'
-import { driftTableColumns } from './column-mapping'
+import { driftTableColumns, processColumnTypes } from './column-mapping'
 import type { DataDriftOptions } from './data-drift-table'
 import { computeDataDrift } from './data-drift-table'
 import type { ReferenceProfile } from './reference-profile'
-import { columnTypesOf, resolveColumnType, roles } from './reference-profile'
+import { resolveColumnType, roles } from './reference-profile'
 import type { SmallDistribution } from './small-distribution'
 import { numericSmallDistribution } from './small-distribution'
 
@@ -88,25 +87,21 @@ export function buildReport(
 }
 
 function dataQualityMetrics(profile: ReferenceProfile, current: Frame): ReportMetricEntry[] {
-  const columnType = (name: string): ReturnType<ReferenceProfile['columnType']> =>
-    resolveColumnType(profile, current, name)
   const metrics: ReportMetricEntry[] = [
     {
       metric: 'DatasetSummaryMetric',
       result: {
         almost_duplicated_threshold: almostDuplicatedThreshold,
-        almost_constant_threshold: almostConstantThreshold,
         current: summarizeDataset(
           current,
-          columnTypesOf(current, columnType),
+          processColumnTypes(profile.mapping, current),
           roles(profile.mapping),
         ),
         reference: profile.datasetSummary(),
       },
     },
   ]
-  const names = [...current.names, ...profile.frame.names.filter((n) => !current.names.includes(n))]
-  for (const name of names)
+  for (const name of dataDefinitionColumns(profile, current))
     metrics.push({
       metric: 'ColumnSummaryMetric',
       result: columnSummaryResult(profile, current, name),
@@ -115,7 +110,80 @@ function dataQualityMetrics(profile: ReferenceProfile, current: Frame): ReportMe
     metric: 'DatasetMissingValuesMetric',
     result: { current: datasetMissingValues(current), reference: profile.missingValues() },
   })
+  const columns = correlationColumnsOf(profile, current)
+  metrics.push({
+    metric: 'DatasetCorrelationsMetric',
+    result: {
+      current: datasetCorrelation(current, columns),
+      reference: profile.correlations(columns),
+    },
+  })
   return metrics
+}
+
+/**
+ * The columns of Evidently's data definition in its order (`DataDefinition.get_columns()`, the id column
+ * skipped, as DataQualityPreset's ColumnSummaryMetric generator does): the datetime column, target,
+ * prediction, numerical then categorical features in mapping order, then the other timestamp columns
+ * (datetime features). Columns the mapping leaves out are not described, as in Evidently.
+ */
+export function dataDefinitionColumns(profile: ReferenceProfile, current: Frame): string[] {
+  const { mapping } = profile
+  const present = (name: string): boolean =>
+    current.names.includes(name) || profile.frame.names.includes(name)
+  const utility = [mapping.datetime, mapping.target, mapping.prediction].filter(
+    (name): name is string => name !== undefined,
+  )
+  const listed = new Set([...utility, ...mapping.numericalFeatures, ...mapping.categoricalFeatures])
+  if (mapping.id !== undefined) listed.add(mapping.id)
+  // Unlisted timestamp columns are datetime features only when both datasets have them (Evidently skips a
+  // partially present column).
+  const timestamps = current.names.filter(
+    (name) =>
+      !listed.has(name) &&
+      current.columns[name]?.kind === 'timestamp_us' &&
+      profile.frame.columns[name]?.kind === 'timestamp_us',
+  )
+  const ordered = [
+    ...utility,
+    ...mapping.numericalFeatures,
+    ...mapping.categoricalFeatures,
+    ...timestamps.sort(),
+  ]
+  return [...new Set(ordered)].filter(present)
+}
+
+/**
+ * The columns Evidently's data definition hands the correlation matrices: the mapped target, prediction and
+ * features present in both datasets, split by their type.
+ */
+export function correlationColumnsOf(
+  profile: ReferenceProfile,
+  current: Frame,
+): CorrelationColumns {
+  const { mapping } = profile
+  const candidates = [
+    mapping.target,
+    mapping.prediction,
+    ...mapping.numericalFeatures,
+    ...mapping.categoricalFeatures,
+  ].filter(
+    (name): name is string =>
+      name !== undefined && current.names.includes(name) && profile.frame.names.includes(name),
+  )
+  const numerical: string[] = []
+  const categorical: string[] = []
+  for (const name of new Set(candidates)) {
+    const type = profile.columnType(name)
+    if (type === 'num') numerical.push(name)
+    else if (type === 'cat') categorical.push(name)
+  }
+  return {
+    numerical,
+    categorical,
+    ...(mapping.target === undefined ? {} : { target: mapping.target }),
+    ...(mapping.prediction === undefined ? {} : { prediction: mapping.prediction }),
+  }
 }
 
 /** ColumnSummaryMetric's result for one column, with histogram / top-category plot data. */
@@ -179,6 +247,18 @@ function plotData(
   }
 }
 
+/**
+ * The metrics of Evidently 0.4's RegressionPreset, in its order. Its plot-only metrics print an empty result in
+ * `as_dict()`, and RegressionErrorBiasTable prints its raw-data-off placeholder; driftdesk keeps its own plot
+ * data on RegressionErrorDistribution (`current_bins`/`reference_bins`, dropped by `evidentlyAsDict`).
+ */
+const regressionPlotMetrics = [
+  'RegressionPredictedVsActualScatter',
+  'RegressionPredictedVsActualPlot',
+  'RegressionErrorPlot',
+  'RegressionAbsPercentageErrorPlot',
+] as const
+
 function regressionMetrics(
   profile: ReferenceProfile,
   current: Frame,
@@ -200,9 +280,31 @@ function regressionMetrics(
       ...segmentBy.map(() => 'RegressionPerformanceBySegment'),
     ].map((metric) => ({ metric, result: { error } }))
   }
-  const quality = regressionQuality(pairs, { target, prediction }, profile.regressionScalars())
+  const columns = datasetColumns(profile, current)
+  const quality = regressionQuality(pairs, columns, profile.regressionScalars())
+  const errorBias = regressionErrorBias(
+    current,
+    target,
+    prediction,
+    columns.num_feature_names,
+    columns.cat_feature_names,
+    'current_',
+  )
+  if (profile.frame.names.includes(target) && profile.frame.names.includes(prediction)) {
+    const referenceBias = regressionErrorBias(
+      profile.frame,
+      target,
+      prediction,
+      columns.num_feature_names.filter((name) => profile.frame.names.includes(name)),
+      columns.cat_feature_names.filter((name) => profile.frame.names.includes(name)),
+      'ref_',
+    )
+    for (const [name, bias] of Object.entries(referenceBias))
+      errorBias[name] = { ...(errorBias[name] ?? {}), ...bias }
+  }
   const metrics: ReportMetricEntry[] = [
-    { metric: 'RegressionQualityMetric', result: { ...quality } },
+    { metric: 'RegressionQualityMetric', result: { ...quality, error_bias: errorBias } },
+    ...regressionPlotMetrics.map((metric) => ({ metric, result: {} })),
   ]
   const errors = new Float64Array(pairs.target.length)
   for (let i = 0; i < errors.length; i++)
@@ -223,6 +325,20 @@ function regressionMetrics(
         referenceErrors === null ? null : numericSmallDistribution(referenceErrors, 20),
     },
   })
+  metrics.push({ metric: 'RegressionErrorNormality', result: {} })
+  metrics.push({ metric: 'RegressionTopErrorMetric', result: {} })
+  metrics.push({
+    metric: 'RegressionErrorBiasTable',
+    result: {
+      top_error: -1,
+      target_name: '',
+      prediction_name: '',
+      num_feature_names: [],
+      cat_feature_names: [],
+      error_bias: null,
+      columns: null,
+    },
+  })
   for (const column of segmentBy) {
     metrics.push({
       metric: 'RegressionPerformanceBySegment',
@@ -230,6 +346,58 @@ function regressionMetrics(
     })
   }
   return metrics
+}
+
+/** Evidently's `DatasetColumns` (`process_columns` on the current data) as `as_dict()` prints it. */
+export interface DatasetColumnsInfo {
+  readonly utility_columns: {
+    readonly date: string | null
+    readonly id: string | null
+    readonly target: string | null
+    readonly prediction: string | null
+  }
+  readonly num_feature_names: string[]
+  readonly cat_feature_names: string[]
+  readonly text_feature_names: string[]
+  readonly datetime_feature_names: string[]
+  readonly target_names: null
+}
+
+/**
+ * `process_columns(current, mapping)`: utility columns present in the current data; numerical features that
+ * are present and numeric, sorted by name (Evidently goes through a set and sorts); categorical features in
+ * mapping order; timestamp columns that are not the datetime column as datetime features.
+ */
+export function datasetColumns(profile: ReferenceProfile, current: Frame): DatasetColumnsInfo {
+  const { mapping } = profile
+  const present = (name: string | undefined): string | null =>
+    name !== undefined && current.names.includes(name) ? name : null
+  const utility = new Set(
+    [mapping.target, mapping.prediction, mapping.datetime, mapping.id].filter(
+      (name): name is string => name !== undefined,
+    ),
+  )
+  const isNumeric = (name: string): boolean => {
+    const kind = current.columns[name]?.kind
+    return kind === 'float64' || kind === 'int64' || kind === 'int32' || kind === 'null'
+  }
+  return {
+    utility_columns: {
+      date: present(mapping.datetime),
+      id: mapping.id ?? null,
+      target: present(mapping.target),
+      prediction: present(mapping.prediction),
+    },
+    num_feature_names: mapping.numericalFeatures
+      .filter((name) => current.names.includes(name) && isNumeric(name))
+      .sort(),
+    cat_feature_names: mapping.categoricalFeatures.filter((name) => current.names.includes(name)),
+    text_feature_names: [],
+    datetime_feature_names: current.names
+      .filter((name) => current.columns[name]?.kind === 'timestamp_us' && !utility.has(name))
+      .sort(),
+    target_names: null,
+  }
 }
 
 function courseMetrics(

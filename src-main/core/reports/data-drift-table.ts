@@ -1,6 +1,6 @@
 import type { ColumnDriftResult } from '../../shared/domain/metrics'
 import type { Frame } from '../data/frame'
-import { columnLength, getColumn, isNullAt } from '../data/frame'
+import { cellValueOf, columnLength, getColumn, isNullAt } from '../data/frame'
 import { computeColumnDrift } from '../drift/column-drift'
 import type { DatasetDrift } from '../drift/dataset-drift'
 import { computeDatasetDrift, DEFAULT_DRIFT_SHARE } from '../drift/dataset-drift'
@@ -162,6 +162,15 @@ function driftOfColumn(
         'reference',
       )
       currentDistribution = categoricalSmallDistribution(referenceCounts, currentCounts, 'current')
+      if (currentColumn.kind === 'bool') {
+        // pandas keys a boolean column by True/False (sorted as strings, the same order as 0/1).
+        const asBooleans = (d: SmallDistribution): SmallDistribution => ({
+          x: d.x.map((key) => cellValueOf(currentColumn, key as number)),
+          y: d.y,
+        })
+        referenceDistribution = asBooleans(referenceDistribution)
+        currentDistribution = asBooleans(currentDistribution)
+      }
     }
   }
   let nullShare: NullShareDrift | undefined

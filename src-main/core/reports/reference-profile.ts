@@ -4,6 +4,8 @@ import { cleanDriftSeries } from '../drift/drift-series'
 import type { DriftSeries } from '../drift/stattests/stat-test'
 import type { ColumnSummary } from '../quality/column-summary'
 import { summarizeColumn } from '../quality/column-summary'
+import type { CorrelationColumns, DatasetCorrelation } from '../quality/dataset-correlations'
+import { datasetCorrelation } from '../quality/dataset-correlations'
 import type { DatasetMissingValues } from '../quality/dataset-missing-values'
 import { datasetMissingValues } from '../quality/dataset-missing-values'
 import type { DatasetSummary } from '../quality/dataset-summary'
@@ -13,6 +15,7 @@ import { inferColumnType } from '../quality/infer-column-type'
 import type { RegressionScalars } from '../quality/regression-quality'
 import { regressionPairs, regressionScalars } from '../quality/regression-quality'
 import type { ColumnMapping } from './column-mapping'
+import { processColumnTypes } from './column-mapping'
 import type { SmallDistribution } from './small-distribution'
 import { countValues, numericSmallDistribution } from './small-distribution'
 
@@ -35,6 +38,8 @@ export interface ReferenceProfile {
   columnSummary(column: string): ColumnSummary
   datasetSummary(): DatasetSummary
   missingValues(): DatasetMissingValues
+  /** DatasetCorrelationsMetric's statistics of the reference over these columns. */
+  correlations(columns: CorrelationColumns): DatasetCorrelation
   /** Null when the reference lacks the target or the prediction, or has no complete pair. */
   regressionScalars(): RegressionScalars | null
 }
@@ -74,9 +79,11 @@ export function createReferenceProfile(frame: Frame, mapping: ColumnMapping): Re
       ),
     datasetSummary: () =>
       remember('dataset-summary', () =>
-        summarizeDataset(frame, columnTypesOf(frame, columnType), roles(mapping)),
+        summarizeDataset(frame, processColumnTypes(mapping, frame), roles(mapping)),
       ),
     missingValues: () => remember('missing', () => datasetMissingValues(frame)),
+    correlations: (columns) =>
+      remember(`correlations:${JSON.stringify(columns)}`, () => datasetCorrelation(frame, columns)),
     regressionScalars: () =>
       remember('regression', () => {
         if (mapping.target === undefined || mapping.prediction === undefined) return null
@@ -91,9 +98,13 @@ export function createReferenceProfile(frame: Frame, mapping: ColumnMapping): Re
 
 /** The type the mapping gives a column: target and prediction are numerical (regression), features as listed. */
 function mappedType(mapping: ColumnMapping, column: string): 'num' | 'cat' | undefined {
-  if (column === mapping.target || column === mapping.prediction) return 'num'
-  if (mapping.numericalFeatures.includes(column)) return 'num'
-  if (mapping.categoricalFeatures.includes(column)) return 'cat'
+  if (column === mapping.target || column === mapping.prediction)
+    return mapping.task === 'classification' ? 'cat' : 'num'
+  // An inferred feature is typed by the dtype rules, as Evidently's data definition types it.
+  if (mapping.numericalFeatures.includes(column))
+    return mapping.inferred?.numerical ? undefined : 'num'
+  if (mapping.categoricalFeatures.includes(column))
+    return mapping.inferred?.categorical ? undefined : 'cat'
   return undefined
 }
 
@@ -114,27 +125,15 @@ export function resolveColumnType(
     : inferColumnType(getColumn(current, column), mappedType(profile.mapping, column))
 }
 
-/** Column name → type for every column of a frame. */
-export function columnTypesOf(
-  frame: Frame,
-  columnType: (column: string) => SummaryColumnType,
-): Record<string, SummaryColumnType> {
-  // Keyed by column names from the data: no prototype, so a column named '__proto__' is a key.
-  const types: Record<string, SummaryColumnType> = Object.create(null) as Record<
-    string,
-    SummaryColumnType
-  >
-  for (const name of frame.names) types[name] = columnType(name)
-  return types
-}
-
 /** The mapping's roles in the shape DatasetSummary reports them. */
 export function roles(mapping: ColumnMapping): {
   target?: string
   prediction?: string
   datetime?: string
+  id?: string
 } {
   return {
+    ...(mapping.id === undefined ? {} : { id: mapping.id }),
     ...(mapping.target === undefined ? {} : { target: mapping.target }),
     ...(mapping.prediction === undefined ? {} : { prediction: mapping.prediction }),
     ...(mapping.datetime === undefined ? {} : { datetime: mapping.datetime }),

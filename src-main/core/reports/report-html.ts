@@ -246,7 +246,8 @@ const pageScript = `
   function renderRegression(metrics) {
     var q = metrics.filter(function (m) { return m.metric === 'RegressionQualityMetric'; })[0];
     if (!q) return;
-    section('Regression quality: ' + q.result.columns.prediction + ' vs ' + q.result.columns.target);
+    var names = q.result.columns.utility_columns || q.result.columns;
+    section('Regression quality: ' + names.prediction + ' vs ' + names.target);
     var cur = q.result.current, ref = q.result.reference || {}, cards = el('div', 'cards');
     [['ME', 'mean_error'], ['MAE', 'mean_abs_error'], ['RMSE', 'rmse'], ['MAPE', 'mean_abs_perc_error'], ['R²', 'r2_score'], ['Max |error|', 'abs_error_max']].forEach(function (p) {
       cards.appendChild(stat(p[0], num(cur[p[1]], 4) + ' <small>(ref ' + num(ref[p[1]], 4) + ')</small>'));

@@ -3,7 +3,8 @@ import { numpyLinspace } from '../stats/numpy-linspace'
 
 /** Evidently's `small_distribution`: bin edges and densities (numerical) or keys and counts (categorical). */
 export interface SmallDistribution {
-  readonly x: readonly (number | string)[]
+  /** Bin edges, or category keys (JSON booleans for a boolean column). */
+  readonly x: readonly (number | string | boolean)[]
   readonly y: readonly number[]
 }
 

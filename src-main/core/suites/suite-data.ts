@@ -7,8 +7,9 @@ import { datasetMissingValues } from '../quality/dataset-missing-values'
 import type { DatasetSummary } from '../quality/dataset-summary'
 import { summarizeDataset } from '../quality/dataset-summary'
 import type { SummaryColumnType } from '../quality/infer-column-type'
+import { processColumnTypes } from '../reports/column-mapping'
 import type { ReferenceProfile } from '../reports/reference-profile'
-import { columnTypesOf, resolveColumnType, roles } from '../reports/reference-profile'
+import { resolveColumnType, roles } from '../reports/reference-profile'
 
 /** The current dataset's statistics a suite needs, each computed once, beside the reference profile. */
 export interface SuiteData {
@@ -47,7 +48,11 @@ export function createSuiteData(reference: ReferenceProfile, current: Frame): Su
       ),
     currentDatasetSummary: () =>
       remember('dataset', () =>
-        summarizeDataset(current, columnTypesOf(current, columnType), roles(reference.mapping)),
+        summarizeDataset(
+          current,
+          processColumnTypes(reference.mapping, current),
+          roles(reference.mapping),
+        ),
       ),
     currentMissingValues: () => remember('missing', () => datasetMissingValues(current)),
   }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { createHash, randomBytes } from 'node:crypto'
+import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createFolder, HOME_FOLDER_ADVICE } from '../../adapters/files/create-folder'
 import { frameFromArrowIpc, frameToArrowIpc } from '../../adapters/parquet/frame-ipc'
@@ -122,8 +122,19 @@ function fingerprintOf(referenceMonth: string, sourceSha256: string): string {
     .digest('hex')
 }
 
+/**
+ * Writes to a temporary name and renames it over `path`. The temporary name is unique per call, not per
+ * process: two trainings in one process (two worker threads, or two calls on one thread) shared
+ * `path.PID.tmp`, and the second rename failed with ENOENT (issue 9). Each rename is atomic, so the last
+ * one wins with a complete file.
+ */
 async function writeAtomically(path: string, content: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`
-  await writeFile(temporary, content)
-  await rename(temporary, path)
+  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+  try {
+    await writeFile(temporary, content)
+    await rename(temporary, path)
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined)
+    throw error
+  }
 }

@@ -14,9 +14,22 @@ import { finishRun } from './finish-run'
 import { RunEvents } from './run-events'
 import { startRunLiveness } from './run-liveness'
 import { RunLogger } from './run-logger'
-import type { RunStore, StoredDay } from './run-store'
+import type { BackfillMonthLock, RunStore, StoredDay } from './run-store'
 
 /** What a backfill computes: `days` logical days from `startDate`, all inside one month's file. */
+
+/** A run whose end could not be written because the database went away; it is resumable. */
+export class RunEndNotRecordedError extends AppError {
+  constructor(
+    readonly runId: string,
+    message: string,
+    cause: unknown,
+  ) {
+    super('DB_UNREACHABLE', message, { cause })
+    this.name = 'RunEndNotRecordedError'
+  }
+}
+
 export interface BackfillRequest {
   /** `YYYY-MM-DD`; the month's file is the one this date falls in. */
   readonly startDate: string
@@ -124,34 +137,66 @@ export class BackfillService {
     let runId: string
     let effective: BackfillRequest
     let priorAttempts = new Map<string, number>()
+    let lock: BackfillMonthLock | null = null
     if (options.resumeRunId !== undefined) {
       const resumed = await this.prepareResume(options.resumeRunId, options.resumeOverrides ?? {})
       runId = resumed.run.id
       effective = resumed.request
+      lock = resumed.lock
       priorAttempts = new Map((await store.listTasks(runId)).map((t) => [t.taskKey, t.attempts]))
     } else {
       if (request === null)
         throw new AppError('INVALID_REQUEST', 'A backfill needs a month or a date range.')
       validateRequest(request)
       effective = request
+      lock = await this.lockMonths(effective)
       runId = randomUUID()
-      await store.createRun({
-        id: runId,
-        job: 'backfill',
-        parameters: requestToParameters(effective),
-        state: 'Pending',
-        pid: this.deps.pid,
-        hostname: this.deps.hostname,
-        parentSchedule: effective.parentSchedule ?? null,
-      })
+      await store
+        .createRun({
+          id: runId,
+          job: 'backfill',
+          parameters: requestToParameters(effective),
+          state: 'Pending',
+          pid: this.deps.pid,
+          hostname: this.deps.hostname,
+          parentSchedule: effective.parentSchedule ?? null,
+        })
+        .catch(async (error: unknown) => {
+          await lock?.release()
+          throw error
+        })
     }
-    return this.drive(runId, effective, events, priorAttempts, options.signal)
+    try {
+      return await this.drive(runId, effective, events, priorAttempts, options.signal)
+    } finally {
+      await lock?.release()
+    }
+  }
+
+  /**
+   * Holds the months `request` writes for this run, so two backfills never write one month at once
+   * (issue 9: the second died on a raw duplicate-key error). @throws {AppError} BUSY naming the run.
+   */
+  private async lockMonths(request: BackfillRequest): Promise<BackfillMonthLock | null> {
+    const { store } = this.deps
+    if (store.lockBackfillMonths === undefined) return null
+    const first = parseIsoDate(request.startDate)
+    const months = [first, first + (request.days - 1) * 86_400_000].map((t) =>
+      isoDate(t).slice(0, 7),
+    )
+    const outcome = await store.lockBackfillMonths(months)
+    if ('release' in outcome) return outcome
+    const holder = outcome.runId === null ? 'just starting' : `run ID ${outcome.runId}`
+    throw new AppError(
+      'BUSY',
+      `Another backfill of ${outcome.month} is running (${holder}): wait for it to finish or cancel it, then start this one again.`,
+    )
   }
 
   private async prepareResume(
     idOrPrefix: string,
     override: Partial<BackfillRequest>,
-  ): Promise<{ run: RunRecord; request: BackfillRequest }> {
+  ): Promise<{ run: RunRecord; request: BackfillRequest; lock: BackfillMonthLock | null }> {
     const { store } = this.deps
     const { id, candidates } = await store.resolveRunId(idOrPrefix)
     if (id === null) {
@@ -190,23 +235,30 @@ export class BackfillService {
       retry: override.retry ?? stored.retry,
       dataDir: override.dataDir ?? stored.dataDir ?? null,
     }
+    const lock = await this.lockMonths(request)
     // Check-then-act is not enough: another process may resume the same run between the read above
     // and here. The claim is one conditional UPDATE; only one process gets the row.
-    const claimed = await store.claimRun(
-      run.id,
-      this.deps.pid,
-      this.deps.hostname,
-      RESUMABLE_STATES,
-      `Resumed from ${run.state}.`,
-    )
+    const claimed = await store
+      .claimRun(
+        run.id,
+        this.deps.pid,
+        this.deps.hostname,
+        RESUMABLE_STATES,
+        `Resumed from ${run.state}.`,
+      )
+      .catch(async (error: unknown) => {
+        await lock?.release()
+        throw error
+      })
     if (!claimed) {
+      await lock?.release()
       const now = await store.getRun(run.id)
       throw new AppError(
         'INVALID_REQUEST',
         `Run ${run.id} was resumed by another process a moment ago (now ${now?.state ?? 'gone'}, pid ${now?.pid ?? '?'} on ${now?.hostname ?? '?'}); wait for it or cancel it.`,
       )
     }
-    return { run, request }
+    return { run, request, lock }
   }
 
   private async drive(
@@ -383,9 +435,19 @@ export class BackfillService {
       await runner?.close()
     }
     await logger.flushed()
-    await finishRun(store, runId, final)
+    let run: RunRecord
+    try {
+      await finishRun(store, runId, final)
+      run = (await store.getRun(runId)) as RunRecord
+    } catch (error) {
+      // The database itself went away (e.g. its server was killed): the run cannot be closed in it, so
+      // this must not read as an ending; it stays Running there until the next start marks it Crashed.
+      const failed: RunState = final.state === 'Completed' ? 'Failed' : final.state
+      const message = `Run ${runId} could not record its end (${final.state}${final.message === null ? '' : `: ${final.message}`}) because the database stopped answering (${error instanceof Error ? error.message : String(error)}). driftdesk marks it Crashed when it next opens the database; resume it then.`
+      events.emit({ type: 'run-finished', runId, state: failed, message })
+      throw new RunEndNotRecordedError(runId, message, error)
+    }
     events.emit({ type: 'run-finished', runId, state: final.state, message: final.message })
-    const run = (await store.getRun(runId)) as RunRecord
     return { run, days: results, summary }
   }
 

@@ -39,11 +39,27 @@ export interface StoredDay extends DayProvenance {
   readonly metrics: DayMetrics
 }
 
+/** A held lock on some months' backfill (see `adapters/postgres/backfill-month-lock.ts`). */
+export interface BackfillMonthLock {
+  release(): Promise<void>
+}
+
+/** Why a month lock was not granted: which month, and the run holding it when it can be told. */
+export interface BackfillMonthBusy {
+  readonly month: string
+  readonly runId: string | null
+}
+
 /**
  * What the run machinery needs from its store (the real one is PostgreSQL, `PostgresRunStore`).
  * `saveDayResult` writes a day's metrics and its task's Completed state in ONE transaction.
  */
 export interface RunStore {
+  /**
+   * One backfill per month at a time across every process on this database (issue 9). Never waits:
+   * answers which month is busy instead. Optional: a store without locks lets runs overlap.
+   */
+  lockBackfillMonths?(months: readonly string[]): Promise<BackfillMonthLock | BackfillMonthBusy>
   createRun(run: NewRunRecord): Promise<void>
   getRun(id: string): Promise<RunRecord | null>
   /** Resolves a full id or a unique prefix; null when none or ambiguous (`candidates` says which). */

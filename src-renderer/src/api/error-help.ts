@@ -69,6 +69,10 @@ const HELP: { readonly [C in AppErrorCode]: ErrorHelp } = {
     title: 'Not allowed',
     help: 'Open the panel from the URL `npm start` printed (it carries the access token).',
   },
+  BUSY: {
+    title: 'Busy',
+    help: 'driftdesk is already doing this (the message says what). Wait for it to finish, or cancel it, then try again.',
+  },
   CANCELLED: { title: 'Cancelled', help: 'The job was stopped. You can start it again.' },
   INTERNAL: {
     title: 'Something went wrong',

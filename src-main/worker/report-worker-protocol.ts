@@ -1,0 +1,45 @@
+/**
+ * The messages between the panel's owner thread and its report worker: plain data only (structured
+ * clone). One request asks for one day's report or test suite, as a document or as a standalone HTML
+ * page; the worker answers each request with exactly one response carrying the same `requestId`.
+ */
+import type { AppConfig } from '../config/app-config'
+import type {
+  ReportDocument,
+  ReportPresetName,
+  TestSuiteDocument,
+  TestSuitePresetName,
+} from '../shared/domain/reports'
+import type { SerializedError } from '../shared/errors'
+
+export type ReportTask =
+  | {
+      readonly kind: 'report'
+      readonly preset: ReportPresetName
+      readonly date: string
+      readonly referenceMonth?: string
+    }
+  | {
+      readonly kind: 'test-suite'
+      readonly preset: TestSuitePresetName
+      readonly date: string
+      readonly referenceMonth?: string
+    }
+
+export interface ReportWorkerRequest {
+  readonly requestId: number
+  /** The panel's configuration at the time of the request (the data folder may change). */
+  readonly config: AppConfig
+  readonly task: ReportTask
+  /** Also render the self-contained HTML page (ECharts inlined), so main only forwards a string. */
+  readonly html: boolean
+}
+
+export type ReportWorkerResponse =
+  | {
+      readonly requestId: number
+      readonly ok: true
+      readonly document: ReportDocument | TestSuiteDocument
+      readonly html: string | null
+    }
+  | { readonly requestId: number; readonly ok: false; readonly error: SerializedError }

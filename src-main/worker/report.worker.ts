@@ -1,0 +1,62 @@
+/**
+ * The panel's report worker: a thin worker_threads shell around the report service. A report reads a
+ * month of trips, predicts it and computes every metric (tens to hundreds of milliseconds), and a
+ * reference month without a saved model is trained first (a second or more): on the panel's own thread
+ * that froze every view and starved a running backfill (issue 9). The service's caches (reference
+ * profiles, month frames) live here, one service per data folder, so successive days stay cheap.
+ */
+import { parentPort } from 'node:worker_threads'
+import type { AppConfig } from '../config/app-config'
+import { renderReportHtml } from '../services/reports/render-report-html'
+import { ReportRequestError, ReportService } from '../services/reports/report-service'
+import { AppError, serializeError } from '../shared/errors'
+import type { ReportWorkerRequest, ReportWorkerResponse } from './report-worker-protocol'
+
+/** One service per configuration (data folder, models folder); a panel rarely uses more than two. */
+const services = new Map<string, ReportService>()
+const MAX_SERVICES = 4
+
+function serviceFor(config: AppConfig): ReportService {
+  const key = JSON.stringify([config.dataDir, config.cacheDir, config.modelsDir])
+  let service = services.get(key)
+  if (service === undefined) {
+    // The oldest folder's caches go first: they hold whole months of trips.
+    if (services.size >= MAX_SERVICES) services.delete(services.keys().next().value as string)
+    service = new ReportService(config)
+    services.set(key, service)
+  }
+  return service
+}
+
+async function handle(request: ReportWorkerRequest): Promise<ReportWorkerResponse> {
+  const { task } = request
+  try {
+    const service = serviceFor(request.config)
+    const options = task.referenceMonth === undefined ? {} : { referenceMonth: task.referenceMonth }
+    if (task.kind === 'report') {
+      const report = await service.report(task.preset, task.date, options)
+      const html = request.html
+        ? // Titled from the report's context, as the CLI's export is: one name for one preset everywhere.
+          await renderReportHtml({ report })
+        : null
+      return { requestId: request.requestId, ok: true, document: report, html }
+    }
+    const suite = await service.testSuite(task.preset, task.date, options)
+    const html = request.html ? await renderReportHtml({ suite }) : null
+    return { requestId: request.requestId, ok: true, document: suite, html }
+  } catch (error) {
+    // The report service's own error is a request the user can fix (wrong day, reference month).
+    const wrapped =
+      error instanceof ReportRequestError
+        ? new AppError('INVALID_REQUEST', error.message, { cause: error })
+        : error
+    return { requestId: request.requestId, ok: false, error: serializeError(wrapped) }
+  }
+}
+
+const port = parentPort
+if (port === null) throw new Error('report.worker.ts must run in a worker thread.')
+
+port.on('message', (request: ReportWorkerRequest) => {
+  void handle(request).then((response) => port.postMessage(response))
+})
