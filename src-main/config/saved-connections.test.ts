@@ -25,6 +25,18 @@ describe('saved connections', () => {
     expect(connectionName('postgresql:///x?host=/run/postgresql')).toBe('/run/postgresql/x')
   })
 
+  it('refuses an unencoded password after a port-like prefix and a malformed percent-escape with an AppError (review of issue 9: the name showed the password; %ZZ threw URIError)', () => {
+    expect(() => connectionName('postgres://evil:2024/TopSecret@127.0.0.1:47400/dd')).toThrowError(
+      expect.objectContaining({ code: 'INVALID_REQUEST', message: expect.stringMatching(/%2F/) }),
+    )
+    expect(() => connectionName('postgres://evil:pw@127.0.0.1:47400/d%ZZ')).toThrowError(
+      expect.objectContaining({
+        code: 'INVALID_REQUEST',
+        message: expect.stringMatching(/malformed percent-escape/),
+      }),
+    )
+  })
+
   it('saves the URL 0600 in a 0700 folder, reads it back by name, and replaces a changed password', async () => {
     const name = await saveConnection(home, 'postgres://me:first@db:5432/x')
     expect(await saveConnection(home, 'postgres://me:second@db:5432/x')).toBe(name)

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../shared/errors'
-import { redactUrl } from './app-config'
+import { checkDatabaseUrlParts, redactUrl } from './app-config'
 
 /**
  * Database connections saved for later use by name (a schedule's job runs hours later, in another
@@ -17,6 +17,7 @@ export function savedConnectionsPath(homeDir: string): string {
 /**
  * The name a connection is saved under: its URL without the password (`postgres@db:5432/driftdesk`),
  * so saving the same server again with a new password replaces the old one.
+ * @throws {AppError} INVALID_REQUEST for a URL that is not valid, has an '@' after its host or a malformed percent-escape.
  */
 export function connectionName(url: string): string {
   let parsed: URL
@@ -29,6 +30,9 @@ export function connectionName(url: string): string {
       { cause: error },
     )
   }
+  // Refuses an '@' after the host (an unencoded password the name would show) and a malformed
+  // percent-escape (decodeURIComponent's URIError would be a stack trace).
+  checkDatabaseUrlParts(url)
   const user = decodeURIComponent(parsed.username)
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
   const host = parsed.host === '' ? (parsed.searchParams.get('host') ?? 'localhost') : parsed.host
