@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   connectionName,
+  printableConnectionName,
   readConnection,
   saveConnection,
   savedConnectionsPath,
@@ -35,6 +36,14 @@ describe('saved connections', () => {
         message: expect.stringMatching(/malformed percent-escape/),
       }),
     )
+  })
+
+  it('prints a name misread from an unencoded password without the password, and a good name whole', () => {
+    expect(printableConnectionName('evil:2024/TopSecret@127.0.0.1:47400/dd')).toBe(
+      '***@127.0.0.1:47400/dd',
+    )
+    expect(printableConnectionName('me@db.example:5433/metrics')).toBe('me@db.example:5433/metrics')
+    expect(printableConnectionName('/run/postgresql/x')).toBe('/run/postgresql/x')
   })
 
   it('saves the URL 0600 in a 0700 folder, reads it back by name, and replaces a changed password', async () => {

@@ -39,6 +39,18 @@ export function connectionName(url: string): string {
   return `${user === '' ? '' : `${user}@`}${host}/${database}`
 }
 
+/**
+ * A connection name safe to print. A name is `user@host/database` and a database name has no `@`, but a
+ * name saved by a driftdesk that misread `postgres://u:2024/Secret@db/x` is `u:2024/Secret@db/x`: one with
+ * an `@` after its first `/` loses everything before its last `@`.
+ * @example printableConnectionName('u:2024/Secret@db:5432/x') // '***@db:5432/x'
+ */
+export function printableConnectionName(name: string): string {
+  const slash = name.indexOf('/')
+  const at = name.lastIndexOf('@')
+  return slash !== -1 && at > slash ? `***${name.slice(at)}` : name
+}
+
 /** Saves `url` (with its password) and returns the name to store instead of it. */
 export async function saveConnection(homeDir: string, url: string): Promise<string> {
   const name = connectionName(url)
