@@ -12,16 +12,24 @@ export class OutputFile {
   readonly path: string
 
   constructor(
-    given: string,
+    private readonly given: string,
     private readonly option: string,
   ) {
     this.path = resolve(given)
   }
 
   /**
-   * @throws {CliError} exit 2 when the folder does not exist or is not a folder, or the path is a folder
+   * @throws {CliError} exit 2 when the path ends in a slash (a folder's name: `resolve` would drop the
+   * slash and write a file of that name), the folder does not exist or is not a folder, or the path is a
+   * folder
    */
   async checkWritable(): Promise<void> {
+    if (/[/\\]$/.test(this.given)) {
+      throw new CliError(
+        `${this.option} ${this.given} ends in a slash, so it names a folder; give a file name such as ${this.given}report.html.`,
+        2,
+      )
+    }
     const folder = dirname(this.path)
     const info = await stat(folder).catch(() => null)
     if (info === null) {

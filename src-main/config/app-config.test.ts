@@ -72,3 +72,49 @@ describe('loadConfig database URL', () => {
     ).toBe('postgres:///x?host=/run/postgresql')
   })
 })
+
+describe('database URL with an unencoded password after a port-like prefix (review of issue 9)', () => {
+  // The WHATWG parser reads `postgres://u:2024/TopSecret@127.0.0.1:1/db` as host u, port 2024 and
+  // path /TopSecret@…: the password property is empty, so nothing was redacted or refused.
+  const urls = [
+    'postgres://u:2024/TopSecret@127.0.0.1:1/db',
+    'postgres://evil:2024/TopSecret@127.0.0.1:47400/dd',
+    'postgres://u:5432#TopSecret@127.0.0.1:1/db',
+    'postgres://u:99?TopSecret@127.0.0.1:1/db',
+  ]
+
+  it('redacts everything up to the last @', () => {
+    expect(redactUrl(urls[0]!)).toBe('postgres://u:***@127.0.0.1:1/db')
+    expect(redactUrl(urls[1]!)).toBe('postgres://evil:***@127.0.0.1:47400/dd')
+    for (const url of urls) expect(redactUrl(url)).not.toContain('TopSecret')
+    expect(redactUrl('postgres://host/db?password=a:b@c')).not.toMatch(/a:|=a/)
+  })
+
+  it('refuses them with one sentence on percent-encoding and without printing the URL', () => {
+    for (const url of urls) {
+      expect(() => loadConfig({}, { homeDir: '/tmp/x', databaseUrl: url })).toThrowError(
+        expect.objectContaining({
+          code: 'INVALID_REQUEST',
+          message: expect.stringMatching(/percent-encode the password .*'\/' as %2F/),
+        }),
+      )
+      try {
+        loadConfig({}, { homeDir: '/tmp/x', databaseUrl: url })
+      } catch (error) {
+        expect((error as Error).message).not.toContain('TopSecret')
+        expect((error as Error).message).not.toContain('2024')
+      }
+    }
+  })
+
+  it('refuses a malformed percent-escape with one sentence', () => {
+    expect(() =>
+      loadConfig({}, { homeDir: '/tmp/x', databaseUrl: 'postgres://evil:pw@127.0.0.1:47400/d%ZZ' }),
+    ).toThrowError(
+      expect.objectContaining({
+        code: 'INVALID_REQUEST',
+        message: expect.stringMatching(/malformed percent-escape/),
+      }),
+    )
+  })
+})

@@ -81,6 +81,42 @@ function checkDatabaseUrl(databaseUrl: string): void {
       `The database URL '${redactUrl(databaseUrl)}' is not a valid URL: check the port (1-65535) and percent-encode '/', '?', '#' and '%' in the user name and password (e.g. '/' as %2F); ${example}.`,
     )
   }
+  checkDatabaseUrlParts(databaseUrl)
+}
+
+/**
+ * Refuses what the URL parser accepts but reads differently from what the user meant, without printing
+ * the URL (any part of it may be the password):
+ * - an `@` after the authority. The WHATWG parser ends the authority at the first `/`, `?` or `#`, so in
+ *   `postgres://u:2024/Secret@db/x` the host is `u`, the port 2024 and `/Secret@db/x` the path: the
+ *   password is empty and nothing would be redacted. Such an `@` can only be an unencoded password.
+ * - a malformed percent-escape (`%ZZ`) in the user name, password or database name, which `pg` decodes.
+ * @throws {AppError} INVALID_REQUEST saying how to percent-encode the password.
+ */
+export function checkDatabaseUrlParts(databaseUrl: string): void {
+  const parsed = parseUrl(databaseUrl)
+  if (parsed === null) return
+  if (hasAtAfterAuthority(parsed)) {
+    throw new AppError(
+      'INVALID_REQUEST',
+      "The database URL has an '@' after its host, so its password has an unencoded '/', '#' or '?': percent-encode the password ('@' as %40, '/' as %2F, '#' as %23, '?' as %3F), e.g. postgres://user:pa%2Fss@localhost:5432/driftdesk.",
+    )
+  }
+  for (const part of [parsed.username, parsed.password, parsed.pathname]) {
+    try {
+      decodeURIComponent(part)
+    } catch {
+      throw new AppError(
+        'INVALID_REQUEST',
+        "The database URL has a malformed percent-escape in its user name, password or database name: a '%' must start two hex digits, so write a literal '%' as %25 (and '@' as %40, '/' as %2F, '#' as %23, '?' as %3F).",
+      )
+    }
+  }
+}
+
+/** True when an `@` sits in the path, query or fragment: an unencoded password, never a real one. */
+function hasAtAfterAuthority(parsed: URL): boolean {
+  return `${parsed.pathname}${parsed.search}${parsed.hash}`.includes('@')
 }
 
 /** Query parameters `pg` reads as secrets (`?password=…`). */
@@ -89,15 +125,16 @@ const SECRET_QUERY_PARAMETER = /pass/i
 /**
  * A connection string safe to print: the whole password of its userinfo (which may itself contain
  * `@` or `:`) and any `password=` query parameter become `***`. Parsed with the WHATWG URL parser, as
- * `pg` parses it; a string that does not parse as a URL with a host loses everything between its
- * scheme (or its start) and its last `@`, except a user name before the first `:`.
+ * `pg` parses it. A string it cannot trust (not a URL with a host, or one with an `@` after its host,
+ * which is an unencoded password the parser read as a path, query or fragment) loses everything between
+ * its scheme (or its start) and its last `@`, except a user name before the first `:`.
  *
  * @example
  * redactUrl('postgres://u:p@ss@db:5432/x') // 'postgres://u:***@db:5432/x'
  */
 export function redactUrl(url: string): string {
   const parsed = parseUrl(url)
-  if (parsed !== null && parsed.host !== '') {
+  if (parsed !== null && parsed.host !== '' && !hasAtAfterAuthority(parsed)) {
     if (parsed.password !== '') parsed.password = '***'
     for (const name of [...parsed.searchParams.keys()])
       if (SECRET_QUERY_PARAMETER.test(name)) parsed.searchParams.set(name, '***')
@@ -110,7 +147,10 @@ export function redactUrl(url: string): string {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? ''
   const userinfo = url.slice(scheme.length, at)
   const colon = userinfo.indexOf(':')
-  const user = colon === -1 ? '' : `${userinfo.slice(0, colon)}:`
+  // A user name is kept only when it cannot be part of a path, query or fragment that the parser
+  // mistook for one (`postgres://host/db?password=a:b@c` keeps nothing of `a`).
+  const user =
+    colon === -1 || /[/?#]/.test(userinfo.slice(0, colon)) ? '' : `${userinfo.slice(0, colon)}:`
   return `${scheme}${user}***${redactQuery(url.slice(at))}`
 }
 

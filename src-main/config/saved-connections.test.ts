@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   connectionName,
+  printableConnectionName,
   readConnection,
   saveConnection,
   savedConnectionsPath,
@@ -23,6 +24,26 @@ describe('saved connections', () => {
       'me@db.example:5433/metrics',
     )
     expect(connectionName('postgresql:///x?host=/run/postgresql')).toBe('/run/postgresql/x')
+  })
+
+  it('refuses an unencoded password after a port-like prefix and a malformed percent-escape with an AppError (review of issue 9: the name showed the password; %ZZ threw URIError)', () => {
+    expect(() => connectionName('postgres://evil:2024/TopSecret@127.0.0.1:47400/dd')).toThrowError(
+      expect.objectContaining({ code: 'INVALID_REQUEST', message: expect.stringMatching(/%2F/) }),
+    )
+    expect(() => connectionName('postgres://evil:pw@127.0.0.1:47400/d%ZZ')).toThrowError(
+      expect.objectContaining({
+        code: 'INVALID_REQUEST',
+        message: expect.stringMatching(/malformed percent-escape/),
+      }),
+    )
+  })
+
+  it('prints a name misread from an unencoded password without the password, and a good name whole', () => {
+    expect(printableConnectionName('evil:2024/TopSecret@127.0.0.1:47400/dd')).toBe(
+      '***@127.0.0.1:47400/dd',
+    )
+    expect(printableConnectionName('me@db.example:5433/metrics')).toBe('me@db.example:5433/metrics')
+    expect(printableConnectionName('/run/postgresql/x')).toBe('/run/postgresql/x')
   })
 
   it('saves the URL 0600 in a 0700 folder, reads it back by name, and replaces a changed password', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../shared/errors'
-import { redactUrl } from './app-config'
+import { checkDatabaseUrlParts, redactUrl } from './app-config'
 
 /**
  * Database connections saved for later use by name (a schedule's job runs hours later, in another
@@ -17,6 +17,7 @@ export function savedConnectionsPath(homeDir: string): string {
 /**
  * The name a connection is saved under: its URL without the password (`postgres@db:5432/driftdesk`),
  * so saving the same server again with a new password replaces the old one.
+ * @throws {AppError} INVALID_REQUEST for a URL that is not valid, has an '@' after its host or a malformed percent-escape.
  */
 export function connectionName(url: string): string {
   let parsed: URL
@@ -29,10 +30,25 @@ export function connectionName(url: string): string {
       { cause: error },
     )
   }
+  // Refuses an '@' after the host (an unencoded password the name would show) and a malformed
+  // percent-escape (decodeURIComponent's URIError would be a stack trace).
+  checkDatabaseUrlParts(url)
   const user = decodeURIComponent(parsed.username)
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
   const host = parsed.host === '' ? (parsed.searchParams.get('host') ?? 'localhost') : parsed.host
   return `${user === '' ? '' : `${user}@`}${host}/${database}`
+}
+
+/**
+ * A connection name safe to print. A name is `user@host/database` and a database name has no `@`, but a
+ * name saved by a driftdesk that misread `postgres://u:2024/Secret@db/x` is `u:2024/Secret@db/x`: one with
+ * an `@` after its first `/` loses everything before its last `@`.
+ * @example printableConnectionName('u:2024/Secret@db:5432/x') // '***@db:5432/x'
+ */
+export function printableConnectionName(name: string): string {
+  const slash = name.indexOf('/')
+  const at = name.lastIndexOf('@')
+  return slash !== -1 && at > slash ? `***${name.slice(at)}` : name
 }
 
 /** Saves `url` (with its password) and returns the name to store instead of it. */

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util'
 import { createControlPanel } from '../app/control-panel'
 import type { EventSink } from '../app/event-sink'
 import { loadConfig } from '../config/app-config'
+import { parseWorkerCount } from '../config/worker-count'
+import { AppError } from '../shared/errors'
 import type { BrowserServer } from './browser-server'
 import { startBrowserServer } from './browser-server'
 import { choosePanelPort, rememberPanelPort } from './remembered-port'
@@ -38,6 +40,9 @@ async function main(): Promise<number> {
     process.stdout.write(HELP)
     return 0
   }
+  // Checked before anything starts, with the CLI backfill's rule: a bad count would otherwise start the
+  // panel and fail every backfill later.
+  const workers = values.workers === undefined ? undefined : parseWorkerCount(values.workers)
   const config = loadConfig(process.env, { homeDir: values.home, dataDir: values['data-dir'] })
   let server: BrowserServer | null = null
   const sink: EventSink = { emit: (event, payload) => server?.emit(event, payload) }
@@ -47,7 +52,7 @@ async function main(): Promise<number> {
     sink,
     mode: 'browser',
     version: process.env.npm_package_version ?? '0.1.0',
-    ...(values.workers === undefined ? {} : { workers: Number(values.workers) }),
+    ...(workers === undefined ? {} : { workers }),
     log: (line) => process.stderr.write(`${line}\n`),
   })
   server = await startBrowserServer({
@@ -86,7 +91,8 @@ main().then(
       : error instanceof Error
         ? error.message
         : String(error)
-    process.stderr.write(`driftdesk: could not start the panel: ${reason}.\n`)
-    process.exitCode = 1
+    process.stderr.write(`driftdesk: could not start the panel: ${reason.replace(/\.$/, '')}.\n`)
+    // A bad option or setting (--workers, DATABASE_URL) is a usage error, as in the CLI.
+    process.exitCode = error instanceof AppError && error.code === 'INVALID_REQUEST' ? 2 : 1
   },
 )

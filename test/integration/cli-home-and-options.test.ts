@@ -90,19 +90,23 @@ describe('the CLI on an unusable home and out-of-range options', () => {
   }, 120_000)
 
   it('bounds backfill --workers and says the range', async () => {
-    const result = await runCli([
-      'backfill',
-      '--month',
-      '2022-02',
-      '--workers',
-      '100000',
-      '--home',
-      join(root, 'workers-home'),
-    ])
-    expect(result.code).toBe(2)
-    expectOneSentence(result.stderr.split('\n\n')[0]!, 'backfill')
-    expect(result.stderr).toMatch(/--workers must be a whole number from 1 to \d+ \(twice the/)
-  }, 60_000)
+    // '0x2' and '1e0': review of issue 9, Number() read them as 2 and 1; only decimal digits are a count.
+    for (const workers of ['100000', '0x2', '1e0']) {
+      const result = await runCli([
+        'backfill',
+        '--month',
+        '2022-02',
+        '--workers',
+        workers,
+        '--home',
+        join(root, 'workers-home'),
+      ])
+      expect(result.code, workers).toBe(2)
+      expectOneSentence(result.stderr.split('\n\n')[0]!, 'backfill')
+      expect(result.stderr).toMatch(/--workers must be a whole number from 1 to \d+ \(twice the/)
+      expect(result.stderr).toContain(`got '${workers}'`)
+    }
+  }, 120_000)
 
   // Issue 9: a file the user gave with --data-dir was blamed on `fetch` ("delete it and download it again").
   it('words a missing or broken --data-dir file as the user own file (report, backfill)', async () => {

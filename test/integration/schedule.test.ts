@@ -376,4 +376,72 @@ describe('schedules', () => {
     expect(stored?.parameters.args).toEqual(['--count', '1'])
     await deleteSchedule(pool, 'legacy-secret')
   }, 120_000)
+  // Review of issue 9: a password with '/' after an all-digit prefix parsed as host:port + path, so
+  // `schedule add` printed and stored it as the connection name, and `schedule list` printed it.
+  it('refuses an unencoded password after a port-like prefix, and never prints one stored before', async () => {
+    const url = server.url
+    const bad = 'postgres://evil:2024/TopSecret@127.0.0.1:47400/dd'
+    const added = await runCli([
+      'schedule',
+      '--cron',
+      '0 0 1 1 *',
+      '--name',
+      's4',
+      '--database-url',
+      url,
+      '--home',
+      home,
+      'dummy',
+      '--database-url',
+      bad,
+    ])
+    expect(added.code).toBe(2)
+    expect(added.stderr).toMatch(/percent-encode the password/)
+    expect(added.stdout + added.stderr).not.toContain('TopSecret')
+    expect(await getSchedule(pool, 's4')).toBeNull()
+    // What a driftdesk before this fix stored: the URL in the args, or the misread name as connection.
+    await saveSchedule(pool, {
+      name: 'legacy-bad-url',
+      cron: '0 2 * * *',
+      job: 'dummy',
+      parameters: { args: ['--count', '1', '--database-url', bad] },
+    })
+    await saveSchedule(pool, {
+      name: 'legacy-bad-name',
+      cron: '0 2 * * *',
+      job: 'dummy',
+      parameters: { args: ['--count', '1'], connection: 'evil:2024/TopSecret@127.0.0.1:47400/dd' },
+    })
+    for (const format of [[], ['--json']]) {
+      const listed = await runCli([
+        'schedule',
+        'list',
+        ...format,
+        '--database-url',
+        url,
+        '--home',
+        home,
+      ])
+      expect(listed.code, listed.stderr).toBe(0)
+      expect(listed.stdout).toContain('legacy-bad-url')
+      expect(listed.stdout).toContain('legacy-bad-name')
+      expect(listed.stdout).toContain('***@127.0.0.1:47400/dd')
+      expect(listed.stdout + listed.stderr).not.toContain('TopSecret')
+      expect(listed.stderr).toContain(
+        'Schedule legacy-bad-url: its stored database URL is not valid',
+      )
+    }
+    for (const name of ['legacy-bad-url', 'legacy-bad-name']) {
+      const removed = await runCli([
+        'schedule',
+        'remove',
+        name,
+        '--database-url',
+        url,
+        '--home',
+        home,
+      ])
+      expect(removed.code, removed.stderr).toBe(0)
+    }
+  }, 180_000)
 })

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import { BackfillWorkerPool, defaultWorkerCount } from '../../adapters/worker/backfill-worker-pool'
 import type { AppConfig } from '../../config/app-config'
 import { loadConfig } from '../../config/app-config'
+import { maxWorkerCount, parseWorkerCount } from '../../config/worker-count'
 import { isoDate, parseIsoDate } from '../../core/pipeline/daily-windows'
 import { locateOrDownloadMonthFile } from '../../services/data/locate-or-download-month-file'
 import { locateTripFile } from '../../services/data/locate-trip-file'
@@ -262,7 +263,7 @@ function buildRequest(values: BackfillValues): BackfillRequest {
     referenceMonth: values['reference-month'] ?? previousMonth(startDate.slice(0, 7)),
     force: values.force === true,
     paceSeconds: values.pace === undefined ? 0 : parseSeconds(values.pace, '--pace'),
-    workers: values.workers === undefined ? defaultWorkerCount() : parseWorkers(values.workers),
+    workers: values.workers === undefined ? defaultWorkerCount() : parseWorkerCount(values.workers),
     retry: {
       ...DEFAULT_RETRY_POLICY,
       ...(values.retries === undefined
@@ -288,7 +289,7 @@ function buildResumeOverrides(values: BackfillValues): Partial<BackfillRequest> 
   return {
     ...(values.force === true ? { force: true } : {}),
     ...(values.pace === undefined ? {} : { paceSeconds: parseSeconds(values.pace, '--pace') }),
-    ...(values.workers === undefined ? {} : { workers: parseWorkers(values.workers) }),
+    ...(values.workers === undefined ? {} : { workers: parseWorkerCount(values.workers) }),
     ...(values.retries === undefined && values['retry-delay'] === undefined
       ? {}
       : {
@@ -310,26 +311,6 @@ function previousMonth(month: string): string {
   const [year, monthNumber] = month.split('-').map(Number) as [number, number]
   const date = new Date(Date.UTC(year, monthNumber - 2, 1))
   return date.toISOString().slice(0, 7)
-}
-
-/**
- * Twice the cores: a thread beyond that only waits for a core, while each one loads its own copy of the
- * model, the reference and the month's trips (so 1,000 threads would exhaust memory before doing any work).
- */
-function maxWorkerCount(): number {
-  return 2 * defaultWorkerCount()
-}
-
-function parseWorkers(text: string): number {
-  const value = Number(text)
-  const maximum = maxWorkerCount()
-  if (!Number.isInteger(value) || value < 1 || value > maximum) {
-    throw new CliError(
-      `--workers must be a whole number from 1 to ${maximum} (twice the ${defaultWorkerCount()} core(s) here; more threads only wait for a core and each holds its own copy of the data); got '${text}'.`,
-      2,
-    )
-  }
-  return value
 }
 
 function parseWhole(text: string, option: string, minimum: number): number {

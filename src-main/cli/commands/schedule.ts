@@ -10,7 +10,12 @@ import {
   saveSchedule,
 } from '../../adapters/postgres/schedule-repository'
 import { loadConfig, redactUrl } from '../../config/app-config'
-import { readConnection, saveConnection } from '../../config/saved-connections'
+import {
+  printableConnectionName,
+  readConnection,
+  saveConnection,
+} from '../../config/saved-connections'
+import { AppError } from '../../shared/errors'
 import { SchedulerService, validateCron } from '../../services/pipeline/scheduler-service'
 import type { JobName, ScheduleRecord } from '../../shared/domain/runs'
 import type { CliContext } from '../cli-context'
@@ -90,10 +95,11 @@ export async function run(context: CliContext): Promise<number> {
     if (action === 'list') {
       for (const schedule of await listSchedules(pool)) {
         const args = redactArgs(scheduleArgs(schedule))
-        const connection = scheduleConnection(schedule)
+        const stored = scheduleConnection(schedule)
+        const connection = stored === null ? null : printableConnectionName(stored)
         context.stdout.write(
           values.json === true
-            ? `${JSON.stringify({ ...schedule, parameters: { ...schedule.parameters, args } })}\n`
+            ? `${JSON.stringify({ ...schedule, parameters: { ...schedule.parameters, args, ...(connection === null ? {} : { connection }) } })}\n`
             : `${schedule.name}  "${schedule.cron}"  ${schedule.job} ${args.join(' ')}${connection === null ? '' : `  database ${connection}`}  last handled ${schedule.lastFiredAt ?? 'never'}\n`,
         )
       }
@@ -239,7 +245,18 @@ async function moveStoredDatabaseUrls(
   for (const schedule of await listSchedules(pool)) {
     const { args, databaseUrl } = withoutDatabaseUrl(scheduleArgs(schedule))
     if (databaseUrl === null) continue
-    const connection = await saveConnection(homeDir, databaseUrl)
+    let connection: string
+    try {
+      connection = await saveConnection(homeDir, databaseUrl)
+    } catch (error) {
+      // A URL no current driftdesk accepts (e.g. an unencoded '/' in its password): say so without
+      // printing it, and let the command (list, remove) go on.
+      if (!(error instanceof AppError)) throw error
+      context.stderr.write(
+        `Schedule ${schedule.name}: its stored database URL is not valid (${error.message}) Remove the schedule (\`schedule remove ${schedule.name}\`) and save it again.\n`,
+      )
+      continue
+    }
     await saveSchedule(pool, {
       name: schedule.name,
       cron: schedule.cron,

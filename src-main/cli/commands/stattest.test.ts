@@ -298,4 +298,50 @@ describe('driftdesk stattest (real CLI process)', () => {
       )
     }
   }, 90_000)
+  // Review of issue 9: hellinger on values a few floating-point steps apart, or on a constant too large for
+  // numpy's ±0.5 widening, gave drift_score null and "no drift" with exit 0 (Evidently 0.4.16 on numpy 1.24
+  // gives NaN; numpy 2 raises "Too many bins for data range"). Such a case is an error now; the other binned
+  // stattests bucket these ≤ 20-value samples by value and keep Evidently's own scores.
+  it('fails a case whose histogram bins cannot be finite-sized, and keeps Evidently scores elsewhere', async () => {
+    const fixture = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, '../../../test/fixtures/evidently/stattest-degenerate-bins.json'),
+        'utf8',
+      ),
+    ) as {
+      evidently: string
+      cases: ({
+        id: string
+        evidently: { drift_score: number | null; drift_detected: boolean }
+      } & Record<string, unknown>)[]
+    }
+    expect(fixture.evidently).toBe('0.4.16')
+    const path = await casesFile(
+      JSON.stringify({ cases: fixture.cases.map(({ evidently: _evidently, ...item }) => item) }),
+    )
+    const result = await driftdesk(['stattest', '--input', path, '--json'])
+    expect(result.code).toBe(1)
+    const byId = new Map(lines(result.stdout).map((line) => [line.id, line]))
+    expect(byId.size).toBe(fixture.cases.length)
+    for (const { id, evidently } of fixture.cases) {
+      const got = byId.get(id)!
+      if (evidently.drift_score === null) {
+        expect(got.drift_score, id).toBeUndefined()
+        expect(got.error, id).toMatch(
+          /^Too many bins for the data range: .* use a stattest that does not bin/,
+        )
+      } else {
+        expect(got.error, id).toBeUndefined()
+        expect(got.drift_detected, id).toBe(evidently.drift_detected)
+        expect(
+          Math.abs((got.drift_score as number) - evidently.drift_score),
+          id,
+        ).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(evidently.drift_score)))
+      }
+    }
+    expect([...byId.values()].filter((line) => 'error' in line).map((line) => line.id)).toEqual([
+      'ulp-apart-hellinger',
+      'huge-constant-hellinger',
+    ])
+  }, 90_000)
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { binnedDistributions } from './binned-distributions'
+import { binnedDistributions, finiteSturgesBinEdges } from './binned-distributions'
 
 describe('binnedDistributions (Evidently get_binned_data)', () => {
   it('gives one bucket per distinct value of the union for categorical columns', () => {
@@ -38,5 +38,35 @@ describe('binnedDistributions (Evidently get_binned_data)', () => {
   it('rejects empty samples and mixed kinds', () => {
     expect(() => binnedDistributions([], ['a'], 'cat', false)).toThrow(RangeError)
     expect(() => binnedDistributions(['a'], Float64Array.of(1), 'cat', false)).toThrow(TypeError)
+  })
+})
+
+describe('finiteSturgesBinEdges (review of issue 9: degenerate bins gave a null "no drift" score)', () => {
+  it('returns numpy Sturges edges when every bin has a finite, positive width', () => {
+    expect([...finiteSturgesBinEdges(4, 0, 3)]).toEqual([0, 1, 2, 3])
+  })
+
+  it('refuses a range too narrow for its bins, a constant too large to widen, and a span past the largest double', () => {
+    for (const [size, minimum, maximum] of [
+      [20, 0.3, 0.30000000000000004],
+      [2, 0.3, 0.30000000000000004],
+      [20, 1e308, 1e308],
+      [52, -1.5e308, 1.5e308],
+    ] as const) {
+      expect(() => finiteSturgesBinEdges(size, minimum, maximum)).toThrowError(
+        /^Too many bins for the data range: the values from .* cannot be cut into \d+ finite-sized histogram bins/,
+      )
+    }
+  })
+
+  it('makes the Sturges path of binnedDistributions refuse a span past the largest double', () => {
+    const values = Float64Array.of(
+      -1.5e308,
+      1.5e308,
+      ...Array.from({ length: 24 }, (_, i) => i + 0.5),
+    )
+    expect(() => binnedDistributions(values, values, 'num', false)).toThrowError(
+      /^Too many bins for the data range/,
+    )
   })
 })

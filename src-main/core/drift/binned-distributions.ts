@@ -29,7 +29,8 @@ const MAX_UNIQUE_FOR_VALUE_BUCKETS = 20
  *
  * @param reference cleaned reference sample (non-empty)
  * @param current cleaned current sample (non-empty)
- * @throws {RangeError} if a sample is empty
+ * @throws {RangeError} if a sample is empty, or its values cannot be cut into finite-sized Sturges bins
+ *   (see {@link finiteSturgesBinEdges})
  * @throws {TypeError} if one sample is numeric and the other strings
  * @see https://github.com/evidentlyai/evidently/blob/v0.4.40/src/evidently/calculations/stattests/utils.py
  * @example binnedDistributions(['a', 'a', 'b'], ['b'], 'cat', false) // reference [2/3, 1/3], current [0, 1]
@@ -54,7 +55,7 @@ export function binnedDistributions(
   ) {
     const sortedReference = referenceProfile.sorted()
     const sortedCurrent = currentProfile.sorted()
-    const edges = histogramBinEdgesSturges(
+    const edges = finiteSturgesBinEdges(
       reference.length + current.length,
       Math.min(sortedReference[0]!, sortedCurrent[0]!),
       Math.max(
@@ -89,4 +90,40 @@ function fillZeroShares(shares: Float64Array): void {
   for (const share of shares) if (share !== 0 && share < minimum) minimum = share
   const filler = minimum <= 0.0001 ? minimum / 10 ** 6 : 0.0001
   for (let i = 0; i < shares.length; i++) if (shares[i] === 0) shares[i] = filler
+}
+
+/**
+ * {@link histogramBinEdgesSturges}, refused when the edges do not make finite-sized bins: a range a few
+ * floating-point steps wide (`0.3` and `0.30000000000000004`: 6 bins need 7 distinct edges, only 2 exist),
+ * a constant too large for numpy's ±0.5 widening (`1e308 − 0.5 = 1e308`: one bin of width 0), or a range
+ * wider than the largest double (`max − min = Infinity`). numpy 2 raises "Too many bins for data range"
+ * on the first two; numpy 1.24 (Evidently 0.4.16's) returns such edges and its histograms then divide by
+ * a zero width, so Evidently's Hellinger distance is NaN: "no drift" with no score. An error says it.
+ *
+ * @param size number of values binned (≥ 1)
+ * @param minimum smallest value (finite)
+ * @param maximum largest value (finite)
+ * @throws {RangeError} naming the range and what to do when a bin would have zero or infinite width
+ * @example finiteSturgesBinEdges(4, 0, 3) // Float64Array [0, 1, 2, 3]
+ */
+export function finiteSturgesBinEdges(
+  size: number,
+  minimum: number,
+  maximum: number,
+): Float64Array {
+  // A span past the largest double makes numpy's bin count NaN ("cannot convert float NaN to integer").
+  const edges = Number.isFinite(maximum - minimum)
+    ? histogramBinEdgesSturges(size, minimum, maximum)
+    : new Float64Array(0)
+  let isFiniteSized = edges.length >= 2
+  for (let i = 0; isFiniteSized && i + 1 < edges.length; i++) {
+    const width = edges[i + 1]! - edges[i]!
+    isFiniteSized = width > 0 && Number.isFinite(width)
+  }
+  if (!isFiniteSized) {
+    throw new RangeError(
+      `Too many bins for the data range: the values from ${minimum} to ${maximum} cannot be cut into ${Math.max(edges.length - 1, 1)} finite-sized histogram bins (the range is too narrow for the floating-point steps in it, or too wide or too large for a double); use a stattest that does not bin, such as wasserstein or ks.`,
+    )
+  }
+  return edges
 }

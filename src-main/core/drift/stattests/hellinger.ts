@@ -1,5 +1,5 @@
-import { histogramBinEdgesSturges } from '../../stats/histogram-bin-edges-sturges'
 import { histogramCountsOfSorted } from '../../stats/histogram-counts'
+import { finiteSturgesBinEdges } from '../binned-distributions'
 import { getSeriesProfile, unionKeys } from '../series-profile'
 import { createStatTest } from './create-stat-test'
 
@@ -11,7 +11,9 @@ import { createStatTest } from './create-stat-test'
  *   h = count / (bin width · n), Bhattacharyya sum Σ sqrt(h1·h2) · w with w = (last edge − first edge)/bins,
  *   then as above. Evidently takes w from the EDGES (`(max(bins) - min(bins)) / (len(bins) - 1)`), not from
  *   the data: two identical constant samples get numpy's one bin [c − 0.5, c + 0.5], w = 1, density 1 each,
- *   so the distance is 0 (issue 9: a width from the data's range was 0 and gave 1).
+ *   so the distance is 0 (issue 9: a width from the data's range was 0 and gave 1). A range that cannot
+ *   be cut into finite-sized bins (`0.3` vs `0.30000000000000004`, `1e308` constant) is an error, where
+ *   Evidently on numpy 1.24 returns NaN, i.e. "no drift" without a score (see `finiteSturgesBinEdges`).
  *
  * @see https://github.com/evidentlyai/evidently/blob/v0.4.40/src/evidently/calculations/stattests/hellinger_distance.py
  */
@@ -40,11 +42,17 @@ export const hellingerStatTest = createStatTest({
         if (key < minimum) minimum = key
         if (key > maximum) maximum = key
       }
-      const edges = histogramBinEdgesSturges(keys.length, minimum, maximum)
+      const edges = finiteSturgesBinEdges(keys.length, minimum, maximum)
       const h1 = densities(getSeriesProfile(reference).sorted(), edges)
       const h2 = densities(getSeriesProfile(current).sorted(), edges)
       const binWidth = (edges[edges.length - 1]! - edges[0]!) / (edges.length - 1)
       for (let i = 0; i < h1.length; i++) coefficient += Math.sqrt(h1[i]! * h2[i]!) * binWidth
+    }
+    // Math.max/min pass NaN through: a NaN coefficient would be a null score read as "no drift".
+    if (Number.isNaN(coefficient)) {
+      throw new RangeError(
+        'The Hellinger distance is undefined for these samples (a histogram density is not a number).',
+      )
     }
     return Math.sqrt(1 - Math.min(Math.max(coefficient, 0), 1))
   },
