@@ -415,6 +415,30 @@ describe('database commands against embedded PostgreSQL faults', () => {
     await expectCleanAfter(killed, next)
   }, 600_000)
 
+  it("a folder at <home>/pg that is not PostgreSQL's is refused, never deleted", async () => {
+    const foreign = await createHome()
+    await mkdir(join(foreign.pgDir, 'notes'), { recursive: true })
+    await writeFile(join(foreign.pgDir, 'notes', 'todo.txt'), 'hi\n')
+    await writeFile(join(foreign.pgDir, 'thesis.tex'), 'x\n')
+    // Even beside PostgreSQL's own names (an initdb run in place), a file of the user's is kept.
+    await writeFile(join(foreign.pgDir, 'PG_VERSION'), '18\n')
+    const refused = await runCli(foreign, ['runs', 'list'])
+    expect(refused.code, refused.stderr).toBe(1)
+    expectOneClearError(refused, /folder \S+\/pg holds files that are not PostgreSQL's/)
+    expect(await readFile(join(foreign.pgDir, 'notes', 'todo.txt'), 'utf8')).toBe('hi\n')
+    expect(await readFile(join(foreign.pgDir, 'thesis.tex'), 'utf8')).toBe('x\n')
+    expect((await readdir(foreign.pgDir)).sort()).toEqual(['PG_VERSION', 'notes', 'thesis.tex'])
+    await expectCleanAfter(foreign, refused)
+
+    // An empty folder (made by the user or an installer) is simply initialised.
+    const empty = await createHome()
+    await mkdir(empty.pgDir)
+    const fresh = await runCli(empty, ['runs', 'list'])
+    expect(fresh.code, fresh.stderr).toBe(0)
+    expect(await exists(join(empty.pgDir, 'global', 'pg_control'))).toBe(true)
+    await expectCleanAfter(empty, fresh)
+  }, 600_000)
+
   it('keeps the superuser password only in the home, readable by its owner alone', async () => {
     const info = await stat(join(home.secretsDir, 'embedded-postgres.password'))
     expect(info.mode & 0o077).toBe(0)

@@ -203,9 +203,10 @@ async function serverUser(): Promise<RunAs> {
 }
 
 /**
- * Makes sure `clusterDir` holds a complete cluster. A folder left half-made by an interrupted initdb
- * of an older driftdesk (initialised in place) is rebuilt when it holds no database of ours, and
- * explained otherwise; nothing that holds data is ever deleted.
+ * Makes sure `clusterDir` holds a complete cluster. An empty folder is initialised. A folder left
+ * half-made by an interrupted initdb of an older driftdesk (initialised in place: only PostgreSQL's own
+ * files and folders) is rebuilt when it holds no database of ours, and explained otherwise. A folder
+ * holding anything else (the user's own files) is refused: nothing that holds data is ever deleted.
  */
 async function ensureCluster(
   clusterDir: string,
@@ -216,6 +217,11 @@ async function ensureCluster(
 ): Promise<void> {
   const state = await clusterState(clusterDir)
   if (state === 'complete') return
+  if (state === 'foreign') {
+    throw new EmbeddedPostgresStartError(
+      `The embedded PostgreSQL folder ${clusterDir} holds files that are not PostgreSQL's, so driftdesk left it untouched: move those files elsewhere (or choose another home with --home), then try again.`,
+    )
+  }
   if (state === 'half-initialised') {
     if (!(await holdsNoData(clusterDir))) {
       throw new EmbeddedPostgresStartError(
@@ -230,12 +236,49 @@ async function ensureCluster(
   await initialiseCluster(clusterDir, password, binaries, runAs, note)
 }
 
-type ClusterState = 'absent' | 'half-initialised' | 'complete'
+type ClusterState = 'absent' | 'half-initialised' | 'complete' | 'foreign'
 
-/** A complete cluster has its version file, control file, configuration and the three initial databases. */
+/**
+ * What initdb and a running server put in a data folder (PostgreSQL 12 to 18). A folder that is not a
+ * complete cluster is only ever rebuilt when it holds nothing but these.
+ */
+const CLUSTER_ENTRIES = new Set([
+  'PG_VERSION',
+  'base',
+  'global',
+  'pg_commit_ts',
+  'pg_dynshmem',
+  'pg_hba.conf',
+  'pg_ident.conf',
+  'pg_logical',
+  'pg_multixact',
+  'pg_notify',
+  'pg_replslot',
+  'pg_serial',
+  'pg_snapshots',
+  'pg_stat',
+  'pg_stat_tmp',
+  'pg_subtrans',
+  'pg_tblspc',
+  'pg_twophase',
+  'pg_wal',
+  'pg_xact',
+  'postgresql.auto.conf',
+  'postgresql.conf',
+  'postmaster.opts',
+  'postmaster.pid',
+  'current_logfiles',
+  'log',
+])
+
+/**
+ * A complete cluster has its version file, control file, configuration and the three initial databases.
+ * An empty (or missing) folder is absent; an incomplete one is half-initialised only when every entry is
+ * one PostgreSQL makes (and `base/` holds only database folders), and foreign otherwise.
+ */
 async function clusterState(clusterDir: string): Promise<ClusterState> {
   const entries = await readdir(clusterDir).catch(() => null)
-  if (entries === null) return 'absent'
+  if (entries === null || entries.length === 0) return 'absent'
   const has = async (path: string): Promise<boolean> =>
     stat(join(clusterDir, path)).then(
       () => true,
@@ -247,7 +290,11 @@ async function clusterState(clusterDir: string): Promise<ClusterState> {
     (await has('global/pg_control')) &&
     (await has('postgresql.conf')) &&
     databases.length >= 3
-  return complete ? 'complete' : 'half-initialised'
+  if (complete) return 'complete'
+  const ours =
+    entries.every((name) => CLUSTER_ENTRIES.has(name)) &&
+    databases.every((name) => /^\d+$/.test(name) || name === 'pgsql_tmp')
+  return ours ? 'half-initialised' : 'foreign'
 }
 
 /** True when no user database exists (user objects get OIDs from 16384 on: FirstNormalObjectId). */
