@@ -39,6 +39,8 @@ export async function openDatabaseSession(
     database = await openDatabase(config, {
       applicationName,
       onIdleError: () => undefined, // a dropped idle connection is replaced on the next query
+      // What the launcher did to the embedded server (initialised, recovered, left a stopped one).
+      onLog: (line) => context.stderr.write(`${line}\n`),
     })
   } catch (error) {
     if (error instanceof DatabaseUnreachableError) throw new CliError(error.message, 1)

