@@ -415,6 +415,42 @@ describe('database commands against embedded PostgreSQL faults', () => {
     await expectCleanAfter(killed, next)
   }, 600_000)
 
+  it('one Ctrl-C to `npm run driftdesk -- backfill` (SIGINT to its whole process group, relayed again by npm) cancels cleanly: Cancelled, exit 130, no server left', async () => {
+    const env = { ...process.env, ...home.env }
+    delete env.DATABASE_URL
+    // Started exactly as a user starts it, in its own process group like a terminal's foreground job.
+    const child = spawn(
+      'npm',
+      ['run', '-s', 'driftdesk', '--', ...backfillArgs(4, ['--pace', '1', '--force'])],
+      { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    )
+    children.push(child)
+    let stderr = ''
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout?.resume()
+    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+      (resolveDone) => child.once('exit', (code, signal) => resolveDone({ code, signal })),
+    )
+    const runId = await waitFor('the run to start', async () => {
+      return /Run ([0-9a-f-]{36}) started/.exec(stderr)?.[1] ?? null
+    })
+    process.kill(-(child.pid as number), 'SIGINT')
+    const { code, signal } = await done
+    const result: CliResult = { code, signal, stdout: '', stderr }
+    // npm, signalled too, ends itself by SIGINT once its child has exited: a shell reports 130 either way.
+    expect(code ?? (signal === 'SIGINT' ? 130 : signal), stderr).toBe(130)
+    expect(stderr).toMatch(new RegExp(`Run ${runId} Cancelled`))
+    expect(stderr).not.toMatch(/\n\s+at /)
+    await expectCleanAfter(home, result)
+    const shown = await runCli(home, ['runs', 'show', runId, '--json'])
+    expect(shown.code, shown.stderr).toBe(0)
+    expect((jsonLines(shown.stdout)[0]?.run as { state?: string } | undefined)?.state).toBe(
+      'Cancelled',
+    )
+    expect(shown.stderr).not.toMatch(/marked Crashed/)
+    await expectCleanAfter(home, shown)
+  }, 600_000)
+
   it('a frozen server (its postmaster kill -STOPped): a command exits 1 saying it does not answer and what to do, instead of hanging', async () => {
     const frozen = await createHome()
     const holder = spawn(
