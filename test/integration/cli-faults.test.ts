@@ -451,6 +451,33 @@ describe('database commands against embedded PostgreSQL faults', () => {
     await expectCleanAfter(home, shown)
   }, 600_000)
 
+  it('a closed stdout (`| head -1`: EPIPE) or a closed terminal (SIGHUP) mid-backfill cancels like Ctrl-C: the run ends Cancelled, exit 141 / 129, no stack trace, no server left', async () => {
+    for (const [fault, expected] of [
+      ['EPIPE', 141],
+      ['SIGHUP', 129],
+    ] as const) {
+      const backfill = startCli(home, backfillArgs(4, ['--json', '--pace', '1', '--force']), true)
+      await waitFor('the first stored day', async () =>
+        backfill.stdout().includes('"date"') ? true : null,
+      )
+      // The reader goes away: the next day's line meets a closed pipe.
+      if (fault === 'EPIPE') backfill.child.stdout?.destroy()
+      else process.kill(backfill.child.pid as number, 'SIGHUP')
+      const result = await backfill.done
+      expect(result.code, `${fault}: ${result.stderr}`).toBe(expected)
+      expect(result.stderr, fault).not.toMatch(/\n\s+at |unexpected error|internal error/)
+      const runId = /Run ([0-9a-f-]{36}) Cancelled/.exec(result.stderr)?.[1]
+      expect(runId, `${fault}: ${result.stderr}`).toBeDefined()
+      await expectCleanAfter(home, result)
+      const shown = await runCli(home, ['runs', 'show', runId as string, '--json'])
+      expect(shown.code, shown.stderr).toBe(0)
+      expect((jsonLines(shown.stdout)[0]?.run as { state?: string } | undefined)?.state).toBe(
+        'Cancelled',
+      )
+      await expectCleanAfter(home, shown)
+    }
+  }, 600_000)
+
   it('a frozen server (its postmaster kill -STOPped): a command exits 1 saying it does not answer and what to do, instead of hanging', async () => {
     const frozen = await createHome()
     const holder = spawn(
