@@ -355,6 +355,10 @@ describe('database commands against embedded PostgreSQL faults', () => {
     expect((jsonLines(shown.stdout)[0]?.run as { state?: string } | undefined)?.state).toBe(
       'Crashed',
     )
+    // The backfill did not die: it lost its database and said so. The marking must not claim otherwise.
+    expect(shown.stderr).toMatch(/marked Crashed/)
+    expect(shown.stderr).not.toMatch(/process that died/)
+    expect(shown.stderr).toMatch(/its database stopped answering/)
     await expectCleanAfter(home, shown)
 
     const resumed = await runCli(home, ['backfill', '--resume', runId as string, '--pace', '0'])
