@@ -37,10 +37,9 @@ import { taxiDataDir } from '../support/taxi-data'
  * cannot start, an initialisation killed with its process group, a server another process left running,
  * a server killed mid-backfill, a backfill killed with its whole process group, a frozen (kill -STOP)
  * server, a folder of the user's at <home>/pg, one Ctrl-C through `npm run`, a closed stdout or terminal —
- * must end with its real
- * exit code and, where it fails, one message; after each command no server process of the cluster and no
- * lock file is left behind, and no `pg-password-*` file ever appears in the temp folder (the children's
- * TMPDIR is a private folder watched for the whole file).
+ * must end with its real exit code and, where it fails, one message; after each command no server
+ * process of the cluster and no lock file is left behind, and no `pg-password-*` file ever appears in the
+ * temp folder (the children's TMPDIR is a private folder watched for the whole file).
  */
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
