@@ -39,6 +39,8 @@ export async function openDatabaseSession(
     database = await openDatabase(config, {
       applicationName,
       onIdleError: () => undefined, // a dropped idle connection is replaced on the next query
+      // What the launcher did to the embedded server (initialised, recovered, left a stopped one).
+      onLog: (line) => context.stderr.write(`${line}\n`),
     })
   } catch (error) {
     if (error instanceof DatabaseUnreachableError) throw new CliError(error.message, 1)
@@ -48,7 +50,8 @@ export async function openDatabaseSession(
   const crashed = await markCrashedRuns(store, { hostname: hostname(), isProcessAlive })
   for (const run of crashed) {
     context.stderr.write(
-      `Run ${run.id} (${run.job}) was left ${run.state} by a process that died; marked Crashed.\n`,
+      // Not "died": a process whose database stopped answering exits on its own, unable to record it.
+      `Run ${run.id} (${run.job}) was left ${run.state} by a process that ended without recording its end (killed, crashed, or its database stopped answering); marked Crashed.\n`,
     )
   }
   return { database, store, close: () => database.close() }

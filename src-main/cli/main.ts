@@ -24,12 +24,64 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   project: () => import('./commands/project'),
 }
 
+/** Signals that cancel a command, and the exit code each forces (null: the command's own, e.g. 130). */
+const CANCELLING_SIGNALS = [
+  ['SIGINT', null],
+  ['SIGTERM', null],
+  // A closed terminal: cancel like Ctrl-C, so the run is closed and the server released.
+  ['SIGHUP', 129],
+] as const
+
+/**
+ * A Ctrl-C reaches the command twice (the terminal signals the whole group, and `npm run` forwards it
+ * again): signals within this window count as one press.
+ */
+const SAME_PRESS_MS = 500
+
 export async function main(argv: readonly string[], env: CliContext['env']): Promise<number> {
   const [name, ...args] = argv
   const controller = new AbortController()
-  const stop = (): void => controller.abort()
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  // Set by a cause that must be the exit code whatever the command returns (SIGHUP, a closed stdout).
+  let forcedCode: number | null = null
+  let presses = 0
+  let lastSignalAt = -Infinity
+  const cancel = (code: number | null): void => {
+    if (code !== null) forcedCode ??= code
+    controller.abort()
+  }
+  // `on`, not `once`: a second signal must not kill the command while it records its cancel.
+  const handlers = CANCELLING_SIGNALS.map(([signal, code]) => {
+    const handler = (): void => {
+      const now = Date.now()
+      const samePress = now - lastSignalAt < SAME_PRESS_MS
+      lastSignalAt = now
+      if (samePress) return
+      presses++
+      if (presses === 1) cancel(code)
+      else if (presses === 2) {
+        process.stderr.write(
+          'driftdesk: still cancelling (closing the run and releasing the database); press Ctrl-C again to exit at once.\n',
+        )
+      } else {
+        process.stderr.write(
+          'driftdesk: exiting at once; a run this command was recording stays Running until the next command marks it Crashed, and the embedded PostgreSQL may be left running.\n',
+        )
+        process.exit(forcedCode ?? code ?? 130)
+      }
+    }
+    process.on(signal, handler)
+    return [signal, handler] as const
+  })
+  // `… | head -1`: the reader went away. Cancel like a signal (exit 141, as a shell reports SIGPIPE)
+  // instead of crashing with the run left Running; later writes to the closed pipe are dropped.
+  const onStdoutError = (error: NodeJS.ErrnoException): void => {
+    if (error.code === 'EPIPE' || error.code === 'EIO') cancel(141)
+    else cancel(1)
+  }
+  // Kept after main() returns: a write still being flushed may fail then too.
+  process.stdout.on('error', onStdoutError)
+  // A closed terminal makes stderr writes fail too (EIO, EPIPE): nothing is left to tell.
+  process.stderr.on('error', () => undefined)
   const context: CliContext = {
     args,
     env,
@@ -48,18 +100,25 @@ export async function main(argv: readonly string[], env: CliContext['env']): Pro
   }
   try {
     const command = await load()
-    return await command.run(context)
+    const code = await command.run(context)
+    return forcedCode ?? code
   } catch (thrown) {
     // A service's AppError (e.g. a bad --database-url) is one sentence and exit 2/1, not a stack trace.
     const error = toCliError(thrown)
     if (error instanceof CliError) {
       process.stderr.write(`driftdesk ${name}: ${error.message}\n`)
-      return error.exitCode
+      return forcedCode ?? error.exitCode
+    }
+    if (forcedCode !== null) {
+      // Cancelled by a closed pipe or terminal: whatever failed afterwards is a consequence, not a bug.
+      process.stderr.write(
+        `driftdesk ${name}: stopped (${forcedCode === 141 ? 'its output was closed' : 'its terminal was closed'}).\n`,
+      )
+      return forcedCode
     }
     throw error
   } finally {
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
+    for (const [signal, handler] of handlers) process.off(signal, handler)
   }
 }
 

