@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import { evidentlyAsDict } from '../../src-main/core/reports/evidently-as-dict'
+import { toEvidentlyJson } from '../../src-main/core/reports/evidently-json'
 import type { OwnDataSet } from '../../src-main/services/reports/own-data-reports'
 import { ownDataReports, ownDataTestSuites } from '../../src-main/services/reports/own-data-reports'
 import { isClose } from './answer-keys'
@@ -41,17 +42,7 @@ export function expectSameDict(actual: unknown, expected: unknown, where: string
 
 /** JSON as the keys write it (non-finite floats as strings), so both sides compare alike. */
 export function asKeyJson(value: unknown): unknown {
-  return JSON.parse(
-    JSON.stringify(value, (_k, v: unknown) =>
-      typeof v === 'number' && !Number.isFinite(v)
-        ? Number.isNaN(v)
-          ? 'NaN'
-          : v > 0
-            ? 'Infinity'
-            : '-Infinity'
-        : v,
-    ),
-  )
+  return JSON.parse(toEvidentlyJson(value)) as unknown
 }
 
 /** The three explicit-mapping reports of one window equal their keys. */
