@@ -1,7 +1,6 @@
 import { execFile, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import {
   chmod,
   chown,
@@ -25,7 +24,7 @@ import process from 'node:process'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { findEphemeralLoopbackPort } from '../network/port-availability'
-import { isProcessAlive } from '../process/is-process-alive'
+import { isProcessRunning, isProcessStopped } from '../process/is-process-alive'
 
 /** The database driftdesk creates inside its embedded cluster. */
 export const EMBEDDED_DATABASE_NAME = 'driftdesk'
@@ -531,26 +530,6 @@ async function processesWorkingIn(directory: string): Promise<number[]> {
   return found
 }
 
-/**
- * True when the process exists and is not a zombie. A killed server whose parent died stays a zombie
- * until something reaps it; signal 0 still reaches it, but it serves nothing.
- */
-export function isProcessRunning(pid: number): boolean {
-  if (!isProcessAlive(pid)) return false
-  if (process.platform !== 'linux') return true
-  // Synchronous on purpose: /proc reads do not block, and callers use this in conditions.
-  const stat = readProcStat(pid)
-  return stat === null || !/^\d+ \(.*\) [ZX]/s.test(stat)
-}
-
-function readProcStat(pid: number): string | null {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8')
-  } catch {
-    return null
-  }
-}
-
 /** Keeps the log below 4 MB (older lines are dropped at a start); returns its size before this start. */
 async function prepareLog(logFile: string): Promise<number> {
   await mkdir(dirname(logFile), { recursive: true })
@@ -709,12 +688,6 @@ async function shutDown(pid: number, note: (line: string) => void): Promise<void
       `The embedded PostgreSQL (pid ${pid}) did not stop within 90 s and was left running; stop it with kill -9 ${pid} (its data is kept).`,
     )
   }
-}
-
-/** True for a process stopped by a signal (`kill -STOP`, Ctrl-Z) or a debugger (state T or t). */
-function isProcessStopped(pid: number): boolean {
-  if (process.platform !== 'linux') return false
-  return /^\d+ \(.*\) [Tt]/s.test(readProcStat(pid) ?? '')
 }
 
 function isTimeout(error: unknown): boolean {
