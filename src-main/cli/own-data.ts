@@ -101,7 +101,7 @@ async function withProject(
 }
 
 /** The own-data request from flags, or a usage error naming the missing flag. */
-export function ownDataRequestFrom(
+function ownDataRequestFrom(
   values: OwnDataValues,
   help: string,
   project: OwnDataRequest | null = null,

@@ -132,7 +132,7 @@ export class PredictionLogWriter {
  * itself, so it can never disagree with the record. Numbers travel as their shortest round-trip text,
  * which float8 reads back to the same double.
  */
-export async function insertPredictionLogRows(
+async function insertPredictionLogRows(
   database: Queryable,
   rows: readonly PredictionLogRow[],
 ): Promise<void> {

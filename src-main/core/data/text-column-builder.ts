@@ -31,7 +31,7 @@ export class CellTypeError extends RangeError {
  * in every column.
  * @see https://pandas.pydata.org/docs/reference/api/pandas.read_csv.html
  */
-export const missingValueMarkers: ReadonlySet<string> = new Set([
+const missingValueMarkers: ReadonlySet<string> = new Set([
   '',
   '#N/A',
   '#N/A N/A',

@@ -189,7 +189,7 @@ function windowLabel(startMicros: number, endMicros: number): string {
 }
 
 /** `YYYY-MM-DDTHH:MM:SS` (naive) of microseconds since the epoch. */
-export function isoTimestamp(micros: number): string {
+function isoTimestamp(micros: number): string {
   return new Date(Math.floor(micros / 1000)).toISOString().slice(0, 19)
 }
 

@@ -157,10 +157,7 @@ export function dataDefinitionColumns(profile: ReferenceProfile, current: Frame)
  * The columns Evidently's data definition hands the correlation matrices: the mapped target, prediction and
  * features present in both datasets, split by their type.
  */
-export function correlationColumnsOf(
-  profile: ReferenceProfile,
-  current: Frame,
-): CorrelationColumns {
+function correlationColumnsOf(profile: ReferenceProfile, current: Frame): CorrelationColumns {
   const { mapping } = profile
   const candidates = [
     mapping.target,
@@ -368,7 +365,7 @@ export interface DatasetColumnsInfo {
  * are present and numeric, sorted by name (Evidently goes through a set and sorts); categorical features in
  * mapping order; timestamp columns that are not the datetime column as datetime features.
  */
-export function datasetColumns(profile: ReferenceProfile, current: Frame): DatasetColumnsInfo {
+function datasetColumns(profile: ReferenceProfile, current: Frame): DatasetColumnsInfo {
   const { mapping } = profile
   const present = (name: string | undefined): string | null =>
     name !== undefined && current.names.includes(name) ? name : null

@@ -33,12 +33,12 @@ export const FEEDBACK_WORDING: BodyWording = {
   missingFieldHint: '',
 }
 
-export const SinglePredictionSchema = Type.Object({
+const SinglePredictionSchema = Type.Object({
   requestId: Type.String(),
   durationMin: Type.Number(),
   modelVersion: Type.String(),
 })
-export const BatchPredictionSchema = Type.Object({
+const BatchPredictionSchema = Type.Object({
   modelVersion: Type.String(),
   predictions: Type.Array(Type.Object({ requestId: Type.String(), durationMin: Type.Number() })),
 })

@@ -46,7 +46,7 @@ export interface BodyWording {
 }
 
 /** The wording for a trip record. */
-export const RIDE_WORDING: BodyWording = {
+const RIDE_WORDING: BodyWording = {
   subject: 'ride',
   describeField: describeTripRecordField,
   unknownFieldHint: ` (a ride has the TLC file's columns: ${TRIP_RECORD_FIELDS.join(', ')})`,

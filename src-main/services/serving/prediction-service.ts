@@ -85,7 +85,7 @@ export class PredictionService {
  * The feature columns of `records` as a frame: numbers as float64, a null (or an absent optional field)
  * as a null row, exactly what reading the same rows from the TLC Parquet file gives the core.
  */
-export function recordsToFrame(records: readonly TripRecord[], features: readonly string[]): Frame {
+function recordsToFrame(records: readonly TripRecord[], features: readonly string[]): Frame {
   const columns: Record<string, NumericColumn> = {}
   for (const name of features) {
     const values = new Float64Array(records.length)

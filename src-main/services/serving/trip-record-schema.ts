@@ -57,7 +57,7 @@ export type TripRecord = Static<typeof TripRecordSchema>
 export const TRIP_RECORD_FIELDS = Object.keys(TripRecordSchema.properties) as (keyof TripRecord)[]
 
 /** The fields the model needs (present in every record, null allowed). */
-export const REQUIRED_TRIP_RECORD_FIELDS: readonly string[] = TripRecordSchema.required ?? []
+const REQUIRED_TRIP_RECORD_FIELDS: readonly string[] = TripRecordSchema.required ?? []
 
 // The schema's required fields are exactly the course model's features; a drift here is a bug.
 if ([...REQUIRED_TRIP_RECORD_FIELDS].sort().join() !== [...MODEL_FEATURES].sort().join()) {

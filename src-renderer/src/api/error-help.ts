@@ -108,7 +108,7 @@ export type ErrorPlace = 'setup' | 'elsewhere'
  * driftdesk -- fetch\``). Inside the panel that advice points at the wrong front door, so the panel keeps
  * what happened and gives its own help (the code's entry, which names the panel's controls).
  */
-export function panelMessage(message: string): string {
+function panelMessage(message: string): string {
   const cliAdvice = /(^|[\s(`])--[a-z][a-z-]*|npm run driftdesk/
   const match = cliAdvice.exec(message)
   if (match === null) return message

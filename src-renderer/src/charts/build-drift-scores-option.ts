@@ -24,13 +24,13 @@ export function driftRatio(bar: DriftScoreBar, cap = 5): number {
 }
 
 /** The bar's ratio before the cap (Infinity for a p-value of 0). */
-export function uncappedRatio(bar: DriftScoreBar): number {
+function uncappedRatio(bar: DriftScoreBar): number {
   if (bar.score === null) return 0
   return bar.isDistance ? bar.score / bar.threshold : bar.threshold / bar.score
 }
 
 /** `29.6×`, `∞×`: the label of a bar cut at the cap. */
-export function formatRatio(ratio: number): string {
+function formatRatio(ratio: number): string {
   if (!Number.isFinite(ratio)) return '∞×'
   return `${ratio >= 100 ? ratio.toExponential(1) : ratio.toPrecision(3)}×`
 }

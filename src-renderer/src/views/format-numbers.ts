@@ -20,7 +20,7 @@ const SCORE = new Intl.NumberFormat('en-US', {
   maximumSignificantDigits: 4,
   useGrouping: false,
 })
-export const SCORE_DIGITS = 4
+const SCORE_DIGITS = 4
 
 function special(value: number | null | undefined): string | null {
   if (value === null || value === undefined) return '—'
