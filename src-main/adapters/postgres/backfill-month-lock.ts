@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { COURSE_PROJECT } from '../../core/project/course-project'
 import type { BackfillMonthBusy, BackfillMonthLock } from '../../services/pipeline/run-store'
 import type { DatabasePool } from './pool'
 
@@ -21,7 +22,7 @@ const ACTIVE_STATES = ['Pending', 'Running', 'Retrying', 'Cancelling']
 export async function tryLockBackfillMonths(
   pool: DatabasePool,
   months: readonly string[],
-  project = 'nyc-taxi',
+  project = COURSE_PROJECT,
 ): Promise<BackfillMonthLock | BackfillMonthBusy> {
   const client = await pool.connect()
   let broken: Error | null = null

@@ -11,7 +11,7 @@ export interface DummyMetricRow {
 
 export async function insertDummyMetric(db: Queryable, row: DummyMetricRow): Promise<void> {
   await db.query(
-    'INSERT INTO dummy_metrics ("timestamp", value1, value2, value3) VALUES ($1, $2, $3, $4)',
+    'INSERT INTO dummy_stream ("timestamp", value1, value2, value3) VALUES ($1, $2, $3, $4)',
     [row.timestamp, row.value1, row.value2, row.value3],
   )
 }

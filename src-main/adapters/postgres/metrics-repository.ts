@@ -1,5 +1,6 @@
 import type { ColumnDriftResult, DayMetrics, DriftColumnType } from '../../shared/domain/metrics'
 import type { DayProvenance, StoredDay } from '../../services/pipeline/run-store'
+import { COURSE_PROJECT } from '../../core/project/course-project'
 import type { Queryable } from './pool'
 
 /** A stored day as the run store knows it, and when it was computed. */
@@ -8,9 +9,9 @@ export interface StoredDayMetrics extends StoredDay {
 }
 
 /**
- * The per-day tables (`daily_metrics`, `column_drift`, `column_missing`). `saveDayMetrics` replaces a
- * day: call it inside the transaction that also records the day's task state, so a day is either wholly
- * stored or not at all.
+ * The per-day tables (`daily_metrics`, `column_drift`, `column_missing`), keyed by project and day.
+ * `saveDayMetrics` replaces a day: call it inside the transaction that also records the day's task
+ * state, so a day is either wholly stored or not at all. The project defaults to the course's.
  */
 export async function saveDayMetrics(
   db: Queryable,
@@ -18,14 +19,21 @@ export async function saveDayMetrics(
   provenance: DayProvenance,
 ): Promise<void> {
   const timestamp = `${day.date} 00:00:00`
-  await db.query('DELETE FROM column_drift WHERE "timestamp" = $1', [timestamp])
-  await db.query('DELETE FROM column_missing WHERE "timestamp" = $1', [timestamp])
+  const project = provenance.project ?? COURSE_PROJECT
+  await db.query('DELETE FROM column_drift WHERE project = $1 AND "timestamp" = $2', [
+    project,
+    timestamp,
+  ])
+  await db.query('DELETE FROM column_missing WHERE project = $1 AND "timestamp" = $2', [
+    project,
+    timestamp,
+  ])
   await db.query(
     `INSERT INTO daily_metrics ("timestamp", rows, prediction_drift, num_drifted_columns,
        share_missing_values, share_of_drifted_columns, dataset_drift, mae, rmse, error,
-       reference_month, run_id, inputs_fingerprint, computed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
-     ON CONFLICT ("timestamp") DO UPDATE SET rows = EXCLUDED.rows,
+       reference_month, run_id, inputs_fingerprint, computed_at, project)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now(), $14)
+     ON CONFLICT (project, "timestamp") DO UPDATE SET rows = EXCLUDED.rows,
        prediction_drift = EXCLUDED.prediction_drift, num_drifted_columns = EXCLUDED.num_drifted_columns,
        share_missing_values = EXCLUDED.share_missing_values,
        share_of_drifted_columns = EXCLUDED.share_of_drifted_columns, dataset_drift = EXCLUDED.dataset_drift,
@@ -46,14 +54,15 @@ export async function saveDayMetrics(
       provenance.referenceMonth,
       provenance.runId,
       provenance.inputsFingerprint,
+      project,
     ],
   )
   if (day.columns.length > 0) {
     // One statement per table (unnest of arrays) rather than one per row: fewer round trips.
     await db.query(
-      `INSERT INTO column_drift ("timestamp", column_name, column_type, stattest, stattest_name,
-         threshold, drift_score, drift_detected, error, position)
-       SELECT $1::timestamp, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[],
+      `INSERT INTO column_drift (project, "timestamp", column_name, column_type, stattest,
+         stattest_name, threshold, drift_score, drift_detected, error, position)
+       SELECT $11, $1::timestamp, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[],
          $6::double precision[], $7::double precision[], $8::boolean[], $9::text[], $10::integer[])`,
       [
         timestamp,
@@ -66,20 +75,24 @@ export async function saveDayMetrics(
         day.columns.map((c) => c.driftDetected),
         day.columns.map((c) => c.error ?? null),
         day.columns.map((_, index) => index),
+        project,
       ],
     )
   }
   const missing = Object.entries(day.missingByColumn)
   if (missing.length > 0) {
     await db.query(
-      `INSERT INTO column_missing ("timestamp", column_name, missing_count, missing_share, position)
-       SELECT $1::timestamp, * FROM unnest($2::text[], $3::integer[], $4::double precision[], $5::integer[])`,
+      `INSERT INTO column_missing (project, "timestamp", column_name, missing_count, missing_share,
+         position)
+       SELECT $6, $1::timestamp, * FROM unnest($2::text[], $3::integer[], $4::double precision[],
+         $5::integer[])`,
       [
         timestamp,
         missing.map(([name]) => name),
         missing.map(([, count]) => count),
         missing.map(([, count]) => (day.rows > 0 ? count / day.rows : null)),
         missing.map((_, index) => index),
+        project,
       ],
     )
   }
@@ -100,6 +113,7 @@ interface DailyRow {
   run_id: string | null
   inputs_fingerprint: string | null
   computed_at: Date
+  project: string
 }
 
 interface ColumnDriftRow {
@@ -121,27 +135,31 @@ interface ColumnMissingRow {
 }
 
 /**
- * The stored days in `[fromDate, toDate)` (`YYYY-MM-DD`), in date order, with their per-column rows.
+ * A project's stored days in `[fromDate, toDate)` (`YYYY-MM-DD`), in date order, with their per-column
+ * rows.
  */
 export async function listDayMetrics(
   db: Queryable,
   fromDate: string,
   toDate: string,
+  project: string = COURSE_PROJECT,
 ): Promise<StoredDayMetrics[]> {
-  const range = [`${fromDate} 00:00:00`, `${toDate} 00:00:00`]
+  const range = [`${fromDate} 00:00:00`, `${toDate} 00:00:00`, project]
   const [daily, drift, missing] = await Promise.all([
     db.query<DailyRow>(
-      `SELECT * FROM daily_metrics WHERE "timestamp" >= $1 AND "timestamp" < $2 ORDER BY "timestamp"`,
+      `SELECT * FROM daily_metrics WHERE "timestamp" >= $1 AND "timestamp" < $2 AND project = $3
+       ORDER BY "timestamp"`,
       range,
     ),
     db.query<ColumnDriftRow>(
-      `SELECT * FROM column_drift WHERE "timestamp" >= $1 AND "timestamp" < $2
+      `SELECT * FROM column_drift WHERE "timestamp" >= $1 AND "timestamp" < $2 AND project = $3
        ORDER BY "timestamp", position, column_name`,
       range,
     ),
     db.query<ColumnMissingRow>(
       `SELECT "timestamp", column_name, missing_count FROM column_missing
-       WHERE "timestamp" >= $1 AND "timestamp" < $2 ORDER BY "timestamp", position, column_name`,
+       WHERE "timestamp" >= $1 AND "timestamp" < $2 AND project = $3
+       ORDER BY "timestamp", position, column_name`,
       range,
     ),
   ])
@@ -172,6 +190,7 @@ export async function listDayMetrics(
       referenceMonth: row.reference_month,
       runId: row.run_id,
       inputsFingerprint: row.inputs_fingerprint,
+      project: row.project,
       computedAt: row.computed_at.toISOString(),
     }
   })

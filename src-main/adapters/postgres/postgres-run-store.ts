@@ -118,8 +118,8 @@ export class PostgresRunStore implements RunStore {
       await saveTaskRun(client, task)
     })
   }
-  async listStoredDays(fromDate: string, toDate: string): Promise<StoredDay[]> {
-    return listDayMetrics(this.pool, fromDate, toDate)
+  async listStoredDays(fromDate: string, toDate: string, project?: string): Promise<StoredDay[]> {
+    return listDayMetrics(this.pool, fromDate, toDate, project)
   }
   databaseNow(): Promise<Date> {
     return databaseNow(this.pool)

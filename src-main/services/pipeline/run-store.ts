@@ -30,6 +30,8 @@ export interface TaskStateUpdate {
 }
 
 export interface DayProvenance {
+  /** The project the day belongs to; the course's (`nyc-taxi`) when absent. */
+  readonly project?: string
   readonly referenceMonth: string | null
   readonly runId: string | null
   readonly inputsFingerprint: string | null
@@ -96,7 +98,7 @@ export interface RunStore {
   listLogs(runId: string, afterId?: number): Promise<RunLogLine[]>
   runDetails(id: string): Promise<RunDetails | null>
   saveDayResult(day: DayMetrics, provenance: DayProvenance, task: TaskStateUpdate): Promise<void>
-  /** Stored days in `[fromDate, toDate)`. */
-  listStoredDays(fromDate: string, toDate: string): Promise<StoredDay[]>
+  /** A project's (the course's by default) stored days in `[fromDate, toDate)`. */
+  listStoredDays(fromDate: string, toDate: string, project?: string): Promise<StoredDay[]>
   databaseNow(): Promise<Date>
 }

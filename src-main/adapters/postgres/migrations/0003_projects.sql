@@ -1,0 +1,62 @@
+-- Projects (issue #11): driftdesk monitors any model's prediction log, not only the course's.
+-- The course is the built-in project 'nyc-taxi'; every row stored before this migration belongs to it.
+
+-- A stored project: its definition is the project file's content (core/project/project-schema.ts),
+-- with paths made absolute, so `project show NAME` can write the file back.
+CREATE TABLE projects (
+  name text PRIMARY KEY,
+  definition jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- The per-window tables gain the project. "timestamp" stays the window's start (the course's column
+-- name, so its Grafana SQL keeps working); window_end is its exclusive end, NULL for a course day
+-- (one day long).
+ALTER TABLE daily_metrics ADD COLUMN project text NOT NULL DEFAULT 'nyc-taxi';
+ALTER TABLE daily_metrics ADD COLUMN window_end timestamp;
+ALTER TABLE daily_metrics DROP CONSTRAINT daily_metrics_pkey;
+ALTER TABLE daily_metrics ADD PRIMARY KEY (project, "timestamp");
+
+ALTER TABLE column_drift ADD COLUMN project text NOT NULL DEFAULT 'nyc-taxi';
+ALTER TABLE column_drift DROP CONSTRAINT column_drift_pkey;
+ALTER TABLE column_drift ADD PRIMARY KEY (project, "timestamp", column_name);
+
+ALTER TABLE column_missing ADD COLUMN project text NOT NULL DEFAULT 'nyc-taxi';
+ALTER TABLE column_missing DROP CONSTRAINT column_missing_pkey;
+ALTER TABLE column_missing ADD PRIMARY KEY (project, "timestamp", column_name);
+
+-- Extra metrics per window and column, chosen per project (the 2024 homework's
+-- ColumnQuantileMetric(fare_amount, 0.5) is metric 'quantile' with parameter 0.5). One row per value,
+-- so a Grafana panel charts any of them with a WHERE clause.
+CREATE TABLE column_metrics (
+  project text NOT NULL,
+  "timestamp" timestamp NOT NULL,
+  column_name text NOT NULL,
+  metric text NOT NULL,
+  parameter double precision NOT NULL DEFAULT 'NaN',
+  value double precision,
+  error text,
+  PRIMARY KEY (project, "timestamp", column_name, metric, parameter)
+);
+
+-- The course uses the name dummy_metrics twice: section 5.5's dummy stream (value1..value3) and the
+-- final job's metrics (prediction_drift, num_drifted_columns, share_missing_values), which its
+-- dashboard (05-monitoring/dashboards/data_drift.json) selects. driftdesk keeps the dummy stream in
+-- dummy_stream and serves both shapes under the course's name, so either dashboard works unchanged.
+ALTER TABLE dummy_metrics RENAME TO dummy_stream;
+CREATE VIEW dummy_metrics AS
+  SELECT "timestamp", value1, value2, value3,
+         NULL::double precision AS prediction_drift, NULL::integer AS num_drifted_columns,
+         NULL::double precision AS share_missing_values
+    FROM dummy_stream
+  UNION ALL
+  SELECT "timestamp", NULL::integer, NULL::varchar, NULL::double precision,
+         prediction_drift, num_drifted_columns, share_missing_values
+    FROM daily_metrics WHERE project = 'nyc-taxi';
+
+-- The prediction log gains its project and the event time its windows are cut by (the project's
+-- datetime column; for the taxi project the pickup time).
+ALTER TABLE prediction_log ADD COLUMN project text NOT NULL DEFAULT 'nyc-taxi';
+ALTER TABLE prediction_log ADD COLUMN event_time timestamp;
+CREATE INDEX prediction_log_project_event_time ON prediction_log (project, event_time);

@@ -1,0 +1,71 @@
+import type { ProjectFile } from '../../core/project/project-schema'
+import type { Queryable } from './pool'
+
+/** A project as stored in the `projects` table. */
+export interface StoredProject {
+  readonly definition: ProjectFile
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+interface ProjectRow {
+  definition: ProjectFile
+  created_at: Date
+  updated_at: Date
+}
+
+/**
+ * Stores a project under its name, replacing one of the same name (its `created_at` kept). The caller
+ * validates the definition first (services/projects/project-file.ts) and makes its paths absolute.
+ */
+export async function saveProject(db: Queryable, definition: ProjectFile): Promise<void> {
+  await db.query(
+    `INSERT INTO projects (name, definition) VALUES ($1, $2)
+     ON CONFLICT (name) DO UPDATE SET definition = EXCLUDED.definition, updated_at = now()`,
+    [definition.name, JSON.stringify(definition)],
+  )
+}
+
+/** The stored project of that name, or undefined. */
+export async function findProject(db: Queryable, name: string): Promise<StoredProject | undefined> {
+  const result = await db.query<ProjectRow>(
+    'SELECT definition, created_at, updated_at FROM projects WHERE name = $1',
+    [name],
+  )
+  const row = result.rows[0]
+  return row === undefined ? undefined : toStoredProject(row)
+}
+
+/** Every stored project, by name. */
+export async function listProjects(db: Queryable): Promise<StoredProject[]> {
+  const result = await db.query<ProjectRow>(
+    'SELECT definition, created_at, updated_at FROM projects ORDER BY name',
+  )
+  return result.rows.map(toStoredProject)
+}
+
+/**
+ * Removes a project's definition; with `withMetrics`, also its stored windows (in the same
+ * transaction if `db` is a transaction's client). Returns whether the project existed.
+ */
+export async function removeProject(
+  db: Queryable,
+  name: string,
+  withMetrics: boolean,
+): Promise<boolean> {
+  if (withMetrics) {
+    for (const table of ['daily_metrics', 'column_drift', 'column_missing', 'column_metrics']) {
+      await db.query(`DELETE FROM ${table} WHERE project = $1`, [name])
+    }
+  }
+  const result = await db.query('DELETE FROM projects WHERE name = $1', [name])
+  return (result.rowCount ?? 0) > 0
+}
+
+function toStoredProject(row: ProjectRow): StoredProject {
+  return {
+    definition: row.definition,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  }
+}
