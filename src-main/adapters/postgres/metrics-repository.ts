@@ -1,5 +1,5 @@
 import type { ColumnDriftResult, DayMetrics, DriftColumnType } from '../../shared/domain/metrics'
-import type { DayProvenance, StoredDay } from '../../services/pipeline/run-store'
+import type { DayProvenance, MetricsSource, StoredDay } from '../../services/pipeline/run-store'
 import { COURSE_PROJECT } from '../../core/project/course-project'
 import type { Queryable } from './pool'
 
@@ -20,20 +20,22 @@ export async function saveDayMetrics(
 ): Promise<void> {
   const timestamp = `${day.date} 00:00:00`
   const project = provenance.project ?? COURSE_PROJECT
-  await db.query('DELETE FROM column_drift WHERE project = $1 AND "timestamp" = $2', [
-    project,
-    timestamp,
-  ])
-  await db.query('DELETE FROM column_missing WHERE project = $1 AND "timestamp" = $2', [
-    project,
-    timestamp,
-  ])
+  const source = provenance.source ?? 'batch'
+  const key = [project, source, timestamp]
+  await db.query(
+    'DELETE FROM column_drift WHERE project = $1 AND source = $2 AND "timestamp" = $3',
+    key,
+  )
+  await db.query(
+    'DELETE FROM column_missing WHERE project = $1 AND source = $2 AND "timestamp" = $3',
+    key,
+  )
   await db.query(
     `INSERT INTO daily_metrics ("timestamp", rows, prediction_drift, num_drifted_columns,
        share_missing_values, share_of_drifted_columns, dataset_drift, mae, rmse, error,
-       reference_month, run_id, inputs_fingerprint, computed_at, project)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now(), $14)
-     ON CONFLICT (project, "timestamp") DO UPDATE SET rows = EXCLUDED.rows,
+       reference_month, run_id, inputs_fingerprint, computed_at, project, source)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now(), $14, $15)
+     ON CONFLICT (project, source, "timestamp") DO UPDATE SET rows = EXCLUDED.rows,
        prediction_drift = EXCLUDED.prediction_drift, num_drifted_columns = EXCLUDED.num_drifted_columns,
        share_missing_values = EXCLUDED.share_missing_values,
        share_of_drifted_columns = EXCLUDED.share_of_drifted_columns, dataset_drift = EXCLUDED.dataset_drift,
@@ -55,14 +57,15 @@ export async function saveDayMetrics(
       provenance.runId,
       provenance.inputsFingerprint,
       project,
+      source,
     ],
   )
   if (day.columns.length > 0) {
     // One statement per table (unnest of arrays) rather than one per row: fewer round trips.
     await db.query(
-      `INSERT INTO column_drift (project, "timestamp", column_name, column_type, stattest,
+      `INSERT INTO column_drift (project, source, "timestamp", column_name, column_type, stattest,
          stattest_name, threshold, drift_score, drift_detected, error, position)
-       SELECT $11, $1::timestamp, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[],
+       SELECT $11, $12, $1::timestamp, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[],
          $6::double precision[], $7::double precision[], $8::boolean[], $9::text[], $10::integer[])`,
       [
         timestamp,
@@ -76,15 +79,16 @@ export async function saveDayMetrics(
         day.columns.map((c) => c.error ?? null),
         day.columns.map((_, index) => index),
         project,
+        source,
       ],
     )
   }
   const missing = Object.entries(day.missingByColumn)
   if (missing.length > 0) {
     await db.query(
-      `INSERT INTO column_missing (project, "timestamp", column_name, missing_count, missing_share,
+      `INSERT INTO column_missing (project, source, "timestamp", column_name, missing_count, missing_share,
          position)
-       SELECT $6, $1::timestamp, * FROM unnest($2::text[], $3::integer[], $4::double precision[],
+       SELECT $6, $7, $1::timestamp, * FROM unnest($2::text[], $3::integer[], $4::double precision[],
          $5::integer[])`,
       [
         timestamp,
@@ -93,6 +97,7 @@ export async function saveDayMetrics(
         missing.map(([, count]) => (day.rows > 0 ? count / day.rows : null)),
         missing.map((_, index) => index),
         project,
+        source,
       ],
     )
   }
@@ -114,6 +119,7 @@ interface DailyRow {
   inputs_fingerprint: string | null
   computed_at: Date
   project: string
+  source: MetricsSource
 }
 
 interface ColumnDriftRow {
@@ -135,7 +141,7 @@ interface ColumnMissingRow {
 }
 
 /**
- * A project's stored days in `[fromDate, toDate)` (`YYYY-MM-DD`), in date order, with their per-column
+ * A project's stored days of one source (batch backfills by default) in `[fromDate, toDate)` (`YYYY-MM-DD`), in date order, with their per-column
  * rows.
  */
 export async function listDayMetrics(
@@ -143,23 +149,24 @@ export async function listDayMetrics(
   fromDate: string,
   toDate: string,
   project: string = COURSE_PROJECT,
+  source: MetricsSource = 'batch',
 ): Promise<StoredDayMetrics[]> {
-  const range = [`${fromDate} 00:00:00`, `${toDate} 00:00:00`, project]
+  const range = [`${fromDate} 00:00:00`, `${toDate} 00:00:00`, project, source]
   const [daily, drift, missing] = await Promise.all([
     db.query<DailyRow>(
       `SELECT * FROM daily_metrics WHERE "timestamp" >= $1 AND "timestamp" < $2 AND project = $3
-       ORDER BY "timestamp"`,
+         AND source = $4 ORDER BY "timestamp"`,
       range,
     ),
     db.query<ColumnDriftRow>(
       `SELECT * FROM column_drift WHERE "timestamp" >= $1 AND "timestamp" < $2 AND project = $3
-       ORDER BY "timestamp", position, column_name`,
+         AND source = $4 ORDER BY "timestamp", position, column_name`,
       range,
     ),
     db.query<ColumnMissingRow>(
       `SELECT "timestamp", column_name, missing_count FROM column_missing
        WHERE "timestamp" >= $1 AND "timestamp" < $2 AND project = $3
-       ORDER BY "timestamp", position, column_name`,
+         AND source = $4 ORDER BY "timestamp", position, column_name`,
       range,
     ),
   ])
@@ -191,6 +198,7 @@ export async function listDayMetrics(
       runId: row.run_id,
       inputsFingerprint: row.inputs_fingerprint,
       project: row.project,
+      source: row.source,
       computedAt: row.computed_at.toISOString(),
     }
   })

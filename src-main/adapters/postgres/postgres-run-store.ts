@@ -11,6 +11,7 @@ import type {
   BackfillMonthBusy,
   BackfillMonthLock,
   DayProvenance,
+  MetricsSource,
   NewRunRecord,
   RunStore,
   StoredDay,
@@ -118,8 +119,13 @@ export class PostgresRunStore implements RunStore {
       await saveTaskRun(client, task)
     })
   }
-  async listStoredDays(fromDate: string, toDate: string, project?: string): Promise<StoredDay[]> {
-    return listDayMetrics(this.pool, fromDate, toDate, project)
+  async listStoredDays(
+    fromDate: string,
+    toDate: string,
+    project?: string,
+    source?: MetricsSource,
+  ): Promise<StoredDay[]> {
+    return listDayMetrics(this.pool, fromDate, toDate, project, source)
   }
   databaseNow(): Promise<Date> {
     return databaseNow(this.pool)

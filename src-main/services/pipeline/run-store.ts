@@ -29,9 +29,14 @@ export interface TaskStateUpdate {
   readonly inputsFingerprint?: string | null
 }
 
+/** Where a stored window's metrics came from: a backfill over files or a table, or the live collector. */
+export type MetricsSource = 'batch' | 'live'
+
 export interface DayProvenance {
   /** The project the day belongs to; the course's (`nyc-taxi`) when absent. */
   readonly project?: string
+  /** 'batch' when absent. */
+  readonly source?: MetricsSource
   readonly referenceMonth: string | null
   readonly runId: string | null
   readonly inputsFingerprint: string | null
@@ -99,6 +104,11 @@ export interface RunStore {
   runDetails(id: string): Promise<RunDetails | null>
   saveDayResult(day: DayMetrics, provenance: DayProvenance, task: TaskStateUpdate): Promise<void>
   /** A project's (the course's by default) stored days in `[fromDate, toDate)`. */
-  listStoredDays(fromDate: string, toDate: string, project?: string): Promise<StoredDay[]>
+  listStoredDays(
+    fromDate: string,
+    toDate: string,
+    project?: string,
+    source?: MetricsSource,
+  ): Promise<StoredDay[]>
   databaseNow(): Promise<Date>
 }

@@ -10,34 +10,48 @@ CREATE TABLE projects (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 
--- The per-window tables gain the project. "timestamp" stays the window's start (the course's column
--- name, so its Grafana SQL keeps working); window_end is its exclusive end, NULL for a course day
--- (one day long).
+-- The per-window tables gain the project and the source of the window: 'batch' (a backfill over
+-- files or a table) or 'live' (the collector over the prediction service's log, issue #12), kept
+-- apart so the two can be compared. "timestamp" stays the window's start (the course's column name,
+-- so its Grafana SQL keeps working); window_end is its exclusive end, NULL for a course day (one day).
 ALTER TABLE daily_metrics ADD COLUMN project text NOT NULL DEFAULT 'nyc-taxi';
+ALTER TABLE daily_metrics ADD COLUMN source text NOT NULL DEFAULT 'batch'
+  CHECK (source IN ('batch', 'live'));
 ALTER TABLE daily_metrics ADD COLUMN window_end timestamp;
+-- Delayed labels (#12): how many of the window's predictions had their actual outcome when mae/rmse
+-- were computed, and that share.
+ALTER TABLE daily_metrics ADD COLUMN labelled_rows integer;
+ALTER TABLE daily_metrics ADD COLUMN labelled_share double precision;
+-- Performance before labels (#13): the estimated MAE and its uncertainty band.
+ALTER TABLE daily_metrics ADD COLUMN estimated_mae double precision;
+ALTER TABLE daily_metrics ADD COLUMN estimated_mae_lower double precision;
+ALTER TABLE daily_metrics ADD COLUMN estimated_mae_upper double precision;
 ALTER TABLE daily_metrics DROP CONSTRAINT daily_metrics_pkey;
-ALTER TABLE daily_metrics ADD PRIMARY KEY (project, "timestamp");
+ALTER TABLE daily_metrics ADD PRIMARY KEY (project, source, "timestamp");
 
 ALTER TABLE column_drift ADD COLUMN project text NOT NULL DEFAULT 'nyc-taxi';
+ALTER TABLE column_drift ADD COLUMN source text NOT NULL DEFAULT 'batch';
 ALTER TABLE column_drift DROP CONSTRAINT column_drift_pkey;
-ALTER TABLE column_drift ADD PRIMARY KEY (project, "timestamp", column_name);
+ALTER TABLE column_drift ADD PRIMARY KEY (project, source, "timestamp", column_name);
 
 ALTER TABLE column_missing ADD COLUMN project text NOT NULL DEFAULT 'nyc-taxi';
+ALTER TABLE column_missing ADD COLUMN source text NOT NULL DEFAULT 'batch';
 ALTER TABLE column_missing DROP CONSTRAINT column_missing_pkey;
-ALTER TABLE column_missing ADD PRIMARY KEY (project, "timestamp", column_name);
+ALTER TABLE column_missing ADD PRIMARY KEY (project, source, "timestamp", column_name);
 
 -- Extra metrics per window and column, chosen per project (the 2024 homework's
 -- ColumnQuantileMetric(fare_amount, 0.5) is metric 'quantile' with parameter 0.5). One row per value,
 -- so a Grafana panel charts any of them with a WHERE clause.
 CREATE TABLE column_metrics (
   project text NOT NULL,
+  source text NOT NULL DEFAULT 'batch',
   "timestamp" timestamp NOT NULL,
   column_name text NOT NULL,
   metric text NOT NULL,
   parameter double precision NOT NULL DEFAULT 'NaN',
   value double precision,
   error text,
-  PRIMARY KEY (project, "timestamp", column_name, metric, parameter)
+  PRIMARY KEY (project, source, "timestamp", column_name, metric, parameter)
 );
 
 -- The course uses the name dummy_metrics twice: section 5.5's dummy stream (value1..value3) and the
@@ -53,10 +67,25 @@ CREATE VIEW dummy_metrics AS
   UNION ALL
   SELECT "timestamp", NULL::integer, NULL::varchar, NULL::double precision,
          prediction_drift, num_drifted_columns, share_missing_values
-    FROM daily_metrics WHERE project = 'nyc-taxi';
+    FROM daily_metrics WHERE project = 'nyc-taxi' AND source = 'batch';
 
 -- The prediction log gains its project and the event time its windows are cut by (the project's
 -- datetime column; for the taxi project the pickup time).
 ALTER TABLE prediction_log ADD COLUMN project text NOT NULL DEFAULT 'nyc-taxi';
 ALTER TABLE prediction_log ADD COLUMN event_time timestamp;
 CREATE INDEX prediction_log_project_event_time ON prediction_log (project, event_time);
+
+-- Service health per window of the prediction service (#12, seed 5.1.1): requests answered or
+-- refused, the error share and latency quantiles, written by the service as its windows close.
+CREATE TABLE service_health (
+  project text NOT NULL,
+  "timestamp" timestamp NOT NULL,
+  window_end timestamp NOT NULL,
+  requests integer NOT NULL,
+  errors integer NOT NULL,
+  error_rate double precision,
+  latency_p50_ms double precision,
+  latency_p95_ms double precision,
+  latency_p99_ms double precision,
+  PRIMARY KEY (project, "timestamp")
+);
