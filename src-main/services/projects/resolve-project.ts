@@ -1,0 +1,76 @@
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { findProject } from '../../adapters/postgres/project-repository'
+import type { Queryable } from '../../adapters/postgres/pool'
+import { COURSE_PROJECT } from '../../core/project/course-project'
+import type { ProjectFile } from '../../core/project/project-schema'
+import type { OwnDataRequest } from '../reports/own-data-reports'
+import { ProjectFileError, projectRequest, readProjectFile } from './project-file'
+
+/** What `--project NAME|FILE` names: the built-in course, or a learner's project. */
+export type ResolvedProject =
+  | { readonly kind: 'course'; readonly name: typeof COURSE_PROJECT }
+  | {
+      readonly kind: 'own'
+      readonly name: string
+      readonly definition: ProjectFile
+      /** The data it describes, paths made absolute. */
+      readonly request: OwnDataRequest
+      /** The file it was read from, or 'store' for a project saved with `project add`. */
+      readonly origin: string
+    }
+
+/**
+ * Resolves `--project`: an existing file is a project file (YAML or JSON); `nyc-taxi` is the built-in
+ * course; any other name is looked up among the stored projects, opening the database only then.
+ * @throws {ProjectFileError} when the file is invalid or no project has that name.
+ */
+export async function resolveProject(
+  reference: string,
+  openStore: () => Promise<Queryable>,
+): Promise<ResolvedProject> {
+  if (await isFile(reference)) {
+    const definition = await readProjectFile(reference)
+    if (definition.name === COURSE_PROJECT) throw reservedName(reference)
+    const path = resolve(reference)
+    return {
+      kind: 'own',
+      name: definition.name,
+      definition,
+      request: projectRequest(definition, path),
+      origin: path,
+    }
+  }
+  if (reference === COURSE_PROJECT) return { kind: 'course', name: COURSE_PROJECT }
+  if (/[\\/]|\.(ya?ml|json)$/i.test(reference))
+    throw new ProjectFileError(`The project file ${reference} does not exist.`)
+  const stored = await findProject(await openStore(), reference)
+  if (stored === undefined)
+    throw new ProjectFileError(
+      `No project is named '${reference}'. 'driftdesk project list' shows the stored ones; ` +
+        `'driftdesk project add FILE' stores one, or pass a project file's path.`,
+    )
+  return {
+    kind: 'own',
+    name: reference,
+    definition: stored.definition,
+    // Stored definitions hold absolute paths (project add resolves them), so the base is unused.
+    request: projectRequest(stored.definition, resolve('project.yaml')),
+    origin: 'store',
+  }
+}
+
+/** The error for a project file that takes the built-in project's name. */
+export function reservedName(source: string): ProjectFileError {
+  return new ProjectFileError(
+    `${source}: the name '${COURSE_PROJECT}' is the built-in course project; give yours another name.`,
+  )
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile()
+  } catch {
+    return false
+  }
+}
