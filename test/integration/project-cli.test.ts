@@ -72,7 +72,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-describe('project add', () => {
+// Each test spawns several CLIs (a few seconds each under tsx, more on a loaded machine).
+describe('project add', { timeout: 180_000 }, () => {
   it('refuses a mapped column one file lacks, naming the field, column and file; stores nothing', async () => {
     const file = join(dir, 'typo.yaml')
     writeFileSync(file, PROJECT.replace('name: shop', 'name: typo').replace('[amount]', '[amout]'))
@@ -148,7 +149,7 @@ describe('project add', () => {
   })
 })
 
-describe('project list and show', () => {
+describe('project list and show', { timeout: 180_000 }, () => {
   it('lists the built-in nyc-taxi first, then the stored projects with their sources and window', async () => {
     const text = await cli('project', 'list')
     expect(text.code).toBe(0)
@@ -199,7 +200,7 @@ describe('project list and show', () => {
   })
 })
 
-describe('report and test-suite --project NAME', () => {
+describe('report and test-suite --project NAME', { timeout: 180_000 }, () => {
   it("give a stored project's report exactly as its file gives it, per window and for one day", async () => {
     const byName = await cli('report', '--project', 'shop', '--json')
     // A file needs no database: an unreachable --database-url is never opened.
@@ -290,7 +291,7 @@ describe('report and test-suite --project NAME', () => {
   }, 240_000)
 })
 
-describe('project remove', () => {
+describe('project remove', { timeout: 180_000 }, () => {
   function day(date: string): DayMetrics {
     return {
       date,
