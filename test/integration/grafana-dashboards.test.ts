@@ -494,7 +494,7 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
        FROM daily_metrics WHERE project = 'nyc-taxi' AND source = 'batch' ORDER BY "timestamp"`,
     )
     expect(stored.rows).toHaveLength(28)
-    // The learner picks February 2022 in the time picker (the course's dashboard opens on the last 6 hours).
+    // The learner picks February 2022 in the time picker (the fixture keeps Grafana's default, the last 6 hours).
     const february = {
       ...courseDashboard,
       time: { from: '2022-02-01T00:00:00Z', to: '2022-03-01T00:00:00Z' },
