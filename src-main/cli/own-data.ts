@@ -1,10 +1,10 @@
 import type { ReportOptions } from '../core/reports/build-report'
 import type { DataDriftOptions } from '../core/reports/data-drift-table'
-import {
-  ProjectFileError,
-  projectRequest,
-  readProjectFile,
-} from '../services/projects/project-file'
+import { loadConfig } from '../config/app-config'
+import { COURSE_PROJECT } from '../core/project/course-project'
+import { ProjectFileError } from '../services/projects/project-file'
+import type { ResolvedProject } from '../services/projects/resolve-project'
+import { resolveProject } from '../services/projects/resolve-project'
 import type { ColumnMappingSpec } from '../core/reports/column-mapping'
 import { evidentlyAsDict } from '../core/reports/evidently-as-dict'
 import { toEvidentlyJson } from '../core/reports/evidently-json'
@@ -25,6 +25,8 @@ import type {
 } from '../shared/domain/reports'
 import type { CliContext } from './cli-context'
 import { CliError } from './cli-context'
+import type { DatabaseSession } from './database-session'
+import { openDatabaseSession } from './database-session'
 import { OutputFile } from './output-file'
 
 /** The ad hoc own-data flags `report` and `test-suite` share. */
@@ -44,7 +46,9 @@ export const ownDataOptions = {
 /** Help lines for the own-data flags, appended to `report` and `test-suite` help. */
 export const OWN_DATA_HELP = `
 Your own data (any model's log instead of the course's taxi trips):
-  --project FILE                     a project file (YAML/JSON, see \`project init\`); the flags below override it
+  --project NAME|FILE                a stored project (\`project add\`, \`project list\`) or a project file (YAML/JSON,
+                                     see \`project init\`); the flags below override it. --project nyc-taxi is
+                                     the course itself (the same as leaving --project out)
   --reference PATH --current PATH    a .parquet, .csv or .jsonl file, or a folder of them (repeat a flag to
                                      join several files); both required for own data
   --target COL --prediction COL      default: the columns named 'target' and 'prediction', if any
@@ -71,7 +75,22 @@ type OwnDataValues = {
   date?: string
   json?: boolean
   html?: string
+  home?: string
+  'database-url'?: string
 }
+
+/** The flags only own data takes; the course's taxi days refuse them. */
+const OWN_DATA_ONLY_FLAGS = [
+  'reference',
+  'current',
+  'target',
+  'prediction',
+  'numerical',
+  'categorical',
+  'datetime',
+  'id',
+  'window',
+] as const
 
 /** Whether the command line asks for own data rather than the course's taxi day. */
 export function isOwnDataRequest(values: OwnDataValues): boolean {
@@ -80,13 +99,50 @@ export function isOwnDataRequest(values: OwnDataValues): boolean {
   )
 }
 
-/** What a project file adds to a command line: its request (flags override it) and its drift options. */
-async function withProject(
+/**
+ * Resolves `--project NAME|FILE` (null without it): `nyc-taxi` is the course, a file is read, any other
+ * name is looked up among the stored projects — the database is opened only then, and closed at once.
+ * With the course, the own-data flags are a usage error (the course has its own: --date, --month).
+ */
+export async function resolveProjectFlag(
+  context: CliContext,
   values: OwnDataValues,
-): Promise<{ request: OwnDataRequest | null; drift: DataDriftOptions }> {
-  if (values.project === undefined) return { request: null, drift: {} }
-  const project = await clearly(() => readProjectFile(values.project as string))
-  const o = project.options ?? {}
+  command: string,
+): Promise<ResolvedProject | null> {
+  if (values.project === undefined) return null
+  let session: DatabaseSession | undefined
+  const openStore = async (): Promise<DatabaseSession['database']['pool']> => {
+    const config = loadConfig(context.env, {
+      homeDir: values.home,
+      databaseUrl: values['database-url'],
+    })
+    session = await openDatabaseSession(context, config, `driftdesk ${command}`)
+    return session.database.pool
+  }
+  let project: ResolvedProject
+  try {
+    project = await clearly(() => resolveProject(values.project as string, openStore))
+  } finally {
+    await session?.close()
+  }
+  if (project.kind === 'course') {
+    const flag = OWN_DATA_ONLY_FLAGS.find((name) => values[name] !== undefined)
+    if (flag !== undefined)
+      throw new CliError(
+        `--project ${COURSE_PROJECT} is the course's taxi model, which takes --date (and --reference-month), not --${flag}; leave --${flag} out, or name your own project.`,
+        2,
+      )
+  }
+  return project
+}
+
+/** What a project adds to a command line: its request (flags override it) and its drift options. */
+function withProject(project: ResolvedProject | null): {
+  request: OwnDataRequest | null
+  drift: DataDriftOptions
+} {
+  if (project === null || project.kind !== 'own') return { request: null, drift: {} }
+  const o = project.definition.options ?? {}
   const drift: Record<string, unknown> = {
     stattest: o.stattest,
     numStattest: o.num_stattest,
@@ -97,7 +153,7 @@ async function withProject(
     driftShare: o.drift_share,
   }
   for (const key of Object.keys(drift)) if (drift[key] === undefined) delete drift[key]
-  return { request: projectRequest(project, values.project), drift: drift as DataDriftOptions }
+  return { request: project.request, drift: drift as DataDriftOptions }
 }
 
 /** The own-data request from flags, or a usage error naming the missing flag. */
@@ -168,13 +224,14 @@ export async function runOwnDataReport(
   help: string,
   preset: ReportPresetName,
   options: ReportOptions,
+  resolved: ResolvedProject | null,
 ): Promise<number> {
   if (preset === 'course')
     throw new CliError(
       "--preset course is the course's taxi report; for your own data use data-drift, data-quality or regression.",
       2,
     )
-  const project = await withProject(values)
+  const project = withProject(resolved)
   const request = ownDataRequestFrom(values, help, project.request)
   const data = await clearly(() => loadOwnData(request))
   context.stderr.write(describeLoad('report', preset, data.windows.length, data.mapping))
@@ -202,8 +259,9 @@ export async function runOwnDataTestSuite(
   help: string,
   preset: TestSuitePresetName,
   options: TestSuiteOptions,
+  resolved: ResolvedProject | null,
 ): Promise<number> {
-  const project = await withProject(values)
+  const project = withProject(resolved)
   const request = ownDataRequestFrom(values, help, project.request)
   const data = await clearly(() => loadOwnData(request))
   context.stderr.write(describeLoad('test-suite', preset, data.windows.length, data.mapping))

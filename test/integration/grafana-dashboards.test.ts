@@ -52,6 +52,9 @@ interface Dashboard {
   title: string
   time: { from: string; to: string }
   panels: Panel[]
+  templating?: {
+    list: { name: string; type: string; query: string; current?: { value: string } }[]
+  }
 }
 
 const dashboardFiles = readdirSync(join(repoRoot, 'dashboards')).filter((file) =>
@@ -96,7 +99,13 @@ const alertFile = parse(
       data: {
         refId: string
         datasourceUid: string
-        model: { rawSql?: string; format?: string; type?: string; expression?: string }
+        model: {
+          rawSql?: string
+          format?: string
+          type?: string
+          expression?: string
+          conditions?: { evaluator: { type: string; params: number[] } }[]
+        }
       }[]
     }[]
   }[]
@@ -105,6 +114,19 @@ const datasource = datasourceFile.datasources[0]
 // The role script runs psql, as in the PostgreSQL image; without a psql client the SQL runs as the owner.
 // Fails instead of skipping where .ci/run installed it (DRIFTDESK_EXPECT_PSQL=1).
 const hasPsql = hasCapability(psqlCapability)
+const PROJECT_FILTER = "AND project = '$project' AND source = 'batch'"
+// The course's own dashboard (05-monitoring/dashboards/data_drift.json), rebuilt from its known facts.
+const courseDashboard = JSON.parse(
+  readFileSync(join(repoRoot, 'test', 'fixtures', 'grafana', 'course-data-drift.json'), 'utf8'),
+) as Dashboard
+
+/** A panel's SQL as Grafana sends it for a project: the variable, then the macros, expanded. */
+function panelSql(rawSql: string, dashboard: Dashboard, project = 'nyc-taxi'): string {
+  return expandGrafanaPostgresMacros(rawSql.split('$project').join(project), {
+    from: new Date(dashboard.time.from),
+    to: new Date(dashboard.time.to),
+  }).sql
+}
 
 describe('Grafana provisioning files', () => {
   it('provision one PostgreSQL data source with the explicit uid the dashboards use', () => {
@@ -195,15 +217,32 @@ describe('dashboard JSON', () => {
         })
       })
 
-      it("includes the course's three panels with the course's queries on daily_metrics", () => {
+      it("includes the course's three panels with the course's queries, for the picked project", () => {
         for (const column of ['prediction_drift', 'num_drifted_columns', 'share_missing_values']) {
           const sql = dashboard.panels
             .flatMap((panel) => panel.targets ?? [])
             .map((target) => target.rawSql)
           expect(sql).toContain(
-            `SELECT "timestamp" AS "time", ${column}\nFROM daily_metrics\nWHERE $__timeFilter("timestamp")\nORDER BY 1`,
+            `SELECT "timestamp" AS "time", ${column}\nFROM daily_metrics\nWHERE $__timeFilter("timestamp") ${PROJECT_FILTER}\nORDER BY 1`,
           )
         }
+      })
+
+      it('has a project variable (nyc-taxi by default) that every panel filters by', () => {
+        const variable = dashboard.templating?.list.find((item) => item.name === 'project')
+        expect(variable).toMatchObject({ type: 'query', current: { value: 'nyc-taxi' } })
+        for (const panel of dashboard.panels.filter((item) => item.type !== 'row'))
+          for (const target of panel.targets ?? []) {
+            // Runs carry their project in their parameters; every other table in a column.
+            expect(target.rawSql, panel.title).toMatch(
+              /project = '\$project'|parameters->>'project', 'nyc-taxi'\) = '\$project'/,
+            )
+            // Batch panels read the backfills only; the live row says source = 'live' or reads service_health.
+            if (
+              /FROM (daily_metrics|column_drift|column_missing|column_metrics)/.test(target.rawSql)
+            )
+              expect(target.rawSql, panel.title).toMatch(/source = '(batch|live)'/)
+          }
       })
     })
   }
@@ -213,6 +252,7 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
   let database: TestPostgres
   let home: string
   let reader: pg.Client
+  const nycTaxiBefore = new Map<string, unknown[]>()
 
   beforeAll(async () => {
     database = await startTestPostgres()
@@ -262,6 +302,24 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
     }
     reader = new pg.Client({ connectionString: url.toString() })
     await reader.connect()
+    const owner = new pg.Client({ connectionString: database.url })
+    await owner.connect()
+    try {
+      await seedNycTaxiExtras(owner)
+      // What nyc-taxi's panels show before its live windows and another project are stored: the batch
+      // panels must not change after.
+      for (const { file, dashboard } of dashboards)
+        for (const panel of dashboard.panels.filter((item) => item.type !== 'row'))
+          for (const target of panel.targets ?? [])
+            nycTaxiBefore.set(
+              `${file} ${panel.id} ${target.refId}`,
+              (await reader.query(panelSql(target.rawSql, dashboard))).rows,
+            )
+      await seedNycTaxiLive(owner)
+      await seedOtherProject(owner)
+    } finally {
+      await owner.end()
+    }
   }, 240_000)
 
   afterAll(async () => {
@@ -272,7 +330,8 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
 
   it("has the backfilled month inside the dashboards' default time range", async () => {
     const { rows } = await reader.query<{ days: string; first: string; last: string }>(
-      `SELECT count(*) AS days, min("timestamp")::text AS first, max("timestamp")::text AS last FROM daily_metrics`,
+      `SELECT count(*) AS days, min("timestamp")::text AS first, max("timestamp")::text AS last
+       FROM daily_metrics WHERE project = 'nyc-taxi' AND source = 'batch'`,
     )
     expect(Number(rows[0]?.days)).toBe(28)
     expect(rows[0]?.first).toBe('2022-02-01 00:00:00')
@@ -296,11 +355,8 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
       it(`${file}: "${panel.title}" returns rows of the shape a ${panel.type} panel needs`, async () => {
         expect(panel.targets?.length).toBeGreaterThan(0)
         for (const target of panel.targets ?? []) {
-          const { sql } = expandGrafanaPostgresMacros(target.rawSql, {
-            from: new Date(dashboard.time.from),
-            to: new Date(dashboard.time.to),
-          })
-          expect(sql).not.toContain('$__')
+          const sql = panelSql(target.rawSql, dashboard)
+          expect(sql).not.toContain('$')
           const result = await reader.query(sql)
           expect(result.rows.length, `${panel.title} returned no rows`).toBeGreaterThan(0)
           const columns = result.fields.map((field) => field.name)
@@ -315,41 +371,309 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
     const dashboard = dashboards.find(
       (item) => item.dashboard.uid === GRAFANA_DASHBOARD_UID,
     )?.dashboard
-    const stored = await reader.query<Record<string, number>>(
-      'SELECT prediction_drift, num_drifted_columns, share_missing_values FROM daily_metrics ORDER BY "timestamp"',
-    )
-    for (const column of ['prediction_drift', 'num_drifted_columns', 'share_missing_values']) {
-      const target = dashboard?.panels
-        .flatMap((panel) => panel.targets ?? [])
-        .find((item) => item.rawSql.startsWith(`SELECT "timestamp" AS "time", ${column}\n`))
-      const { sql } = expandGrafanaPostgresMacros(target?.rawSql ?? '', {
-        from: new Date(dashboard?.time.from ?? ''),
-        to: new Date(dashboard?.time.to ?? ''),
-      })
-      const { rows } = await reader.query<Record<string, number>>(sql)
-      expect(rows.map((row) => row[column])).toEqual(stored.rows.map((row) => row[column]))
-    }
-  })
-
-  it('returns one numeric value per alert query, and the drift rule counts at most 3 days', async () => {
-    const rules = alertFile.groups.flatMap((group) => group.rules)
-    for (const rule of rules) {
-      const query = rule.data.find((item) => item.datasourceUid === GRAFANA_DATASOURCE_UID)
-      const result = await reader.query(query?.model.rawSql ?? '')
-      expect(result.rows).toHaveLength(1)
-      expect(result.fields).toHaveLength(1)
-      const value = Object.values(result.rows[0] as Record<string, unknown>)[0]
-      expect(typeof value).toBe('number')
-      if (rule.uid === 'driftdesk-prediction-drift') {
-        const { rows } = await reader.query<{ n: number }>(
-          `SELECT count(*) FILTER (WHERE prediction_drift >= 0.1)::float AS n FROM (SELECT prediction_drift FROM daily_metrics ORDER BY "timestamp" DESC LIMIT 3) t`,
-        )
-        expect(value).toBe(rows[0]?.n)
-        expect(value as number).toBeLessThanOrEqual(3)
+    for (const project of ['nyc-taxi', 'other']) {
+      const stored = await reader.query<Record<string, number>>(
+        `SELECT prediction_drift, num_drifted_columns, share_missing_values FROM daily_metrics
+         WHERE project = $1 AND source = 'batch' ORDER BY "timestamp"`,
+        [project],
+      )
+      expect(stored.rows).toHaveLength(28)
+      for (const column of ['prediction_drift', 'num_drifted_columns', 'share_missing_values']) {
+        const target = dashboard?.panels
+          .flatMap((panel) => panel.targets ?? [])
+          .find((item) => item.rawSql.startsWith(`SELECT "timestamp" AS "time", ${column}\n`))
+        const sql = panelSql(target?.rawSql ?? '', dashboard as Dashboard, project)
+        const { rows } = await reader.query<Record<string, number>>(sql)
+        expect(rows.map((row) => row[column])).toEqual(stored.rows.map((row) => row[column]))
       }
     }
   })
+
+  it("never shows another project's rows in nyc-taxi's panels, nor live rows in its batch panels", async () => {
+    expect(nycTaxiBefore.size).toBeGreaterThan(15)
+    for (const { file, dashboard } of dashboards)
+      for (const panel of dashboard.panels.filter((item) => item.type !== 'row'))
+        for (const target of panel.targets ?? []) {
+          const { rows } = await reader.query(panelSql(target.rawSql, dashboard))
+          // The live panel gained nyc-taxi's live windows on purpose (checked with its values below).
+          if (!target.rawSql.includes("source = 'live'"))
+            expect(rows, `${file}: ${panel.title}`).toEqual(
+              nycTaxiBefore.get(`${file} ${panel.id} ${target.refId}`),
+            )
+          // And the other project's panels show its own rows.
+          const other = await reader.query(panelSql(target.rawSql, dashboard, 'other'))
+          expect(other.rows.length, `${file}: ${panel.title} for 'other'`).toBeGreaterThan(0)
+          if (!/^SELECT r\.created_at/.test(target.rawSql))
+            expect(other.rows, `${file}: ${panel.title} for 'other'`).not.toEqual(rows)
+        }
+  })
+
+  it('offers nyc-taxi and every project in the project variable', async () => {
+    for (const { dashboard } of dashboards) {
+      const variable = dashboard.templating?.list.find((item) => item.name === 'project')
+      const { rows } = await reader.query<{ project: string }>(variable?.query ?? '')
+      expect(rows.map((row) => Object.values(row)[0])).toEqual(['nyc-taxi', 'other', 'stored-only'])
+    }
+  })
+
+  it("charts the homework's daily median fare and its maximum from column_metrics, batch only", async () => {
+    const dashboard = dashboards.find((item) => item.dashboard.uid === GRAFANA_DASHBOARD_UID)
+      ?.dashboard as Dashboard
+    const series = dashboard.panels.find((panel) => panel.title === 'Extra metrics per window')
+    const { rows } = await reader.query<{ metric: string; value: number }>(
+      panelSql(series?.targets?.[0]?.rawSql ?? '', dashboard),
+    )
+    expect(new Set(rows.map((row) => row.metric))).toEqual(new Set(['fare_amount quantile 0.5']))
+    expect(rows.map((row) => row.value)).toEqual(
+      Array.from({ length: 28 }, (_, day) => 12 + (day + 1) / 8),
+    )
+    const table = dashboard.panels.find(
+      (panel) => panel.title === 'Extra metrics over the time range',
+    )
+    const summary = await reader.query<Record<string, unknown>>(
+      panelSql(table?.targets?.[0]?.rawSql ?? '', dashboard),
+    )
+    expect(summary.rows).toEqual([
+      {
+        column: 'fare_amount',
+        metric: 'quantile',
+        parameter: 0.5,
+        min: 12 + 1 / 8,
+        max: 12 + 28 / 8,
+        mean: 12 + 14.5 / 8,
+        windows: '28',
+        errors: '0',
+      },
+    ])
+  })
+
+  it('shows service health, live MAE and estimated vs realized MAE with the stored values', async () => {
+    const dashboard = dashboards.find((item) => item.dashboard.uid === GRAFANA_DASHBOARD_UID)
+      ?.dashboard as Dashboard
+    const query = async (title: string): Promise<Record<string, unknown>[]> => {
+      const panel = dashboard.panels.find((item) => item.title === title)
+      expect(panel, title).toBeDefined()
+      return (await reader.query(panelSql(panel?.targets?.[0]?.rawSql ?? '', dashboard))).rows
+    }
+    const latency = await query('Latency p50 / p95 / p99')
+    expect(latency).toHaveLength(48)
+    expect(latency[47]).toMatchObject({ p50: 4, p95: 9, p99: 250 })
+    const errors = await query('Error rate')
+    expect(errors.map((row) => row.error_rate)).toEqual([
+      ...Array.from({ length: 47 }, () => 0.01),
+      0.2,
+    ])
+    const live = await query('Live MAE and labelled share')
+    expect(live).toHaveLength(28)
+    expect(live[0]).toMatchObject({ 'live MAE': 3.5, 'labelled share': 0.5 })
+    const estimated = await query('Estimated vs realized MAE')
+    const stored = await reader.query<{ mae: number | null }>(
+      `SELECT mae FROM daily_metrics WHERE project = 'nyc-taxi' AND source = 'batch' ORDER BY "timestamp"`,
+    )
+    expect(estimated.map((row) => row['realized MAE'])).toEqual(stored.rows.map((row) => row.mae))
+    expect(estimated.map((row) => row['estimated MAE'])).toEqual(
+      Array.from({ length: 28 }, (_, day) => 5 + day / 10),
+    )
+    for (const row of estimated)
+      expect(row['estimate lower']).toBeLessThan(row['estimate upper'] as number)
+  })
+
+  it("shows the backfill's values in the course's own dashboard, imported as it is", async () => {
+    // It refers to the data source by the uid the course's Grafana generated; ours is provisioned with it.
+    for (const panel of courseDashboard.panels) {
+      expect(panel.datasource?.uid).toBe(datasource?.uid)
+      for (const target of panel.targets ?? []) expect(target.datasource?.uid).toBe(datasource?.uid)
+    }
+    expect(courseDashboard.panels.map((panel) => panel.title)).toEqual([
+      'Prediction Drift',
+      'Share of missing values',
+      'Number of Drifted Columns',
+    ])
+    const stored = await reader.query<Record<string, unknown>>(
+      `SELECT "timestamp", prediction_drift, num_drifted_columns, share_missing_values
+       FROM daily_metrics WHERE project = 'nyc-taxi' AND source = 'batch' ORDER BY "timestamp"`,
+    )
+    expect(stored.rows).toHaveLength(28)
+    // The learner picks February 2022 in the time picker (the fixture keeps Grafana's default, the last 6 hours).
+    const february = {
+      ...courseDashboard,
+      time: { from: '2022-02-01T00:00:00Z', to: '2022-03-01T00:00:00Z' },
+    }
+    for (const panel of courseDashboard.panels) {
+      const target = panel.targets?.[0] as Target
+      const column = /"time", (\w+) FROM dummy_metrics/.exec(target.rawSql)?.[1] as string
+      const { rows } = await reader.query<Record<string, unknown>>(
+        panelSql(target.rawSql, february),
+      )
+      expect(rows, panel.title).toEqual(
+        stored.rows.map((row) => ({ time: row.timestamp, [column]: row[column] })),
+      )
+    }
+    // Section 5.5's dummy stream stays readable under the same name, beside the metrics.
+    const dummy = await reader.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM dummy_metrics WHERE value1 IS NOT NULL',
+    )
+    expect(dummy.rows[0]?.n).toBe(1)
+  })
+
+  it('returns one numeric value per project for each alert rule, each from that project only', async () => {
+    const rules = alertFile.groups.flatMap((group) => group.rules)
+    expect(rules.map((rule) => rule.uid)).toEqual([
+      'driftdesk-prediction-drift',
+      'driftdesk-dataset-drift',
+      'driftdesk-error-rate',
+      'driftdesk-latency-p99',
+    ])
+    for (const rule of rules) {
+      const query = rule.data.find((item) => item.datasourceUid === GRAFANA_DATASOURCE_UID)
+      const result = await reader.query<Record<string, unknown>>(query?.model.rawSql ?? '')
+      // Grafana's multi-dimensional alerts: the string column is the instance's label, one number each.
+      expect(result.fields.map((field) => field.name)[0]).toBe('project')
+      expect(result.fields).toHaveLength(2)
+      expect(result.rows.map((row) => row.project)).toEqual(['nyc-taxi', 'other'])
+      const value = (project: string): unknown =>
+        Object.values(result.rows.find((row) => row.project === project) ?? {})[1]
+      for (const project of ['nyc-taxi', 'other']) expect(typeof value(project)).toBe('number')
+      const expected = {
+        'driftdesk-prediction-drift': `SELECT count(*) FILTER (WHERE prediction_drift >= 0.1)::float AS n FROM (SELECT prediction_drift FROM daily_metrics WHERE project = $1 AND source = 'batch' ORDER BY "timestamp" DESC LIMIT 3) t`,
+        'driftdesk-dataset-drift': `SELECT CASE WHEN dataset_drift THEN 1 ELSE 0 END::float AS n FROM daily_metrics WHERE project = $1 AND source = 'batch' ORDER BY "timestamp" DESC LIMIT 1`,
+        'driftdesk-error-rate': `SELECT error_rate AS n FROM service_health WHERE project = $1 AND requests >= 10 ORDER BY "timestamp" DESC LIMIT 1`,
+        'driftdesk-latency-p99': `SELECT latency_p99_ms AS n FROM service_health WHERE project = $1 AND requests >= 10 ORDER BY "timestamp" DESC LIMIT 1`,
+      }[rule.uid] as string
+      for (const project of ['nyc-taxi', 'other']) {
+        const { rows } = await reader.query<{ n: number }>(expected, [project])
+        expect(value(project), `${rule.uid} ${project}`).toBe(rows[0]?.n)
+      }
+    }
+    // The seeded latest windows: nyc-taxi's error rate 0.2 and p99 250 ms fire (> 0.05, > 100 ms); the
+    // last window of 'other' has 5 requests only, so its earlier window (healthy) is the one judged.
+    const threshold = (uid: string): number =>
+      rules.find((rule) => rule.uid === uid)?.data.find((item) => item.refId === 'C')?.model
+        .conditions?.[0]?.evaluator.params[0] as number
+    expect(threshold('driftdesk-error-rate')).toBe(0.05)
+    expect(threshold('driftdesk-latency-p99')).toBe(100)
+    const errorRate = await reader.query<{ project: string; error_rate: number }>(
+      rules[2]?.data[0]?.model.rawSql ?? '',
+    )
+    expect(errorRate.rows).toEqual([
+      { project: 'nyc-taxi', error_rate: 0.2 },
+      { project: 'other', error_rate: 0.01 },
+    ])
+  })
 })
+
+/**
+ * What the other writers add for the course project's batch windows beside the backfill: service
+ * health, an extra metric and estimated MAE. Written as the owner: the data source's role is read-only.
+ */
+async function seedNycTaxiExtras(db: pg.Client): Promise<void> {
+  await db.query(
+    `UPDATE daily_metrics SET estimated_mae = 5 + (extract(day FROM "timestamp") - 1) / 10,
+       estimated_mae_lower = 4 + (extract(day FROM "timestamp") - 1) / 10,
+       estimated_mae_upper = 6 + (extract(day FROM "timestamp") - 1) / 10
+     WHERE project = 'nyc-taxi' AND source = 'batch'`,
+  )
+  await db.query(
+    `INSERT INTO column_metrics (project, source, "timestamp", column_name, metric, parameter, value)
+     SELECT 'nyc-taxi', 'batch', d, 'fare_amount', 'quantile', 0.5, 12 + extract(day FROM d) / 8
+     FROM generate_series('2022-02-01'::timestamp, '2022-02-28', '1 day') AS d`,
+  )
+  // Two days of hourly service windows; the last one is bad (error rate 0.2, p99 250 ms).
+  await db.query(
+    `INSERT INTO service_health (project, "timestamp", window_end, requests, errors, error_rate,
+       latency_p50_ms, latency_p95_ms, latency_p99_ms)
+     SELECT 'nyc-taxi', h, h + interval '1 hour', 100, CASE WHEN last THEN 20 ELSE 1 END,
+            CASE WHEN last THEN 0.2 ELSE 0.01 END, CASE WHEN last THEN 4 ELSE 3 END,
+            CASE WHEN last THEN 9 ELSE 8 END, CASE WHEN last THEN 250 ELSE 15 END
+     FROM generate_series('2022-02-01'::timestamp, '2022-02-02 23:00', '1 hour') AS h,
+          LATERAL (SELECT h = '2022-02-02 23:00'::timestamp AS last) AS l`,
+  )
+  // Section 5.5's dummy stream, made now (outside February 2022).
+  await db.query(
+    `INSERT INTO dummy_stream ("timestamp", value1, value2, value3) VALUES (now(), 1, 'x', 0.5)`,
+  )
+}
+
+/**
+ * The live collector's windows of the course project, at the batch days with values far from theirs,
+ * so a batch panel that mixes sources shows it.
+ */
+async function seedNycTaxiLive(db: pg.Client): Promise<void> {
+  await db.query(
+    `INSERT INTO daily_metrics (project, source, "timestamp", window_end, rows, prediction_drift,
+       num_drifted_columns, share_missing_values, share_of_drifted_columns, dataset_drift, mae, rmse,
+       labelled_rows, labelled_share)
+     SELECT 'nyc-taxi', 'live', d, d + interval '1 day', 100, 900, 900, 900, 0.9, true, 3.5, 4.5, 50, 0.5
+     FROM generate_series('2022-02-01'::timestamp, '2022-02-28', '1 day') AS d`,
+  )
+  await db.query(
+    `INSERT INTO column_drift (project, source, "timestamp", column_name, drift_score, drift_detected)
+     SELECT 'nyc-taxi', 'live', d, 'live_only_column', 900, true
+     FROM generate_series('2022-02-01'::timestamp, '2022-02-28', '1 day') AS d`,
+  )
+  await db.query(
+    `INSERT INTO column_missing (project, source, "timestamp", column_name, missing_count, missing_share)
+     SELECT 'nyc-taxi', 'live', d, 'live_only_column', 900, 0.9
+     FROM generate_series('2022-02-01'::timestamp, '2022-02-28', '1 day') AS d`,
+  )
+  await db.query(
+    `INSERT INTO column_metrics (project, source, "timestamp", column_name, metric, parameter, value)
+     SELECT 'nyc-taxi', 'live', d, 'fare_amount', 'quantile', 0.5, 900
+     FROM generate_series('2022-02-01'::timestamp, '2022-02-28', '1 day') AS d`,
+  )
+}
+
+/** A second project with rows in every table, its values shifted from nyc-taxi's so a leak shows. */
+async function seedOtherProject(db: pg.Client): Promise<void> {
+  await db.query(
+    `INSERT INTO projects (name, definition) VALUES
+       ('other', '{"name":"other","reference":"/r.parquet","current":"/c.parquet"}'),
+       ('stored-only', '{"name":"stored-only","reference":"/r.parquet","current":"/c.parquet"}')`,
+  )
+  await db.query(
+    `INSERT INTO daily_metrics (project, source, "timestamp", window_end, rows, prediction_drift,
+       num_drifted_columns, share_missing_values, share_of_drifted_columns, dataset_drift, mae, rmse,
+       estimated_mae, estimated_mae_lower, estimated_mae_upper, labelled_rows, labelled_share)
+     SELECT 'other', source, "timestamp", window_end, rows + 7, prediction_drift + 7,
+       num_drifted_columns + 7, share_missing_values + 7, share_of_drifted_columns, NOT dataset_drift,
+       mae + 7, rmse + 7, estimated_mae + 7, estimated_mae_lower + 7, estimated_mae_upper + 7,
+       labelled_rows, labelled_share
+     FROM daily_metrics WHERE project = 'nyc-taxi'`,
+  )
+  await db.query(
+    `INSERT INTO column_drift (project, source, "timestamp", column_name, column_type, stattest,
+       stattest_name, threshold, drift_score, drift_detected, position)
+     SELECT 'other', source, "timestamp", column_name, column_type, stattest, stattest_name, threshold,
+       drift_score + 7, NOT drift_detected, position
+     FROM column_drift WHERE project = 'nyc-taxi'`,
+  )
+  await db.query(
+    `INSERT INTO column_missing (project, source, "timestamp", column_name, missing_count, missing_share, position)
+     SELECT 'other', source, "timestamp", column_name, missing_count + 7, missing_share + 0.5, position
+     FROM column_missing WHERE project = 'nyc-taxi'`,
+  )
+  await db.query(
+    `INSERT INTO column_metrics (project, source, "timestamp", column_name, metric, parameter, value)
+     SELECT 'other', source, "timestamp", column_name, metric, parameter, value + 7
+     FROM column_metrics WHERE project = 'nyc-taxi'`,
+  )
+  await db.query(
+    `INSERT INTO service_health (project, "timestamp", window_end, requests, errors, error_rate,
+       latency_p50_ms, latency_p95_ms, latency_p99_ms)
+     SELECT 'other', "timestamp", window_end, requests, 1, 0.01, 7, 7, 7
+     FROM service_health WHERE project = 'nyc-taxi'`,
+  )
+  // A later window too small to judge (5 requests): the alert rules skip it.
+  await db.query(
+    `INSERT INTO service_health (project, "timestamp", window_end, requests, errors, error_rate,
+       latency_p50_ms, latency_p95_ms, latency_p99_ms)
+     VALUES ('other', '2022-02-03 00:00', '2022-02-03 01:00', 5, 5, 1, 900, 900, 900)`,
+  )
+  await db.query(
+    `INSERT INTO runs (id, job, parameters, state) VALUES
+       ('00000000-0000-4000-8000-000000000001', 'backfill', '{"project":"other"}', 'Completed')`,
+  )
+}
 
 /** Grafana's time-series format: a `time` column sorted ascending, numeric values, optional `metric` string. */
 function expectTimeSeriesShape(columns: string[], rows: Record<string, unknown>[]): void {

@@ -24,8 +24,11 @@ export const STACK_DATABASE = 'driftdesk'
 export const STACK_DATABASE_USER = 'postgres'
 /** Read-only role Grafana queries with (created by resources/grafana/postgres-initdb). */
 export const STACK_GRAFANA_DATABASE_USER = 'grafana_reader'
-/** The provisioned data source's uid, referenced by every dashboard panel and alert rule. */
-export const GRAFANA_DATASOURCE_UID = 'driftdesk-postgres'
+/**
+ * The provisioned data source's uid, referenced by every dashboard panel and alert rule: the uid the
+ * course's own dashboard (data_drift.json) hard-codes, so that dashboard imports unchanged.
+ */
+export const GRAFANA_DATASOURCE_UID = 'PCC52D03280B7034C'
 export const GRAFANA_DASHBOARD_UID = 'driftdesk-monitoring'
 
 /** Default host ports (the course's); `stack up` picks others when these are taken. */

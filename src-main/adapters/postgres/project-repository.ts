@@ -69,3 +69,20 @@ function toStoredProject(row: ProjectRow): StoredProject {
     updatedAt: row.updated_at.toISOString(),
   }
 }
+
+/** How many windows a project has stored, per source (`batch` backfills, `live` collector). */
+export interface StoredWindowCount {
+  readonly project: string
+  readonly batch: number
+  readonly live: number
+}
+
+/** Stored windows (rows of `daily_metrics`) per project, for every project that has any, by name. */
+export async function countStoredWindows(db: Queryable): Promise<StoredWindowCount[]> {
+  const result = await db.query<{ project: string; batch: number; live: number }>(
+    `SELECT project, count(*) FILTER (WHERE source = 'batch')::int AS batch,
+       count(*) FILTER (WHERE source = 'live')::int AS live
+     FROM daily_metrics GROUP BY project ORDER BY project`,
+  )
+  return result.rows
+}

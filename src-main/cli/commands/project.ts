@@ -1,26 +1,47 @@
 import { access, writeFile } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path'
 import { stringify } from 'yaml'
+import type { DatabasePool } from '../../adapters/postgres/pool'
+import { withTransaction } from '../../adapters/postgres/pool'
+import {
+  countStoredWindows,
+  findProject,
+  listProjects,
+  removeProject,
+  saveProject,
+} from '../../adapters/postgres/project-repository'
 import { SourceReadError } from '../../adapters/sources/source-read-error'
 import { readSourceFrame } from '../../adapters/sources/table-source'
+import { loadConfig } from '../../config/app-config'
 import type { Frame } from '../../core/data/frame'
 import { withoutColumn } from '../../core/data/windows'
+import {
+  CATEGORICAL_FEATURES,
+  NUMERICAL_FEATURES,
+  PICKUP_COLUMN,
+  PREDICTION_COLUMN,
+  TARGET_COLUMN,
+} from '../../core/pipeline/course-columns'
+import { COURSE_PROJECT } from '../../core/project/course-project'
 import { inferColumnMapping } from '../../core/reports/column-mapping'
 import type { ProjectFile } from '../../core/project/project-schema'
-import { validateProjectFile } from '../../services/projects/project-file'
+import { prepareProjectFile } from '../../services/projects/prepare-project'
+import { ProjectFileError, validateProjectFile } from '../../services/projects/project-file'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
+import { openDatabaseSession, toCliError } from '../database-session'
 import { parseCommandOptions } from '../parse-command-options'
 
-export const summary = 'Your own model: `project init` reads your data and writes a project file'
+export const summary =
+  'Your own model: `project init` writes a project file; `project add|list|show|remove` manage stored projects'
 
-const HELP = `Usage: npm run driftdesk -- project init --reference PATH [--current PATH] [--name NAME]
+const INIT_HELP = `Usage: npm run driftdesk -- project init --reference PATH [--current PATH] [--name NAME]
          [--datetime COL] [--window 1d] [--output FILE] [--force]
 
 Reads the reference data (and the current data, when given), proposes a column mapping the way Evidently 0.4
 infers one (every integer/float column numerical, text and booleans categorical; target and prediction only
 when named so), shows the type of each column, and writes a project file you can edit and keep in your
-repository. Then: \`report --project FILE\` and \`test-suite --project FILE\`.
+repository. Then: \`report --project FILE\` and \`test-suite --project FILE\`, or \`project add FILE\` to store it.
   --reference PATH / --current PATH  a .parquet, .csv or .jsonl file or a folder (current defaults to the reference)
   --name NAME                        the project's name (default: the reference file's name)
   --datetime COL                     the timestamp column that cuts windows (default: the first timestamp
@@ -29,19 +50,285 @@ repository. Then: \`report --project FILE\` and \`test-suite --project FILE\`.
   --output FILE                      where to write (default driftdesk-project.yaml); --force to overwrite
 `
 
-/** `driftdesk project init`. */
+const HELP = `Usage: npm run driftdesk -- project init --reference PATH [options]   write a project file from your data
+       npm run driftdesk -- project add FILE [--replace]                 store a project file's project
+       npm run driftdesk -- project list [--json]                        the built-in nyc-taxi and stored projects
+       npm run driftdesk -- project show NAME [--json]                   a project's definition (YAML, or JSON)
+       npm run driftdesk -- project remove NAME [--with-metrics]         forget a stored project
+Common options: --home DIR, --database-url URL (as for backfill).
+
+A project is your model's data: a reference, the current data, a column mapping and how the current data is
+cut into windows (see \`project init --help\` and docs/projects.md). \`project add\` checks the file, makes its paths
+absolute, checks that every mapped column is in every reference and current file, and stores it under its
+name; then \`report --project NAME\` and \`test-suite --project NAME\` use it. The name nyc-taxi is the
+built-in course project and cannot be added or removed. \`project show NAME > project.yaml\` writes a stored
+project back as a file for your repository. \`remove\` keeps the project's stored windows unless
+--with-metrics is given.
+`
+
+const STORE_OPTIONS = {
+  json: { type: 'boolean' },
+  replace: { type: 'boolean' },
+  'with-metrics': { type: 'boolean' },
+  home: { type: 'string' },
+  'database-url': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+/** `driftdesk project init|add|list|show|remove`. */
 export async function run(context: CliContext): Promise<number> {
   const [subcommand, ...rest] = context.args
   if (subcommand === undefined || subcommand === '--help' || subcommand === 'help') {
     context.stdout.write(HELP)
     return subcommand === undefined ? 2 : 0
   }
-  if (subcommand !== 'init')
+  if (subcommand === 'init') return runInit(context, rest)
+  if (!['add', 'list', 'show', 'remove'].includes(subcommand))
     throw new CliError(
-      `Unknown project command '${subcommand}'; this version has \`project init\` (stored projects come later).\n\n${HELP}`,
+      `Unknown project command '${subcommand}'; the commands are init, add, list, show and remove.\n\n${HELP}`,
       2,
     )
   const parsed = parseCommandOptions({ ...context, args: rest }, HELP, {
+    options: STORE_OPTIONS,
+    strict: true,
+    allowPositionals: true,
+  })
+  if (parsed === null) return 0
+  const { values, positionals } = parsed
+  const allowed: Record<string, readonly string[]> = {
+    add: ['replace'],
+    list: ['json'],
+    show: ['json'],
+    remove: ['with-metrics'],
+  }
+  for (const flag of ['json', 'replace', 'with-metrics'] as const)
+    if (values[flag] !== undefined && !(allowed[subcommand] ?? []).includes(flag))
+      throw new CliError(`project ${subcommand} does not take --${flag}.\n\n${HELP}`, 2)
+  const expected = subcommand === 'list' ? 0 : 1
+  if (positionals.length !== expected)
+    throw new CliError(
+      expected === 0
+        ? `project list takes no argument; got '${positionals.join(' ')}'.\n\n${HELP}`
+        : `project ${subcommand} needs one ${subcommand === 'add' ? 'FILE' : 'NAME'}${positionals.length > 1 ? ` (got ${positionals.length})` : ''}.\n\n${HELP}`,
+      2,
+    )
+  const argument = positionals[0] as string
+  if (subcommand === 'remove' && argument === COURSE_PROJECT)
+    throw new CliError(
+      `${COURSE_PROJECT} is the built-in course project; it cannot be removed. Its stored days stay until a backfill replaces them.`,
+      2,
+    )
+  if (subcommand === 'show' && argument === COURSE_PROJECT) {
+    context.stdout.write(describeCourse(values.json === true))
+    return 0
+  }
+  // Checked before the database opens: a bad file is said at once, without starting PostgreSQL.
+  const prepared = subcommand === 'add' ? await clearly(() => prepareProjectFile(argument)) : null
+  const config = loadConfig(context.env, {
+    homeDir: values.home,
+    databaseUrl: values['database-url'],
+  })
+  const session = await openDatabaseSession(context, config, `driftdesk project ${subcommand}`)
+  try {
+    const db = session.database.pool
+    if (prepared !== null) return await add(context, db, prepared, values.replace === true)
+    if (subcommand === 'list') return await list(context, db, values.json === true)
+    if (subcommand === 'show') return await show(context, db, argument, values.json === true)
+    return await remove(context, db, argument, values['with-metrics'] === true)
+  } catch (error) {
+    throw toCliError(error)
+  } finally {
+    await session.close()
+  }
+}
+
+async function add(
+  context: CliContext,
+  db: DatabasePool,
+  project: ProjectFile,
+  replace: boolean,
+): Promise<number> {
+  const replaced = await withTransaction(db, async (client) => {
+    // Locked so two `project add` of one name cannot both see "not stored" and both report "stored".
+    const existing = await client.query('SELECT 1 FROM projects WHERE name = $1 FOR UPDATE', [
+      project.name,
+    ])
+    const exists = (existing.rowCount ?? 0) > 0
+    if (exists && !replace) return null
+    await saveProject(client, project)
+    return exists
+  })
+  if (replaced === null)
+    throw new CliError(
+      `A project named '${project.name}' is already stored; pass --replace to replace its definition (its stored windows are kept), or rename the project in the file. \`driftdesk project show ${project.name}\` prints the stored one.`,
+      1,
+    )
+  context.stderr.write(
+    `${replaced ? 'Replaced' : 'Stored'} project '${project.name}' (reference ${describePaths(project.reference)}, current ${describePaths(project.current)}${project.window === undefined ? '' : `, window ${describeWindow(project.window)}`}).\n` +
+      `Next: npm run driftdesk -- report --project ${project.name}\n`,
+  )
+  return 0
+}
+
+async function list(context: CliContext, db: DatabasePool, json: boolean): Promise<number> {
+  const [projects, counts] = await Promise.all([listProjects(db), countStoredWindows(db)])
+  const stored = new Map(counts.map((count) => [count.project, count]))
+  const windows = (name: string): { batch: number; live: number } => ({
+    batch: stored.get(name)?.batch ?? 0,
+    live: stored.get(name)?.live ?? 0,
+  })
+  const rows = [
+    {
+      name: COURSE_PROJECT,
+      built_in: true,
+      reference: COURSE_REFERENCE,
+      current: COURSE_CURRENT,
+      window: { column: PICKUP_COLUMN, every: '1d' },
+      stored_windows: windows(COURSE_PROJECT),
+    },
+    ...projects.map(({ definition, createdAt, updatedAt }) => ({
+      name: definition.name,
+      built_in: false,
+      reference: definition.reference,
+      current: definition.current,
+      window: definition.window ?? null,
+      stored_windows: windows(definition.name),
+      created_at: createdAt,
+      updated_at: updatedAt,
+    })),
+  ]
+  for (const row of rows) {
+    if (json) {
+      context.stdout.write(`${JSON.stringify(row)}\n`)
+      continue
+    }
+    const count = row.stored_windows
+    context.stdout.write(
+      [
+        `${row.name}${row.built_in ? "  (built-in: the course's NYC green-taxi trip-duration model)" : ''}`,
+        `  reference  ${describePaths(row.reference)}`,
+        `  current    ${describePaths(row.current)}`,
+        `  window     ${row.window === null ? 'all rows (one window)' : describeWindow(row.window)}`,
+        `  stored     ${count.batch} batch window(s)${count.live > 0 ? `, ${count.live} live` : ''}`,
+      ].join('\n') + '\n',
+    )
+  }
+  if (!json && projects.length === 0)
+    context.stderr.write(
+      'No project of your own is stored yet: `project init` writes a project file, `project add FILE` stores it.\n',
+    )
+  return 0
+}
+
+async function show(
+  context: CliContext,
+  db: DatabasePool,
+  name: string,
+  json: boolean,
+): Promise<number> {
+  const stored = await findProject(db, name)
+  if (stored === undefined) throw notStored(name)
+  context.stdout.write(
+    json
+      ? `${JSON.stringify(stored.definition, null, 2)}\n`
+      : `# driftdesk project '${name}', stored ${stored.updatedAt}. Save it as a file: project show ${name} > ${name}.yaml\n${stringify(stored.definition)}`,
+  )
+  return 0
+}
+
+async function remove(
+  context: CliContext,
+  db: DatabasePool,
+  name: string,
+  withMetrics: boolean,
+): Promise<number> {
+  const outcome = await withTransaction(db, async (client) => {
+    const windows = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM daily_metrics WHERE project = $1',
+      [name],
+    )
+    const count = windows.rows[0]?.n ?? 0
+    const existed = (await findProject(client, name)) !== undefined
+    if (!existed && !(withMetrics && count > 0)) return { existed, count, removed: false }
+    await removeProject(client, name, withMetrics)
+    return { existed, count, removed: true }
+  })
+  if (!outcome.removed) {
+    if (outcome.count > 0)
+      throw new CliError(
+        `No project named '${name}' is stored, but ${outcome.count} window(s) are stored under that name (from a backfill of a project file); pass --with-metrics to remove them.`,
+        1,
+      )
+    throw notStored(name)
+  }
+  const what = outcome.existed
+    ? `Removed project '${name}'`
+    : `No definition of '${name}' was stored`
+  context.stderr.write(
+    withMetrics
+      ? `${what}; removed its ${outcome.count} stored window(s) and their per-column rows.\n`
+      : `${what}; its ${outcome.count} stored window(s) remain (Grafana still shows them; \`project remove ${name} --with-metrics\` removes them).\n`,
+  )
+  return 0
+}
+
+function notStored(name: string): CliError {
+  return new CliError(
+    `No project named '${name}' is stored; \`driftdesk project list\` shows the stored ones (check --home / --database-url point at the same database).`,
+    1,
+  )
+}
+
+/** What the built-in course project is, as the learner's projects are shown (not a project file). */
+const COURSE_REFERENCE =
+  "the reference month's green-taxi trips (default January 2022) after the first 30,000 rows the model trains on (the course notebook's reference.parquet)"
+const COURSE_CURRENT =
+  'the green-taxi trips of the month given with --month / --date (TLC files; `driftdesk fetch`)'
+
+function describeCourse(json: boolean): string {
+  const course = {
+    name: COURSE_PROJECT,
+    built_in: true,
+    description:
+      "DataTalksClub mlops-zoomcamp module 05: the NYC green-taxi trip-duration model (driftdesk trains it, a linear regression as in the course's notebook) monitored day by day.",
+    reference: COURSE_REFERENCE,
+    current: COURSE_CURRENT,
+    mapping: {
+      target: TARGET_COLUMN,
+      prediction: PREDICTION_COLUMN,
+      numerical_features: [...NUMERICAL_FEATURES],
+      categorical_features: [...CATEGORICAL_FEATURES],
+    },
+    window: { column: PICKUP_COLUMN, every: '1d' },
+    flags: '--month YYYY-MM, --date YYYY-MM-DD, --reference-month YYYY-MM',
+  }
+  if (json) return `${JSON.stringify(course, null, 2)}\n`
+  return `# nyc-taxi is driftdesk's built-in course project, not a project file: its model is trained by
+# driftdesk and its data are the TLC trip files, so it takes --month/--date/--reference-month instead.
+# The course's drift report maps no target (drift never looks at duration_min); quality and regression do.
+${stringify(course)}`
+}
+
+function describePaths(value: string | readonly string[]): string {
+  return typeof value === 'string' ? value : value.join(', ')
+}
+
+function describeWindow(window: { column?: string; every: string }): string {
+  return `${window.every}${window.column === undefined ? '' : ` by ${window.column}`}`
+}
+
+async function clearly<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    if (error instanceof ProjectFileError) throw new CliError(error.message, 1)
+    throw error
+  }
+}
+
+/** `driftdesk project init`. */
+async function runInit(context: CliContext, rest: readonly string[]): Promise<number> {
+  const parsed = parseCommandOptions({ ...context, args: rest }, INIT_HELP, {
     options: {
       reference: { type: 'string', multiple: true },
       current: { type: 'string', multiple: true },
@@ -58,7 +345,7 @@ export async function run(context: CliContext): Promise<number> {
   if (parsed === null) return 0
   const values = parsed.values
   if (values.reference === undefined)
-    throw new CliError(`project init needs --reference PATH.\n\n${HELP}`, 2)
+    throw new CliError(`project init needs --reference PATH.\n\n${INIT_HELP}`, 2)
   const output = resolve(values.output ?? 'driftdesk-project.yaml')
   if (values.force !== true && (await exists(output)))
     throw new CliError(

@@ -10,7 +10,13 @@ import type { CliContext } from '../cli-context'
 import { OutputFile } from '../output-file'
 import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
-import { isOwnDataRequest, OWN_DATA_HELP, ownDataOptions, runOwnDataReport } from '../own-data'
+import {
+  isOwnDataRequest,
+  OWN_DATA_HELP,
+  ownDataOptions,
+  resolveProjectFlag,
+  runOwnDataReport,
+} from '../own-data'
 
 export const summary =
   "One day's Evidently-style report (data-drift, data-quality, regression) as text, JSON or HTML"
@@ -109,12 +115,21 @@ export async function run(context: CliContext): Promise<number> {
   })
   const html = values.html === undefined ? undefined : new OutputFile(values.html, '--html')
   await html?.checkWritable()
-  if (isOwnDataRequest(values))
-    return runOwnDataReport(context, values, HELP, preset, {
-      drift: driftOptionsFrom(values),
-      quantiles,
-      segmentBy: values['segment-by'] ?? [],
-    })
+  // --project nyc-taxi is the course: the same as no --project.
+  const project = await resolveProjectFlag(context, values, 'report')
+  if (project?.kind !== 'course' && isOwnDataRequest(values))
+    return runOwnDataReport(
+      context,
+      values,
+      HELP,
+      preset,
+      {
+        drift: driftOptionsFrom(values),
+        quantiles,
+        segmentBy: values['segment-by'] ?? [],
+      },
+      project,
+    )
   const date = requireDate(values.date, HELP)
   const config = loadConfig(context.env, {
     homeDir: values.home,

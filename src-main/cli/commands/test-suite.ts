@@ -11,7 +11,13 @@ import { OutputFile } from '../output-file'
 import { renderMarkdownForTerminal, shouldUseColor } from '../terminal-markdown'
 import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
-import { isOwnDataRequest, OWN_DATA_HELP, ownDataOptions, runOwnDataTestSuite } from '../own-data'
+import {
+  isOwnDataRequest,
+  OWN_DATA_HELP,
+  ownDataOptions,
+  resolveProjectFlag,
+  runOwnDataTestSuite,
+} from '../own-data'
 import { driftOptionsFrom, requireDate, sharedOptions, withClearErrors } from './report'
 
 export const summary =
@@ -78,13 +84,22 @@ export async function run(context: CliContext): Promise<number> {
   const drift = driftOptionsFrom(values)
   const html = values.html === undefined ? undefined : new OutputFile(values.html, '--html')
   await html?.checkWritable()
-  if (isOwnDataRequest(values))
-    return runOwnDataTestSuite(context, values, HELP, preset, {
-      drift,
-      conditions,
-      nonCritical: values['non-critical'] ?? [],
-      ...(drift.driftShare === undefined ? {} : { driftShare: drift.driftShare }),
-    })
+  // --project nyc-taxi is the course: the same as no --project.
+  const project = await resolveProjectFlag(context, values, 'test-suite')
+  if (project?.kind !== 'course' && isOwnDataRequest(values))
+    return runOwnDataTestSuite(
+      context,
+      values,
+      HELP,
+      preset,
+      {
+        drift,
+        conditions,
+        nonCritical: values['non-critical'] ?? [],
+        ...(drift.driftShare === undefined ? {} : { driftShare: drift.driftShare }),
+      },
+      project,
+    )
   const date = requireDate(values.date, HELP)
   const config = loadConfig(context.env, {
     homeDir: values.home,

@@ -1,0 +1,169 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DatabasePool } from '../../src-main/adapters/postgres/pool'
+import { createPool } from '../../src-main/adapters/postgres/pool'
+import { loadMigrations, runMigrations } from '../../src-main/adapters/postgres/run-migrations'
+import type { TestPostgres } from '../support/postgres'
+import { startTestPostgres } from '../support/postgres'
+import { runCli } from '../support/run-cli'
+
+/**
+ * Migration 0003 (projects, issue #11) on a database that already holds the course's numbers: a
+ * store at version 2 with backfilled days and the dummy stream keeps every row, now as the built-in
+ * project 'nyc-taxi' from the 'batch' source, and the course's name `dummy_metrics` serves both of
+ * its shapes (the dummy stream's value1..3 and the job's three metrics).
+ */
+describe('migration 0003 on a version-2 store', () => {
+  let server: TestPostgres
+  let pool: DatabasePool
+  let home: string
+
+  const days = ['2022-02-01', '2022-02-02', '2022-02-03']
+  const columns = ['prediction', 'PULocationID', 'trip_distance']
+
+  beforeAll(async () => {
+    server = await startTestPostgres()
+    home = await mkdtemp(join(tmpdir(), 'driftdesk-migration-home-'))
+    pool = createPool(server.url)
+    const all = await loadMigrations()
+    await runMigrations(
+      pool,
+      all.filter((migration) => migration.version <= 2),
+    )
+    // The rows a version-2 backfill and dummy job leave, written with version 2's columns only.
+    for (const [index, day] of days.entries()) {
+      await pool.query(
+        `INSERT INTO daily_metrics ("timestamp", rows, prediction_drift, num_drifted_columns,
+           share_missing_values, share_of_drifted_columns, dataset_drift, mae, rmse, reference_month)
+         VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8, '2022-01')`,
+        [
+          `${day} 00:00:00`,
+          2000 + index,
+          0.01 * (index + 1),
+          index,
+          0.1 + index / 100,
+          index / 7,
+          5 + index,
+          7 + index,
+        ],
+      )
+      for (const [position, column] of columns.entries()) {
+        await pool.query(
+          `INSERT INTO column_drift ("timestamp", column_name, column_type, stattest, stattest_name,
+             threshold, drift_score, drift_detected, position)
+           VALUES ($1, $2, 'num', 'wasserstein', 'Wasserstein distance (normed)', 0.1, $3, false, $4)`,
+          [`${day} 00:00:00`, column, 0.001 * (position + 1) + index, position],
+        )
+        await pool.query(
+          `INSERT INTO column_missing ("timestamp", column_name, missing_count, missing_share, position)
+           VALUES ($1, $2, $3, $4, $5)`,
+          [`${day} 00:00:00`, column, position, position / 2000, position],
+        )
+      }
+    }
+    await pool.query(
+      `INSERT INTO dummy_metrics ("timestamp", value1, value2, value3)
+       VALUES ('2026-01-01 10:00:00', 7, 'f9d0c2a4-5b1e-4c1a-9a77-0d3b8e8f0a11', 0.25),
+              ('2026-01-01 10:00:10', 901, '0b7e6a3c-2d4f-4e5a-8b6c-7d8e9f0a1b2c', 0.75)`,
+    )
+    await runMigrations(pool)
+  }, 120_000)
+
+  afterAll(async () => {
+    await pool?.end()
+    await server?.stop()
+    if (home !== undefined) await rm(home, { recursive: true, force: true })
+  })
+
+  it('keeps every per-day row, as project nyc-taxi from the batch source', async () => {
+    for (const [table, expected] of [
+      ['daily_metrics', days.length],
+      ['column_drift', days.length * columns.length],
+      ['column_missing', days.length * columns.length],
+    ] as const) {
+      const { rows } = await pool.query<{ project: string; source: string; n: number }>(
+        `SELECT project, source, count(*)::int AS n FROM ${table} GROUP BY 1, 2`,
+      )
+      expect(rows, table).toEqual([{ project: 'nyc-taxi', source: 'batch', n: expected }])
+    }
+    const { rows } = await pool.query<Record<string, unknown>>(
+      `SELECT "timestamp"::text AS day, rows, prediction_drift, num_drifted_columns, share_missing_values,
+         mae, window_end, labelled_rows, estimated_mae
+       FROM daily_metrics ORDER BY "timestamp"`,
+    )
+    expect(rows).toEqual(
+      days.map((day, index) => ({
+        day: `${day} 00:00:00`,
+        rows: 2000 + index,
+        prediction_drift: 0.01 * (index + 1),
+        num_drifted_columns: index,
+        share_missing_values: 0.1 + index / 100,
+        mae: 5 + index,
+        window_end: null,
+        labelled_rows: null,
+        estimated_mae: null,
+      })),
+    )
+    const drift = await pool.query<{ score: number }>(
+      `SELECT drift_score AS score FROM column_drift
+       WHERE "timestamp" = '2022-02-03' AND column_name = 'trip_distance'`,
+    )
+    expect(drift.rows).toEqual([{ score: 0.003 + 2 }])
+  })
+
+  it('lets another project store the same day beside the course (project in the key)', async () => {
+    await pool.query(
+      `INSERT INTO daily_metrics (project, "timestamp", rows) VALUES ('other', '2022-02-01', 5)`,
+    )
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM daily_metrics WHERE "timestamp" = '2022-02-01'`,
+    )
+    expect(rows[0]?.n).toBe(2)
+    await pool.query(`DELETE FROM daily_metrics WHERE project = 'other'`)
+  })
+
+  it('moves the dummy stream to dummy_stream; the dummy job still inserts; dummy_metrics serves both shapes', async () => {
+    const result = await runCli([
+      'dummy',
+      '--interval',
+      '0.1',
+      '--count',
+      '1',
+      '--database-url',
+      server.url,
+      '--home',
+      home,
+    ])
+    expect(result.code, result.stderr).toBe(0)
+    const stream = await pool.query<{ value1: number; value3: number }>(
+      'SELECT value1, value3 FROM dummy_stream ORDER BY "timestamp"',
+    )
+    expect(stream.rows).toHaveLength(3)
+    expect(stream.rows.slice(0, 2)).toEqual([
+      { value1: 7, value3: 0.25 },
+      { value1: 901, value3: 0.75 },
+    ])
+    const kind = await pool.query<{ table_type: string }>(
+      `SELECT table_type FROM information_schema.tables WHERE table_name = 'dummy_metrics'`,
+    )
+    expect(kind.rows).toEqual([{ table_type: 'VIEW' }])
+
+    // The course's section 5.5 dashboard query: the three dummy rows, no metric rows mixed in.
+    const dummy = await pool.query<{ value1: number | null }>(
+      'SELECT "timestamp", value1, value2, value3 FROM dummy_metrics WHERE value1 IS NOT NULL ORDER BY 1',
+    )
+    expect(dummy.rows).toHaveLength(3)
+    // The course's final dashboard query: every migrated day with its stored values.
+    const metrics = await pool.query<{ day: string; prediction_drift: number }>(
+      `SELECT "timestamp"::text AS day, prediction_drift FROM dummy_metrics
+       WHERE prediction_drift IS NOT NULL ORDER BY 1`,
+    )
+    expect(metrics.rows).toEqual(
+      days.map((day, index) => ({ day: `${day} 00:00:00`, prediction_drift: 0.01 * (index + 1) })),
+    )
+    const all = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dummy_metrics')
+    expect(all.rows[0]?.n).toBe(3 + days.length)
+  }, 60_000)
+})
