@@ -44,6 +44,10 @@ const HELP: { readonly [C in AppErrorCode]: ErrorHelp } = {
     title: 'Download failed',
     help: 'Check the internet connection and press Download missing files again, or place the file in the data folder yourself.',
   },
+  LIVE_PROCESS_FAILED: {
+    title: 'A live process stopped',
+    help: 'One of the live session\'s processes (service, replay or collector) ended on its own; the message says which, how, and its last lines. The others were stopped. Fix what it says and press Start again.',
+  },
   MODEL_NOT_TRAINED: {
     title: 'No model yet',
     help: 'Train the model of this reference month on the Model page (Train model), then try again.',
