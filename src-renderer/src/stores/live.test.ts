@@ -113,17 +113,16 @@ describe('useLiveStore', () => {
     store.close()
   })
 
-  it('stops polling when no session is active and when the view closes', async () => {
+  it('polls without a session too (a service run from the command line), and stops when the view closes', async () => {
     const store = useLiveStore()
     await store.open()
     const afterOpen = bridge.callsOf('live:windows').length
-    await vi.advanceTimersByTimeAsync(WINDOWS_POLL_MS * 3)
-    expect(bridge.callsOf('live:windows')).toHaveLength(afterOpen)
-    current = status('running')
-    await store.refreshStatus()
+    await vi.advanceTimersByTimeAsync(WINDOWS_POLL_MS * 2)
+    expect(bridge.callsOf('live:windows')).toHaveLength(afterOpen + 2)
+    expect(bridge.callsOf('live:windows').at(-1)).toEqual({ project: 'nyc-taxi', month: '2022-03' })
     store.close()
     await vi.advanceTimersByTimeAsync(WINDOWS_POLL_MS * 3)
-    expect(bridge.callsOf('live:windows')).toHaveLength(afterOpen)
+    expect(bridge.callsOf('live:windows')).toHaveLength(afterOpen + 2)
   })
 
   it('follows a running session again after a reload, with its form values', async () => {

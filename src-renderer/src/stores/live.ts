@@ -14,11 +14,12 @@ const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/
 /** Lines kept for the view's log. */
 const MAX_LINES = 300
 /**
- * How often the windows are read while a session runs. They are written by other processes (the
+ * How often the windows are read while the view is open. They are written by other processes (the
  * service writes service_health, the collector daily_metrics) straight into PostgreSQL, so main has no
- * event to push when one closes; a read every 2 s shows a window within about 2 s of its commit, costs
- * two indexed queries, and stops when the view closes or no session runs. The session's own state and
- * its processes' lines, which main does own, are pushed (live:progress).
+ * event to push when one closes (LISTEN/NOTIFY would need triggers on other branches' tables); a read
+ * every 2 s shows a window within about 2 s of its commit and costs a few indexed queries. It runs
+ * with or without a session of this panel, so a service, replay and collector started from the command
+ * line are watched too. The session's own state and its processes' lines, which main owns, are pushed.
  */
 export const WINDOWS_POLL_MS = 2000
 
@@ -127,7 +128,11 @@ export const useLiveStore = defineStore('live', () => {
     }
   }
 
+  let isReading = false
   async function refreshWindows(): Promise<void> {
+    // A slow database must not pile reads up: the next tick reads what this one would have.
+    if (isReading) return
+    isReading = true
     try {
       windows.value = await bridge.invoke('live:windows', {
         project: project.value,
@@ -137,16 +142,16 @@ export const useLiveStore = defineStore('live', () => {
       windowsError.value = null
     } catch (caught) {
       windowsError.value = caught
+    } finally {
+      isReading = false
     }
   }
 
-  /** While the view is open: the status once, the windows now and every WINDOWS_POLL_MS while a session is active. */
+  /** While the view is open: the status once, the windows now and every WINDOWS_POLL_MS. */
   async function open(): Promise<void> {
     await refreshStatus()
     await refreshWindows()
-    pollTimer ??= setInterval(() => {
-      if (isActive.value) void refreshWindows()
-    }, WINDOWS_POLL_MS)
+    pollTimer ??= setInterval(() => void refreshWindows(), WINDOWS_POLL_MS)
   }
 
   function close(): void {
