@@ -183,6 +183,13 @@ describe('LiveSession with real child processes', () => {
     for (const pid of pidsOf(final)) expect(isProcessRunning(pid), `pid ${pid}`).toBe(false)
   })
 
+  it("quotes the child's error sentence even when a usage text follows it", async () => {
+    const { running } = startSession(commands({ replay: ['--exit-code', '2', '--usage-after'] }))
+    await expect(running).rejects.toThrow(
+      "The replay (driftdesk replay) exited with code 2: driftdesk replay: Unknown option '--month'. The other processes were stopped.",
+    )
+  })
+
   it('fails the session when the service is killed from outside (SIGKILL), saying so', async () => {
     const { session, running } = startSession(commands({ replay: ['--hang'] }))
     await waitFor(() => session.status().state === 'running', 'the session to run')

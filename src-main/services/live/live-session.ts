@@ -60,7 +60,12 @@ interface Child {
   process: LineProcess | null
   status: LiveProcessStatus
   tail: string[]
+  /** The last line that reads as an error: the CLI's `driftdesk CMD: …` sentence, or one naming an error. */
+  lastError: string | null
 }
+
+/** What a line reporting a failure looks like (the CLI prints its one sentence as `driftdesk CMD: …`). */
+const ERROR_LINE = /^driftdesk [\w-]+: |\b(error|failed|refused|cannot|could not)\b/i
 
 /**
  * A live session: the prediction service, the replay that sends it a month of trips, and the collector
@@ -93,6 +98,7 @@ export class LiveSession {
     const child = (name: LiveProcessName): Child => ({
       process: null,
       tail: [],
+      lastError: null,
       status: { name, state: 'waiting', pid: null, exitCode: null, signal: null, lastLine: null },
     })
     this.#children = { serve: child('serve'), replay: child('replay'), collect: child('collect') }
@@ -206,6 +212,7 @@ export class LiveSession {
     child.tail.push(line)
     if (child.tail.length > TAIL_LINES) child.tail.shift()
     child.status = { ...child.status, lastLine: line }
+    if (ERROR_LINE.test(line)) child.lastError = line
     if (name === 'replay') {
       const fraction = replayFractionOf(line)
       if (fraction !== null) this.#replayFraction = fraction
@@ -233,10 +240,16 @@ export class LiveSession {
           : exit.signal !== null
             ? `was killed by ${exit.signal}`
             : `exited with code ${exit.code ?? 'unknown'}`
-      const tail = child.tail.slice(-6).join(' | ')
+      // Its error sentence when it printed one (a usage text may follow it), else its last lines.
+      const said =
+        child.lastError !== null
+          ? `: ${child.lastError}`
+          : child.tail.length === 0
+            ? ' without a word'
+            : `; its last lines: ${child.tail.slice(-6).join(' | ')}`
       this.#error = new AppError(
         'LIVE_PROCESS_FAILED',
-        `The ${DESCRIPTION[name]} (${command}) ${how}${tail === '' ? ' without a word' : `; its last lines: ${tail}`}. The other processes were stopped.`,
+        `The ${DESCRIPTION[name]} (${command}) ${how}${said}. The other processes were stopped.`,
       )
       this.#failed(this.#error)
     }
