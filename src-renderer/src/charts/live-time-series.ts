@@ -50,6 +50,8 @@ export function liveChartFrame(yAxis: unknown[], series: unknown[]): EChartsCore
     tooltip: { trigger: 'axis', valueFormatter: formatValue },
     xAxis: {
       type: 'time',
+      // Bars widen the axis range and ECharts then crowds its time labels: drop the ones that overlap.
+      axisLabel: { hideOverlap: true },
       axisLine: { lineStyle: { color: CHART_COLORS.grid } },
       splitLine: { show: false },
     },
