@@ -10,6 +10,7 @@ import { dispatchRequest } from '../../src-main/app/dispatch-request'
 import type { EventSink } from '../../src-main/app/event-sink'
 import { createLiveHandlers } from '../../src-main/app/handlers/live-handlers'
 import { JobRegistry } from '../../src-main/app/job-registry'
+import { isProcessRunning } from '../../src-main/adapters/process/is-process-alive'
 import { loadConfig } from '../../src-main/config/app-config'
 import { alertingProvisioningDir } from '../../src-main/services/live/alert-rules'
 import type { LiveCommandTable } from '../../src-main/services/live/live-commands'
@@ -38,6 +39,7 @@ describe('live handlers on a real PostgreSQL', () => {
   let connection: DatabaseConnection
   let handlers: Pick<InvokeHandlers, 'live:start' | 'live:stop' | 'live:status' | 'live:windows'>
   const events: { event: EventName; payload: unknown }[] = []
+  let jobs: JobRegistry
 
   beforeAll(async () => {
     postgres = await startTestPostgres()
@@ -52,9 +54,10 @@ describe('live handlers on a real PostgreSQL', () => {
     const sink: EventSink = { emit: (event, payload) => events.push({ event, payload }) }
     const env = { ...process.env }
     delete env.DATABASE_URL
+    jobs = new JobRegistry(sink)
     handlers = createLiveHandlers({
       config: () => config,
-      jobs: new JobRegistry(sink),
+      jobs,
       connection,
       cli: {
         command: process.execPath,
@@ -281,5 +284,25 @@ describe('live handlers on a real PostgreSQL', () => {
     const again = await handlers['live:start']({ project: 'nyc-taxi', month: '2022-03', speed: 60 })
     expect(again.jobId).not.toBe(jobId)
     await handlers['live:stop']({})
+  })
+
+  it('stops every process of a running session when the panel quits (what ControlPanel.close does)', async () => {
+    await handlers['live:start']({ project: 'nyc-taxi', month: '2022-03', speed: 60 })
+    const deadline = Date.now() + 60_000
+    let pids: number[] = []
+    for (;;) {
+      const { session } = await handlers['live:status']({})
+      pids = (session?.processes ?? [])
+        .map((p) => p.pid)
+        .filter((pid): pid is number => pid !== null)
+      if (session?.state === 'running' && pids.length === 3) break
+      if (Date.now() > deadline) throw new Error(`never ran: ${JSON.stringify(session)}`)
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100))
+    }
+    jobs.cancelAll()
+    expect(await jobs.whenIdle(30_000)).toBe(true)
+    for (const pid of pids) expect(isProcessRunning(pid), `pid ${pid}`).toBe(false)
+    const { session } = await handlers['live:status']({})
+    expect(session?.state).toBe('stopped')
   })
 })
