@@ -60,12 +60,15 @@ interface Child {
   process: LineProcess | null
   status: LiveProcessStatus
   tail: string[]
-  /** The last line that reads as an error: the CLI's `driftdesk CMD: …` sentence, or one naming an error. */
+  /** The last `driftdesk CMD: …` line: the one sentence the CLI prints when a command fails. */
+  cliError: string | null
+  /** The last other line that names an error (a usage text after it does not hide it). */
   lastError: string | null
 }
 
-/** What a line reporting a failure looks like (the CLI prints its one sentence as `driftdesk CMD: …`). */
-const ERROR_LINE = /^driftdesk [\w-]+: |\b(error|failed|refused|cannot|could not)\b/i
+const CLI_ERROR_LINE = /^driftdesk [\w-]+: /
+/** An error in words, not an option's description (`  --log-level L  fatal, error, warn`). */
+const ERROR_LINE = /^(?!\s*--)[^]*\b(error|failed|refused|cannot|could not)\b/i
 
 /**
  * A live session: the prediction service, the replay that sends it a month of trips, and the collector
@@ -98,6 +101,7 @@ export class LiveSession {
     const child = (name: LiveProcessName): Child => ({
       process: null,
       tail: [],
+      cliError: null,
       lastError: null,
       status: { name, state: 'waiting', pid: null, exitCode: null, signal: null, lastLine: null },
     })
@@ -212,7 +216,8 @@ export class LiveSession {
     child.tail.push(line)
     if (child.tail.length > TAIL_LINES) child.tail.shift()
     child.status = { ...child.status, lastLine: line }
-    if (ERROR_LINE.test(line)) child.lastError = line
+    if (CLI_ERROR_LINE.test(line)) child.cliError = line
+    else if (ERROR_LINE.test(line)) child.lastError = line
     if (name === 'replay') {
       const fraction = replayFractionOf(line)
       if (fraction !== null) this.#replayFraction = fraction
@@ -241,9 +246,10 @@ export class LiveSession {
             ? `was killed by ${exit.signal}`
             : `exited with code ${exit.code ?? 'unknown'}`
       // Its error sentence when it printed one (a usage text may follow it), else its last lines.
+      const sentence = child.cliError ?? child.lastError
       const said =
-        child.lastError !== null
-          ? `: ${child.lastError}`
+        sentence !== null
+          ? `: ${sentence}`
           : child.tail.length === 0
             ? ' without a word'
             : `; its last lines: ${child.tail.slice(-6).join(' | ')}`
