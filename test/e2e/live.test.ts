@@ -273,6 +273,23 @@ describe.skipIf(!hasChromium)('the Live view in Chromium (browser mode)', () => 
       expect(isProcessRunning(pid), `pid ${pid}`).toBe(false)
   })
 
+  it('works 390 px wide: no sideways scrolling, charts at least 200 px tall', async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    try {
+      await page.waitForTimeout(300)
+      expect(await panel.horizontalOverflow()).toBeLessThanOrEqual(0)
+      const charts = await panel.charts()
+      expect(charts).toHaveLength(4)
+      for (const chart of charts) {
+        expect(chart.height, chart.label).toBeGreaterThanOrEqual(200)
+        expect(chart.points, chart.label).toBeGreaterThan(0)
+      }
+      await page.screenshot({ path: join(screenshotDir, 'live-390.png'), fullPage: true })
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 1000 })
+    }
+  })
+
   it('logged no errors in the page', () => {
     expect(consoleErrors).toEqual([])
   })
