@@ -60,6 +60,13 @@ async function startPanel(): Promise<void> {
       resourcesDir: join(app.getAppPath(), 'resources'),
       dashboardsDir: join(app.getAppPath(), 'dashboards'),
     },
+    // The Live view's child processes: the same CLI entry, run by Electron's binary in Node mode.
+    cliEntry: {
+      command: process.execPath,
+      args: ['--import', 'tsx', join(app.getAppPath(), 'src-main', 'cli', 'main.ts')],
+      cwd: app.getAppPath(),
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    },
     chooseFolder: async () => {
       const options = {
         properties: ['openDirectory' as const],

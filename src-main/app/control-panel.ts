@@ -13,7 +13,10 @@ import { modelPaths } from '../services/model/model-service'
 import { ModelTrainingQueue } from '../services/model/model-training-queue'
 import { BackfillService } from '../services/pipeline/backfill-service'
 import type { StackAssetPaths } from '../services/stack/create-stack-service'
-import { createStackService } from '../services/stack/create-stack-service'
+import { createStackService, repositoryAssetPaths } from '../services/stack/create-stack-service'
+import { alertingProvisioningDir } from '../services/live/alert-rules'
+import type { CliEntry } from '../services/live/live-commands'
+import { sourceCliEntry } from '../services/live/live-commands'
 import type { StackService } from '../services/stack/stack-service'
 import type { PanelMode } from '../shared/ipc-contract'
 import { DatabaseConnection } from './database-connection'
@@ -21,6 +24,7 @@ import type { InvokeHandlers } from './dispatch-request'
 import type { EventSink } from './event-sink'
 import { createConfigHandlers } from './handlers/config-handlers'
 import { createDataHandlers } from './handlers/data-handlers'
+import { createLiveHandlers } from './handlers/live-handlers'
 import { JobSlot } from './handlers/job-slot'
 import { createModelHandlers } from './handlers/model-handlers'
 import { createModelTrainer } from './handlers/model-trainer'
@@ -49,6 +53,11 @@ export interface ControlPanelOptions {
   readonly createReportWorker?: ReportWorkerFactory
   /** Where Grafana's provisioning and the dashboards are; default: the repository's folders (source runs). */
   readonly stackAssets?: StackAssetPaths
+  /**
+   * How the Live view runs `driftdesk serve|replay|collect` as child processes (default: this
+   * checkout's `node --import tsx src-main/cli/main.ts`).
+   */
+  readonly cliEntry?: CliEntry
   /** Compute threads per backfill (default: one per core). */
   readonly workers?: number
   readonly log?: (line: string) => void
@@ -183,6 +192,16 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       backfillSlot,
     }),
     ...createReportHandlers({ config: currentConfig, reports, ensureModel }),
+    ...createLiveHandlers({
+      config: currentConfig,
+      jobs,
+      connection,
+      cli: options.cliEntry ?? sourceCliEntry(),
+      env: options.env,
+      alertingDir: alertingProvisioningDir(
+        (options.stackAssets ?? repositoryAssetPaths()).resourcesDir,
+      ),
+    }),
   }
 
   return {

@@ -10,6 +10,7 @@
  */
 import type { SerializedError } from './errors'
 import { AppError } from './errors'
+import type { LiveProgressItem, LiveSessionStatus, LiveWindows, ReplaySpeed } from './domain/live'
 import type { DayMetrics, ModelSummary } from './domain/metrics'
 import type {
   ReportDocument,
@@ -136,6 +137,24 @@ export interface HtmlExport {
   readonly html: string
 }
 
+/** A live session (issue #12): the service, a replay of `month` at `speed`, the collector. */
+export interface LiveStartRequest {
+  readonly project: string
+  readonly month: string
+  readonly speed: ReplaySpeed
+}
+
+/**
+ * The windows of a live session: the project's service_health rows and its daily_metrics rows with
+ * source 'live' whose window lies in `month` (event time: the replayed trips) or, with `since`, began
+ * or was computed at or after it (wall time: the session's start).
+ */
+export interface LiveWindowsRequest {
+  readonly project: string
+  readonly month: string
+  readonly since?: string
+}
+
 export interface InvokeContract {
   'config:get': { request: Record<string, never>; response: PanelConfig }
   /**
@@ -180,6 +199,19 @@ export interface InvokeContract {
   'reports:export-html': { request: ReportRequest; response: HtmlExport }
   'suites:run': { request: TestSuiteRequest; response: TestSuiteDocument }
   'suites:export-html': { request: TestSuiteRequest; response: HtmlExport }
+  /** Starts serve, then replay and collect --follow; one session at a time. */
+  'live:start': { request: LiveStartRequest; response: JobStarted }
+  /** Stops the session's processes (SIGTERM, SIGKILL after a grace) and answers once they have exited. */
+  'live:stop': {
+    request: Record<string, never>
+    response: { readonly session: LiveSessionStatus | null }
+  }
+  /** The running session, or the last one of this panel process (null before any). */
+  'live:status': {
+    request: Record<string, never>
+    response: { readonly session: LiveSessionStatus | null }
+  }
+  'live:windows': { request: LiveWindowsRequest; response: LiveWindows }
 }
 
 export interface EventContract {
@@ -190,6 +222,8 @@ export interface EventContract {
   'stack:finished': JobFinished<StackStatus>
   'data:progress': JobProgress<DataFileProgress>
   'data:finished': JobFinished<DataFilesStatus>
+  'live:progress': JobProgress<LiveProgressItem>
+  'live:finished': JobFinished<LiveSessionStatus>
 }
 
 export type InvokeChannel = keyof InvokeContract
@@ -235,6 +269,38 @@ const readTestSuiteRequest: RequestGuard<TestSuiteRequest> = (request) => {
     preset: readOneOf(object, 'preset', testSuitePresetNames),
     referenceMonth: readMonth(object, 'referenceMonth'),
   }
+}
+
+/** A replay faster than a week of trips per second is what `max` is for. */
+const MAX_REPLAY_SPEED = 604_800
+/** `2022-03-01T10:00:00.000Z`: what `Date.toISOString` writes (the session's start). */
+const ISO_INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/
+
+/** A project name as project files allow it (core/project/project-schema.ts). */
+function readProjectName(object: Record<string, unknown>, field: string): string {
+  return readString(object, field, {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    maxLength: 64,
+    describe: 'a project name (letters, digits, dot, dash, underscore)',
+  })
+}
+
+/** `'max'` or seconds of trip time per second, 1 to a week. */
+function readReplaySpeed(object: Record<string, unknown>, field: string): ReplaySpeed {
+  const value = object[field]
+  if (value === 'max') return 'max'
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 1 ||
+    value > MAX_REPLAY_SPEED
+  ) {
+    throw new AppError(
+      'INVALID_REQUEST',
+      `Request field '${field}' must be 'max' or a number from 1 to ${MAX_REPLAY_SPEED} (seconds of trip time per second; got ${JSON.stringify(value) ?? 'nothing'}).`,
+    )
+  }
+  return value
 }
 
 const readNothing: RequestGuard<Record<string, never>> = (request) => {
@@ -315,6 +381,27 @@ export const REQUEST_GUARDS: { readonly [C in InvokeChannel]: RequestGuard<Reque
   'reports:export-html': readReportRequest,
   'suites:run': readTestSuiteRequest,
   'suites:export-html': readTestSuiteRequest,
+  'live:start': (request) => {
+    const object = readObject(request, ['project', 'month', 'speed'])
+    return {
+      project: readProjectName(object, 'project'),
+      month: readMonth(object, 'month'),
+      speed: readReplaySpeed(object, 'speed'),
+    }
+  },
+  'live:stop': readNothing,
+  'live:status': readNothing,
+  'live:windows': (request) => {
+    const object = readObject(request, ['project', 'month', 'since'])
+    const since = readOptional(object, 'since', (o, f) =>
+      readString(o, f, { pattern: ISO_INSTANT_PATTERN, describe: 'an ISO date-time' }),
+    )
+    return {
+      project: readProjectName(object, 'project'),
+      month: readMonth(object, 'month'),
+      ...(since === undefined ? {} : { since }),
+    }
+  },
 }
 
 export const INVOKE_CHANNELS = Object.keys(REQUEST_GUARDS) as readonly InvokeChannel[]
@@ -327,6 +414,8 @@ const EVENT_NAME_RECORD: { readonly [E in EventName]: true } = {
   'stack:finished': true,
   'data:progress': true,
   'data:finished': true,
+  'live:progress': true,
+  'live:finished': true,
 }
 
 export const EVENT_NAMES = Object.keys(EVENT_NAME_RECORD) as readonly EventName[]

@@ -44,6 +44,10 @@ const HELP: { readonly [C in AppErrorCode]: ErrorHelp } = {
     title: 'Download failed',
     help: 'Check the internet connection and press Download missing files again, or place the file in the data folder yourself.',
   },
+  LIVE_PROCESS_FAILED: {
+    title: 'A live process stopped',
+    help: "One of the live session's processes (service, replay or collector) ended on its own; the message says which, how, and its last lines. The others were stopped. Fix what it says and press Start again.",
+  },
   MODEL_NOT_TRAINED: {
     title: 'No model yet',
     help: 'Train the model of this reference month on the Model page (Train model), then try again.',
@@ -108,7 +112,10 @@ export type ErrorPlace = 'setup' | 'elsewhere'
  * driftdesk -- fetch\``). Inside the panel that advice points at the wrong front door, so the panel keeps
  * what happened and gives its own help (the code's entry, which names the panel's controls).
  */
-function panelMessage(message: string): string {
+function panelMessage(message: string, code: AppErrorCode): string {
+  // A live process's failure quotes what the child printed (a CLI sentence naming its options): that
+  // quote is what happened, not advice for another front door.
+  if (code === 'LIVE_PROCESS_FAILED') return message
   const cliAdvice = /(^|[\s(`])--[a-z][a-z-]*|npm run driftdesk/
   const match = cliAdvice.exec(message)
   if (match === null) return message
@@ -129,13 +136,17 @@ export function describeError(
   const help = (code: AppErrorCode): ErrorHelp =>
     (place === 'setup' ? HELP_ON_SETUP[code] : undefined) ?? HELP[code]
   if (error instanceof AppError)
-    return { ...help(error.code), code: error.code, message: panelMessage(error.message) }
+    return {
+      ...help(error.code),
+      code: error.code,
+      message: panelMessage(error.message, error.code),
+    }
   const candidate = error as Partial<SerializedError> | null
   if (typeof candidate === 'object' && candidate !== null && isAppErrorCode(candidate.code)) {
     return {
       ...help(candidate.code),
       code: candidate.code,
-      message: panelMessage(String(candidate.message ?? '')),
+      message: panelMessage(String(candidate.message ?? ''), candidate.code),
     }
   }
   const message = error instanceof Error ? error.message : String(error)

@@ -1,0 +1,68 @@
+import { fileURLToPath } from 'node:url'
+import type { LiveProcessName, ReplaySpeed } from '../../shared/domain/live'
+
+/**
+ * How to run the `driftdesk` command line as a child process: the executable, the arguments before
+ * the command's own (the entry script), the folder to run in, and environment to add. From the
+ * sources that is `node --import tsx src-main/cli/main.ts`, as `npm run driftdesk` does; Electron runs
+ * the same entry with its own binary in Node mode (ELECTRON_RUN_AS_NODE=1).
+ */
+export interface CliEntry {
+  readonly command: string
+  readonly args: readonly string[]
+  readonly cwd: string
+  readonly env?: Readonly<Record<string, string>>
+}
+
+/** The repository's CLI entry, found from this file's location (src-main/services/live). */
+export function sourceCliEntry(execPath: string = process.execPath): CliEntry {
+  return {
+    command: execPath,
+    args: ['--import', 'tsx', fileURLToPath(new URL('../../cli/main.ts', import.meta.url))],
+    cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+  }
+}
+
+/** What the command lines of a session are built from. */
+export interface LiveCommandInputs {
+  readonly project: string
+  readonly month: string
+  readonly speed: ReplaySpeed
+  /** The loopback port the service listens on (chosen free by the session). */
+  readonly port: number
+  /** `http://127.0.0.1:PORT`, the service the replay sends to. */
+  readonly serviceUrl: string
+}
+
+/** One command line per process of a session, after the CLI entry. */
+export type LiveCommandTable = {
+  readonly [N in LiveProcessName]: (inputs: LiveCommandInputs) => string[]
+}
+
+/**
+ * The three commands a live session runs, in one table so a merge can check it against the command
+ * line (test: live-commands.test.ts runs each registered command's `--help`). What is NOT on these
+ * lines, on purpose: the database URL (it carries the password; it goes in DATABASE_URL, which `ps`
+ * does not show to other users), the home and the data folder (DRIFTDESK_HOME, DRIFTDESK_DATA_DIR,
+ * which every command reads through loadConfig).
+ * - serve: `--project`, `--port` (a free loopback port; the default host is 127.0.0.1). The session
+ *   waits for `GET /health` to answer 200 before starting the others.
+ * - collect: `--project`, `--follow` (stores each window as it closes, daily_metrics source 'live').
+ * - replay: `--project`, `--month`, `--speed` (a number or `max`), `--url`; progress on stderr, a
+ *   percentage in its lines is shown as a bar; exit 0 at the end of the month.
+ */
+export const LIVE_COMMAND_LINES: LiveCommandTable = {
+  serve: ({ project, port }) => ['serve', '--project', project, '--port', String(port)],
+  collect: ({ project }) => ['collect', '--project', project, '--follow'],
+  replay: ({ project, month, speed, serviceUrl }) => [
+    'replay',
+    '--project',
+    project,
+    '--month',
+    month,
+    '--speed',
+    String(speed),
+    '--url',
+    serviceUrl,
+  ],
+}
