@@ -184,22 +184,29 @@ export async function replayTrips(
       requestIds.set(trip, answered)
       track(answered.then(() => undefined))
     } else {
-      const requestId = await (requestIds.get(event.trip) ?? Promise.resolve(null))
-      requestIds.delete(event.trip)
-      if (requestId === null) {
-        feedbackSkipped++
-        continue
-      }
-      await acquire()
-      feedbackSent++
+      // Not awaited here: a short trip's feedback may follow its prediction within a few events, and
+      // waiting for that answer would stall every request behind it.
+      const trip = event.trip
+      const requestId = requestIds.get(trip) ?? Promise.resolve(null)
+      requestIds.delete(trip)
       track(
-        sendWithRetry(
-          '/feedback',
-          { requestId, actual: plan.durationMin(event.trip) },
-          `trip ${event.trip} /feedback`,
-        )
-          .then(() => undefined)
-          .finally(release),
+        requestId.then(async (id) => {
+          if (id === null) {
+            feedbackSkipped++
+            return
+          }
+          await acquire()
+          feedbackSent++
+          try {
+            await sendWithRetry(
+              '/feedback',
+              { requestId: id, actual: plan.durationMin(trip) },
+              `trip ${trip} /feedback`,
+            )
+          } finally {
+            release()
+          }
+        }),
       )
     }
   }
