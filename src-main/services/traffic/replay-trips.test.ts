@@ -123,7 +123,11 @@ describe('replay: a month of trips through the real service into the real log', 
       (i) => plan.durationMin(i) !== null,
     )
     expect(summary.feedbackSent).toBe(withDuration.length)
-    const feedback = await pool.query<{ request_id: string; duration_min: number; actual: unknown }>(
+    const feedback = await pool.query<{
+      request_id: string
+      duration_min: number
+      actual: unknown
+    }>(
       `SELECT request_id, duration_min, actual FROM prediction_feedback WHERE request_id = ANY($1::uuid[])`,
       [answered],
     )
