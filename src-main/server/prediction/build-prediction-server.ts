@@ -55,9 +55,12 @@ const HEALTH_TIMEOUT_MS = 2_000
  * The prediction service's HTTP app, built like Fastify's own examples: this factory returns the app
  * without listening, so tests call `inject()` and the CLI or a benchmark calls `listen()`.
  *
- * - `POST /predict`: one trip record or an array of them → the predicted duration(s) in minutes, a
- *   request id per ride and the model version; answered only after the log has committed the rides.
- * - `POST /feedback`: `{ requestId, durationMin }`, the actual outcome of a logged prediction.
+ * - `POST /predict`: one record of the served project or an array of them → the prediction(s) (for the
+ *   taxi the duration in minutes), a request id per row and the model version; answered only after the
+ *   log has committed the rows. A project without a model in driftdesk answers 409 (use /log).
+ * - `POST /log`: rows that already carry their prediction (a model elsewhere), logged the same way.
+ * - `POST /feedback`: `{ requestId, actual }` (taxi: or `durationMin`), the actual outcome of a logged
+ *   prediction; a second one replaces the first.
  * - `GET /health`: 200 `ok`, or 503 `degraded` when PostgreSQL does not answer.
  * - `GET /metrics`: Prometheus text format.
  * Every error is JSON `{ statusCode, error, message, field? }` with one sentence saying what to fix.
