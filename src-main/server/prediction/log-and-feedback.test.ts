@@ -164,6 +164,43 @@ describe('POST /log, POST /feedback and service health (real PostgreSQL)', () =>
     }
   })
 
+  it('/log and /feedback: malformed JSON and a non-object body are 400s, a huge body a 413, too many rows a 400', async () => {
+    const app = buildApp(ownProject)
+    for (const url of ['/log', '/feedback']) {
+      const malformed = await app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: '[{"age": 3,',
+      })
+      expect(malformed.statusCode).toBe(400)
+      expect(malformed.json().message).toMatch(/not valid JSON/)
+      const huge = await app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: `[${'{"age":1,"score":0.5},'.repeat(60_000)}{"age":1,"score":0.5}]`,
+      })
+      expect(huge.statusCode).toBe(413)
+      const scalar = await app.inject({
+        method: 'POST',
+        url,
+        payload: '42',
+        headers: { 'content-type': 'application/json' },
+      })
+      expect(scalar.statusCode).toBe(400)
+    }
+    const tooMany = await app.inject({
+      method: 'POST',
+      url: '/log',
+      payload: Array.from({ length: 1001 }, () => ({ score: 1 })),
+    })
+    expect(tooMany.statusCode).toBe(400)
+    expect(tooMany.json().message).toMatch(/at most 1000/)
+    // Still up.
+    expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200)
+  })
+
   it('the taxi project takes /log rows too, and feedback as actual or durationMin; a second one replaces the first', async () => {
     const app = buildApp(courseServedProject(null))
     const logged = await app.inject({
