@@ -10,7 +10,7 @@ import { startCli } from '../test/support/run-cli'
 import { taxiDataDir } from '../test/support/taxi-data'
 
 /** A whole TLC green-trip record, as a replay would send it. */
-const RIDE = {
+export const RIDE = {
   VendorID: 2,
   lpep_pickup_datetime: '2022-02-01T00:05:12',
   lpep_dropoff_datetime: '2022-02-01T00:17:40',
@@ -33,8 +33,8 @@ const RIDE = {
   congestion_surcharge: 0,
 }
 const BATCH_RIDES = 100
-const SECONDS = 10
-const RUNS = 3
+export const SECONDS = 10
+export const RUNS = 3
 
 /**
  * The prediction service under load (README, "Prediction service"): the real `serve` command in its own

@@ -23,6 +23,8 @@ export const COMMAND_SUMMARIES: Readonly<Record<string, string>> = {
     'Insert random rows into dummy_metrics every N seconds (course 5.5, tests Grafana plumbing)',
   serve:
     'Serve the trained taxi model over HTTP (POST /predict, /feedback; GET /health, /metrics), logging every prediction',
+  replay:
+    'Replay a month of taxi trips against a running `serve`: predictions at pickup, feedback at drop-off, on a sped-up clock',
   stack: 'Start, inspect and stop the PostgreSQL + Grafana + Adminer stack (Docker or Podman)',
 }
 

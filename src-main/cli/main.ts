@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   stack: () => import('./commands/stack'),
   stattest: () => import('./commands/stattest'),
   serve: () => import('./commands/serve'),
+  replay: () => import('./commands/replay'),
   project: () => import('./commands/project'),
 }
 

@@ -7,21 +7,24 @@ export type FeedbackOutcome = 'stored' | 'replaced' | 'unknown-request'
 const FOREIGN_KEY_VIOLATION = '23503'
 
 /**
- * Stores the actual outcome (trip duration, minutes) of a logged prediction. A second outcome for the
- * same request replaces the first (a corrected label). An id the log does not hold is reported, not thrown.
+ * Stores the actual outcome of a logged prediction: a number (the taxi's trip duration in minutes, or
+ * any regression target, kept in duration_min as well) or a label. A second outcome for the same request
+ * replaces the first (a corrected or late label: the latest wins, `revisions` counts them,
+ * `first_received_at` keeps the first's time). An id the log does not hold is reported, not thrown.
  */
 export async function storePredictionFeedback(
   database: Queryable,
   requestId: string,
-  durationMin: number,
+  actual: number | string,
 ): Promise<FeedbackOutcome> {
   try {
     const result = await database.query<{ inserted: boolean }>(
-      `INSERT INTO prediction_feedback (request_id, duration_min) VALUES ($1, $2)
+      `INSERT INTO prediction_feedback (request_id, duration_min, actual) VALUES ($1, $2, $3)
        ON CONFLICT (request_id)
-         DO UPDATE SET duration_min = EXCLUDED.duration_min, received_at = now()
+         DO UPDATE SET duration_min = EXCLUDED.duration_min, actual = EXCLUDED.actual,
+                       received_at = now(), revisions = prediction_feedback.revisions + 1
        RETURNING (xmax = 0) AS inserted`,
-      [requestId, durationMin],
+      [requestId, typeof actual === 'number' ? actual : null, JSON.stringify(actual)],
     )
     return result.rows[0]?.inserted === true ? 'stored' : 'replaced'
   } catch (error) {
@@ -34,6 +37,9 @@ export async function storePredictionFeedback(
 export interface LoggedPrediction {
   readonly requestId: string
   readonly receivedAt: string
+  readonly project: string
+  /** As PostgreSQL prints a timestamp: `2022-03-01 00:05:12`. */
+  readonly eventTime: string | null
   readonly record: Record<string, unknown>
   readonly missingFields: string[]
   readonly prediction: number
@@ -49,19 +55,23 @@ export async function readLoggedPredictions(
   const result = await database.query<{
     request_id: string
     received_at: Date
+    project: string
+    event_time: string | null
     record: Record<string, unknown>
     missing_fields: string[]
     prediction: number
     model_version: string
     latency_ms: number
   }>(
-    `SELECT request_id, received_at, record, missing_fields, prediction, model_version, latency_ms
+    `SELECT request_id, received_at, project, event_time::text AS event_time, record, missing_fields, prediction, model_version, latency_ms
        FROM prediction_log WHERE request_id = ANY($1::uuid[])`,
     [requestIds],
   )
   return result.rows.map((row) => ({
     requestId: row.request_id,
     receivedAt: row.received_at.toISOString(),
+    project: row.project,
+    eventTime: row.event_time,
     record: row.record,
     missingFields: row.missing_fields,
     prediction: row.prediction,

@@ -12,6 +12,8 @@ function row(i: number, record: Record<string, unknown> = { trip_distance: i }):
   return {
     requestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     receivedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)),
+    project: 'nyc-taxi',
+    eventTime: '2022-03-01T00:00:00',
     record,
     prediction: 0.1 + i / 3,
     modelVersion: 'v-test',

@@ -6,6 +6,13 @@ export interface PredictionLogRow {
   readonly requestId: string
   /** When the service received the request. */
   readonly receivedAt: Date
+  /** The project the row belongs to ('nyc-taxi' for the course). */
+  readonly project: string
+  /**
+   * The row's event time as local wall-clock text without a zone (`2022-03-01T00:05:12`): the project's
+   * datetime column (the taxi pickup time), or the UTC receive time when the row has none.
+   */
+  readonly eventTime: string
   /** The record exactly as received; a field sent as null stays null (a missing value). */
   readonly record: Readonly<Record<string, unknown>>
   readonly prediction: number
@@ -45,7 +52,7 @@ export class PredictionLogClosedError extends Error {
  *
  * There is no timer: when fewer than `maxConcurrentStatements` INSERTs are running, queued rows are
  * written at once (lowest latency at low load); while they run, new rows gather and the next statement
- * takes all of them (one commit for many requests at high load). Each statement is one multi-row `INSERT … SELECT FROM unnest(arrays)`: seven
+ * takes all of them (one commit for many requests at high load). Each statement is one multi-row `INSERT … SELECT FROM unnest(arrays)`: eight
  * parameters whatever the row count, so PostgreSQL parses one short statement and commits once.
  * A failed statement rejects the writes it carried (their requests answer an error, nothing was
  * logged for them) and the next statement starts afresh.
@@ -138,13 +145,16 @@ async function insertPredictionLogRows(
 ): Promise<void> {
   await database.query(
     `INSERT INTO prediction_log
-       (request_id, received_at, record, missing_fields, prediction, model_version, latency_ms)
+       (request_id, received_at, record, missing_fields, prediction, model_version, latency_ms,
+        project, event_time)
      SELECT r.request_id, r.received_at, r.record,
             ARRAY(SELECT e.key FROM jsonb_each(r.record) AS e
                   WHERE jsonb_typeof(e.value) = 'null' ORDER BY e.key),
-            r.prediction, r.model_version, r.latency_ms
-       FROM unnest($1::uuid[], $2::timestamptz[], $3::jsonb[], $4::float8[], $5::text[], $6::float8[])
-         AS r(request_id, received_at, record, prediction, model_version, latency_ms)`,
+            r.prediction, r.model_version, r.latency_ms, r.project, r.event_time
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::jsonb[], $4::float8[], $5::text[], $6::float8[],
+                   $7::text[], $8::timestamp[])
+         AS r(request_id, received_at, record, prediction, model_version, latency_ms, project,
+              event_time)`,
     [
       rows.map((row) => row.requestId),
       rows.map((row) => row.receivedAt.toISOString()),
@@ -152,6 +162,8 @@ async function insertPredictionLogRows(
       rows.map((row) => row.prediction),
       rows.map((row) => row.modelVersion),
       rows.map((row) => row.latencyMs),
+      rows.map((row) => row.project),
+      rows.map((row) => row.eventTime),
     ],
   )
 }

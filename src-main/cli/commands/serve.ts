@@ -1,9 +1,17 @@
 import { loadConfig } from '../../config/app-config'
 import { PredictionLogWriter } from '../../adapters/postgres/prediction-log-writer'
 import { storePredictionFeedback } from '../../adapters/postgres/prediction-log-repository'
+import { saveServiceHealthWindow } from '../../adapters/postgres/service-health-repository'
+import { SourceReadError } from '../../adapters/sources/source-read-error'
+import { COURSE_PROJECT } from '../../core/project/course-project'
+import { ProjectFileError } from '../../services/projects/project-file'
+import { resolveProject } from '../../services/projects/resolve-project'
 import { buildPredictionServer } from '../../server/prediction/build-prediction-server'
 import { PredictionService } from '../../services/serving/prediction-service'
 import { loadServedModel } from '../../services/serving/served-model'
+import type { ServedProject } from '../../services/serving/served-project'
+import { courseServedProject, ownServedProject } from '../../services/serving/served-project'
+import { ServiceHealthRecorder } from '../../services/serving/service-health-recorder'
 import { loadOrCreateServeToken, serveTokenPath } from '../../services/serving/serve-token'
 import { MONTH_PATTERN } from '../../shared/request-guards'
 import type { CliContext } from '../cli-context'
@@ -14,15 +22,22 @@ import { parseCommandOptions } from '../parse-command-options'
 export const summary =
   'Serve the trained taxi model over HTTP (POST /predict, /feedback; GET /health, /metrics), logging every prediction'
 
-const HELP = `Usage: npm run driftdesk -- serve [--port 9696] [--host 127.0.0.1] [--reference-month 2022-01] [--log-level warn] [--database-url URL] [--home DIR]
+const HELP = `Usage: npm run driftdesk -- serve [--project nyc-taxi] [--port 9696] [--host 127.0.0.1] [--reference-month 2022-01] [--health-window 1m] [--log-level warn] [--database-url URL] [--home DIR]
 
-An HTTP prediction service for the model \`train\` saved. Every prediction is written to the
-prediction_log table before it is answered (see the README, "Prediction service").
-  POST /predict    one TLC green-trip record (JSON object) or a batch (array) -> duration in minutes,
-                   a requestId per ride, the model version
-  POST /feedback   {"requestId": "...", "durationMin": 12.5}: the trip's actual duration
+An HTTP prediction service for a project: for nyc-taxi the model \`train\` saved; for your own project
+(its model lives elsewhere) a logging service for the predictions your model made. Every row is written
+to the prediction_log table before it is answered (see docs/live-service.md).
+  POST /predict    one record (JSON object) or a batch (array) -> prediction (durationMin), a requestId
+                   per row, the model version. A project without a model answers 409: use /log
+  POST /log        rows that already carry their prediction (field 'prediction', or the project's
+                   mapping.prediction), one or a batch; header X-Model-Version names your model
+  POST /feedback   {"requestId": "...", "actual": 12.5} (taxi: or "durationMin"): the actual outcome;
+                   a second one for the same id replaces the first (a corrected or late label)
   GET  /health     200 ok, or 503 degraded when PostgreSQL does not answer
   GET  /metrics    Prometheus text format
+  --project P            nyc-taxi (default, the course), a stored project's name or a project file
+  --health-window D      service health (requests, errors, latency p50/p95/p99) is written to the
+                         service_health table per wall-clock window of D: 30s, 1m (default), 5m, 1h
   --port N               the port (default 9696, the course's; 0 picks a free one)
   --host H               the address to listen on (default 127.0.0.1). Any other address requires a
                          bearer token on every request; it is generated once and kept in
@@ -34,12 +49,33 @@ prediction_log table before it is answered (see the README, "Prediction service"
 Stops on Ctrl+C or SIGTERM: takes no new requests, answers those in flight, writes the log, exits 0.
 `
 
+/**
+ * `--health-window`: a whole number of seconds, minutes or hours (30s, 1m, 1h); at least 1 s, at most a
+ * day. @throws {CliError} exit 2 naming the value.
+ */
+function parseHealthWindow(text: string): number {
+  const match = /^([1-9]\d*)(s|m|h)$/.exec(text)
+  const ms =
+    match === null
+      ? NaN
+      : Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h']
+  if (!(ms >= 1_000 && ms <= 86_400_000)) {
+    throw new CliError(
+      `--health-window must be a whole number of seconds, minutes or hours from 1s to 24h, like 30s, 1m or 1h (got '${text}').`,
+      2,
+    )
+  }
+  return ms
+}
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
 
 export async function run(context: CliContext): Promise<number> {
   const parsed = parseCommandOptions(context, HELP, {
     options: {
+      project: { type: 'string' },
+      'health-window': { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
       'reference-month': { type: 'string' },
@@ -69,15 +105,19 @@ export async function run(context: CliContext): Promise<number> {
       2,
     )
   }
+  const healthWindowMs = parseHealthWindow(values['health-window'] ?? '1m')
   const config = loadConfig(context.env, {
     homeDir: values.home,
     databaseUrl: values['database-url'],
   })
-  let served
-  try {
-    served = await loadServedModel(config, month)
-  } catch (error) {
-    throw toCliError(error)
+  const projectReference = values.project ?? COURSE_PROJECT
+  let served: ServedProject | null = null
+  if (projectReference === COURSE_PROJECT) {
+    try {
+      served = courseServedProject(await loadServedModel(config, month))
+    } catch (error) {
+      throw toCliError(error)
+    }
   }
   const requiresToken = !LOOPBACK.has(host)
   const tokenPath = serveTokenPath(config.homeDir)
@@ -85,15 +125,37 @@ export async function run(context: CliContext): Promise<number> {
 
   const session = await openDatabaseSession(context, config, 'driftdesk serve')
   const { pool } = session.database
+  if (served === null) {
+    try {
+      const resolved = await resolveProject(projectReference, async () => pool)
+      if (resolved.kind === 'own') served = await ownServedProject(resolved)
+      else served = courseServedProject(await loadServedModel(config, month))
+    } catch (error) {
+      await session.close()
+      if (error instanceof ProjectFileError || error instanceof SourceReadError)
+        throw new CliError(`--project ${projectReference}: ${error.message}`, 2)
+      throw toCliError(error)
+    }
+  }
+  const project = served
   const writer = new PredictionLogWriter(pool)
   const service = new PredictionService({
-    model: served,
+    project,
     log: writer,
-    storeFeedback: (requestId, durationMin) =>
-      storePredictionFeedback(pool, requestId, durationMin),
+    storeFeedback: (requestId, actual) => storePredictionFeedback(pool, requestId, actual),
+  })
+  const health = new ServiceHealthRecorder({
+    project: project.name,
+    windowMs: healthWindowMs,
+    write: (window) => saveServiceHealthWindow(pool, window),
+    onWriteError: (error) =>
+      context.stderr.write(
+        `Service health could not be written (${(error as Error).message}); it is kept and written when PostgreSQL answers again.\n`,
+      ),
   })
   const app = buildPredictionServer({
     service,
+    health,
     checkDatabase: async () => {
       await pool.query('SELECT 1')
     },
@@ -119,8 +181,11 @@ export async function run(context: CliContext): Promise<number> {
     }
     throw error
   }
+  health.start()
   context.stderr.write(
-    `Serving model ${served.version} (trained on ${served.referenceMonth}); predictions are logged to PostgreSQL before they are answered.\n`,
+    project.model === null
+      ? `Project ${project.name} has no model in driftdesk: POST rows with their prediction to /log; they are logged to PostgreSQL before they are answered.\n`
+      : `Serving project ${project.name}, model ${project.model.version} (trained on ${project.model.referenceMonth}); predictions are logged to PostgreSQL before they are answered.\n`,
   )
   if (token !== null) {
     context.stderr.write(
@@ -138,6 +203,7 @@ export async function run(context: CliContext): Promise<number> {
     // Stops accepting connections and waits for in-flight requests (each waits for its log commit).
     await app.close()
     await writer.close()
+    await health.close()
   } finally {
     await session.close()
   }

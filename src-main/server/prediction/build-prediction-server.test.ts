@@ -14,6 +14,7 @@ import { predictTripDurations } from '../../core/model/trip-duration-model'
 import type { TripDurationModel } from '../../core/model/trip-duration-model'
 import { prepareTraining } from '../../core/pipeline/prepare-training'
 import { PredictionService } from '../../services/serving/prediction-service'
+import { courseServedProject } from '../../services/serving/served-project'
 import type { TripRecord } from '../../services/serving/trip-record-schema'
 import { TRIP_RECORD_FIELDS } from '../../services/serving/trip-record-schema'
 import type { TestPostgres } from '../../../test/support/postgres'
@@ -56,7 +57,7 @@ describe('the prediction server (inject, real PostgreSQL, real TLC rows)', () =>
 
   function buildApp(options: { token?: string; maxPendingLogRows?: number } = {}): FastifyInstance {
     const service = new PredictionService({
-      model: { model, referenceMonth: '2022-01', version: '2022-01-test' },
+      project: courseServedProject({ model, referenceMonth: '2022-01', version: '2022-01-test' }),
       log: writer,
       storeFeedback: (id, minutes) => storePredictionFeedback(pool, id, minutes),
     })
@@ -302,7 +303,7 @@ describe('the prediction server (inject, real PostgreSQL, real TLC rows)', () =>
     const deadPool = createPool('postgres://nobody@127.0.0.1:1/none')
     const deadWriter = new PredictionLogWriter(deadPool)
     const service = new PredictionService({
-      model: { model, referenceMonth: '2022-01', version: 'dead' },
+      project: courseServedProject({ model, referenceMonth: '2022-01', version: 'dead' }),
       log: deadWriter,
       storeFeedback: (id, minutes) => storePredictionFeedback(deadPool, id, minutes),
     })

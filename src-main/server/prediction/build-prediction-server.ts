@@ -1,25 +1,27 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify'
 import Fastify, { LogController } from 'fastify'
 import { PredictionLogClosedError } from '../../adapters/postgres/prediction-log-writer'
 import type { PredictionService } from '../../services/serving/prediction-service'
-import type { TripRecord } from '../../services/serving/trip-record-schema'
-import { TripRecordSchema } from '../../services/serving/trip-record-schema'
+import { NoModelError } from '../../services/serving/prediction-service'
+import type { ServiceHealthRecorder } from '../../services/serving/service-health-recorder'
 import { createHttpMetrics } from './http-metrics'
-import type { ErrorResponse, FeedbackBody, HealthResponse } from './prediction-schemas'
+import type { ErrorResponse, HealthResponse } from './prediction-schemas'
 import {
   ErrorResponseSchema,
-  FEEDBACK_WORDING,
-  FeedbackBodySchema,
   FeedbackResponseSchema,
+  feedbackBodySchema,
+  feedbackWording,
   HealthResponseSchema,
-  PredictBodySchema,
+  logRowSchema,
+  LogResponseSchema,
   PredictResponseSchema,
 } from './prediction-schemas'
 import {
   compileBodyValidator,
   compilePredictBodyValidator,
+  recordWording,
   RequestBodyError,
 } from './request-validation'
 
@@ -40,6 +42,8 @@ export interface PredictionServerDeps {
    * a flood is turned away instead of growing memory without bound.
    */
   readonly maxPendingLogRows?: number
+  /** Service health per window: every request but /health and /metrics is observed. */
+  readonly health?: ServiceHealthRecorder
   /** Fastify's logger option (default off). Authorization headers are redacted whatever is passed. */
   readonly logger?: boolean | { level: string; stream?: NodeJS.WritableStream }
 }
@@ -51,9 +55,12 @@ const HEALTH_TIMEOUT_MS = 2_000
  * The prediction service's HTTP app, built like Fastify's own examples: this factory returns the app
  * without listening, so tests call `inject()` and the CLI or a benchmark calls `listen()`.
  *
- * - `POST /predict`: one trip record or an array of them → the predicted duration(s) in minutes, a
- *   request id per ride and the model version; answered only after the log has committed the rides.
- * - `POST /feedback`: `{ requestId, durationMin }`, the actual outcome of a logged prediction.
+ * - `POST /predict`: one record of the served project or an array of them → the prediction(s) (for the
+ *   taxi the duration in minutes), a request id per row and the model version; answered only after the
+ *   log has committed the rows. A project without a model in driftdesk answers 409 (use /log).
+ * - `POST /log`: rows that already carry their prediction (a model elsewhere), logged the same way.
+ * - `POST /feedback`: `{ requestId, actual }` (taxi: or `durationMin`), the actual outcome of a logged
+ *   prediction; a second one replaces the first.
  * - `GET /health`: 200 `ok`, or 503 `degraded` when PostgreSQL does not answer.
  * - `GET /metrics`: Prometheus text format.
  * Every error is JSON `{ statusCode, error, message, field? }` with one sentence saying what to fix.
@@ -82,9 +89,23 @@ export function buildPredictionServer(deps: PredictionServerDeps): FastifyInstan
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  const metrics = createHttpMetrics(deps.pendingLogRows)
-  const validatePredict = compilePredictBodyValidator<TripRecord>(TripRecordSchema, maxBatchRides)
-  const validateFeedback = compileBodyValidator<FeedbackBody>(FeedbackBodySchema, FEEDBACK_WORDING)
+  const metrics = createHttpMetrics(deps.pendingLogRows, () => deps.health?.lastWindow ?? null)
+  const project = deps.service.project
+  type Row = Record<string, unknown>
+  const validatePredict = compilePredictBodyValidator<Row>(
+    project.recordSchema,
+    maxBatchRides,
+    recordWording(project),
+  )
+  const validateLog = compilePredictBodyValidator<Row>(
+    logRowSchema(project),
+    maxBatchRides,
+    recordWording(project, project.predictionField),
+  )
+  const validateFeedback = compileBodyValidator<Record<string, unknown>>(
+    feedbackBodySchema(project),
+    feedbackWording(project),
+  )
   const tokenDigest = deps.token === undefined || deps.token === null ? null : sha256(deps.token)
 
   if (tokenDigest !== null) {
@@ -119,12 +140,10 @@ export function buildPredictionServer(deps: PredictionServerDeps): FastifyInstan
   })
 
   app.addHook('onResponse', async (request, reply) => {
-    metrics.observe(
-      request.method,
-      request.routeOptions.url ?? 'unmatched',
-      reply.statusCode,
-      reply.elapsedTime / 1000,
-    )
+    const route = request.routeOptions.url ?? 'unmatched'
+    metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000)
+    if (route !== '/health' && route !== '/metrics')
+      deps.health?.observe(reply.statusCode, reply.elapsedTime)
   })
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -141,75 +160,88 @@ export function buildPredictionServer(deps: PredictionServerDeps): FastifyInstan
       .send(
         errorBody(
           404,
-          `No route ${request.method} ${request.url.split('?')[0]}; the service answers POST /predict, POST /feedback, GET /health and GET /metrics.`,
+          `No route ${request.method} ${request.url.split('?')[0]}; the service answers POST /predict, POST /log, POST /feedback, GET /health and GET /metrics.`,
         ),
       ),
   )
 
+  /** The overload guard: a 503 when the log is too far behind, else null. */
+  const refuseWhenOverloaded = (reply: FastifyReply): FastifyReply | null => {
+    if (deps.pendingLogRows() <= maxPendingLogRows) return null
+    return reply
+      .code(503)
+      .header('retry-after', '1')
+      .send(
+        errorBody(
+          503,
+          `The service is overloaded (${deps.pendingLogRows()} predictions waiting for the log); retry in a second or send batches.`,
+        ),
+      )
+  }
+
   app.post(
     '/predict',
-    {
-      schema: {
-        body: PredictBodySchema,
-        response: { 200: PredictResponseSchema, 503: ErrorResponseSchema },
-      },
-      validatorCompiler: () => (body: unknown) => {
-        try {
-          validatePredict(body)
-          return { value: body }
-        } catch (error) {
-          return { error: error as Error }
-        }
-      },
-    },
+    { schema: { response: { 200: PredictResponseSchema } } },
     async (request, reply) => {
       const startedAtMs = performance.now()
       const receivedAt = new Date()
-      if (deps.pendingLogRows() > maxPendingLogRows) {
-        return reply
-          .code(503)
-          .header('retry-after', '1')
-          .send(
-            errorBody(
-              503,
-              `The service is overloaded (${deps.pendingLogRows()} predictions waiting for the log); retry in a second or send batches.`,
-            ),
-          )
-      }
-      const body = request.body
-      const rides = Array.isArray(body) ? body : [body]
+      if (deps.service.modelVersion === null) throw new NoModelError(project.name)
+      const { rides, isBatch } = validatePredict(request.body)
+      const refused = refuseWhenOverloaded(reply)
+      if (refused !== null) return refused
       const answers = await deps.service.predict(rides, receivedAt, startedAtMs)
       metrics.countPredictions(answers.length)
       const modelVersion = deps.service.modelVersion
-      if (Array.isArray(body)) return { modelVersion, predictions: answers }
+      if (isBatch) return { modelVersion, predictions: answers }
       const [answer] = answers as [(typeof answers)[number]]
       return { requestId: answer.requestId, durationMin: answer.durationMin, modelVersion }
     },
   )
 
+  app.post('/log', { schema: { response: { 200: LogResponseSchema } } }, async (request, reply) => {
+    const startedAtMs = performance.now()
+    const receivedAt = new Date()
+    const { rides, isBatch } = validateLog(request.body)
+    const versionHeader = request.headers['x-model-version']
+    const modelVersion = typeof versionHeader === 'string' ? versionHeader : 'external'
+    if (modelVersion === '' || modelVersion.length > 100) {
+      throw new RequestBodyError(
+        'x-model-version',
+        'The header X-Model-Version must name your model version in 1 to 100 characters.',
+      )
+    }
+    const refused = refuseWhenOverloaded(reply)
+    if (refused !== null) return refused
+    const field = project.predictionField
+    const rows = rides.map((row) => {
+      const { [field]: prediction, ...record } = row
+      return { record, prediction: prediction as number }
+    })
+    const answers = await deps.service.logPredicted(rows, receivedAt, startedAtMs, modelVersion)
+    metrics.countPredictions(answers.length)
+    if (isBatch) return { modelVersion, logged: answers.map((a) => ({ requestId: a.requestId })) }
+    return { requestId: (answers[0] as (typeof answers)[number]).requestId, modelVersion }
+  })
+
   app.post(
     '/feedback',
-    {
-      schema: {
-        body: FeedbackBodySchema,
-        response: { 200: FeedbackResponseSchema, 404: ErrorResponseSchema },
-      },
-      validatorCompiler: () => (body: unknown) => {
-        try {
-          return { value: validateFeedback(body) }
-        } catch (error) {
-          return { error: error as Error }
-        }
-      },
-    },
+    { schema: { response: { 200: FeedbackResponseSchema, 404: ErrorResponseSchema } } },
     async (request, reply) => {
-      const { requestId, durationMin } = request.body
-      const outcome = await deps.service.recordFeedback(requestId, durationMin)
+      const body = validateFeedback(request.body)
+      const requestId = body.requestId as string
+      const actual = (body.actual ?? body.durationMin) as number | string | undefined
+      if (actual === undefined) {
+        throw new RequestBodyError(
+          '/actual',
+          `Missing field 'actual': the actual ${project.target.column} of the prediction${project.target.kind === 'number' && project.name === 'nyc-taxi' ? ' (or durationMin, in minutes)' : ''}.`,
+        )
+      }
+      const outcome = await deps.service.recordFeedback(requestId, actual)
       if (outcome === 'unknown-request') {
         return reply.code(404).send({
           ...errorBody(
             404,
-            `No prediction with requestId ${requestId} is in the log; send the requestId a /predict answer gave.`,
+            `No prediction with requestId ${requestId} is in the log; send the requestId a /predict or /log answer gave.`,
           ),
           field: '/requestId',
         })
@@ -228,6 +260,7 @@ export function buildPredictionServer(deps: PredictionServerDeps): FastifyInstan
       )
       const body: HealthResponse = {
         status: reachable ? 'ok' : 'degraded',
+        project: project.name,
         database: reachable ? 'ok' : 'unreachable',
         modelVersion: deps.service.modelVersion,
         pendingLogRows: deps.pendingLogRows(),
@@ -252,6 +285,7 @@ const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   404: 'Not Found',
+  409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',
@@ -293,6 +327,7 @@ function describeError(
     default:
       break
   }
+  if (error instanceof NoModelError) return { status: 409, message: error.message }
   if (error instanceof PredictionLogClosedError) {
     return {
       status: 503,

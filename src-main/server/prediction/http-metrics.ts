@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { ServiceHealthWindow } from '../../adapters/postgres/service-health-repository'
 
 /** The service's Prometheus metrics, in a registry of its own (no module-level singleton). */
 export interface HttpMetrics {
@@ -18,7 +19,10 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.
  * the log writer's backlog, and prom-client's default process metrics (CPU, memory, event-loop lag).
  * Names follow Prometheus conventions: counters end in `_total`, durations are in seconds.
  */
-export function createHttpMetrics(pendingLogRows: () => number): HttpMetrics {
+export function createHttpMetrics(
+  pendingLogRows: () => number,
+  lastHealthWindow: () => ServiceHealthWindow | null = () => null,
+): HttpMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'driftdesk_' })
   const labelNames = ['method', 'route', 'status_code'] as const
@@ -52,6 +56,42 @@ export function createHttpMetrics(pendingLogRows: () => number): HttpMetrics {
     registers: [registry],
     collect() {
       this.set(pendingLogRows())
+    },
+  })
+  // The last closed service-health window, the numbers its service_health row holds (so a scraper and
+  // the Grafana row agree); absent until a window has closed.
+  new Gauge({
+    name: 'driftdesk_service_health_window_requests',
+    help: 'Requests answered in the last closed service-health window.',
+    registers: [registry],
+    collect() {
+      const window = lastHealthWindow()
+      if (window !== null) this.set(window.requests)
+    },
+  })
+  new Gauge({
+    name: 'driftdesk_service_health_window_errors',
+    help: 'Requests answered with a status of 400 or more in the last closed service-health window.',
+    registers: [registry],
+    collect() {
+      const window = lastHealthWindow()
+      if (window !== null) this.set(window.errors)
+    },
+  })
+  new Gauge({
+    name: 'driftdesk_service_health_window_latency_seconds',
+    help: 'Latency quantiles (exact, not from buckets) of the last closed service-health window.',
+    labelNames: ['quantile'] as const,
+    registers: [registry],
+    collect() {
+      const window = lastHealthWindow()
+      if (window === null) return
+      const quantiles = [
+        ['0.5', window.latencyP50Ms],
+        ['0.95', window.latencyP95Ms],
+        ['0.99', window.latencyP99Ms],
+      ] as const
+      for (const [quantile, ms] of quantiles) if (ms !== null) this.set({ quantile }, ms / 1000)
     },
   })
   return {

@@ -1,37 +1,67 @@
-import type { Static } from '@sinclair/typebox'
+import type { Static, TObject } from '@sinclair/typebox'
 import { Type } from '@sinclair/typebox'
-import { TripRecordSchema } from '../../services/serving/trip-record-schema'
+import { COURSE_PROJECT } from '../../core/project/course-project'
+import type { ServedProject } from '../../services/serving/served-project'
 import type { BodyWording } from './request-validation'
-
-/** POST /predict: one trip record, or a batch of them. */
-export const PredictBodySchema = Type.Union([TripRecordSchema, Type.Array(TripRecordSchema)])
 
 const RequestId = Type.String({
   pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
-  description: 'the requestId a /predict answer gave',
+  description: 'the requestId a /predict or /log answer gave',
 })
 
-/** POST /feedback: the actual duration of a predicted ride. */
-export const FeedbackBodySchema = Type.Object(
-  {
-    requestId: RequestId,
-    durationMin: Type.Number({ description: 'the trip’s actual duration in minutes' }),
-  },
-  { additionalProperties: false },
-)
-export type FeedbackBody = Static<typeof FeedbackBodySchema>
-
-export const FEEDBACK_WORDING: BodyWording = {
-  subject: 'feedback',
-  describeField: (name) =>
-    name === 'requestId'
-      ? 'the requestId (a UUID) a /predict answer gave'
-      : name === 'durationMin'
-        ? "a number (the trip's actual duration in minutes)"
-        : null,
-  unknownFieldHint: ' (feedback has requestId and durationMin)',
-  missingFieldHint: '',
+/** POST /log: one row of the project's columns plus the prediction a model elsewhere made. */
+export function logRowSchema(project: ServedProject): TObject {
+  return Type.Object(
+    { ...project.recordSchema.properties, [project.predictionField]: Type.Number() },
+    { additionalProperties: false },
+  )
 }
+
+/**
+ * POST /feedback: `{ requestId, actual }`, the actual outcome of a logged prediction (a number, or a
+ * string for a classifier's label). The taxi project also takes `durationMin` for `actual`, as before.
+ */
+export function feedbackBodySchema(project: ServedProject): TObject {
+  const actual = project.target.kind === 'number' ? Type.Number() : Type.String({ minLength: 1 })
+  return Type.Object(
+    {
+      requestId: RequestId,
+      actual: Type.Optional(actual),
+      ...(project.name === COURSE_PROJECT ? { durationMin: Type.Optional(Type.Number()) } : {}),
+    },
+    { additionalProperties: false },
+  )
+}
+
+export function feedbackWording(project: ServedProject): BodyWording {
+  const isCourse = project.name === COURSE_PROJECT
+  const actualWords =
+    project.target.kind === 'number'
+      ? `a number (the actual ${project.target.column}${isCourse ? ", the trip's duration in minutes" : ''})`
+      : `a non-empty string (the actual ${project.target.column})`
+  return {
+    subject: 'feedback',
+    describeField: (name) =>
+      name === 'requestId'
+        ? 'the requestId (a UUID) a /predict or /log answer gave'
+        : name === 'actual'
+          ? actualWords
+          : name === 'durationMin' && isCourse
+            ? "a number (the trip's actual duration in minutes)"
+            : null,
+    unknownFieldHint: ` (feedback has requestId and actual${isCourse ? ' or durationMin' : ''})`,
+    missingFieldHint: '',
+  }
+}
+
+/** POST /log's answer: a request id per row (for its feedback) and the version logged. */
+export const LogResponseSchema = Type.Union([
+  Type.Object({ requestId: Type.String(), modelVersion: Type.String() }),
+  Type.Object({
+    modelVersion: Type.String(),
+    logged: Type.Array(Type.Object({ requestId: Type.String() })),
+  }),
+])
 
 const SinglePredictionSchema = Type.Object({
   requestId: Type.String(),
@@ -52,8 +82,10 @@ export const FeedbackResponseSchema = Type.Object({
 
 export const HealthResponseSchema = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  project: Type.String(),
   database: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]),
-  modelVersion: Type.String(),
+  /** null when the project's model lives elsewhere (rows come through /log). */
+  modelVersion: Type.Union([Type.String(), Type.Null()]),
   pendingLogRows: Type.Integer(),
 })
 export type HealthResponse = Static<typeof HealthResponseSchema>

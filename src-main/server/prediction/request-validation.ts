@@ -1,10 +1,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import { Ajv } from 'ajv'
-import {
-  describeTripRecordField,
-  TRIP_RECORD_FIELDS,
-} from '../../services/serving/trip-record-schema'
+import type { ServedProject } from '../../services/serving/served-project'
 
 /** A request body that does not match its schema: a 400 naming the field and what it must be. */
 export class RequestBodyError extends Error {
@@ -45,12 +42,27 @@ export interface BodyWording {
   readonly missingFieldHint: string
 }
 
-/** The wording for a trip record. */
-const RIDE_WORDING: BodyWording = {
-  subject: 'ride',
-  describeField: describeTripRecordField,
-  unknownFieldHint: ` (a ride has the TLC file's columns: ${TRIP_RECORD_FIELDS.join(', ')})`,
-  missingFieldHint: ' (the model needs it; send null when the value is missing)',
+/**
+ * The wording for one record of `project` (a taxi ride: the TLC file's columns). With `predictionField`,
+ * a /log row: the record plus the prediction it carries.
+ */
+export function recordWording(project: ServedProject, predictionField?: string): BodyWording {
+  const fields = [...project.fields, ...(predictionField === undefined ? [] : [predictionField])]
+  const isCourse = project.name === 'nyc-taxi'
+  return {
+    subject: 'ride',
+    describeField: (name) =>
+      name === predictionField
+        ? 'a number (the prediction your model made for this row)'
+        : project.describeField(name),
+    unknownFieldHint: isCourse
+      ? ` (a ride has the TLC file's columns: ${fields.join(', ')})`
+      : ` (a row of project '${project.name}' has its reference data's columns: ${fields.join(', ')})`,
+    missingFieldHint:
+      predictionField === undefined
+        ? ' (the model needs it; send null when the value is missing)'
+        : ` (a /log row carries its prediction in '${predictionField}'; the model's features must be present, null when missing)`,
+  }
 }
 
 /** Compiles `schema` into a validator whose errors use `wording`. */
@@ -69,8 +81,9 @@ export function compileBodyValidator<T>(schema: TSchema, wording: BodyWording): 
 export function compilePredictBodyValidator<T>(
   ride: TSchema,
   maxRides: number,
+  wording: BodyWording,
 ): (body: unknown) => { rides: T[]; isBatch: boolean } {
-  const validateRide = compileBodyValidator<T>(ride, RIDE_WORDING)
+  const validateRide = compileBodyValidator<T>(ride, wording)
   return (body) => {
     if (Array.isArray(body)) {
       if (body.length === 0)

@@ -3,8 +3,8 @@ import type { Frame, NumericColumn } from '../../core/data/frame'
 import { predictTripDurations } from '../../core/model/trip-duration-model'
 import type { PredictionLogRow } from '../../adapters/postgres/prediction-log-writer'
 import type { FeedbackOutcome } from '../../adapters/postgres/prediction-log-repository'
-import type { ServedModel } from './served-model'
-import type { TripRecord } from './trip-record-schema'
+import type { ServedProject } from './served-project'
+import { eventTimeOf } from './served-project'
 
 /** One answered ride. */
 export interface RidePrediction {
@@ -18,10 +18,27 @@ export interface PredictionLog {
   write(rows: readonly PredictionLogRow[]): Promise<void>
 }
 
+/** A row of POST /log: a record and the prediction a model elsewhere made for it. */
+export interface PredictedRecord {
+  readonly record: Readonly<Record<string, unknown>>
+  readonly prediction: number
+}
+
+/** Thrown by {@link PredictionService.predict} when driftdesk holds no model for the project. */
+export class NoModelError extends Error {
+  constructor(project: string) {
+    super(
+      `Project '${project}' has no model in driftdesk, so this service cannot predict for it; send each row with the prediction your model made to POST /log instead.`,
+    )
+    this.name = 'NoModelError'
+  }
+}
+
 export interface PredictionServiceDeps {
-  readonly model: ServedModel
+  readonly project: ServedProject
   readonly log: PredictionLog
-  readonly storeFeedback: (requestId: string, durationMin: number) => Promise<FeedbackOutcome>
+  /** Stores the actual outcome of a logged prediction (a number, or a label for a classifier). */
+  readonly storeFeedback: (requestId: string, actual: number | string) => Promise<FeedbackOutcome>
   /** Injected so tests can fix ids; default `crypto.randomUUID`. */
   readonly newRequestId?: () => string
 }
@@ -40,34 +57,71 @@ export class PredictionService {
     this.#newRequestId = deps.newRequestId ?? randomUUID
   }
 
-  get modelVersion(): string {
-    return this.#deps.model.version
+  get project(): ServedProject {
+    return this.#deps.project
+  }
+
+  /** The served model's version, or null when the project's model lives elsewhere. */
+  get modelVersion(): string | null {
+    return this.#deps.project.model?.version ?? null
   }
 
   /**
-   * Predicts and logs `records` (already validated against TripRecordSchema).
+   * Predicts and logs `records` (already validated against the project's record schema).
    * @param receivedAt when the request arrived; `startedAtMs` its `performance.now()` for the latency.
+   * @throws {NoModelError} when driftdesk holds no model for the project.
    */
   async predict(
-    records: readonly TripRecord[],
+    records: readonly Readonly<Record<string, unknown>>[],
     receivedAt: Date,
     startedAtMs: number,
   ): Promise<RidePrediction[]> {
-    const { model, version } = this.#deps.model
+    const served = this.#deps.project.model
+    if (served === null) throw new NoModelError(this.#deps.project.name)
+    const { model, version } = served
     const durations = predictTripDurations(model, recordsToFrame(records, model.featureOrder))
     const latencyMs = performance.now() - startedAtMs
+    return this.#logRows(
+      records.map((record, i) => ({ record, prediction: durations[i] as number })),
+      receivedAt,
+      version,
+      latencyMs,
+    )
+  }
+
+  /**
+   * Logs rows whose prediction was made elsewhere (POST /log), exactly as /predict logs its own.
+   * @param modelVersion the version the client named, or 'external'.
+   */
+  async logPredicted(
+    rows: readonly PredictedRecord[],
+    receivedAt: Date,
+    startedAtMs: number,
+    modelVersion: string,
+  ): Promise<RidePrediction[]> {
+    return this.#logRows(rows, receivedAt, modelVersion, performance.now() - startedAtMs)
+  }
+
+  async #logRows(
+    predicted: readonly PredictedRecord[],
+    receivedAt: Date,
+    modelVersion: string,
+    latencyMs: number,
+  ): Promise<RidePrediction[]> {
+    const { name, eventTimeColumn } = this.#deps.project
     const answers: RidePrediction[] = []
     const rows: PredictionLogRow[] = []
-    for (const [i, record] of records.entries()) {
+    for (const { record, prediction } of predicted) {
       const requestId = this.#newRequestId()
-      const durationMin = durations[i] as number
-      answers.push({ requestId, durationMin })
+      answers.push({ requestId, durationMin: prediction })
       rows.push({
         requestId,
         receivedAt,
+        project: name,
+        eventTime: eventTimeOf(record, eventTimeColumn, receivedAt),
         record,
-        prediction: durationMin,
-        modelVersion: version,
+        prediction,
+        modelVersion,
         latencyMs,
       })
     }
@@ -75,9 +129,9 @@ export class PredictionService {
     return answers
   }
 
-  /** Stores the actual duration (minutes) of a logged prediction. */
-  recordFeedback(requestId: string, durationMin: number): Promise<FeedbackOutcome> {
-    return this.#deps.storeFeedback(requestId, durationMin)
+  /** Stores the actual outcome (the taxi's duration in minutes) of a logged prediction. */
+  recordFeedback(requestId: string, actual: number | string): Promise<FeedbackOutcome> {
+    return this.#deps.storeFeedback(requestId, actual)
   }
 }
 
@@ -85,7 +139,10 @@ export class PredictionService {
  * The feature columns of `records` as a frame: numbers as float64, a null (or an absent optional field)
  * as a null row, exactly what reading the same rows from the TLC Parquet file gives the core.
  */
-function recordsToFrame(records: readonly TripRecord[], features: readonly string[]): Frame {
+function recordsToFrame(
+  records: readonly Readonly<Record<string, unknown>>[],
+  features: readonly string[],
+): Frame {
   const columns: Record<string, NumericColumn> = {}
   for (const name of features) {
     const values = new Float64Array(records.length)
