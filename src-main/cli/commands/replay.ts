@@ -156,7 +156,7 @@ export async function run(context: CliContext): Promise<number> {
       const rate =
         progress.elapsedMs > 0 ? (progress.predictionsSent * 1000) / progress.elapsedMs : 0
       context.stderr.write(
-        `${wallClockText(progress.tripTimeUs).replace('T', ' ').slice(0, 16)}  ${progress.predictionsSent}/${plan.tripCount} trips, ${progress.feedbackSent} feedback, ${progress.failed} failed, ${Math.round(rate)} trips/s\n`,
+        `${wallClockText(progress.tripTimeUs).replace('T', ' ').slice(0, 16)}  ${progress.predictionsSent}/${plan.tripCount} trips (${plan.tripCount === 0 ? 100 : Math.floor((progress.predictionsSent * 100) / plan.tripCount)}%), ${progress.feedbackSent} feedback, ${progress.failed} failed, ${Math.round(rate)} trips/s\n`,
       )
     },
   })
