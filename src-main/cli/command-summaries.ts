@@ -22,6 +22,8 @@ export const COMMAND_SUMMARIES: Readonly<Record<string, string>> = {
     'Insert random rows into dummy_metrics every N seconds (course 5.5, tests Grafana plumbing)',
   serve:
     'Serve the trained taxi model over HTTP (POST /predict, /feedback; GET /health, /metrics), logging every prediction',
+  collect:
+    "Compute a project's metrics per window of the prediction log as windows close (live monitoring)",
   stack: 'Start, inspect and stop the PostgreSQL + Grafana + Adminer stack (Docker or Podman)',
 }
 
