@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import process from 'node:process'
 import { latestModelVersion } from '../../adapters/postgres/live-log-repository'
@@ -8,7 +9,8 @@ import { createReferenceContext } from '../../core/pipeline/reference-context'
 import { COURSE_PROJECT } from '../../core/project/course-project'
 import type { LiveReference } from '../../services/live/collector-service'
 import { CollectorService } from '../../services/live/collector-service'
-import { ensureTrainedModel } from '../../services/model/model-service'
+import { tripFileLocation } from '../../services/data/locate-trip-file'
+import { ensureTrainedModel, modelPaths } from '../../services/model/model-service'
 import { RunEvents } from '../../services/pipeline/run-events'
 import { MONTH_PATTERN } from '../../shared/request-guards'
 import type { CliContext } from '../cli-context'
@@ -68,7 +70,8 @@ export async function run(context: CliContext): Promise<number> {
     )
   }
   const windowMicros = parseDuration(values.window ?? '1d', '--window')
-  const latenessMicros = values.lateness === '0' ? 0 : parseDuration(values.lateness ?? '0', '--lateness')
+  const latenessText = values.lateness ?? '0'
+  const latenessMicros = latenessText === '0' ? 0 : parseDuration(latenessText, '--lateness')
   const pollMs = Number(values['poll-ms'] ?? '1000')
   if (!Number.isInteger(pollMs) || pollMs < 10) {
     throw new CliError(`--poll-ms must be a whole number of milliseconds, at least 10.`, 2)
@@ -93,7 +96,14 @@ export async function run(context: CliContext): Promise<number> {
     const loadReference = async (): Promise<LiveReference> => {
       const logged = await latestModelVersion(pool, project)
       const referenceMonth = month ?? logged?.slice(0, 7) ?? '2022-01'
-      const file = await locateMonthFile(config, referenceMonth, context.signal, context.stderr)
+      // A model `train` (or a backfill) saved is used as it is; the TLC file is fetched only to train one.
+      const hasSavedModel = await stat(modelPaths(config, referenceMonth).model).then(
+        () => true,
+        () => false,
+      )
+      const file = hasSavedModel
+        ? tripFileLocation(config, referenceMonth).path
+        : await locateMonthFile(config, referenceMonth, context.signal, context.stderr)
       const trained = await ensureTrainedModel(config, referenceMonth, file)
       const version = `${referenceMonth}-${trained.fingerprint.slice(0, 12)}`
       if (logged !== null && logged !== version) {
