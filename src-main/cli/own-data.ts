@@ -23,6 +23,11 @@ import type {
   TestSuiteDocument,
   TestSuitePresetName,
 } from '../shared/domain/reports'
+import type { DatabasePool } from '../adapters/postgres/pool'
+import { createPool } from '../adapters/postgres/pool'
+import { readPostgresBatches } from '../adapters/sources/postgres-source'
+import { loadConfig } from '../config/app-config'
+import { readConnection } from '../config/saved-connections'
 import type { CliContext } from './cli-context'
 import { CliError } from './cli-context'
 import { OutputFile } from './output-file'
@@ -71,6 +76,8 @@ type OwnDataValues = {
   date?: string
   json?: boolean
   html?: string
+  home?: string
+  'database-url'?: string
 }
 
 /** Whether the command line asks for own data rather than the course's taxi day. */
@@ -176,7 +183,7 @@ export async function runOwnDataReport(
     )
   const project = await withProject(values)
   const request = ownDataRequestFrom(values, help, project.request)
-  const data = await clearly(() => loadOwnData(request))
+  const data = await clearly(() => loadOwnDataWithSources(context, values, request))
   context.stderr.write(describeLoad('report', preset, data.windows.length, data.mapping))
   const outcomes = ownDataReports(data, preset, {
     ...options,
@@ -205,7 +212,7 @@ export async function runOwnDataTestSuite(
 ): Promise<number> {
   const project = await withProject(values)
   const request = ownDataRequestFrom(values, help, project.request)
-  const data = await clearly(() => loadOwnData(request))
+  const data = await clearly(() => loadOwnDataWithSources(context, values, request))
   context.stderr.write(describeLoad('test-suite', preset, data.windows.length, data.mapping))
   const drift = { ...project.drift, ...options.drift }
   const outcomes = ownDataTestSuites(data, preset, {
@@ -333,6 +340,39 @@ function describeReportBriefly(document: ReportDocument): string {
     }
   }
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * Loads own data; a PostgreSQL current source is read from the project's saved connection (`connection`,
+ * saved in this home) or else from the driftdesk database (as `backfill` opens it), only while loading.
+ */
+async function loadOwnDataWithSources(
+  context: CliContext,
+  values: OwnDataValues,
+  request: OwnDataRequest,
+): ReturnType<typeof loadOwnData> {
+  const source = request.currentPostgres
+  if (source === undefined) return loadOwnData(request)
+  const config = loadConfig(context.env, {
+    homeDir: values.home,
+    databaseUrl: values['database-url'],
+  })
+  let pool: DatabasePool
+  let close: () => Promise<void>
+  if (source.connection !== undefined) {
+    pool = createPool(await readConnection(config.homeDir, source.connection))
+    close = () => pool.end()
+  } else {
+    const { openDatabaseSession } = await import('./database-session')
+    const session = await openDatabaseSession(context, config, 'driftdesk report')
+    pool = session.database.pool
+    close = () => session.close()
+  }
+  try {
+    return await loadOwnData(request, { readPostgres: (spec) => readPostgresBatches(pool, spec) })
+  } finally {
+    await close()
+  }
 }
 
 async function clearly<T>(call: () => Promise<T>): Promise<T> {
