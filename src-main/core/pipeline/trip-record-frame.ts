@@ -90,11 +90,15 @@ export class TripRecordFrameBuilder {
       const value = Object.hasOwn(record, name) ? record[name] : null
       if (kind === 'string') {
         if (value !== null && typeof value !== 'string') throw wrongType(name, value, 'a string')
-        this.#strings.get(name)!.push(value)
+        // By index, not push: a record refused half-way leaves nothing the next one does not overwrite.
+        this.#strings.get(name)![row] = value
         continue
       }
       let buffers = kind === 'null' ? this.#nullColumnValues.get(name) : this.#numbers.get(name)
-      if (value === null) continue // valid stays 0
+      if (value === null) {
+        if (buffers !== undefined) buffers.valid[row] = 0
+        continue
+      }
       if (buffers === undefined) {
         // A value in a column the files hold as all-null: keep it, as float64.
         buffers = this.#numericBuffers()
