@@ -70,9 +70,9 @@ export async function countRowsPerWindow(
     `SELECT (floor((extract(epoch FROM event_time) * 1000000 - $3) / $2) * $2 + $3)::bigint::text
               AS start_micros, count(*)::int AS rows
        FROM prediction_log
-      WHERE project = $1 AND event_time >= to_timestamp($4::float8 / 1000000) AT TIME ZONE 'UTC'
+      WHERE project = $1 AND event_time >= $4::timestamp
       GROUP BY 1 ORDER BY 1`,
-    [project, lengthMicros, originMicros, sinceMicros],
+    [project, lengthMicros, originMicros, timestampText(sinceMicros)],
   )
   return rows.map((row) => ({ startMicros: Number(row.start_micros), rows: row.rows }))
 }
@@ -91,7 +91,12 @@ export async function* readWindowRows(
 ): AsyncGenerator<LoggedWindowRow[]> {
   let after: { eventTime: string; requestId: string } | null = null
   for (;;) {
-    const params: unknown[] = [project, startMicros, endMicros, pageRows]
+    const params: unknown[] = [
+      project,
+      timestampText(startMicros),
+      timestampText(endMicros),
+      pageRows,
+    ]
     let keyset = ''
     if (after !== null) {
       params.push(after.eventTime, after.requestId)
@@ -105,8 +110,7 @@ export async function* readWindowRows(
     }>(
       `SELECT event_time::text AS event_time, request_id, record, prediction FROM prediction_log
         WHERE project = $1
-          AND event_time >= to_timestamp($2::float8 / 1000000) AT TIME ZONE 'UTC'
-          AND event_time < to_timestamp($3::float8 / 1000000) AT TIME ZONE 'UTC'
+          AND event_time >= $2::timestamp AND event_time < $3::timestamp
           ${keyset}
         ORDER BY event_time, request_id LIMIT $4`,
       params,
@@ -308,3 +312,17 @@ export async function latestModelVersion(db: Queryable, project: string): Promis
   )
   return rows[0]?.model_version ?? null
 }
+
+/**
+ * A naive timestamp's text for a `timestamp` parameter (so the `(project, event_time)` index serves the
+ * range); before year 1 (the collector's "since the beginning") it clamps to 0001-01-01.
+ */
+function timestampText(micros: number): string {
+  if (micros < YEAR_ONE_MICROS) return '0001-01-01 00:00:00'
+  const seconds = Math.floor(micros / 1e6)
+  const fraction = String(micros - seconds * 1e6).padStart(6, '0')
+  return `${new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ')}.${fraction}`
+}
+
+/** 0001-01-01T00:00:00 in microseconds since the epoch. */
+const YEAR_ONE_MICROS = -62_135_596_800_000_000
