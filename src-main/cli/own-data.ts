@@ -119,6 +119,10 @@ function ownDataRequestFrom(
     return {
       reference: values.reference ?? project.reference,
       current: values.current ?? project.current,
+      // The project's PostgreSQL table or query, unless --current names files instead.
+      ...(values.current === undefined && project.currentPostgres !== undefined
+        ? { currentPostgres: project.currentPostgres }
+        : {}),
       mapping: { ...project.mapping, ...mappingFromFlags(values) },
       ...(windowColumn === undefined ? {} : { windowColumn }),
       // --date picks one day of the project's data; --window replaces the project's window.

@@ -14,6 +14,7 @@ import { evidentlyAsDict } from '../../src-main/core/reports/evidently-as-dict'
 import type { OwnDataRequest } from '../../src-main/services/reports/own-data-reports'
 import { loadOwnData, ownDataReports } from '../../src-main/services/reports/own-data-reports'
 import { expectReportsMatchKeys } from '../support/own-data-keys'
+import { jsonLines, runCli } from '../support/run-cli'
 import type { TestPostgres } from '../support/postgres'
 import { startTestPostgres } from '../support/postgres'
 
@@ -193,66 +194,106 @@ describe('PostgreSQL table or query as a source', () => {
     expect(frames[0]).toMatchObject({ rowCount: 0, names: ['x', 'y'] })
   })
 
-  it('a table gives the same reports as the same data from a file', async () => {
-    let fileRequest: OwnDataRequest
-    let tableFrame: Frame
-    if (hasKey) {
-      tableFrame = await readParquetFile(join(KEY_DIR, 'current.parquet'))
-      fileRequest = {
-        reference: [join(KEY_DIR, 'reference.parquet')],
-        current: [join(KEY_DIR, 'current.parquet')],
-        mapping: {
-          target: 'affairs',
-          prediction: 'prediction',
-          numericalFeatures: [
-            'rate_marriage',
-            'age',
-            'yrs_married',
-            'children',
-            'religious',
-            'educ',
-          ],
-          categoricalFeatures: ['occupation', 'occupation_husb'],
-        },
-        windowColumn: 'ts',
-        window: '1d',
+  it(
+    'a table gives the same reports as the same data from a file',
+    { timeout: 180_000 },
+    async () => {
+      let fileRequest: OwnDataRequest
+      let tableFrame: Frame
+      if (hasKey) {
+        tableFrame = await readParquetFile(join(KEY_DIR, 'current.parquet'))
+        fileRequest = {
+          reference: [join(KEY_DIR, 'reference.parquet')],
+          current: [join(KEY_DIR, 'current.parquet')],
+          mapping: {
+            target: 'affairs',
+            prediction: 'prediction',
+            numericalFeatures: [
+              'rate_marriage',
+              'age',
+              'yrs_married',
+              'children',
+              'religious',
+              'educ',
+            ],
+            categoricalFeatures: ['occupation', 'occupation_husb'],
+          },
+          windowColumn: 'ts',
+          window: '1d',
+        }
+      } else {
+        const csv = join(folder, 'current.csv')
+        await writeFile(csv, syntheticCsv(600))
+        const reference = join(folder, 'reference.csv')
+        await writeFile(reference, syntheticCsv(900))
+        const loaded = await loadOwnData({ reference: [csv], current: [csv] })
+        tableFrame = loaded.current
+        // Without a window column nothing is dropped: the frame holds ts as the CSV reader typed it.
+        expect(tableFrame.columns.ts?.kind).toBe('timestamp_us')
+        fileRequest = { reference: [reference], current: [csv], windowColumn: 'ts', window: '1d' }
       }
-    } else {
-      const csv = join(folder, 'current.csv')
-      await writeFile(csv, syntheticCsv(600))
-      const reference = join(folder, 'reference.csv')
-      await writeFile(reference, syntheticCsv(900))
-      const loaded = await loadOwnData({ reference: [csv], current: [csv] })
-      tableFrame = loaded.current
-      // Without a window column nothing is dropped: the frame holds ts as the CSV reader typed it.
-      expect(tableFrame.columns.ts?.kind).toBe('timestamp_us')
-      fileRequest = { reference: [reference], current: [csv], windowColumn: 'ts', window: '1d' }
-    }
-    await frameToTable(client, 'current_rows', tableFrame)
-    const fromFile = await loadOwnData(fileRequest)
-    const fromTable = await loadOwnData(
-      { ...fileRequest, current: [], currentPostgres: { table: 'current_rows' } },
-      { readPostgres: (spec) => readPostgresBatches(pool, spec, { batchRows: 500 }) },
-    )
-    expect(fromTable.windows.map((w) => [w.label, w.rows.length])).toEqual(
-      fromFile.windows.map((w) => [w.label, w.rows.length]),
-    )
-    for (const preset of ['data-drift', 'data-quality', 'regression'] as const) {
-      const a = ownDataReports(fromFile, preset).map(
-        (o) => o.document && evidentlyAsDict(o.document),
-      )
-      const b = ownDataReports(fromTable, preset).map(
-        (o) => o.document && evidentlyAsDict(o.document),
-      )
-      expect(b, preset).toEqual(a)
-    }
-    if (hasKey) {
-      const { window: _window, ...whole } = fileRequest
-      const all = await loadOwnData(
-        { ...whole, current: [], currentPostgres: { table: 'current_rows' } },
+      await frameToTable(client, 'current_rows', tableFrame)
+      const fromFile = await loadOwnData(fileRequest)
+      const fromTable = await loadOwnData(
+        { ...fileRequest, current: [], currentPostgres: { table: 'current_rows' } },
         { readPostgres: (spec) => readPostgresBatches(pool, spec, { batchRows: 500 }) },
       )
-      expectReportsMatchKeys(all, KEY_DIR, 'all')
-    }
-  })
+      expect(fromTable.windows.map((w) => [w.label, w.rows.length])).toEqual(
+        fromFile.windows.map((w) => [w.label, w.rows.length]),
+      )
+      for (const preset of ['data-drift', 'data-quality', 'regression'] as const) {
+        const a = ownDataReports(fromFile, preset).map(
+          (o) => o.document && evidentlyAsDict(o.document),
+        )
+        const b = ownDataReports(fromTable, preset).map(
+          (o) => o.document && evidentlyAsDict(o.document),
+        )
+        expect(b, preset).toEqual(a)
+      }
+      // The CLI front door: a project file whose current data is the table, read from --database-url.
+      const projectFile = (current: unknown): string =>
+        JSON.stringify({
+          name: 'table-check',
+          reference: fileRequest.reference[0],
+          current,
+          window: { column: 'ts', every: '1d' },
+        })
+      await writeFile(
+        join(folder, 'table.json'),
+        projectFile({ postgres: { table: 'current_rows' } }),
+      )
+      await writeFile(join(folder, 'files.json'), projectFile(fileRequest.current[0]))
+      const viaCli = async (file: string): Promise<Record<string, unknown>[]> => {
+        const result = await runCli([
+          'report',
+          '--project',
+          join(folder, file),
+          '--preset',
+          'data-drift',
+          '--json',
+          '--database-url',
+          server.url,
+          '--home',
+          folder,
+        ])
+        expect(result.code, result.stderr).toBe(0)
+        return jsonLines(result.stdout)
+      }
+      const [tableLines, fileLines] = await Promise.all([
+        viaCli('table.json'),
+        viaCli('files.json'),
+      ])
+      expect(tableLines.length).toBeGreaterThan(0)
+      expect(tableLines).toEqual(fileLines)
+
+      if (hasKey) {
+        const { window: _window, ...whole } = fileRequest
+        const all = await loadOwnData(
+          { ...whole, current: [], currentPostgres: { table: 'current_rows' } },
+          { readPostgres: (spec) => readPostgresBatches(pool, spec, { batchRows: 500 }) },
+        )
+        expectReportsMatchKeys(all, KEY_DIR, 'all')
+      }
+    },
+  )
 })
