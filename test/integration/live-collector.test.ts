@@ -238,7 +238,10 @@ describe('collect: live windows from the prediction log equal the batch backfill
       ])
       expect(result.code).toBe(0)
       const lines = jsonLines(result.stdout)
-      const febLive = (await liveDays()).filter((w) => (w.date as string).startsWith('2022-02'))
+      const febLive = (await liveDays()).filter(
+        (w) => (w.date as string).startsWith('2022-02') && w.provisional !== true,
+      )
+      expect(febLive.length).toBeGreaterThanOrEqual(27)
       expect(lines.map((l) => l.date)).toEqual(febLive.map((w) => w.date))
       for (const line of lines) {
         const day = batch.get(line.date as string)

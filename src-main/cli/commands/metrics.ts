@@ -5,6 +5,7 @@ import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
 import { openDatabaseSession, toCliError } from '../database-session'
 import { MONTH_PATTERN } from '../../shared/request-guards'
+import { listStoredLiveWindows } from '../../adapters/postgres/live-log-repository'
 import { COURSE_PROJECT } from '../../core/project/course-project'
 import { dayToJson } from './backfill'
 
@@ -14,7 +15,8 @@ const HELP = `Usage: npm run driftdesk -- metrics --month 2022-02 [--project nyc
 
 Prints what is stored in daily_metrics for each day of the month, in date order.
   --project NAME  whose metrics (default: the course's, nyc-taxi)
-  --source S      batch (default: what backfill stored) or live (what collect stored, one per closed window)
+  --source S      batch (default: what backfill stored) or live (what collect stored, one line per closed
+                  window; provisional ones, computed when the log ran out, are left out until they close)
   --json      one JSON object per day on stdout, the same fields as \`backfill --json\`
   --columns   text mode: also each column's stattest, score and verdict (from column_drift)
 `
@@ -52,7 +54,23 @@ export async function run(context: CliContext): Promise<number> {
   try {
     const from = `${month}-01`
     const to = isoDate(parseIsoDate(from) + daysInMonth(month) * 86_400_000)
-    const days = await session.store.listStoredDays(from, to, project, source)
+    const stored = await session.store.listStoredDays(from, to, project, source)
+    // Live: closed windows only. A provisional one (the log ran out before it closed) may still change.
+    const provisional =
+      source === 'live'
+        ? new Set(
+            (await listStoredLiveWindows(session.database.pool, project))
+              .filter((w) => w.provisional)
+              .map((w) => new Date(w.startMicros / 1000).toISOString().slice(0, 10)),
+          )
+        : new Set<string>()
+    const days = stored.filter((day) => !provisional.has(day.metrics.date))
+    const hidden = stored.length - days.length
+    if (hidden > 0) {
+      context.stderr.write(
+        `${hidden} provisional window(s) not shown: the log ran out before they closed; \`collect\` computes them when they close.\n`,
+      )
+    }
     if (days.length === 0 && values.json !== true) {
       context.stderr.write(
         source === 'live'
