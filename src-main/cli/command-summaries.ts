@@ -25,6 +25,8 @@ export const COMMAND_SUMMARIES: Readonly<Record<string, string>> = {
     'Serve the trained taxi model over HTTP (POST /predict, /feedback; GET /health, /metrics), logging every prediction',
   replay:
     'Replay a month of taxi trips against a running `serve`: predictions at pickup, feedback at drop-off, on a sped-up clock',
+  collect:
+    "Compute a project's metrics per window of the prediction log as windows close (live monitoring)",
   stack: 'Start, inspect and stop the PostgreSQL + Grafana + Adminer stack (Docker or Podman)',
 }
 

@@ -23,6 +23,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   serve: () => import('./commands/serve'),
   replay: () => import('./commands/replay'),
   project: () => import('./commands/project'),
+  collect: () => import('./commands/collect'),
 }
 
 /** Signals that cancel a command, and the exit code each forces (null: the command's own, e.g. 130). */

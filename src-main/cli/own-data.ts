@@ -23,6 +23,10 @@ import type {
   TestSuiteDocument,
   TestSuitePresetName,
 } from '../shared/domain/reports'
+import type { DatabasePool } from '../adapters/postgres/pool'
+import { createPool } from '../adapters/postgres/pool'
+import { readPostgresBatches } from '../adapters/sources/postgres-source'
+import { readConnection } from '../config/saved-connections'
 import type { CliContext } from './cli-context'
 import { CliError } from './cli-context'
 import type { DatabaseSession } from './database-session'
@@ -168,6 +172,10 @@ function ownDataRequestFrom(
     return {
       reference: values.reference ?? project.reference,
       current: values.current ?? project.current,
+      // The project's PostgreSQL table or query, unless --current names files instead.
+      ...(values.current === undefined && project.currentPostgres !== undefined
+        ? { currentPostgres: project.currentPostgres }
+        : {}),
       mapping: { ...project.mapping, ...mappingFromFlags(values) },
       ...(windowColumn === undefined ? {} : { windowColumn }),
       // --date picks one day of the project's data; --window replaces the project's window.
@@ -233,7 +241,7 @@ export async function runOwnDataReport(
     )
   const project = withProject(resolved)
   const request = ownDataRequestFrom(values, help, project.request)
-  const data = await clearly(() => loadOwnData(request))
+  const data = await clearly(() => loadOwnDataWithSources(context, values, request))
   context.stderr.write(describeLoad('report', preset, data.windows.length, data.mapping))
   const outcomes = ownDataReports(data, preset, {
     ...options,
@@ -263,7 +271,7 @@ export async function runOwnDataTestSuite(
 ): Promise<number> {
   const project = withProject(resolved)
   const request = ownDataRequestFrom(values, help, project.request)
-  const data = await clearly(() => loadOwnData(request))
+  const data = await clearly(() => loadOwnDataWithSources(context, values, request))
   context.stderr.write(describeLoad('test-suite', preset, data.windows.length, data.mapping))
   const drift = { ...project.drift, ...options.drift }
   const outcomes = ownDataTestSuites(data, preset, {
@@ -391,6 +399,39 @@ function describeReportBriefly(document: ReportDocument): string {
     }
   }
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * Loads own data; a PostgreSQL current source is read from the project's saved connection (`connection`,
+ * saved in this home) or else from the driftdesk database (as `backfill` opens it), only while loading.
+ */
+async function loadOwnDataWithSources(
+  context: CliContext,
+  values: OwnDataValues,
+  request: OwnDataRequest,
+): ReturnType<typeof loadOwnData> {
+  const source = request.currentPostgres
+  if (source === undefined) return loadOwnData(request)
+  const config = loadConfig(context.env, {
+    homeDir: values.home,
+    databaseUrl: values['database-url'],
+  })
+  let pool: DatabasePool
+  let close: () => Promise<void>
+  if (source.connection !== undefined) {
+    pool = createPool(await readConnection(config.homeDir, source.connection))
+    close = () => pool.end()
+  } else {
+    const { openDatabaseSession } = await import('./database-session')
+    const session = await openDatabaseSession(context, config, 'driftdesk report')
+    pool = session.database.pool
+    close = () => session.close()
+  }
+  try {
+    return await loadOwnData(request, { readPostgres: (spec) => readPostgresBatches(pool, spec) })
+  } finally {
+    await close()
+  }
 }
 
 async function clearly<T>(call: () => Promise<T>): Promise<T> {

@@ -5,13 +5,18 @@ import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
 import { openDatabaseSession, toCliError } from '../database-session'
 import { MONTH_PATTERN } from '../../shared/request-guards'
+import { listStoredLiveWindows } from '../../adapters/postgres/live-log-repository'
+import { COURSE_PROJECT } from '../../core/project/course-project'
 import { dayToJson } from './backfill'
 
 export const summary = 'Print the daily metrics stored for a month (what Grafana reads)'
 
-const HELP = `Usage: npm run driftdesk -- metrics --month 2022-02 [--json] [--columns] [--database-url URL] [--home DIR]
+const HELP = `Usage: npm run driftdesk -- metrics --month 2022-02 [--project nyc-taxi] [--source batch|live] [--json] [--columns] [--database-url URL] [--home DIR]
 
 Prints what is stored in daily_metrics for each day of the month, in date order.
+  --project NAME  whose metrics (default: the course's, nyc-taxi)
+  --source S      batch (default: what backfill stored) or live (what collect stored, one line per closed
+                  window; provisional ones, computed when the log ran out, are left out until they close)
   --json      one JSON object per day on stdout, the same fields as \`backfill --json\`
   --columns   text mode: also each column's stattest, score and verdict (from column_drift)
 `
@@ -20,6 +25,8 @@ export async function run(context: CliContext): Promise<number> {
   const parsed = parseCommandOptions(context, HELP, {
     options: {
       month: { type: 'string' },
+      project: { type: 'string' },
+      source: { type: 'string' },
       json: { type: 'boolean' },
       columns: { type: 'boolean' },
       'database-url': { type: 'string' },
@@ -34,6 +41,11 @@ export async function run(context: CliContext): Promise<number> {
   if (month === undefined || !MONTH_PATTERN.test(month)) {
     throw new CliError(`--month YYYY-MM is required (got '${month ?? ''}').\n\n${HELP}`, 2)
   }
+  const source = values.source ?? 'batch'
+  if (source !== 'batch' && source !== 'live') {
+    throw new CliError(`--source must be batch or live (got '${source}').\n\n${HELP}`, 2)
+  }
+  const project = values.project ?? COURSE_PROJECT
   const config = loadConfig(context.env, {
     homeDir: values.home,
     databaseUrl: values['database-url'],
@@ -42,10 +54,28 @@ export async function run(context: CliContext): Promise<number> {
   try {
     const from = `${month}-01`
     const to = isoDate(parseIsoDate(from) + daysInMonth(month) * 86_400_000)
-    const days = await session.store.listStoredDays(from, to)
+    const stored = await session.store.listStoredDays(from, to, project, source)
+    // Live: closed windows only. A provisional one (the log ran out before it closed) may still change.
+    const provisional =
+      source === 'live'
+        ? new Set(
+            (await listStoredLiveWindows(session.database.pool, project))
+              .filter((w) => w.provisional)
+              .map((w) => new Date(w.startMicros / 1000).toISOString().slice(0, 10)),
+          )
+        : new Set<string>()
+    const days = stored.filter((day) => !provisional.has(day.metrics.date))
+    const hidden = stored.length - days.length
+    if (hidden > 0) {
+      context.stderr.write(
+        `${hidden} provisional window(s) not shown: the log ran out before they closed; \`collect\` computes them when they close.\n`,
+      )
+    }
     if (days.length === 0 && values.json !== true) {
       context.stderr.write(
-        `No metrics stored for ${month}; run \`npm run driftdesk -- backfill --month ${month}\`.\n`,
+        source === 'live'
+          ? `No live metrics stored for ${project} in ${month}; run \`npm run driftdesk -- collect --project ${project}\`.\n`
+          : `No metrics stored for ${month}; run \`npm run driftdesk -- backfill --month ${month}\`.\n`,
       )
     }
     for (const { metrics, runId } of days) {

@@ -309,8 +309,12 @@ function describeCourse(json: boolean): string {
 ${stringify(course)}`
 }
 
-function describePaths(value: string | readonly string[]): string {
-  return typeof value === 'string' ? value : value.join(', ')
+function describePaths(value: ProjectFile['current']): string {
+  if (typeof value === 'string') return value
+  if (Array.isArray(value)) return value.join(', ')
+  const source = value as Exclude<ProjectFile['current'], string | string[]>
+  const what = 'table' in source.postgres ? `table ${source.postgres.table}` : 'a read-only query'
+  return `PostgreSQL ${what}${source.connection === undefined ? '' : ` (connection ${source.connection})`}`
 }
 
 function describeWindow(window: { column?: string; every: string }): string {

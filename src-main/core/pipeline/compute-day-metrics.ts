@@ -22,6 +22,9 @@ import { tripDurationsMinutes } from './trip-durations'
  * A day with no rows yields `rows: 0`, null metrics and an `error`, so a backfill goes on.
  *
  * @param current the day's raw rows (all columns of the file)
+ * @param predictions the model's prediction for each row when it is already known (the live collector
+ *   passes what the prediction service logged, which is the same function of the same row); computed
+ *   from `current` otherwise
  * @throws {RangeError} when a feature column is missing or not numeric.
  * @example computeDayMetrics(context, february2nd, '2022-02-02').predictionDrift → 0.19839…
  */
@@ -30,7 +33,13 @@ export function computeDayMetrics(
   current: Frame,
   date: string,
   options: DriftOptions = {},
+  predictions: Float64Array = predictTripDurationsOf(context, current),
 ): DayMetrics {
+  if (predictions.length !== current.rowCount) {
+    throw new RangeError(
+      `${predictions.length} predictions were given for ${current.rowCount} rows; give one per row.`,
+    )
+  }
   if (current.rowCount === 0) {
     return {
       date,
@@ -47,7 +56,6 @@ export function computeDayMetrics(
       error: `No trips were picked up on ${date}; there is nothing to compare.`,
     }
   }
-  const predictions = predictTripDurations(context.model, current)
   const withPrediction = withColumn(current, PREDICTION_COLUMN, {
     kind: 'float64',
     values: predictions,
@@ -79,6 +87,10 @@ export function computeDayMetrics(
     rmse,
     columns,
   }
+}
+
+function predictTripDurationsOf(context: ReferenceContext, current: Frame): Float64Array {
+  return current.rowCount === 0 ? new Float64Array(0) : predictTripDurations(context.model, current)
 }
 
 /** MAE and RMSE over the rows whose duration is known (both timestamps present). */

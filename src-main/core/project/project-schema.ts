@@ -9,6 +9,33 @@ const Paths = Type.Union(
   },
 )
 
+/**
+ * A PostgreSQL table or read-only query as the current data (issue #11), e.g. a prediction service's log.
+ * It is read from the saved connection `connection` names (`connections` in settings), or the driftdesk
+ * database when left out. Types map as docs/live-collector.md ("PostgreSQL sources") says.
+ */
+const PostgresSource = Type.Object(
+  {
+    postgres: Type.Union([
+      Type.Object(
+        { table: Type.String({ minLength: 1, description: 'A table, or schema.table.' }) },
+        { additionalProperties: false },
+      ),
+      Type.Object(
+        { query: Type.String({ minLength: 1, description: 'A SELECT, run read-only.' }) },
+        { additionalProperties: false },
+      ),
+    ]),
+    connection: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'A saved connection; default: driftdesk’s database.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
 const ColumnList = Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true })
 
 /**
@@ -25,7 +52,7 @@ export const ProjectFileSchema = Type.Object(
       description: 'A short name: letters, digits, dot, dash, underscore.',
     }),
     reference: Paths,
-    current: Paths,
+    current: Type.Union([Paths, PostgresSource]),
     mapping: Type.Optional(
       Type.Object(
         {

@@ -37,12 +37,18 @@ export async function prepareProjectFile(path: string): Promise<ProjectFile> {
   const project: ProjectFile = {
     ...definition,
     reference: absolute(definition.reference),
-    current: absolute(definition.current),
+    // A PostgreSQL table or query is kept as it is: its columns are checked when it is read.
+    current:
+      typeof definition.current === 'object' && !Array.isArray(definition.current)
+        ? definition.current
+        : absolute(definition.current),
   }
   const columns = mappedColumns(project)
   const problems: string[] = []
   for (const side of ['reference', 'current'] as const) {
-    const paths = ([] as string[]).concat(project[side])
+    const value = project[side]
+    if (typeof value === 'object' && !Array.isArray(value)) continue
+    const paths = ([] as string[]).concat(value)
     let files: SourceFile[]
     try {
       files = await listSourceFiles(paths)

@@ -104,7 +104,17 @@ export function projectRequest(project: ProjectFile, projectPath: string): OwnDa
   const mapping = project.mapping ?? {}
   return {
     reference: paths(project.reference),
-    current: paths(project.current),
+    ...(typeof project.current === 'object' && !Array.isArray(project.current)
+      ? {
+          current: [],
+          currentPostgres: {
+            ...project.current.postgres,
+            ...(project.current.connection === undefined
+              ? {}
+              : { connection: project.current.connection }),
+          },
+        }
+      : { current: paths(project.current) }),
     mapping: {
       ...(mapping.target === undefined ? {} : { target: mapping.target }),
       ...(mapping.prediction === undefined ? {} : { prediction: mapping.prediction }),

@@ -1,6 +1,8 @@
 import type { SourceReadOptions } from '../../adapters/sources/csv-source'
 import { SourceReadError } from '../../adapters/sources/source-read-error'
+import type { PostgresSourceSpec } from '../../adapters/sources/postgres-source'
 import { readSourceFrame } from '../../adapters/sources/table-source'
+import { concatFrames } from '../../core/data/concat-frames'
 import type { Frame } from '../../core/data/frame'
 import { takeRows } from '../../core/data/frame'
 import type { DataWindow, WindowSpec } from '../../core/data/windows'
@@ -28,7 +30,10 @@ import { ReportRequestError } from './report-service'
  */
 export interface OwnDataRequest {
   readonly reference: readonly string[]
+  /** Files or folders; empty when the current data is a PostgreSQL table or query. */
   readonly current: readonly string[]
+  /** A PostgreSQL table or query as the current data, and the saved connection to read it from. */
+  readonly currentPostgres?: PostgresSourceSpec & { readonly connection?: string }
   readonly mapping?: ColumnMappingSpec
   /**
    * The timestamp column that cuts windows. It is only used to cut: both datasets lose it before any report
@@ -67,7 +72,10 @@ export interface WindowOutcome<D> {
  * one dataset, an empty reference, a date outside the data.
  * @throws {ReportRequestError}
  */
-export async function loadOwnData(request: OwnDataRequest): Promise<OwnDataSet> {
+export async function loadOwnData(
+  request: OwnDataRequest,
+  sources: OwnDataSources = {},
+): Promise<OwnDataSet> {
   const windowColumn = request.windowColumn
   if ((request.window !== undefined || request.date !== undefined) && windowColumn === undefined) {
     const needsColumn = request.date !== undefined || !/^rows:|^all$/i.test(request.window ?? '')
@@ -89,7 +97,9 @@ export async function loadOwnData(request: OwnDataRequest): Promise<OwnDataSet> 
     windowColumn === undefined ? {} : { declaredTypes: { [windowColumn]: 'timestamp' } }
   const [reference, current] = await Promise.all([
     readSide(request.reference, 'reference', options),
-    readSide(request.current, 'current', options),
+    request.currentPostgres === undefined
+      ? readSide(request.current, 'current', options)
+      : readPostgresSide(request.currentPostgres, sources),
   ])
   if (reference.rowCount === 0)
     throw new ReportRequestError(
@@ -132,6 +142,35 @@ export async function loadOwnData(request: OwnDataRequest): Promise<OwnDataSet> 
     current: currentFrame,
     windows,
     rowsWithoutTimestamp: cut.rowsWithoutTimestamp,
+  }
+}
+
+/** How to reach a PostgreSQL source: a front door that has a database passes its batch reader. */
+export interface OwnDataSources {
+  readonly readPostgres?: (
+    spec: PostgresSourceSpec & { readonly connection?: string },
+  ) => AsyncIterable<Frame>
+}
+
+async function readPostgresSide(
+  spec: PostgresSourceSpec & { readonly connection?: string },
+  sources: OwnDataSources,
+): Promise<Frame> {
+  if (sources.readPostgres === undefined)
+    throw new ReportRequestError(
+      'The current data is a PostgreSQL table or query, and this command has no database to read it from.',
+    )
+  const frames: Frame[] = []
+  try {
+    for await (const frame of sources.readPostgres(spec)) frames.push(frame)
+    return concatFrames(
+      frames,
+      frames.map(() => ('table' in spec ? spec.table : 'query')),
+    )
+  } catch (error) {
+    if (error instanceof SourceReadError || error instanceof RangeError)
+      throw new ReportRequestError(`The current data: ${error.message}`)
+    throw error
   }
 }
 

@@ -29,7 +29,7 @@ export const TERMINAL_RUN_STATES: readonly RunState[] = [
 ]
 
 /** The jobs a run can be of. */
-export type JobName = 'train' | 'backfill' | 'dummy'
+export type JobName = 'train' | 'backfill' | 'dummy' | 'collect'
 
 export interface RunRecord {
   readonly id: string
