@@ -12,6 +12,7 @@ import type {
 } from '../shared/domain/reports'
 import type { SerializedError } from '../shared/errors'
 import type { InspectFilesResult, ProjectWindows } from '../shared/domain/projects'
+import type { DraftCheck } from '../services/projects/check-project-draft'
 import type { ProjectTask } from '../services/projects/project-reports'
 
 export type ReportTask =
@@ -46,10 +47,12 @@ export type ReportTask =
       readonly reference: readonly string[]
       readonly current: readonly string[]
     }
+  /** A draft project checked against the schema and its files before it is stored. */
+  | { readonly kind: 'check-draft'; readonly draft: unknown }
 
 /** What a task computes: a document, or for the project tasks their own plain data. */
 export type ReportWorkerValue =
-  ReportDocument | TestSuiteDocument | ProjectWindows | InspectFilesResult
+  ReportDocument | TestSuiteDocument | ProjectWindows | InspectFilesResult | DraftCheck
 
 export interface ReportWorkerRequest {
   readonly requestId: number

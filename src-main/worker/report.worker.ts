@@ -7,6 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads'
 import type { AppConfig } from '../config/app-config'
+import { checkProjectDraft } from '../services/projects/check-project-draft'
 import { inspectProjectFiles } from '../services/projects/inspect-project-files'
 import { ProjectReportService } from '../services/projects/project-reports'
 import { renderReportHtml } from '../services/reports/render-report-html'
@@ -58,6 +59,8 @@ async function handle(request: ReportWorkerRequest): Promise<ReportWorkerRespons
         return ok(await projects.windows(task.project))
       case 'inspect-files':
         return ok(await inspectProjectFiles(task.reference, task.current))
+      case 'check-draft':
+        return ok(await checkProjectDraft(task.draft))
       default:
         break
     }

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads'
 import type { AppConfig } from '../../config/app-config'
 import type { ReportDocument, TestSuiteDocument } from '../../shared/domain/reports'
 import { AppError } from '../../shared/errors'
+import type { DraftCheck } from '../../services/projects/check-project-draft'
 import type { InspectFilesResult, ProjectWindows } from '../../shared/domain/projects'
 import type {
   ReportTask,
@@ -130,6 +131,14 @@ export class ReportWorkerPool {
     task: Extract<ReportTask, { kind: 'inspect-files' }>,
   ): Promise<InspectFilesResult> {
     return (await this.run(config, task, false)).document as InspectFilesResult
+  }
+
+  /** A draft project checked (schema, files, columns) off the panel's thread. */
+  async checkDraft(
+    config: AppConfig,
+    task: Extract<ReportTask, { kind: 'check-draft' }>,
+  ): Promise<DraftCheck> {
+    return (await this.run(config, task, false)).document as DraftCheck
   }
 
   async close(): Promise<void> {

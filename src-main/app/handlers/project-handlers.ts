@@ -10,7 +10,6 @@ import {
 import type { ReportWorkerPool } from '../../adapters/worker/report-worker-pool'
 import type { AppConfig } from '../../config/app-config'
 import { COURSE_PROJECT } from '../../core/project/course-project'
-import { checkProjectDraft } from '../../services/projects/check-project-draft'
 import { projectRequest } from '../../services/projects/project-file'
 import type { ProjectTask } from '../../services/projects/project-reports'
 import { projectDriftOptions } from '../../services/projects/project-reports'
@@ -22,7 +21,10 @@ import type { ChannelHandlers, ChannelsOf } from './channel-handlers'
 export interface ProjectHandlerDeps {
   readonly config: () => AppConfig
   readonly connection: DatabaseConnection
-  /** The report thread: a draft's files and a project's windows are read there, off this thread. */
+  /**
+   * The report thread: a draft's files are read and checked there, and a project's windows cut, off the
+   * thread that serves the panel (a Parquet file's first row group can be large).
+   */
   readonly reports: ReportWorkerPool
   /** Electron's file dialog (several files or one folder); browser mode has none. */
   readonly chooseFiles?: (side: 'reference' | 'current') => Promise<readonly string[] | null>
@@ -102,7 +104,10 @@ export function createProjectHandlers(
     },
 
     async 'project:save'({ definition, replace }) {
-      const checked = await checkProjectDraft(definition)
+      const checked = await deps.reports.checkDraft(deps.config(), {
+        kind: 'check-draft',
+        draft: definition,
+      })
       if (!checked.ok) return { ok: false, problems: checked.problems }
       const { database } = await deps.connection.get()
       const name = checked.definition.name
