@@ -287,6 +287,20 @@ describe.skipIf(!hasChromium)('own projects in the panel (Chromium, browser mode
     expect(await page.isVisible('[data-testid=report-window]')).toBe(false)
   })
 
+  it('fits 360 px: the picker above the view and the new-project form, without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 360, height: 800 })
+    try {
+      for (const view of ['projects', 'reports', 'backfill'] as const) {
+        await panel.open(view)
+        await page.waitForTimeout(300)
+        expect(await page.isVisible('[data-testid=project-select]'), view).toBe(true)
+        expect(await panel.horizontalOverflow(), `${view} scrolls sideways`).toBeLessThanOrEqual(0)
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 })
+    }
+  })
+
   it('logged no console errors, and keeps the screenshot for the README', () => {
     expect(consoleErrors).toEqual([])
     if (isFair) {
