@@ -328,7 +328,7 @@ function readProjectDocumentRequest<P extends string>(
   }
 }
 
-/** Paths of one side of a draft: 1 to 64 absolute paths. */
+/** Paths of one side of a draft: 1 to 64 (a relative one is a field problem the service words). */
 function readPaths(object: Record<string, unknown>, field: string): readonly string[] {
   const value = object[field]
   if (!Array.isArray(value) || value.length === 0 || value.length > 64) {
