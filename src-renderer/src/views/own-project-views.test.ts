@@ -7,6 +7,7 @@ import { installBridge } from '../api/bridge'
 import { REMEMBERED_PROJECT_KEY } from '../stores/projects'
 import { useReportsStore } from '../stores/reports'
 import BackfillView from './BackfillView.vue'
+import ModelView from './ModelView.vue'
 import ReportsView from './ReportsView.vue'
 import RunsView from './RunsView.vue'
 import TestSuitesView from './TestSuitesView.vue'
@@ -155,6 +156,14 @@ describe('views with an own project picked', () => {
     expect(rows).toHaveLength(1)
     expect(rows[0]?.text()).toContain('22222222')
     expect(wrapper.find('[data-testid=project-stored-windows]').exists()).toBe(true)
+    wrapper.unmount()
+  })
+
+  it("Model says it is the course's model, which an own project does not need", async () => {
+    bridge.respond('model:get', () => null).respond('jobs:running', () => ({ jobIds: [] }))
+    const wrapper = mount(ModelView, { attachTo: document.body })
+    await flushPromises()
+    expect(wrapper.find('[data-testid=model-course-only]').text()).toContain('shop')
     wrapper.unmount()
   })
 })
