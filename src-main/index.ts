@@ -78,6 +78,19 @@ async function startPanel(): Promise<void> {
           : await dialog.showOpenDialog(window, options)
       return result.canceled ? null : (result.filePaths[0] ?? null)
     },
+    chooseFiles: async (side) => {
+      const options = {
+        properties: ['openFile' as const, 'multiSelections' as const],
+        title:
+          side === 'reference' ? 'Reference data of your project' : 'Current data of your project',
+        filters: [{ name: 'Data files', extensions: ['parquet', 'pq', 'csv', 'jsonl', 'ndjson'] }],
+      }
+      const result =
+        window === null
+          ? await dialog.showOpenDialog(options)
+          : await dialog.showOpenDialog(window, options)
+      return result.canceled ? null : result.filePaths
+    },
     log: (line) => console.log(line),
   })
   const devServerUrl = process.env.ELECTRON_RENDERER_URL ?? null

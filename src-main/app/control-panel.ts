@@ -30,6 +30,7 @@ import { createModelHandlers } from './handlers/model-handlers'
 import { createModelTrainer } from './handlers/model-trainer'
 import type { MonthFileLocator } from './handlers/month-file'
 import { createPipelineHandlers } from './handlers/pipeline-handlers'
+import { createProjectHandlers, loadProjectTask } from './handlers/project-handlers'
 import { createReportHandlers } from './handlers/report-handlers'
 import { createRunsHandlers } from './handlers/runs-handlers'
 import { createStackHandlers } from './handlers/stack-handlers'
@@ -47,6 +48,8 @@ export interface ControlPanelOptions {
   readonly version: string
   /** Electron's folder picker; browser mode has none (the user types a path). */
   readonly chooseFolder?: () => Promise<string | null>
+  /** Electron's file picker for a project's reference or current data; browser mode has none. */
+  readonly chooseFiles?: (side: 'reference' | 'current') => Promise<readonly string[] | null>
   /** A bundled build's worker factory (electron-vite `?nodeWorker`); source runs use the default. */
   readonly createBackfillWorker?: BackfillWorkerFactory
   /** The same for the report thread. */
@@ -191,7 +194,6 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       connection,
       backfillSlot,
     }),
-    ...createReportHandlers({ config: currentConfig, reports, ensureModel }),
     ...createLiveHandlers({
       config: currentConfig,
       jobs,
@@ -201,6 +203,18 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       alertingDir: alertingProvisioningDir(
         (options.stackAssets ?? repositoryAssetPaths()).resourcesDir,
       ),
+    }),
+    ...createReportHandlers({
+      config: currentConfig,
+      reports,
+      ensureModel,
+      projectTask: (name) => loadProjectTask(connection, name),
+    }),
+    ...createProjectHandlers({
+      config: currentConfig,
+      connection,
+      reports,
+      ...(options.chooseFiles === undefined ? {} : { chooseFiles: options.chooseFiles }),
     }),
   }
 

@@ -13,6 +13,14 @@ import { AppError } from './errors'
 import type { LiveProgressItem, LiveSessionStatus, LiveWindows, ReplaySpeed } from './domain/live'
 import type { DayMetrics, ModelSummary } from './domain/metrics'
 import type {
+  InspectFilesResult,
+  ProjectDefinition,
+  ProjectSummary,
+  ProjectWindows,
+  SaveProjectResult,
+} from './domain/projects'
+import { COURSE_PROJECT_NAME } from './domain/projects'
+import type {
   ReportDocument,
   ReportPresetName,
   TestSuiteDocument,
@@ -131,6 +139,28 @@ export interface TestSuiteRequest {
   readonly referenceMonth: string
 }
 
+/**
+ * One window's report or test suite of a learner's own project (the course's days use the requests
+ * above): the window by its label, as `project:windows` lists them.
+ */
+export interface ProjectReportRequest {
+  readonly project: string
+  readonly window: string
+  readonly preset: ReportPresetName
+}
+
+export interface ProjectTestSuiteRequest {
+  readonly project: string
+  readonly window: string
+  readonly preset: TestSuitePresetName
+}
+
+/** A draft's files: each side one or more absolute paths (files or folders). */
+export interface ProjectFilesRequest {
+  readonly reference: readonly string[]
+  readonly current: readonly string[]
+}
+
 /** A self-contained HTML file (no network at view time) and the name to save it under. */
 export interface HtmlExport {
   readonly fileName: string
@@ -179,7 +209,14 @@ export interface InvokeContract {
     request: Record<string, never>
     response: { readonly jobId: string | null }
   }
-  'metrics:list': { request: { readonly month: string }; response: readonly DayMetrics[] }
+  /**
+   * Stored windows: the course's days of `month`, or (with an own `project`) every stored window of
+   * that project, `month` then optional.
+   */
+  'metrics:list': {
+    request: { readonly month?: string; readonly project?: string }
+    response: readonly DayMetrics[]
+  }
   'runs:list': { request: { readonly limit?: number }; response: readonly RunRecord[] }
   'runs:show': { request: { readonly runId: string }; response: RunDetails }
   'stack:status': { request: Record<string, never>; response: StackStatus }
@@ -195,10 +232,6 @@ export interface InvokeContract {
     request: { readonly path?: string | null; readonly months: readonly string[] }
     response: DataFilesStatus | null
   }
-  'reports:get': { request: ReportRequest; response: ReportDocument }
-  'reports:export-html': { request: ReportRequest; response: HtmlExport }
-  'suites:run': { request: TestSuiteRequest; response: TestSuiteDocument }
-  'suites:export-html': { request: TestSuiteRequest; response: HtmlExport }
   /** Starts serve, then replay and collect --follow; one session at a time. */
   'live:start': { request: LiveStartRequest; response: JobStarted }
   /** Stops the session's processes (SIGTERM, SIGKILL after a grace) and answers once they have exited. */
@@ -212,6 +245,37 @@ export interface InvokeContract {
     response: { readonly session: LiveSessionStatus | null }
   }
   'live:windows': { request: LiveWindowsRequest; response: LiveWindows }
+  'reports:get': { request: ReportRequest | ProjectReportRequest; response: ReportDocument }
+  'reports:export-html': { request: ReportRequest | ProjectReportRequest; response: HtmlExport }
+  'suites:run': { request: TestSuiteRequest | ProjectTestSuiteRequest; response: TestSuiteDocument }
+  'suites:export-html': {
+    request: TestSuiteRequest | ProjectTestSuiteRequest
+    response: HtmlExport
+  }
+  /** The built-in course first, then the stored projects by name. */
+  'project:list': {
+    request: Record<string, never>
+    response: { readonly projects: readonly ProjectSummary[] }
+  }
+  /** Reads a draft's files: columns, the first rows, the proposed role of each column. */
+  'project:inspect-files': { request: ProjectFilesRequest; response: InspectFilesResult }
+  /** Electron's file dialog for one side of a draft; browser mode has none (the learner types paths). */
+  'project:choose-files': {
+    request: { readonly side: 'reference' | 'current' }
+    response: { readonly paths: readonly string[] } | null
+  }
+  /** Validates a draft (schema, files, columns, window) and stores it; problems come back per field. */
+  'project:save': {
+    request: { readonly definition: ProjectDefinition; readonly replace?: boolean }
+    response: SaveProjectResult
+  }
+  /** Removes a stored project; with `withMetrics`, its stored windows too. */
+  'project:remove': {
+    request: { readonly name: string; readonly withMetrics?: boolean }
+    response: { readonly removed: boolean }
+  }
+  /** An own project's windows (its current data cut as the project says) and the mapping in use. */
+  'project:windows': { request: { readonly name: string }; response: ProjectWindows }
 }
 
 export interface EventContract {
@@ -253,7 +317,89 @@ const readMonths: RequestGuard<{ readonly months: readonly string[] }> = (reques
   }
 }
 
-const readReportRequest: RequestGuard<ReportRequest> = (request) => {
+/** Control characters have no place in a label or a path the panel sends. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20) return true
+  return false
+}
+
+/** A stored project's name (the project schema's pattern); `nyc-taxi` is the course. */
+const PROJECT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+
+function readProjectName(object: Record<string, unknown>, field: string): string {
+  return readString(object, field, {
+    pattern: PROJECT_NAME_PATTERN,
+    describe: 'a project name (letters, digits, dot, dash, underscore)',
+  })
+}
+
+/** A window label as `project:windows` gives it ('2024-01-05', 'rows 1-500', 'all'). */
+function readWindowLabel(object: Record<string, unknown>, field: string): string {
+  const label = readString(object, field, { maxLength: 80, describe: 'a window' })
+  if (label === '' || hasControlCharacter(label)) {
+    throw new AppError('INVALID_REQUEST', `Request field '${field}' must be a window label.`)
+  }
+  return label
+}
+
+/** The own-project form of a report or suite request, when the request names a project. */
+function readProjectDocumentRequest<P extends string>(
+  object: Record<string, unknown>,
+  presets: readonly P[],
+): { project: string; window: string; preset: P } {
+  readObject(object, ['project', 'window', 'preset'])
+  const project = readProjectName(object, 'project')
+  if (project === COURSE_PROJECT_NAME) {
+    throw new AppError(
+      'INVALID_REQUEST',
+      `The course project '${COURSE_PROJECT_NAME}' has days, not windows: ask with date and referenceMonth.`,
+    )
+  }
+  return {
+    project,
+    window: readWindowLabel(object, 'window'),
+    preset: readOneOf(object, 'preset', presets),
+  }
+}
+
+/** Paths of one side of a draft: 1 to 64 (a relative one is a field problem the service words). */
+function readPaths(object: Record<string, unknown>, field: string): readonly string[] {
+  const value = object[field]
+  if (!Array.isArray(value) || value.length === 0 || value.length > 64) {
+    throw new AppError(
+      'INVALID_REQUEST',
+      `Request field '${field}' must be a list of 1 to 64 file or folder paths.`,
+    )
+  }
+  return value.map((path: unknown, index) => {
+    const name = `${field}[${index}]`
+    const text = readString({ [name]: path }, name, { maxLength: 4096, describe: 'a path' })
+    if (text.trim() === '' || hasControlCharacter(text)) {
+      throw new AppError(
+        'INVALID_REQUEST',
+        `Request field '${name}' must be a file or folder path.`,
+      )
+    }
+    return text
+  })
+}
+
+/** A draft project: a plain JSON object of bounded size; its content is checked against the schema. */
+function readDefinition(object: Record<string, unknown>, field: string): ProjectDefinition {
+  const value = object[field]
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AppError('INVALID_REQUEST', `Request field '${field}' must be a project object.`)
+  }
+  if (JSON.stringify(value).length > 256 * 1024) {
+    throw new AppError('INVALID_REQUEST', `Request field '${field}' is larger than 256 KB.`)
+  }
+  // Only the shape crosses here; project-handlers validates the content against the project schema.
+  return value as ProjectDefinition
+}
+
+const readReportRequest: RequestGuard<ReportRequest | ProjectReportRequest> = (request) => {
+  if (isObjectWith(request, 'project'))
+    return readProjectDocumentRequest(request, reportPresetNames)
   const object = readObject(request, ['date', 'preset', 'referenceMonth'])
   return {
     date: readDate(object, 'date'),
@@ -262,7 +408,11 @@ const readReportRequest: RequestGuard<ReportRequest> = (request) => {
   }
 }
 
-const readTestSuiteRequest: RequestGuard<TestSuiteRequest> = (request) => {
+const readTestSuiteRequest: RequestGuard<TestSuiteRequest | ProjectTestSuiteRequest> = (
+  request,
+) => {
+  if (isObjectWith(request, 'project'))
+    return readProjectDocumentRequest(request, testSuitePresetNames)
   const object = readObject(request, ['date', 'preset', 'referenceMonth'])
   return {
     date: readDate(object, 'date'),
@@ -275,15 +425,6 @@ const readTestSuiteRequest: RequestGuard<TestSuiteRequest> = (request) => {
 const MAX_REPLAY_SPEED = 604_800
 /** `2022-03-01T10:00:00.000Z`: what `Date.toISOString` writes (the session's start). */
 const ISO_INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/
-
-/** A project name as project files allow it (core/project/project-schema.ts). */
-function readProjectName(object: Record<string, unknown>, field: string): string {
-  return readString(object, field, {
-    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
-    maxLength: 64,
-    describe: 'a project name (letters, digits, dot, dash, underscore)',
-  })
-}
 
 /** `'max'` or seconds of trip time per second, 1 to a week. */
 function readReplaySpeed(object: Record<string, unknown>, field: string): ReplaySpeed {
@@ -301,6 +442,12 @@ function readReplaySpeed(object: Record<string, unknown>, field: string): Replay
     )
   }
   return value
+}
+
+function isObjectWith(request: unknown, key: string): request is Record<string, unknown> {
+  return (
+    typeof request === 'object' && request !== null && !Array.isArray(request) && key in request
+  )
 }
 
 const readNothing: RequestGuard<Record<string, never>> = (request) => {
@@ -346,8 +493,16 @@ export const REQUEST_GUARDS: { readonly [C in InvokeChannel]: RequestGuard<Reque
   'pipeline:cancel': readCancel,
   'pipeline:current': readNothing,
   'metrics:list': (request) => {
-    const object = readObject(request, ['month'])
-    return { month: readMonth(object, 'month') }
+    const object = readObject(request, ['month', 'project'])
+    const project = readOptional(object, 'project', readProjectName)
+    const month =
+      project === undefined || project === COURSE_PROJECT_NAME || object.month !== undefined
+        ? readMonth(object, 'month')
+        : undefined
+    return {
+      ...(month === undefined ? {} : { month }),
+      ...(project === undefined ? {} : { project }),
+    }
   },
   'runs:list': (request) => {
     const object = readObject(request ?? {}, ['limit'])
@@ -401,6 +556,35 @@ export const REQUEST_GUARDS: { readonly [C in InvokeChannel]: RequestGuard<Reque
       month: readMonth(object, 'month'),
       ...(since === undefined ? {} : { since }),
     }
+  },
+  'project:list': readNothing,
+  'project:inspect-files': (request) => {
+    const object = readObject(request, ['reference', 'current'])
+    return { reference: readPaths(object, 'reference'), current: readPaths(object, 'current') }
+  },
+  'project:choose-files': (request) => {
+    const object = readObject(request, ['side'])
+    return { side: readOneOf(object, 'side', ['reference', 'current'] as const) }
+  },
+  'project:save': (request) => {
+    const object = readObject(request, ['definition', 'replace'])
+    const replace = readOptional(object, 'replace', readBoolean)
+    return {
+      definition: readDefinition(object, 'definition'),
+      ...(replace === undefined ? {} : { replace }),
+    }
+  },
+  'project:remove': (request) => {
+    const object = readObject(request, ['name', 'withMetrics'])
+    const withMetrics = readOptional(object, 'withMetrics', readBoolean)
+    return {
+      name: readProjectName(object, 'name'),
+      ...(withMetrics === undefined ? {} : { withMetrics }),
+    }
+  },
+  'project:windows': (request) => {
+    const object = readObject(request, ['name'])
+    return { name: readProjectName(object, 'name') }
   },
 }
 

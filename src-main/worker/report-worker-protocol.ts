@@ -11,6 +11,9 @@ import type {
   TestSuitePresetName,
 } from '../shared/domain/reports'
 import type { SerializedError } from '../shared/errors'
+import type { InspectFilesResult, ProjectWindows } from '../shared/domain/projects'
+import type { DraftCheck } from '../services/projects/check-project-draft'
+import type { ProjectTask } from '../services/projects/project-reports'
 
 export type ReportTask =
   | {
@@ -25,6 +28,31 @@ export type ReportTask =
       readonly date: string
       readonly referenceMonth?: string
     }
+  /** A learner's project (issue #11): one window's report or suite, its windows, a draft's files. */
+  | {
+      readonly kind: 'project-report'
+      readonly preset: ReportPresetName
+      readonly project: ProjectTask
+      readonly window: string
+    }
+  | {
+      readonly kind: 'project-test-suite'
+      readonly preset: TestSuitePresetName
+      readonly project: ProjectTask
+      readonly window: string
+    }
+  | { readonly kind: 'project-windows'; readonly project: ProjectTask }
+  | {
+      readonly kind: 'inspect-files'
+      readonly reference: readonly string[]
+      readonly current: readonly string[]
+    }
+  /** A draft project checked against the schema and its files before it is stored. */
+  | { readonly kind: 'check-draft'; readonly draft: unknown }
+
+/** What a task computes: a document, or for the project tasks their own plain data. */
+export type ReportWorkerValue =
+  ReportDocument | TestSuiteDocument | ProjectWindows | InspectFilesResult | DraftCheck
 
 export interface ReportWorkerRequest {
   readonly requestId: number
@@ -39,7 +67,7 @@ export type ReportWorkerResponse =
   | {
       readonly requestId: number
       readonly ok: true
-      readonly document: ReportDocument | TestSuiteDocument
+      readonly document: ReportWorkerValue
       readonly html: string | null
     }
   | { readonly requestId: number; readonly ok: false; readonly error: SerializedError }

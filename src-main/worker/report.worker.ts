@@ -7,14 +7,23 @@
  */
 import { parentPort } from 'node:worker_threads'
 import type { AppConfig } from '../config/app-config'
+import { checkProjectDraft } from '../services/projects/check-project-draft'
+import { inspectProjectFiles } from '../services/projects/inspect-project-files'
+import { ProjectReportService } from '../services/projects/project-reports'
 import { renderReportHtml } from '../services/reports/render-report-html'
 import { ReportRequestError, ReportService } from '../services/reports/report-service'
 import { AppError, serializeError } from '../shared/errors'
-import type { ReportWorkerRequest, ReportWorkerResponse } from './report-worker-protocol'
+import type {
+  ReportWorkerRequest,
+  ReportWorkerResponse,
+  ReportWorkerValue,
+} from './report-worker-protocol'
 
 /** One service per configuration (data folder, models folder); a panel rarely uses more than two. */
 const services = new Map<string, ReportService>()
 const MAX_SERVICES = 4
+/** Learners' projects: their data sets stay loaded while the panel asks window after window. */
+const projects = new ProjectReportService()
 
 function serviceFor(config: AppConfig): ReportService {
   const key = JSON.stringify([config.dataDir, config.cacheDir, config.modelsDir])
@@ -30,7 +39,31 @@ function serviceFor(config: AppConfig): ReportService {
 
 async function handle(request: ReportWorkerRequest): Promise<ReportWorkerResponse> {
   const { task } = request
+  const ok = (document: ReportWorkerValue, html: string | null = null): ReportWorkerResponse => ({
+    requestId: request.requestId,
+    ok: true,
+    document,
+    html,
+  })
   try {
+    switch (task.kind) {
+      case 'project-report': {
+        const report = await projects.report(task.project, task.preset, task.window)
+        return ok(report, request.html ? await renderReportHtml({ report }) : null)
+      }
+      case 'project-test-suite': {
+        const suite = await projects.testSuite(task.project, task.preset, task.window)
+        return ok(suite, request.html ? await renderReportHtml({ suite }) : null)
+      }
+      case 'project-windows':
+        return ok(await projects.windows(task.project))
+      case 'inspect-files':
+        return ok(await inspectProjectFiles(task.reference, task.current))
+      case 'check-draft':
+        return ok(await checkProjectDraft(task.draft))
+      default:
+        break
+    }
     const service = serviceFor(request.config)
     const options = task.referenceMonth === undefined ? {} : { referenceMonth: task.referenceMonth }
     if (task.kind === 'report') {

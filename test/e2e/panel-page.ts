@@ -44,7 +44,16 @@ export interface DrawnChart {
 
 /** The views of the panel's sidebar, by their `data-view` id. */
 export type PanelView =
-  'setup' | 'model' | 'backfill' | 'reports' | 'suites' | 'runs' | 'live' | 'grafana' | 'adminer'
+  | 'setup'
+  | 'projects'
+  | 'model'
+  | 'backfill'
+  | 'reports'
+  | 'suites'
+  | 'runs'
+  | 'live'
+  | 'grafana'
+  | 'adminer'
 
 /**
  * Page object of the control panel: what a person does (open a view, start a backfill, pick a day) and

@@ -2,10 +2,13 @@ import type { Worker } from 'node:worker_threads'
 import type { AppConfig } from '../../config/app-config'
 import type { ReportDocument, TestSuiteDocument } from '../../shared/domain/reports'
 import { AppError } from '../../shared/errors'
+import type { DraftCheck } from '../../services/projects/check-project-draft'
+import type { InspectFilesResult, ProjectWindows } from '../../shared/domain/projects'
 import type {
   ReportTask,
   ReportWorkerRequest,
   ReportWorkerResponse,
+  ReportWorkerValue,
 } from '../../worker/report-worker-protocol'
 import { startModuleWorker } from './worker-host'
 
@@ -18,7 +21,7 @@ const defaultFactory: ReportWorkerFactory = (index) =>
   startModuleWorker(WORKER_MODULE, `driftdesk-report-${index}`)
 
 /** What a computed task hands back: the document, and its HTML page when asked for. */
-export interface ComputedReport<D extends ReportDocument | TestSuiteDocument> {
+export interface ComputedReport<D extends ReportWorkerValue> {
   readonly document: D
   readonly html: string | null
 }
@@ -95,6 +98,49 @@ export class ReportWorkerPool {
     >
   }
 
+  /** A stored project's report of one window (issue #11). */
+  projectReport(
+    config: AppConfig,
+    task: Extract<ReportTask, { kind: 'project-report' }>,
+    options: { html?: boolean } = {},
+  ): Promise<ComputedReport<ReportDocument>> {
+    return this.run(config, task, options.html === true) as Promise<ComputedReport<ReportDocument>>
+  }
+
+  projectTestSuite(
+    config: AppConfig,
+    task: Extract<ReportTask, { kind: 'project-test-suite' }>,
+    options: { html?: boolean } = {},
+  ): Promise<ComputedReport<TestSuiteDocument>> {
+    return this.run(config, task, options.html === true) as Promise<
+      ComputedReport<TestSuiteDocument>
+    >
+  }
+
+  /** A project's windows: its data is read on the report thread, which keeps it for the reports. */
+  async projectWindows(
+    config: AppConfig,
+    task: Extract<ReportTask, { kind: 'project-windows' }>,
+  ): Promise<ProjectWindows> {
+    return (await this.run(config, task, false)).document as ProjectWindows
+  }
+
+  /** A draft's files, read off the panel's thread (a first row group can be large). */
+  async inspectFiles(
+    config: AppConfig,
+    task: Extract<ReportTask, { kind: 'inspect-files' }>,
+  ): Promise<InspectFilesResult> {
+    return (await this.run(config, task, false)).document as InspectFilesResult
+  }
+
+  /** A draft project checked (schema, files, columns) off the panel's thread. */
+  async checkDraft(
+    config: AppConfig,
+    task: Extract<ReportTask, { kind: 'check-draft' }>,
+  ): Promise<DraftCheck> {
+    return (await this.run(config, task, false)).document as DraftCheck
+  }
+
   async close(): Promise<void> {
     this.closed = true
     const closing = new AppError('CANCELLED', 'The panel closed before this report was computed.')
@@ -114,7 +160,7 @@ export class ReportWorkerPool {
     config: AppConfig,
     task: ReportTask,
     html: boolean,
-  ): Promise<ComputedReport<ReportDocument | TestSuiteDocument>> {
+  ): Promise<ComputedReport<ReportWorkerValue>> {
     if (this.closed) {
       return Promise.reject(new AppError('CANCELLED', 'The panel is closing; no more reports.'))
     }

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import type { Ref, ShallowRef } from 'vue'
 import { ref, shallowRef } from 'vue'
+import { COURSE_PROJECT_NAME } from '../../../src-main/shared/domain/projects'
 import type { HtmlExport } from '../../../src-main/shared/ipc-contract'
 import type { Bridge } from '../api/bridge'
 import { useBridge } from '../api/bridge'
@@ -12,12 +13,28 @@ export interface DayDocumentRequest<Preset extends string> {
   readonly referenceMonth: string
 }
 
+/** The same for one window of a learner's own project (issue #11). */
+export interface WindowDocumentRequest<Preset extends string> {
+  readonly project: string
+  readonly window: string
+  readonly preset: Preset
+}
+
+/** Which project's window a document is asked for; absent for the course's day. */
+export interface ProjectWindowScope {
+  readonly project: string
+  readonly window: string
+}
+
+export type DocumentRequest<Preset extends string> =
+  DayDocumentRequest<Preset> | WindowDocumentRequest<Preset>
+
 export interface DayDocumentStoreOptions<Preset extends string, Document> {
   readonly defaultPreset: Preset
   /** Computes the document (`reports:get`, `suites:run`). */
-  readonly fetch: (bridge: Bridge, request: DayDocumentRequest<Preset>) => Promise<Document>
+  readonly fetch: (bridge: Bridge, request: DocumentRequest<Preset>) => Promise<Document>
   /** Renders it as a self-contained HTML file (`reports:export-html`, `suites:export-html`). */
-  readonly exportHtml: (bridge: Bridge, request: DayDocumentRequest<Preset>) => Promise<HtmlExport>
+  readonly exportHtml: (bridge: Bridge, request: DocumentRequest<Preset>) => Promise<HtmlExport>
 }
 
 export interface DayDocumentState<Preset extends string, Document> {
@@ -28,8 +45,12 @@ export interface DayDocumentState<Preset extends string, Document> {
   loadedPreset: Ref<Preset | null>
   isLoading: Ref<boolean>
   error: Ref<unknown>
-  load(referenceMonth: string): Promise<void>
-  exportHtml(referenceMonth: string): Promise<HtmlExport | null>
+  /** The project the shown document belongs to (`nyc-taxi` for the course's days). */
+  loadedProject: Ref<string | null>
+  load(referenceMonth: string, scope?: ProjectWindowScope): Promise<void>
+  exportHtml(referenceMonth: string, scope?: ProjectWindowScope): Promise<HtmlExport | null>
+  /** Drops the shown document (another project was picked). */
+  clear(): void
 }
 
 /**
@@ -49,39 +70,65 @@ export function defineDayDocumentStore<Preset extends string, Document>(
     const loadedPreset = ref<Preset | null>(null) as Ref<Preset | null>
     const isLoading = ref(false)
     const error = ref<unknown>(null)
+    const loadedProject = ref<string | null>(null)
 
-    const request = (referenceMonth: string): DayDocumentRequest<Preset> => ({
-      date: date.value,
-      preset: preset.value,
-      referenceMonth,
-    })
+    const request = (
+      referenceMonth: string,
+      scope: ProjectWindowScope | undefined,
+    ): DocumentRequest<Preset> =>
+      scope === undefined
+        ? { date: date.value, preset: preset.value, referenceMonth }
+        : { project: scope.project, window: scope.window, preset: preset.value }
 
-    async function load(referenceMonth: string): Promise<void> {
+    async function load(referenceMonth: string, scope?: ProjectWindowScope): Promise<void> {
       isLoading.value = true
       error.value = null
       try {
-        const asked = request(referenceMonth)
+        const asked = request(referenceMonth, scope)
         document.value = await options.fetch(bridge, asked)
         loadedPreset.value = asked.preset
+        loadedProject.value = scope?.project ?? COURSE_PROJECT_NAME
       } catch (caught) {
         document.value = null
         loadedPreset.value = null
+        loadedProject.value = null
         error.value = caught
       } finally {
         isLoading.value = false
       }
     }
 
-    async function exportHtml(referenceMonth: string): Promise<HtmlExport | null> {
+    async function exportHtml(
+      referenceMonth: string,
+      scope?: ProjectWindowScope,
+    ): Promise<HtmlExport | null> {
       error.value = null
       try {
-        return await options.exportHtml(bridge, request(referenceMonth))
+        return await options.exportHtml(bridge, request(referenceMonth, scope))
       } catch (caught) {
         error.value = caught
         return null
       }
     }
 
-    return { date, preset, document, loadedPreset, isLoading, error, load, exportHtml }
+    function clear(): void {
+      document.value = null
+      loadedPreset.value = null
+      loadedProject.value = null
+      error.value = null
+    }
+
+    return {
+      date,
+      preset,
+      document,
+      loadedPreset,
+      isLoading,
+      error,
+      loadedProject,
+      load,
+      exportHtml,
+      clear,
+    }
   })
 }
