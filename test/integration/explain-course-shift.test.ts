@@ -62,8 +62,10 @@ describe('why the prediction moved, on the course days of February 2022', () => 
       // Observed from the course's own predictions with a plain mean.
       const predictions = predictTripDurations(training.model, current)
       const referencePredictions = training.reference.columns[PREDICTION_COLUMN]
-      if (referencePredictions === undefined || referencePredictions.kind !== 'float64') throw new Error('no prediction')
-      const mean = (values: Float64Array): number => values.reduce((a, b) => a + b, 0) / values.length
+      if (referencePredictions === undefined || referencePredictions.kind !== 'float64')
+        throw new Error('no prediction')
+      const mean = (values: Float64Array): number =>
+        values.reduce((a, b) => a + b, 0) / values.length
       const observed = mean(predictions) - mean(referencePredictions.values)
       const explained = shift.contributions.reduce((sum, c) => sum + c.contribution, 0)
       const relative = Math.abs(explained - observed) / Math.abs(observed)
@@ -74,7 +76,9 @@ describe('why the prediction moved, on the course days of February 2022', () => 
       const sizes = shift.contributions.map((c) => Math.abs(c.contribution))
       expect(sizes).toEqual([...sizes].sort((a, b) => b - a))
     }
-    console.log(`explain: worst relative gap between explained and observed shift over Feb 2022 (${source}): ${worst.toExponential(2)}`)
+    console.log(
+      `explain: worst relative gap between explained and observed shift over Feb 2022 (${source}): ${worst.toExponential(2)}`,
+    )
   })
 
   it('explains single rows: their contributions sum to prediction − reference mean prediction', () => {
@@ -86,9 +90,13 @@ describe('why the prediction moved, on the course days of February 2022', () => 
     for (const row of rowContributions(shift, current, rows, predictions)) {
       const sum = row.contributions.reduce((a, c) => a + c.contribution, 0)
       const expected = row.prediction - shift.meanPrediction
-      expect(Math.abs(sum - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(row.prediction)))
+      expect(Math.abs(sum - expected)).toBeLessThanOrEqual(
+        1e-9 * Math.max(1, Math.abs(row.prediction)),
+      )
     }
-    expect(() => rowContributions(shift, current, [current.rowCount], predictions)).toThrow(RangeError)
+    expect(() => rowContributions(shift, current, [current.rowCount], predictions)).toThrow(
+      RangeError,
+    )
   })
 
   it('lists outlier shares, extreme rows beyond a fence and hourly segments with a worst segment', () => {

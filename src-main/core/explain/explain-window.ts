@@ -117,7 +117,9 @@ export function explainWindow(
   )
   const showColumns = spec.showColumns ?? reference.outlierProfiles.map((p) => p.column)
   const segmentTable =
-    spec.segmentColumn == null ? null : buildSegmentTable(reference, window, spec.segmentColumn, spec.segmentBy)
+    spec.segmentColumn == null
+      ? null
+      : buildSegmentTable(reference, window, spec.segmentColumn, spec.segmentBy)
   const fairness =
     spec.sensitiveColumn == null
       ? null
@@ -138,7 +140,12 @@ export function explainWindow(
         }
       : {}),
     outliers,
-    extremeRows: mostExtremeRows(window, reference.outlierProfiles, showColumns, spec.extremeRowLimit ?? 10),
+    extremeRows: mostExtremeRows(
+      window,
+      reference.outlierProfiles,
+      showColumns,
+      spec.extremeRowLimit ?? 10,
+    ),
     outlierTests: outliers.map((o) => evaluateOutlierShareTest(o)),
     segments: segmentTable,
     fairness,
@@ -185,6 +192,7 @@ function buildSegmentTable(
 function numericValuesOrNaN(frame: Frame, name: string): Float64Array {
   const column = getNumericColumn(frame, name)
   const out = Float64Array.from(column.values)
-  if (column.valid !== null) for (let i = 0; i < out.length; i++) if (column.valid[i] === 0) out[i] = Number.NaN
+  if (column.valid !== null)
+    for (let i = 0; i < out.length; i++) if (column.valid[i] === 0) out[i] = Number.NaN
   return out
 }

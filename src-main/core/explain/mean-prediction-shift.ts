@@ -31,7 +31,8 @@ export function referenceFeatureMeans(
   reference: Frame,
   predictions: ArrayLike<number>,
 ): ReferenceFeatureMeans {
-  if (reference.rowCount === 0) throw new RangeError('The reference has no rows to explain against.')
+  if (reference.rowCount === 0)
+    throw new RangeError('The reference has no rows to explain against.')
   if (predictions.length !== reference.rowCount)
     throw new RangeError(
       `The reference has ${reference.rowCount} rows but ${predictions.length} predictions.`,
@@ -71,7 +72,9 @@ export function explainMeanPredictionShift(
 ): PredictionShift {
   if (current.rowCount === 0) throw new RangeError('The window has no rows to explain.')
   if (predictions.length !== current.rowCount)
-    throw new RangeError(`The window has ${current.rowCount} rows but ${predictions.length} predictions.`)
+    throw new RangeError(
+      `The window has ${current.rowCount} rows but ${predictions.length} predictions.`,
+    )
   const { model } = reference
   const contributions: FeatureContribution[] = model.featureOrder.map((feature, j) => {
     const filled = linearFeatureColumn(current, feature)

@@ -41,5 +41,8 @@ export function fitSurrogateLinearModel(
     residual += (y - (surrogate[i] as number)) ** 2
     total += (y - mean) ** 2
   }
-  return { model: { ...fitted, featureOrder: [...features] }, r2: total === 0 ? 1 : 1 - residual / total }
+  return {
+    model: { ...fitted, featureOrder: [...features] },
+    r2: total === 0 ? 1 : 1 - residual / total,
+  }
 }

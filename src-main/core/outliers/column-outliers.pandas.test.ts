@@ -17,7 +17,10 @@ interface Case {
 }
 
 const fixture = JSON.parse(
-  readFileSync(resolve(__dirname, '../../../test/fixtures/explain/outliers-and-segments.json'), 'utf8'),
+  readFileSync(
+    resolve(__dirname, '../../../test/fixtures/explain/outliers-and-segments.json'),
+    'utf8',
+  ),
 ) as { outliers: Case[] }
 
 function column(values: (number | null)[]): NumericColumn {
@@ -39,7 +42,10 @@ describe('outlier shares vs numpy/pandas', () => {
   })
 
   it.each(fixture.outliers.map((c) => [c.name, c] as const))('matches numpy on %s', (_, c) => {
-    const result = columnOutliers(referenceOutlierProfile('x', column(c.reference)), column(c.window))
+    const result = columnOutliers(
+      referenceOutlierProfile('x', column(c.reference)),
+      column(c.window),
+    )
     for (const [key, expected] of Object.entries(c.expected)) {
       const actual = result[key as keyof typeof result] as number | null
       expect(close(actual, expected), `${key}: ${actual} vs ${expected}`).toBe(true)

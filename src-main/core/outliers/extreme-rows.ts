@@ -59,7 +59,10 @@ export function mostExtremeRows(
         if (isNullAt(c, row) || c.kind === 'null') return [name, null]
         // Timestamps read at face value (microseconds since the epoch), as `YYYY-MM-DD HH:MM:SS`.
         if (c.kind === 'timestamp_us')
-          return [name, new Date((c.values[row] as number) / 1000).toISOString().slice(0, 19).replace('T', ' ')]
+          return [
+            name,
+            new Date((c.values[row] as number) / 1000).toISOString().slice(0, 19).replace('T', ' '),
+          ]
         const value = cellValueOf(c, c.values[row] as number | string)
         return [name, typeof value === 'boolean' ? Number(value) : value]
       }),

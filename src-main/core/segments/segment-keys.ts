@@ -27,7 +27,9 @@ export function segmentLabels(column: Column, by: SegmentBy): string[] {
   const n = column.kind === 'null' ? column.length : column.values.length
   const out = new Array<string>(n)
   if (by !== 'value' && column.kind !== 'timestamp_us')
-    throw new RangeError(`Segments by ${by} need a timestamp column; this one holds ${column.kind} values.`)
+    throw new RangeError(
+      `Segments by ${by} need a timestamp column; this one holds ${column.kind} values.`,
+    )
   for (let i = 0; i < n; i++) {
     if (column.kind === 'null' || isNullAt(column, i)) {
       out[i] = MISSING_SEGMENT
@@ -62,7 +64,8 @@ export function capSegments(
   maxSegments: number,
   by: SegmentBy,
 ): { reference: string[]; window: string[]; order: string[] } {
-  if (!(maxSegments >= 1)) throw new RangeError(`maxSegments must be at least 1; got ${maxSegments}.`)
+  if (!(maxSegments >= 1))
+    throw new RangeError(`maxSegments must be at least 1; got ${maxSegments}.`)
   const counts = new Map<string, number>()
   for (const label of reference) counts.set(label, (counts.get(label) ?? 0) + 1)
   const ranked = [...counts.entries()]
@@ -75,8 +78,7 @@ export function capSegments(
   const present = new Set([...mappedReference, ...mappedWindow])
   let order: string[]
   if (by === 'hour') order = [...present].sort()
-  else if (by === 'weekday')
-    order = WEEKDAYS.filter((d) => present.has(d)) as string[]
+  else if (by === 'weekday') order = WEEKDAYS.filter((d) => present.has(d)) as string[]
   else order = ranked.filter((label) => kept.has(label))
   for (const label of [MISSING_SEGMENT, OTHER_SEGMENT])
     if (present.has(label) && !order.includes(label)) order.push(label)

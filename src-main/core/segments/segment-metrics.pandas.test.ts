@@ -26,7 +26,10 @@ interface Case {
 }
 
 const fixture = JSON.parse(
-  readFileSync(resolve(__dirname, '../../../test/fixtures/explain/outliers-and-segments.json'), 'utf8'),
+  readFileSync(
+    resolve(__dirname, '../../../test/fixtures/explain/outliers-and-segments.json'),
+    'utf8',
+  ),
 ) as { segments: Case[] }
 
 function keyColumn(keys: (number | string)[]): Column {
@@ -80,7 +83,11 @@ describe('segment metrics vs pandas groupby', () => {
       },
       capped.order,
     )
-    expect(worstSegment(rows, 30)).toEqual({ segment: 'c', metric: 'mae', value: c.expected.c!.mae })
+    expect(worstSegment(rows, 30)).toEqual({
+      segment: 'c',
+      metric: 'mae',
+      value: c.expected.c!.mae,
+    })
     const gap = errorGap('group', rows, 30)
     const maes = Object.values(c.expected).map((e) => e.mae as number)
     expect(gap.worst?.group).toBe('c')

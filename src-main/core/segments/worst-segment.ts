@@ -29,7 +29,11 @@ export function worstSegment(
   const worst = drifting.reduce((a, b) =>
     (b.predictionDrift as number) > (a.predictionDrift as number) ? b : a,
   )
-  return { segment: worst.segment, metric: 'predictionDrift', value: worst.predictionDrift as number }
+  return {
+    segment: worst.segment,
+    metric: 'predictionDrift',
+    value: worst.predictionDrift as number,
+  }
 }
 
 /**
@@ -44,7 +48,8 @@ export function errorGap(
   minRows: number,
 ): ErrorGap {
   const groups = segments.filter((s) => s.labelledRows >= minRows && s.mae !== null)
-  if (groups.length === 0) return { column, metric: 'mae', best: null, worst: null, gap: null, ratio: null }
+  if (groups.length === 0)
+    return { column, metric: 'mae', best: null, worst: null, gap: null, ratio: null }
   const best = groups.reduce((a, b) => ((b.mae as number) < (a.mae as number) ? b : a))
   const worst = groups.reduce((a, b) => ((b.mae as number) > (a.mae as number) ? b : a))
   const two = groups.length >= 2

@@ -16,8 +16,7 @@ export function compensatedMean(values: ArrayLike<number>): number {
   for (let i = 0; i < n; i++) {
     const value = values[i] as number
     const total = sum + value
-    compensation +=
-      Math.abs(sum) >= Math.abs(value) ? sum - total + value : value - total + sum
+    compensation += Math.abs(sum) >= Math.abs(value) ? sum - total + value : value - total + sum
     sum = total
   }
   return (sum + compensation) / n

@@ -39,7 +39,11 @@ export interface RowContribution {
   readonly row: number
   readonly prediction: number
   /** Per feature: `coefficient × (x − referenceMean)`, ranked by |value|; they sum to prediction − referenceMeanPrediction. */
-  readonly contributions: readonly { readonly feature: string; readonly value: number | null; readonly contribution: number }[]
+  readonly contributions: readonly {
+    readonly feature: string
+    readonly value: number | null
+    readonly contribution: number
+  }[]
 }
 
 /** A numerical column's outliers in a window against the reference's fences. */
