@@ -27,6 +27,7 @@ import { createModelTrainer } from './handlers/model-trainer'
 import type { MonthFileLocator } from './handlers/month-file'
 import { createPipelineHandlers } from './handlers/pipeline-handlers'
 import { createReportHandlers } from './handlers/report-handlers'
+import { createExplainHandlers } from './handlers/explain-handlers'
 import { createRunsHandlers } from './handlers/runs-handlers'
 import { createStackHandlers } from './handlers/stack-handlers'
 import { StackUrlCache } from './handlers/stack-url-cache'
@@ -183,6 +184,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       backfillSlot,
     }),
     ...createReportHandlers({ config: currentConfig, reports, ensureModel }),
+    ...createExplainHandlers({ config: currentConfig, reports, ensureModel }),
   }
 
   return {

@@ -10,6 +10,7 @@ import type {
   TestSuiteDocument,
   TestSuitePresetName,
 } from '../shared/domain/reports'
+import type { ExplainResult, SegmentBy } from '../shared/domain/explain'
 import type { SerializedError } from '../shared/errors'
 
 export type ReportTask =
@@ -25,6 +26,15 @@ export type ReportTask =
       readonly date: string
       readonly referenceMonth?: string
     }
+  | {
+      /** Why the prediction moved, outliers and segments (issue #13). */
+      readonly kind: 'explain'
+      readonly date: string
+      readonly referenceMonth?: string
+      readonly segment?: string | null
+      readonly segmentBy?: SegmentBy
+      readonly rows?: readonly number[]
+    }
 
 export interface ReportWorkerRequest {
   readonly requestId: number
@@ -39,7 +49,7 @@ export type ReportWorkerResponse =
   | {
       readonly requestId: number
       readonly ok: true
-      readonly document: ReportDocument | TestSuiteDocument
+      readonly document: ReportDocument | TestSuiteDocument | ExplainResult
       readonly html: string | null
     }
   | { readonly requestId: number; readonly ok: false; readonly error: SerializedError }

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads'
 import type { AppConfig } from '../../config/app-config'
 import type { ReportDocument, TestSuiteDocument } from '../../shared/domain/reports'
+import type { ExplainResult } from '../../shared/domain/explain'
 import { AppError } from '../../shared/errors'
 import type {
   ReportTask,
@@ -18,7 +19,7 @@ const defaultFactory: ReportWorkerFactory = (index) =>
   startModuleWorker(WORKER_MODULE, `driftdesk-report-${index}`)
 
 /** What a computed task hands back: the document, and its HTML page when asked for. */
-export interface ComputedReport<D extends ReportDocument | TestSuiteDocument> {
+export interface ComputedReport<D extends ReportDocument | TestSuiteDocument | ExplainResult> {
   readonly document: D
   readonly html: string | null
 }
@@ -95,6 +96,15 @@ export class ReportWorkerPool {
     >
   }
 
+  /** Why the day's prediction moved, its outliers and segments (issue #13), on a report thread. */
+  explain(
+    config: AppConfig,
+    task: Extract<ReportTask, { kind: 'explain' }>,
+    options: { html?: boolean } = {},
+  ): Promise<ComputedReport<ExplainResult>> {
+    return this.run(config, task, options.html === true) as Promise<ComputedReport<ExplainResult>>
+  }
+
   async close(): Promise<void> {
     this.closed = true
     const closing = new AppError('CANCELLED', 'The panel closed before this report was computed.')
@@ -114,7 +124,7 @@ export class ReportWorkerPool {
     config: AppConfig,
     task: ReportTask,
     html: boolean,
-  ): Promise<ComputedReport<ReportDocument | TestSuiteDocument>> {
+  ): Promise<ComputedReport<ReportDocument | TestSuiteDocument | ExplainResult>> {
     if (this.closed) {
       return Promise.reject(new AppError('CANCELLED', 'The panel is closing; no more reports.'))
     }

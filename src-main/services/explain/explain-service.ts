@@ -6,7 +6,7 @@ import { explainWindow, prepareExplainReference } from '../../core/explain/expla
 import type { NamedLinearModel } from '../../core/explain/mean-prediction-shift'
 import { rowContributions } from '../../core/explain/row-contributions'
 import type { ProjectFile } from '../../core/project/project-schema'
-import type { ExplainDocument, RowContribution, SegmentBy } from '../../shared/domain/explain'
+import type { ExplainResult, SegmentBy } from '../../shared/domain/explain'
 import type { OwnDataRequest, WindowOutcome } from '../reports/own-data-reports'
 import { loadOwnData } from '../reports/own-data-reports'
 import type { ReportService } from '../reports/report-service'
@@ -22,11 +22,7 @@ export interface ExplainOptions {
   readonly rows?: readonly number[]
 }
 
-/** An explanation and, when rows were asked for, their per-row contributions. */
-export interface ExplainResult {
-  readonly document: ExplainDocument
-  readonly rows: readonly RowContribution[]
-}
+export type { ExplainResult }
 
 /**
  * Why a window's prediction moved, its outliers and its segments (issue #13), for the course (a day of

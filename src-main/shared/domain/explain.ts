@@ -119,6 +119,12 @@ export interface ErrorGap {
   readonly ratio: number | null
 }
 
+/** An explanation and, when rows were asked for, their per-row contributions. */
+export interface ExplainResult {
+  readonly document: ExplainDocument
+  readonly rows: readonly RowContribution[]
+}
+
 /** Everything `explain` says about one window. */
 export interface ExplainDocument {
   readonly project: string
