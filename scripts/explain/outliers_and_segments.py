@@ -1,6 +1,6 @@
 """pandas/numpy/scipy's own numbers for driftdesk's outlier shares and segment metrics (issue #13): the
 fixture test/fixtures/explain/outliers-and-segments.json, read by
-src-main/core/outliers/column-outliers.pandas.test.ts and src-main/core/segments/segment-metrics.pandas.test.ts.
+test/integration/explain-outliers-pandas.test.ts and test/integration/explain-segments-pandas.test.ts.
 
 The inputs are generated here (seeded) and written into the fixture beside the expected values, so the
 TypeScript side computes on exactly the same numbers. Run with Debian's python3 (pandas 1.5, numpy 1.24,

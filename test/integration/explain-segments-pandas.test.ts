@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { SegmentBy } from '../../shared/domain/explain'
-import type { Column } from '../data/frame'
-import { capSegments, segmentLabels } from './segment-keys'
-import { segmentMetrics } from './segment-metrics'
-import { errorGap, worstSegment } from './worst-segment'
+import type { SegmentBy } from '../../src-main/shared/domain/explain'
+import type { Column } from '../../src-main/core/data/frame'
+import { capSegments, segmentLabels } from '../../src-main/core/segments/segment-keys'
+import { segmentMetrics } from '../../src-main/core/segments/segment-metrics'
+import { errorGap, worstSegment } from '../../src-main/core/segments/worst-segment'
 
 /**
  * Segment metrics against pandas groupby (fixture by scripts/explain/outliers_and_segments.py): rows,
@@ -26,10 +26,7 @@ interface Case {
 }
 
 const fixture = JSON.parse(
-  readFileSync(
-    resolve(__dirname, '../../../test/fixtures/explain/outliers-and-segments.json'),
-    'utf8',
-  ),
+  readFileSync(resolve(__dirname, '../fixtures/explain/outliers-and-segments.json'), 'utf8'),
 ) as { segments: Case[] }
 
 function keyColumn(keys: (number | string)[]): Column {

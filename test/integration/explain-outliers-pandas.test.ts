@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { NumericColumn } from '../data/frame'
-import { columnOutliers, referenceOutlierProfile } from './column-outliers'
-import { tukeyFences } from './tukey-fences'
+import type { NumericColumn } from '../../src-main/core/data/frame'
+import {
+  columnOutliers,
+  referenceOutlierProfile,
+} from '../../src-main/core/outliers/column-outliers'
+import { tukeyFences } from '../../src-main/core/outliers/tukey-fences'
 
 /**
  * Outlier shares against numpy/pandas (fixture by scripts/explain/outliers_and_segments.py: np.quantile's
@@ -17,10 +20,7 @@ interface Case {
 }
 
 const fixture = JSON.parse(
-  readFileSync(
-    resolve(__dirname, '../../../test/fixtures/explain/outliers-and-segments.json'),
-    'utf8',
-  ),
+  readFileSync(resolve(__dirname, '../fixtures/explain/outliers-and-segments.json'), 'utf8'),
 ) as { outliers: Case[] }
 
 function column(values: (number | null)[]): NumericColumn {
