@@ -4,8 +4,15 @@ import { getColumn, getNumericColumn, isNullAt } from '../data/frame'
 import type { ReferenceOutlierProfile } from '../outliers/column-outliers'
 import { columnOutliers, referenceOutlierProfile } from '../outliers/column-outliers'
 import { mostExtremeRows } from '../outliers/extreme-rows'
-import { capSegments, defaultSegmentBy, segmentLabels } from '../segments/segment-keys'
-import { segmentMetrics } from '../segments/segment-metrics'
+import type { SegmentRanking } from '../segments/segment-keys'
+import {
+  applySegmentRanking,
+  defaultSegmentBy,
+  rankSegments,
+  segmentLabels,
+} from '../segments/segment-keys'
+import type { ReferenceSegment } from '../segments/segment-metrics'
+import { prepareReferenceSegments, segmentMetricsAgainst } from '../segments/segment-metrics'
 import { errorGap, minimumSegmentRows, worstSegment } from '../segments/worst-segment'
 import { evaluateOutlierShareTest } from '../suites/outlier-tests'
 import type { NamedLinearModel, ReferenceFeatureMeans } from './mean-prediction-shift'
@@ -39,7 +46,17 @@ export interface ExplainReference {
   readonly surrogateR2: number | null
   readonly shiftUnavailable?: string
   readonly outlierProfiles: readonly ReferenceOutlierProfile[]
+  /** The reference side of the segment and sensitive columns, prepared once (labels, ranking, groups). */
+  readonly segmentReferences: Readonly<Record<string, SegmentReference>>
   readonly frame: Frame
+}
+
+/** One segment column's reference side. */
+export interface SegmentReference {
+  readonly column: string
+  readonly by: SegmentBy
+  readonly ranking: SegmentRanking
+  readonly groups: ReadonlyMap<string, ReferenceSegment>
 }
 
 /**
@@ -78,9 +95,33 @@ export function prepareExplainReference(reference: Frame, spec: ExplainSpec): Ex
     const hasValue = Array.from({ length: reference.rowCount }).some((_, i) => !isNullAt(column, i))
     return hasValue ? [referenceOutlierProfile(name, column)] : []
   })
+  const segmentReferences: Record<string, SegmentReference> = {}
+  const targets = targetValues(reference, spec)
+  const segmentColumns: [string | null | undefined, SegmentBy | undefined][] = [
+    [spec.segmentColumn, spec.segmentBy],
+    [spec.sensitiveColumn, 'value'],
+  ]
+  for (const [column, by] of segmentColumns) {
+    if (column == null) continue
+    const referenceColumn = getColumn(reference, column)
+    const chosen = by ?? defaultSegmentBy(referenceColumn)
+    const ranking = rankSegments(
+      segmentLabels(referenceColumn, chosen),
+      spec.maxSegments ?? 24,
+      chosen,
+    )
+    const labels = applySegmentRanking(ranking, segmentLabels(referenceColumn, chosen)).labels
+    segmentReferences[`${column}\n${chosen}`] = {
+      column,
+      by: chosen,
+      ranking,
+      groups: prepareReferenceSegments({ labels, predictions, targets }),
+    }
+  }
   return {
     spec,
     rows: reference.rowCount,
+    segmentReferences,
     shift,
     surrogateR2,
     ...(shiftUnavailable === undefined ? {} : { shiftUnavailable }),
@@ -159,33 +200,32 @@ function buildSegmentTable(
   by: SegmentBy | undefined,
 ): SegmentTable {
   const { spec } = reference
-  const referenceColumn = getColumn(reference.frame, column)
-  const chosen = by ?? defaultSegmentBy(referenceColumn)
-  const capped = capSegments(
-    segmentLabels(referenceColumn, chosen),
+  const chosen = by ?? defaultSegmentBy(getColumn(reference.frame, column))
+  const prepared = reference.segmentReferences[`${column}\n${chosen}`]
+  if (prepared === undefined)
+    throw new RangeError(`Segments by ${column} (${chosen}) were not prepared for this reference.`)
+  const mapped = applySegmentRanking(
+    prepared.ranking,
     segmentLabels(getColumn(window, column), chosen),
-    spec.maxSegments ?? 24,
-    chosen,
   )
-  const target = (frame: Frame): Float64Array | null =>
-    spec.targetColumn !== null && frame.names.includes(spec.targetColumn)
-      ? numericValuesOrNaN(frame, spec.targetColumn)
-      : null
-  const segments = segmentMetrics(
+  const segments = segmentMetricsAgainst(
+    prepared.groups,
     {
-      labels: capped.reference,
-      predictions: numericValuesOrNaN(reference.frame, spec.predictionColumn),
-      targets: target(reference.frame),
-    },
-    {
-      labels: capped.window,
+      labels: mapped.labels,
       predictions: numericValuesOrNaN(window, spec.predictionColumn),
-      targets: target(window),
+      targets: targetValues(window, spec),
     },
-    capped.order,
+    mapped.order,
   )
   const minRows = minimumSegmentRows(window.rowCount)
   return { column, by: chosen, segments, worst: worstSegment(segments, minRows), minRows }
+}
+
+/** The target with nulls as NaN, or null when the spec or the frame has none. */
+function targetValues(frame: Frame, spec: ExplainSpec): Float64Array | null {
+  return spec.targetColumn !== null && frame.names.includes(spec.targetColumn)
+    ? numericValuesOrNaN(frame, spec.targetColumn)
+    : null
 }
 
 /** A numeric column's values with nulls as NaN (so "unknown" stays unknown, unlike the model's 0). */

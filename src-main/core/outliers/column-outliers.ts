@@ -51,14 +51,16 @@ export function columnOutliers(
   reference: ReferenceOutlierProfile,
   window: NumericColumn,
 ): ColumnOutliers {
-  const values = nonNullValues(window)
+  let n = 0
   let outsideFences = 0
   let outsideRange = 0
-  for (const value of values) {
+  for (let i = 0; i < window.values.length; i++) {
+    if (isNullAt(window, i)) continue
+    const value = window.values[i] as number
+    n++
     if (value < reference.lowerFence || value > reference.upperFence) outsideFences++
     if (value < reference.min || value > reference.max) outsideRange++
   }
-  const n = values.length
   return {
     column: reference.column,
     q1: reference.q1,

@@ -33,20 +33,24 @@ export function mostExtremeRows(
   limit = 10,
 ): ExtremeRow[] {
   const columns = profiles.map((p) => getNumericColumn(window, p.column))
+  const scores = new Float64Array(window.rowCount)
+  const worstColumn = new Int32Array(window.rowCount).fill(-1)
+  // Column by column (not row by row): each inner loop reads one typed array.
+  profiles.forEach((profile, j) => {
+    const column = columns[j]!
+    for (let i = 0; i < window.rowCount; i++) {
+      if (isNullAt(column, i)) continue
+      const score = beyondFence(profile, column.values[i] as number)
+      if (score > (scores[i] as number)) {
+        scores[i] = score
+        worstColumn[i] = j
+      }
+    }
+  })
   const scored: { row: number; column: string; score: number }[] = []
   for (let i = 0; i < window.rowCount; i++) {
-    let best = 0
-    let bestColumn = ''
-    profiles.forEach((profile, j) => {
-      const column = columns[j]!
-      if (isNullAt(column, i)) return
-      const score = beyondFence(profile, column.values[i] as number)
-      if (score > best) {
-        best = score
-        bestColumn = profile.column
-      }
-    })
-    if (best > 0) scored.push({ row: i, column: bestColumn, score: best })
+    const j = worstColumn[i] as number
+    if (j >= 0) scored.push({ row: i, column: profiles[j]!.column, score: scores[i] as number })
   }
   scored.sort((a, b) => b.score - a.score || a.row - b.row)
   const shown = showColumns.map((name) => [name, getColumn(window, name)] as const)

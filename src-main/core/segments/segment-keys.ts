@@ -50,6 +50,54 @@ export function segmentLabels(column: Column, by: SegmentBy): string[] {
   return out
 }
 
+/** The segments the reference defines: which labels are kept and in what order (see capSegments). */
+export interface SegmentRanking {
+  readonly kept: ReadonlySet<string>
+  readonly order: readonly string[]
+}
+
+/**
+ * Ranks a reference's labels: the `maxSegments` most frequent stay (ties by label; hours and weekdays are
+ * never capped), in clock order for hours and weekdays, else by reference count. Computed once per
+ * reference; every window's labels are then mapped with {@link applySegmentRanking}.
+ * @throws {RangeError} when `maxSegments` is below 1.
+ */
+export function rankSegments(
+  reference: readonly string[],
+  maxSegments: number,
+  by: SegmentBy,
+): SegmentRanking {
+  if (!(maxSegments >= 1))
+    throw new RangeError(`maxSegments must be at least 1; got ${maxSegments}.`)
+  const counts = new Map<string, number>()
+  for (const label of reference) counts.set(label, (counts.get(label) ?? 0) + 1)
+  const ranked = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([label]) => label)
+  const kept = new Set(by === 'value' ? ranked.slice(0, maxSegments) : ranked)
+  let order: string[]
+  if (by === 'hour') order = [...kept].filter((l) => l !== MISSING_SEGMENT).sort()
+  else if (by === 'weekday') order = WEEKDAYS.filter((d) => kept.has(d)) as string[]
+  else order = ranked.filter((label) => kept.has(label) && label !== MISSING_SEGMENT)
+  if (kept.has(MISSING_SEGMENT)) order.push(MISSING_SEGMENT)
+  if (ranked.length > kept.size) order.push(OTHER_SEGMENT)
+  return { kept, order }
+}
+
+/**
+ * A window's labels under a reference's ranking: labels the reference did not keep become `(other)`,
+ * which is added to the order when the window has it and the reference did not.
+ */
+export function applySegmentRanking(
+  ranking: SegmentRanking,
+  labels: readonly string[],
+): { labels: string[]; order: string[] } {
+  const mapped = labels.map((label) => (ranking.kept.has(label) ? label : OTHER_SEGMENT))
+  const order = [...ranking.order]
+  if (!order.includes(OTHER_SEGMENT) && mapped.includes(OTHER_SEGMENT)) order.push(OTHER_SEGMENT)
+  return { labels: mapped, order }
+}
+
 /**
  * Caps the number of segments: the `maxSegments` labels most frequent in the reference stay (ties by
  * label), every other label becomes `(other)`, so a column of ids cannot make a 10,000-row table.
@@ -64,23 +112,8 @@ export function capSegments(
   maxSegments: number,
   by: SegmentBy,
 ): { reference: string[]; window: string[]; order: string[] } {
-  if (!(maxSegments >= 1))
-    throw new RangeError(`maxSegments must be at least 1; got ${maxSegments}.`)
-  const counts = new Map<string, number>()
-  for (const label of reference) counts.set(label, (counts.get(label) ?? 0) + 1)
-  const ranked = [...counts.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([label]) => label)
-  const kept = new Set(by === 'value' ? ranked.slice(0, maxSegments) : ranked)
-  const map = (label: string): string => (kept.has(label) ? label : OTHER_SEGMENT)
-  const mappedReference = reference.map(map)
-  const mappedWindow = window.map(map)
-  const present = new Set([...mappedReference, ...mappedWindow])
-  let order: string[]
-  if (by === 'hour') order = [...present].sort()
-  else if (by === 'weekday') order = WEEKDAYS.filter((d) => present.has(d)) as string[]
-  else order = ranked.filter((label) => kept.has(label))
-  for (const label of [MISSING_SEGMENT, OTHER_SEGMENT])
-    if (present.has(label) && !order.includes(label)) order.push(label)
-  return { reference: mappedReference, window: mappedWindow, order }
+  const ranking = rankSegments(reference, maxSegments, by)
+  const mappedReference = applySegmentRanking(ranking, reference).labels
+  const mappedWindow = applySegmentRanking(ranking, window)
+  return { reference: mappedReference, window: mappedWindow.labels, order: mappedWindow.order }
 }

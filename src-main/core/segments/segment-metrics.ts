@@ -1,6 +1,7 @@
 import type { SegmentMetrics } from '../../shared/domain/explain'
 import { compensatedMean } from '../stats/compensated-mean'
-import { wassersteinDistance } from '../stats/wasserstein-distance'
+import { sortedFloat64 } from '../stats/sorted-float64'
+import { wassersteinDistanceOfSorted } from '../stats/wasserstein-distance'
 
 /** Evidently's floor for the reference std in the normed Wasserstein distance. */
 const MIN_NORM = 0.001
@@ -29,12 +30,46 @@ export function segmentMetrics(
   window: SegmentInput,
   order: readonly string[],
 ): SegmentMetrics[] {
-  const referenceGroups = groupRows(reference)
+  return segmentMetricsAgainst(prepareReferenceSegments(reference), window, order)
+}
+
+/** A reference segment's predictions, sorted, with their mean and population std (computed once). */
+export interface ReferenceSegment {
+  readonly rows: number
+  readonly sorted: Float64Array
+  readonly mean: number | null
+  readonly std: number
+}
+
+/** The reference side of {@link segmentMetrics}, prepared once per reference and segment column. */
+export function prepareReferenceSegments(
+  reference: SegmentInput,
+): ReadonlyMap<string, ReferenceSegment> {
+  const prepared = new Map<string, ReferenceSegment>()
+  for (const [label, group] of groupRows(reference)) {
+    const sorted = sortedFloat64(group.predictions)
+    prepared.set(label, {
+      rows: group.rows,
+      sorted,
+      mean: sorted.length > 0 ? compensatedMean(group.predictions) : null,
+      std: sorted.length > 0 ? populationStd(group.predictions) : 0,
+    })
+  }
+  return prepared
+}
+
+/** {@link segmentMetrics} against a prepared reference. */
+export function segmentMetricsAgainst(
+  reference: ReadonlyMap<string, ReferenceSegment>,
+  window: SegmentInput,
+  order: readonly string[],
+): SegmentMetrics[] {
   const windowGroups = groupRows(window)
   return order.map((segment) => {
-    const ref = referenceGroups.get(segment) ?? { rows: 0, predictions: [], errors: [] }
+    const ref = reference.get(segment)
     const cur = windowGroups.get(segment) ?? { rows: 0, predictions: [], errors: [] }
-    const bothHavePredictions = ref.predictions.length > 0 && cur.predictions.length > 0
+    const bothHavePredictions =
+      ref !== undefined && ref.sorted.length > 0 && cur.predictions.length > 0
     let mae: number | null = null
     let rmse: number | null = null
     if (cur.errors.length > 0) {
@@ -44,12 +79,12 @@ export function segmentMetrics(
     return {
       segment,
       rows: cur.rows,
-      referenceRows: ref.rows,
+      referenceRows: ref?.rows ?? 0,
       meanPrediction: cur.predictions.length > 0 ? compensatedMean(cur.predictions) : null,
-      referenceMeanPrediction: ref.predictions.length > 0 ? compensatedMean(ref.predictions) : null,
+      referenceMeanPrediction: ref?.mean ?? null,
       predictionDrift: bothHavePredictions
-        ? wassersteinDistance(ref.predictions, cur.predictions) /
-          Math.max(populationStd(ref.predictions), MIN_NORM)
+        ? wassersteinDistanceOfSorted(ref.sorted, sortedFloat64(cur.predictions)) /
+          Math.max(ref.std, MIN_NORM)
         : null,
       labelledRows: cur.errors.length,
       mae,
