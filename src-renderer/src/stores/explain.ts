@@ -56,5 +56,12 @@ export const useExplainStore = defineStore('explain', () => {
     }
   }
 
-  return { result, loadedDate, isLoading, error, load, openRow, exportHtml }
+  /** Forgets the explanation (the report it belonged to is no longer on screen). */
+  function clear(): void {
+    result.value = null
+    loadedDate.value = null
+    error.value = null
+  }
+
+  return { result, loadedDate, isLoading, error, load, openRow, exportHtml, clear }
 })
