@@ -56,6 +56,30 @@ describe('explain command', () => {
     expect(page).toContain('Segments by lpep_pickup_datetime')
   })
 
+  it('adds TestShareOfOutliers per numerical feature to a test suite with --outliers', () => {
+    const { status, stdout } = driftdesk(
+      'test-suite',
+      '--date',
+      '2022-02-02',
+      '--preset',
+      'data-quality',
+      '--outliers',
+      '--json',
+    )
+    expect([0, 1]).toContain(status)
+    const suite = JSON.parse(stdout) as {
+      tests: { name: string; status: string; parameters: { column_name?: string } }[]
+    }
+    const outliers = suite.tests.filter((t) => t.name === 'Share of Outliers')
+    expect(outliers.map((t) => t.parameters.column_name)).toEqual([
+      'passenger_count',
+      'trip_distance',
+      'fare_amount',
+      'total_amount',
+    ])
+    expect(outliers.every((t) => ['SUCCESS', 'FAIL'].includes(t.status))).toBe(true)
+  })
+
   it('refuses a segment column the data lacks, naming it, with exit code 1', () => {
     const { status, stderr } = driftdesk('explain', '--date', '2022-02-02', '--segment', 'nope')
     expect(status).toBe(1)
