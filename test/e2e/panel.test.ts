@@ -315,6 +315,7 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
     if (isRealData) expect(await page.textContent('[data-testid=worst-segment]')).toBe('22')
     await page.click('[data-testid=open-row]')
     await page.waitForSelector('[data-testid=row-contributions]', { timeout: 120_000 })
+    await page.$eval('[data-testid=explain]', (element) => element.scrollIntoView())
     await screenshot('reports', '-explain')
   })
 
