@@ -32,6 +32,7 @@ import type { MonthFileLocator } from './handlers/month-file'
 import { createPipelineHandlers } from './handlers/pipeline-handlers'
 import { createProjectHandlers, loadProjectTask } from './handlers/project-handlers'
 import { createReportHandlers } from './handlers/report-handlers'
+import { createExplainHandlers } from './handlers/explain-handlers'
 import { createRunsHandlers } from './handlers/runs-handlers'
 import { createStackHandlers } from './handlers/stack-handlers'
 import { StackUrlCache } from './handlers/stack-url-cache'
@@ -216,6 +217,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       reports,
       ...(options.chooseFiles === undefined ? {} : { chooseFiles: options.chooseFiles }),
     }),
+    ...createExplainHandlers({ config: currentConfig, reports, ensureModel }),
   }
 
   return {

@@ -14,6 +14,8 @@ export const COMMAND_SUMMARIES: Readonly<Record<string, string>> = {
     "One day's Evidently-style report (data-drift, data-quality, regression) as text, JSON or HTML",
   'test-suite':
     "One day's Evidently-style test suite (data-drift, data-quality, data-stability, no-target, regression)",
+  explain:
+    'Why a day’s prediction moved (per-feature contributions), its outliers and its worst segment',
   project:
     'Your own model: `project init` writes a project file; `project add|list|show|remove` manage stored projects',
   stattest: "Run Evidently's drift stattests on samples from a JSON file (one result per case)",

@@ -24,6 +24,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   replay: () => import('./commands/replay'),
   project: () => import('./commands/project'),
   collect: () => import('./commands/collect'),
+  explain: () => import('./commands/explain'),
 }
 
 /** Signals that cancel a command, and the exit code each forces (null: the command's own, e.g. 130). */

@@ -27,6 +27,7 @@ import type {
   TestSuitePresetName,
 } from './domain/reports'
 import { reportPresetNames, testSuitePresetNames } from './domain/reports'
+import type { ExplainResult, SegmentBy } from './domain/explain'
 import type { RunDetails, RunProgressEvent, RunRecord, RunState } from './domain/runs'
 import type { StackStatus } from './domain/stack'
 import type { DataFileProgress, DataFilesStatus, StackProgressItem } from './domain/ui'
@@ -131,6 +132,17 @@ export interface ReportRequest {
   readonly date: string
   readonly preset: ReportPresetName
   readonly referenceMonth: string
+}
+
+/** One course day's explanation (issue #13): why the prediction moved, outliers, segments. */
+export interface ExplainRequest {
+  readonly date: string
+  readonly referenceMonth: string
+  /** The segment column (default: the pickup time by hour); null for no segments. */
+  readonly segment?: string | null
+  readonly segmentBy?: SegmentBy
+  /** Row indexes of the day to explain one by one (at most 50). */
+  readonly rows?: readonly number[]
 }
 
 export interface TestSuiteRequest {
@@ -276,6 +288,8 @@ export interface InvokeContract {
   }
   /** An own project's windows (its current data cut as the project says) and the mapping in use. */
   'project:windows': { request: { readonly name: string }; response: ProjectWindows }
+  'explain:get': { request: ExplainRequest; response: ExplainResult }
+  'explain:export-html': { request: ExplainRequest; response: HtmlExport }
 }
 
 export interface EventContract {
@@ -405,6 +419,33 @@ const readReportRequest: RequestGuard<ReportRequest | ProjectReportRequest> = (r
     date: readDate(object, 'date'),
     preset: readOneOf(object, 'preset', reportPresetNames),
     referenceMonth: readMonth(object, 'referenceMonth'),
+  }
+}
+
+const readExplainRequest: RequestGuard<ExplainRequest> = (request) => {
+  const object = readObject(request, ['date', 'referenceMonth', 'segment', 'segmentBy', 'rows'])
+  const segment =
+    object.segment === null
+      ? null
+      : readOptional(object, 'segment', (o, f) => readString(o, f, { maxLength: 200 }))
+  const segmentBy = readOptional(object, 'segmentBy', (o, f) =>
+    readOneOf(o, f, ['hour', 'weekday', 'value'] as const),
+  )
+  const rows = object.rows
+  if (
+    rows !== undefined &&
+    !(Array.isArray(rows) && rows.length <= 50 && rows.every((r) => Number.isInteger(r) && r >= 0))
+  )
+    throw new AppError(
+      'INVALID_REQUEST',
+      'rows must be a list of at most 50 row indexes (0, 1, …).',
+    )
+  return {
+    date: readDate(object, 'date'),
+    referenceMonth: readMonth(object, 'referenceMonth'),
+    ...(segment === undefined ? {} : { segment }),
+    ...(segmentBy === undefined ? {} : { segmentBy }),
+    ...(rows === undefined ? {} : { rows: rows as number[] }),
   }
 }
 
@@ -586,6 +627,8 @@ export const REQUEST_GUARDS: { readonly [C in InvokeChannel]: RequestGuard<Reque
     const object = readObject(request, ['name'])
     return { name: readProjectName(object, 'name') }
   },
+  'explain:get': readExplainRequest,
+  'explain:export-html': readExplainRequest,
 }
 
 export const INVOKE_CHANNELS = Object.keys(REQUEST_GUARDS) as readonly InvokeChannel[]

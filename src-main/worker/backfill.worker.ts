@@ -12,6 +12,10 @@ import type { Frame } from '../core/data/frame'
 import { getColumn, takeRows } from '../core/data/frame'
 import { checkTripColumns } from '../core/pipeline/check-trip-columns'
 import { computeDayMetrics } from '../core/pipeline/compute-day-metrics'
+import { courseExplainSpec } from '../core/explain/course-explain-spec'
+import type { ExplainReference } from '../core/explain/explain-window'
+import { prepareExplainReference } from '../core/explain/explain-window'
+import { withExplanation } from '../core/explain/with-explanation'
 import type { DailyWindow } from '../core/pipeline/daily-windows'
 import { splitDailyWindows } from '../core/pipeline/daily-windows'
 import type { ReferenceContext } from '../core/pipeline/reference-context'
@@ -28,6 +32,8 @@ import type {
 
 interface LoadedState {
   readonly context: ReferenceContext
+  /** Why the prediction moved, outliers and segments (issue #13), against the same reference. */
+  readonly explain: ExplainReference
   readonly month: Frame
   readonly windows: readonly DailyWindow[]
 }
@@ -71,7 +77,11 @@ async function load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
       { cause: error },
     )
   }
-  state = { context, month, windows }
+  const explain = prepareExplainReference(
+    trained.training.reference,
+    courseExplainSpec(trained.training.model),
+  )
+  state = { context, month, windows, explain }
   return {
     modelFingerprint: trained.fingerprint,
     monthFileSha256: createHash('sha256').update(monthBytes).digest('hex'),
@@ -93,7 +103,12 @@ function computeDay(dayIndex: number): {
   if (window === undefined)
     throw new RangeError(`Day index ${dayIndex} is outside the loaded month.`)
   const started = performance.now()
-  const metrics = computeDayMetrics(state.context, takeRows(state.month, window.rows), window.date)
+  const day = takeRows(state.month, window.rows)
+  const metrics = withExplanation(
+    computeDayMetrics(state.context, day, window.date),
+    state.explain,
+    day,
+  )
   return { metrics, computeMs: performance.now() - started }
 }
 

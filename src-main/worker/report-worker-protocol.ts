@@ -10,6 +10,7 @@ import type {
   TestSuiteDocument,
   TestSuitePresetName,
 } from '../shared/domain/reports'
+import type { ExplainResult, SegmentBy } from '../shared/domain/explain'
 import type { SerializedError } from '../shared/errors'
 import type { InspectFilesResult, ProjectWindows } from '../shared/domain/projects'
 import type { DraftCheck } from '../services/projects/check-project-draft'
@@ -49,10 +50,24 @@ export type ReportTask =
     }
   /** A draft project checked against the schema and its files before it is stored. */
   | { readonly kind: 'check-draft'; readonly draft: unknown }
+  | {
+      /** Why the prediction moved, outliers and segments (issue #13). */
+      readonly kind: 'explain'
+      readonly date: string
+      readonly referenceMonth?: string
+      readonly segment?: string | null
+      readonly segmentBy?: SegmentBy
+      readonly rows?: readonly number[]
+    }
 
 /** What a task computes: a document, or for the project tasks their own plain data. */
 export type ReportWorkerValue =
-  ReportDocument | TestSuiteDocument | ProjectWindows | InspectFilesResult | DraftCheck
+  | ReportDocument
+  | TestSuiteDocument
+  | ProjectWindows
+  | InspectFilesResult
+  | DraftCheck
+  | ExplainResult
 
 export interface ReportWorkerRequest {
   readonly requestId: number

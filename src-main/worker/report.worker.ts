@@ -10,6 +10,7 @@ import type { AppConfig } from '../config/app-config'
 import { checkProjectDraft } from '../services/projects/check-project-draft'
 import { inspectProjectFiles } from '../services/projects/inspect-project-files'
 import { ProjectReportService } from '../services/projects/project-reports'
+import { ExplainService } from '../services/explain/explain-service'
 import { renderReportHtml } from '../services/reports/render-report-html'
 import { ReportRequestError, ReportService } from '../services/reports/report-service'
 import { AppError, serializeError } from '../shared/errors'
@@ -33,6 +34,18 @@ function serviceFor(config: AppConfig): ReportService {
     if (services.size >= MAX_SERVICES) services.delete(services.keys().next().value as string)
     service = new ReportService(config)
     services.set(key, service)
+  }
+  return service
+}
+
+/** The explain service over the same report service (its month and reference caches are shared). */
+const explainServices = new WeakMap<ReportService, ExplainService>()
+
+function explainServiceFor(_config: AppConfig, reports: ReportService): ExplainService {
+  let service = explainServices.get(reports)
+  if (service === undefined) {
+    service = new ExplainService(reports)
+    explainServices.set(reports, service)
   }
   return service
 }
@@ -66,6 +79,21 @@ async function handle(request: ReportWorkerRequest): Promise<ReportWorkerRespons
     }
     const service = serviceFor(request.config)
     const options = task.referenceMonth === undefined ? {} : { referenceMonth: task.referenceMonth }
+    if (task.kind === 'explain') {
+      const result = await explainServiceFor(request.config, service).explainCourseDay(task.date, {
+        ...options,
+        ...(task.segment === undefined ? {} : { segment: task.segment }),
+        ...(task.segmentBy === undefined ? {} : { segmentBy: task.segmentBy }),
+        rows: task.rows ?? [],
+      })
+      const html = request.html
+        ? await renderReportHtml({
+            explain: result.document,
+            title: `Why the prediction moved — ${task.date}`,
+          })
+        : null
+      return { requestId: request.requestId, ok: true, document: result, html }
+    }
     if (task.kind === 'report') {
       const report = await service.report(task.preset, task.date, options)
       const html = request.html

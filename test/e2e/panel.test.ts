@@ -302,6 +302,23 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
     await screenshot('reports')
   })
 
+  it(`explains ${REPORT_DATE}: ranked contributions chart, outlier rows (one opened), hourly segments`, async () => {
+    await page.click('[data-testid=load-explain]')
+    await page.waitForSelector('[data-testid=explain]', { timeout: 120_000 })
+    const contributions = (await panel.charts()).find((chart) =>
+      chart.label.startsWith('Contribution of each feature'),
+    )
+    expect(contributions?.series).toEqual(['contribution'])
+    expect(contributions?.points).toBe(6)
+    expect(await page.$$eval('[data-testid=outlier-row]', (rows) => rows.length)).toBeGreaterThan(0)
+    expect(await page.$$eval('[data-testid=segment-row]', (rows) => rows.length)).toBe(24)
+    if (isRealData) expect(await page.textContent('[data-testid=worst-segment]')).toBe('22')
+    await page.click('[data-testid=open-row]')
+    await page.waitForSelector('[data-testid=row-contributions]', { timeout: 120_000 })
+    await page.$eval('[data-testid=explain]', (element) => element.scrollIntoView())
+    await screenshot('reports', '-explain')
+  })
+
   it(`opens ${REPORT_DATE}'s data quality report: a summary row per column and its plot`, async () => {
     await panel.openReport(REPORT_DATE, 'data-quality')
     const columns = await panel.tableColumns('quality-table')

@@ -19,6 +19,7 @@ import type {
 } from '../../services/pipeline/run-store'
 import { tryLockBackfillMonths } from './backfill-month-lock'
 import { listDayMetrics, saveDayMetrics } from './metrics-repository'
+import { saveWindowExplain } from './explain-repository'
 import type { DatabasePool } from './pool'
 import { withTransaction } from './pool'
 import { appendRunLog, listRunLogs } from './run-log-repository'
@@ -116,6 +117,8 @@ export class PostgresRunStore implements RunStore {
   ): Promise<void> {
     await withTransaction(this.pool, async (client) => {
       await saveDayMetrics(client, day, provenance)
+      if (day.explain !== undefined)
+        await saveWindowExplain(client, day.date, day.explain, provenance)
       await saveTaskRun(client, task)
     })
   }

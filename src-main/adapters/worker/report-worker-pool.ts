@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads'
 import type { AppConfig } from '../../config/app-config'
 import type { ReportDocument, TestSuiteDocument } from '../../shared/domain/reports'
+import type { ExplainResult } from '../../shared/domain/explain'
 import { AppError } from '../../shared/errors'
 import type { DraftCheck } from '../../services/projects/check-project-draft'
 import type { InspectFilesResult, ProjectWindows } from '../../shared/domain/projects'
@@ -139,6 +140,15 @@ export class ReportWorkerPool {
     task: Extract<ReportTask, { kind: 'check-draft' }>,
   ): Promise<DraftCheck> {
     return (await this.run(config, task, false)).document as DraftCheck
+  }
+
+  /** Why the day's prediction moved, its outliers and segments (issue #13), on a report thread. */
+  explain(
+    config: AppConfig,
+    task: Extract<ReportTask, { kind: 'explain' }>,
+    options: { html?: boolean } = {},
+  ): Promise<ComputedReport<ExplainResult>> {
+    return this.run(config, task, options.html === true) as Promise<ComputedReport<ExplainResult>>
   }
 
   async close(): Promise<void> {

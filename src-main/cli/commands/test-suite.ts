@@ -36,6 +36,7 @@ unless you give one. Exit code 0 when every test passes (SUCCESS or WARNING), 1 
                                operators eq, gt, gte, lt, lte, not_eq, is_in, not_in)
   --non-critical TEST          a failure of TEST (or TEST:column) is a WARNING (repeatable)
   --drift-share X              TestShareOfDriftedColumns' lt (default 0.3)
+  --outliers                   also TestShareOfOutliers per numerical feature (driftdesk's; docs/explain.md)
   Stattest options as for \`report\`: --stattest, --num-stattest, --cat-stattest, --per-column-stattest COL=NAME,
   --threshold, --num-threshold, --cat-threshold, --per-column-threshold COL=X, --null-share-drift, --seed N.
 ${OWN_DATA_HELP}`
@@ -47,6 +48,7 @@ export async function run(context: CliContext): Promise<number> {
       ...sharedOptions,
       condition: { type: 'string', multiple: true },
       'non-critical': { type: 'string', multiple: true },
+      outliers: { type: 'boolean' },
       ...ownDataOptions,
     },
     strict: true,
@@ -96,6 +98,7 @@ export async function run(context: CliContext): Promise<number> {
         drift,
         conditions,
         nonCritical: values['non-critical'] ?? [],
+        outliers: values.outliers === true,
         ...(drift.driftShare === undefined ? {} : { driftShare: drift.driftShare }),
       },
       project,
@@ -113,6 +116,7 @@ export async function run(context: CliContext): Promise<number> {
       drift,
       conditions,
       nonCritical: values['non-critical'] ?? [],
+      outliers: values.outliers === true,
       ...(drift.driftShare === undefined ? {} : { driftShare: drift.driftShare }),
       ...(values['reference-month'] === undefined
         ? {}

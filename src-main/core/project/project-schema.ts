@@ -99,6 +99,29 @@ export const ProjectFileSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    explain: Type.Optional(
+      Type.Object(
+        {
+          linear_model: Type.Optional(
+            Type.Object(
+              {
+                intercept: Type.Number(),
+                coefficients: Type.Record(Type.String({ minLength: 1 }), Type.Number(), {
+                  description: 'Feature name → coefficient of a linear model (nulls read as 0).',
+                }),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          segment_column: Type.Optional(Type.String({ minLength: 1 })),
+          sensitive_column: Type.Optional(Type.String({ minLength: 1 })),
+        },
+        {
+          additionalProperties: false,
+          description: 'Why predictions moved, outliers, segments and fairness (docs/explain.md).',
+        },
+      ),
+    ),
   },
   { additionalProperties: false, $id: 'https://driftdesk.local/schemas/project.json' },
 )

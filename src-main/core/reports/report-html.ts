@@ -4,6 +4,8 @@ import type {
   TestSuiteDocument,
   TestSuitePresetName,
 } from '../../shared/domain/reports'
+import type { ExplainDocument } from '../../shared/domain/explain'
+import { renderExplainSections } from '../explain/explain-html'
 import { REPORT_PRESET_LABELS, TEST_SUITE_PRESET_LABELS } from '../../shared/domain/reports'
 import { THEME_COLORS, THEME_FONT_FAMILY } from '../../shared/theme'
 import { toEvidentlyJson } from './evidently-json'
@@ -12,6 +14,8 @@ import { toEvidentlyJson } from './evidently-json'
 export interface ReportHtmlInput {
   readonly report?: ReportDocument
   readonly suite?: TestSuiteDocument
+  /** Why the prediction moved, outliers and segments (issue #13), drawn after the report. */
+  readonly explain?: ExplainDocument
   /** The ECharts browser build, inlined so the page needs no network when viewed. */
   readonly echartsSource: string
   readonly title?: string
@@ -25,8 +29,8 @@ export interface ReportHtmlInput {
  * @throws {RangeError} when neither a report nor a suite is given.
  */
 export function renderReportHtmlPage(input: ReportHtmlInput): string {
-  if (input.report === undefined && input.suite === undefined) {
-    throw new RangeError('An HTML page needs a report or a test suite.')
+  if (input.report === undefined && input.suite === undefined && input.explain === undefined) {
+    throw new RangeError('An HTML page needs a report, a test suite or an explanation.')
   }
   // A test suite's page is titled by the suite, even when the report behind it is included.
   const context = input.suite?.context ?? input.report?.context
@@ -50,6 +54,7 @@ export function renderReportHtmlPage(input: ReportHtmlInput): string {
   ${context === undefined ? '' : `<p class="meta">Current: ${escapeHtml(context.date)} (${context.currentRows} rows) · Reference: ${escapeHtml(context.referenceMonth)} (${context.referenceRows} rows) · Evidently 0.4 semantics</p>`}
 </header>
 <main id="app"></main>
+${input.explain === undefined ? '' : `<main>${renderExplainSections(input.explain)}</main>`}
 <script type="application/json" id="data">${escapeScriptJson(payload)}</script>
 <script>${escapeScriptCode(input.echartsSource)}</script>
 <script>${pageScript}</script>

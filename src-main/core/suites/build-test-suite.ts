@@ -27,6 +27,7 @@ import {
   outOfListTests,
   outOfRangeTests,
 } from './data-quality-tests'
+import { shareOfOutliersTests } from './outlier-tests'
 import { regressionTests } from './regression-tests'
 import { createSuiteData } from './suite-data'
 import type { SuiteOptions } from './suite-test'
@@ -34,6 +35,8 @@ import { summarizeTests } from './suite-test'
 
 export interface TestSuiteOptions extends SuiteOptions {
   readonly drift?: DataDriftOptions
+  /** Also run driftdesk's TestShareOfOutliers per numerical feature (issue #13; not an Evidently test). */
+  readonly outliers?: boolean
 }
 
 /**
@@ -118,5 +121,6 @@ export function buildTestSuite(
       break
     }
   }
+  if (options.outliers === true) tests.push(...shareOfOutliersTests(data, options))
   return { tests, summary: summarizeTests(tests) }
 }

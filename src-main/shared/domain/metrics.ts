@@ -1,3 +1,5 @@
+import type { ExplainDocument } from './explain'
+
 /**
  * Plain data exchanged between the engine, the store, the worker, the CLI and the renderer.
  * Dates are ISO strings (`YYYY-MM-DD` for a logical day).
@@ -36,6 +38,8 @@ export interface DayMetrics {
   readonly mae: number | null
   readonly rmse: number | null
   readonly columns: readonly ColumnDriftResult[]
+  /** Why the prediction moved, outliers and segments (issue #13); stored by the backfill in migration 0004's tables. */
+  readonly explain?: ExplainDocument
   /** Why the day has no metrics (e.g. no rows); the backfill goes on. */
   readonly error?: string
 }
