@@ -1,0 +1,119 @@
+import { readTripFile } from '../../adapters/parquet/read-parquet-frame'
+import type { AppConfig } from '../../config/app-config'
+import { takeRows } from '../../core/data/frame'
+import { fitCartLossRegressor } from '../../core/estimate/cart-loss-regressor'
+import type { CourseDayEstimate } from '../../core/estimate/course-day-estimate'
+import { estimateCourseDay } from '../../core/estimate/course-day-estimate'
+import { courseLossReference } from '../../core/estimate/course-loss-reference'
+import type { DirectLossEstimator } from '../../core/estimate/direct-loss-estimation'
+import { fitDirectLossEstimator } from '../../core/estimate/direct-loss-estimation'
+import type { EstimateDeviation } from '../../core/estimate/estimate-deviation'
+import { estimateDeviation } from '../../core/estimate/estimate-deviation'
+import type { LossRegressorFit } from '../../core/estimate/loss-regressor'
+import type { TripDurationModel } from '../../core/model/trip-duration-model'
+import { daysInMonth, splitDailyWindows } from '../../core/pipeline/daily-windows'
+import { NumpyLegacyRandomState } from '../../core/random/numpy-legacy-random-state'
+import { tripFileAdvice } from '../data/locate-trip-file'
+import { ensureTrainedModel } from '../model/model-service'
+
+/** The seed of the estimator's split and subsampling: a fixed seed makes every run give the same numbers. */
+export const ESTIMATOR_SEED = 20220101
+
+/** The course estimator, fitted for one reference month. */
+export interface CourseEstimator {
+  readonly referenceMonth: string
+  readonly model: TripDurationModel
+  readonly estimator: DirectLossEstimator
+  /** Reference rows held out from the model's training that the estimator learned from. */
+  readonly heldOutRows: number
+  /** The course's own reference MAE (filtered trips after the first 30,000), for comparison. */
+  readonly courseReferenceMae: number
+  readonly fitMs: number
+}
+
+/**
+ * Fits the course's Direct Loss Estimator for `referenceMonth`: the course model (trained, or loaded from
+ * the home) and, as the nanny's reference, every trip of that month the model did not train on.
+ *
+ * @param fit the learner (default: ml-cart, see `DEFAULT_CART_LOSS_OPTIONS`)
+ */
+export async function fitCourseEstimator(
+  config: AppConfig,
+  referenceMonth: string,
+  referenceFile: string,
+  fit: LossRegressorFit = fitCartLossRegressor(),
+): Promise<CourseEstimator> {
+  const advice = tripFileAdvice(referenceFile, config, referenceMonth)
+  const [trained, raw] = await Promise.all([
+    ensureTrainedModel(config, referenceMonth, referenceFile),
+    readTripFile(referenceFile, advice),
+  ])
+  const model = trained.training.model
+  const started = performance.now()
+  const reference = courseLossReference(raw, model)
+  const state = new NumpyLegacyRandomState(ESTIMATOR_SEED)
+  const estimator = fitDirectLossEstimator(reference, fit, { random: () => state.randomSample() })
+  return {
+    referenceMonth,
+    model,
+    estimator,
+    heldOutRows: reference.losses.length,
+    courseReferenceMae: trained.training.summary.maeValidation,
+    fitMs: performance.now() - started,
+  }
+}
+
+/** A month of estimated vs realized daily MAE, and how far each estimate was off. */
+export interface CourseMonthEstimate {
+  readonly month: string
+  readonly referenceMonth: string
+  readonly heldOutRows: number
+  readonly fitRows: number
+  readonly calibrationRows: number
+  readonly fitMs: number
+  /** The naive estimate: the held-out reference's MAE (every trip, as the daily MAE counts them). */
+  readonly referenceMae: number
+  /** The course notebook's validation MAE (filtered trips only): a second, weaker naive estimate. */
+  readonly courseReferenceMae: number
+  readonly days: readonly (CourseDayEstimate & { readonly date: string })[]
+  /** Against the naive estimate `referenceMae`. */
+  readonly deviation: EstimateDeviation
+  /** Against the course notebook's validation MAE. */
+  readonly courseNaiveDeviation: number
+}
+
+/** Estimates every day of `month` with a fitted course estimator and compares with the realized MAE. */
+export async function estimateCourseMonth(
+  config: AppConfig,
+  fitted: CourseEstimator,
+  month: string,
+  monthFile: string,
+): Promise<CourseMonthEstimate> {
+  const frame = await readTripFile(monthFile, tripFileAdvice(monthFile, config, month))
+  const windows = splitDailyWindows(frame, `${month}-01`, daysInMonth(month))
+  const days = windows
+    .filter((window) => window.rows.length > 0)
+    .map((window) => ({
+      date: window.date,
+      ...estimateCourseDay(fitted.estimator, fitted.model, takeRows(frame, window.rows)),
+    }))
+  const comparable = days.map((day) => ({
+    estimate: day.estimatedMae,
+    lower: day.lower,
+    upper: day.upper,
+    realized: day.realizedMae,
+  }))
+  return {
+    month,
+    referenceMonth: fitted.referenceMonth,
+    heldOutRows: fitted.heldOutRows,
+    fitRows: fitted.estimator.fitRows,
+    calibrationRows: fitted.estimator.calibrationRows,
+    fitMs: fitted.fitMs,
+    referenceMae: fitted.estimator.referenceMae,
+    courseReferenceMae: fitted.courseReferenceMae,
+    days,
+    deviation: estimateDeviation(comparable, fitted.estimator.referenceMae),
+    courseNaiveDeviation: estimateDeviation(comparable, fitted.courseReferenceMae).naiveDeviation,
+  }
+}
