@@ -19,25 +19,31 @@ const fitLinearLoss: LossRegressorFit = (rows, losses) => {
     Array.from(losses, (loss) => [loss]),
   )
   return {
+    trainedRows: rows.length,
     predict: (x) => Float64Array.from(fitted.predict(x.map((row) => [...row])), (p) => p[0]!),
   }
 }
 
-/** ml-random-forest: bagged ml-cart trees; each tree sees `maxSamples` rows (ml-cart is O(n²) per node). */
+/**
+ * ml-random-forest: bagged ml-cart trees, grown on the first `maxSamples` rows (the estimator shuffles the
+ * reference first, so these are a random subset; ml-cart is O(n²) per node).
+ */
 function fitForestLoss(trees: number, maxSamples: number): LossRegressorFit {
   return (rows, losses) => {
     const forest = new RandomForestRegression({
       nEstimators: trees,
-      maxSamples,
       seed: 7,
       noOOB: true,
       treeOptions: { maxDepth: 5, minNumSamples: 100 },
     })
     forest.train(
-      rows.map((row) => [...row]),
-      Array.from(losses),
+      rows.slice(0, maxSamples).map((row) => [...row]),
+      Array.from(losses.subarray(0, maxSamples)),
     )
-    return { predict: (x) => Float64Array.from(forest.predict(x.map((row) => [...row]))) }
+    return {
+      trainedRows: Math.min(rows.length, maxSamples),
+      predict: (x) => Float64Array.from(forest.predict(x.map((row) => [...row]))),
+    }
   }
 }
 

@@ -47,6 +47,7 @@ export function fitCartLossRegressor(
       Array.from(chosen, (i) => losses[i] as number),
     )
     return {
+      trainedRows: chosen.length,
       predict: (predictRows): Float64Array =>
         Float64Array.from(tree.predict(predictRows.map((row) => [...row]))),
     } satisfies LossRegressor

@@ -6,6 +6,8 @@
 export interface LossRegressor {
   /** Predicted loss of each row; `rows[i]` holds the same inputs, in the same order, as in training. */
   predict(rows: readonly (readonly number[])[]): Float64Array
+  /** How many rows the learner actually learned from (fewer than given when it subsamples). */
+  readonly trainedRows: number
 }
 
 /**
