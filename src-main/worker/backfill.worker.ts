@@ -7,7 +7,11 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { parentPort } from 'node:worker_threads'
-import { readParquetBytes, readParquetFile } from '../adapters/parquet/read-parquet-frame'
+import {
+  readParquetBytes,
+  readParquetFile,
+  readTripFile,
+} from '../adapters/parquet/read-parquet-frame'
 import type { Frame } from '../core/data/frame'
 import { getColumn, takeRows } from '../core/data/frame'
 import { checkTripColumns } from '../core/pipeline/check-trip-columns'
@@ -16,8 +20,13 @@ import type { DailyWindow } from '../core/pipeline/daily-windows'
 import { splitDailyWindows } from '../core/pipeline/daily-windows'
 import type { ReferenceContext } from '../core/pipeline/reference-context'
 import { createReferenceContext } from '../core/pipeline/reference-context'
+import { courseLossInputs } from '../core/estimate/course-loss-reference'
+import { estimateWindowMae } from '../core/estimate/direct-loss-estimation'
 import { tripFileAdvice } from '../services/data/locate-trip-file'
+import type { CourseEstimator } from '../services/estimate/course-performance-estimate'
+import { fitCourseEstimatorFor } from '../services/estimate/course-performance-estimate'
 import { ensureTrainedModel } from '../services/model/model-service'
+import type { DayMetrics } from '../shared/domain/metrics'
 import { AppError, serializeError } from '../shared/errors'
 import type {
   BackfillLoadInput,
@@ -28,6 +37,8 @@ import type {
 
 interface LoadedState {
   readonly context: ReferenceContext
+  /** The MAE estimator without labels (issue 13), fitted on the reference month's held-out trips. */
+  readonly estimator: CourseEstimator
   readonly month: Frame
   readonly windows: readonly DailyWindow[]
 }
@@ -56,6 +67,13 @@ async function load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
     throw new Error(`The data file ${input.monthFile} disappeared while reading it.`)
   const month = readParquetBytes(monthBytes, input.monthFile, advice)
   const context = createReferenceContext(trained.training.reference, trained.training.model)
+  const estimator = fitCourseEstimatorFor(
+    trained,
+    await readTripFile(
+      input.referenceFile,
+      tripFileAdvice(input.referenceFile, input.config, input.referenceMonth),
+    ),
+  )
   let windows: DailyWindow[]
   try {
     // Check every column a day needs now, so a wrong file fails once, clearly, before any day runs.
@@ -71,7 +89,7 @@ async function load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
       { cause: error },
     )
   }
-  state = { context, month, windows }
+  state = { context, estimator, month, windows }
   return {
     modelFingerprint: trained.fingerprint,
     monthFileSha256: createHash('sha256').update(monthBytes).digest('hex'),
@@ -93,8 +111,32 @@ function computeDay(dayIndex: number): {
   if (window === undefined)
     throw new RangeError(`Day index ${dayIndex} is outside the loaded month.`)
   const started = performance.now()
-  const metrics = computeDayMetrics(state.context, takeRows(state.month, window.rows), window.date)
+  const day = takeRows(state.month, window.rows)
+  const computed = computeDayMetrics(state.context, day, window.date)
+  const metrics =
+    day.rowCount === 0
+      ? computed
+      : withEstimatedMae(
+          computed,
+          estimateWindowMae(
+            state.estimator.estimator,
+            courseLossInputs(state.estimator.model, day),
+          ),
+        )
   return { metrics, computeMs: performance.now() - started }
+}
+
+/** The day's metrics with the MAE estimated from its features and predictions alone (issue 13). */
+function withEstimatedMae(
+  metrics: DayMetrics,
+  estimate: { estimatedMae: number; lower: number; upper: number },
+): DayMetrics {
+  return {
+    ...metrics,
+    estimatedMae: estimate.estimatedMae,
+    estimatedMaeLower: estimate.lower,
+    estimatedMaeUpper: estimate.upper,
+  }
 }
 
 const port = parentPort

@@ -5,6 +5,7 @@ import { parseCommandOptions } from '../parse-command-options'
 import { CliError } from '../cli-context'
 import { openDatabaseSession, toCliError } from '../database-session'
 import { MONTH_PATTERN } from '../../shared/request-guards'
+import type { DayMetrics } from '../../shared/domain/metrics'
 import { dayToJson } from './backfill'
 
 export const summary = 'Print the daily metrics stored for a month (what Grafana reads)'
@@ -14,7 +15,16 @@ const HELP = `Usage: npm run driftdesk -- metrics --month 2022-02 [--json] [--co
 Prints what is stored in daily_metrics for each day of the month, in date order.
   --json      one JSON object per day on stdout, the same fields as \`backfill --json\`
   --columns   text mode: also each column's stattest, score and verdict (from column_drift)
+Days the backfill estimated also show the realized MAE and the MAE estimated without labels with its
+95 % band (docs/performance-estimation.md).
 `
+
+/** `  mae 9.87  estimated_mae 9.12 [6.01, 12.23]` when the day was estimated (issue 13), else nothing. */
+function estimatedMaeText(metrics: DayMetrics): string {
+  if (metrics.estimatedMae === undefined || metrics.estimatedMae === null) return ''
+  const band = `[${metrics.estimatedMaeLower?.toFixed(2) ?? '?'}, ${metrics.estimatedMaeUpper?.toFixed(2) ?? '?'}]`
+  return `  mae ${metrics.mae?.toFixed(2) ?? 'null'}  estimated_mae ${metrics.estimatedMae.toFixed(2)} ${band}`
+}
 
 export async function run(context: CliContext): Promise<number> {
   const parsed = parseCommandOptions(context, HELP, {
@@ -56,6 +66,7 @@ export async function run(context: CliContext): Promise<number> {
       context.stdout.write(
         `${metrics.date}  rows ${metrics.rows}  prediction_drift ${metrics.predictionDrift ?? 'null'}  ` +
           `drifted_columns ${metrics.numDriftedColumns ?? 'null'}  share_missing ${metrics.shareMissingValues ?? 'null'}` +
+          estimatedMaeText(metrics) +
           `${metrics.error === undefined ? '' : `  (${metrics.error})`}  run ${runId ?? '-'}\n`,
       )
       if (values.columns === true) {

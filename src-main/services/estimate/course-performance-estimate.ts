@@ -1,5 +1,6 @@
 import { readTripFile } from '../../adapters/parquet/read-parquet-frame'
 import type { AppConfig } from '../../config/app-config'
+import type { Frame } from '../../core/data/frame'
 import { takeRows } from '../../core/data/frame'
 import { fitCartLossRegressor } from '../../core/estimate/cart-loss-regressor'
 import type { CourseDayEstimate } from '../../core/estimate/course-day-estimate'
@@ -14,6 +15,7 @@ import type { TripDurationModel } from '../../core/model/trip-duration-model'
 import { daysInMonth, splitDailyWindows } from '../../core/pipeline/daily-windows'
 import { NumpyLegacyRandomState } from '../../core/random/numpy-legacy-random-state'
 import { tripFileAdvice } from '../data/locate-trip-file'
+import type { TrainedModel } from '../model/model-service'
 import { ensureTrainedModel } from '../model/model-service'
 
 /** The seed of the estimator's split and subsampling: a fixed seed makes every run give the same numbers. */
@@ -43,18 +45,29 @@ export async function fitCourseEstimator(
   referenceFile: string,
   fit: LossRegressorFit = fitCartLossRegressor(),
 ): Promise<CourseEstimator> {
-  const advice = tripFileAdvice(referenceFile, config, referenceMonth)
   const [trained, raw] = await Promise.all([
     ensureTrainedModel(config, referenceMonth, referenceFile),
-    readTripFile(referenceFile, advice),
+    readTripFile(referenceFile, tripFileAdvice(referenceFile, config, referenceMonth)),
   ])
+  return fitCourseEstimatorFor(trained, raw, fit)
+}
+
+/**
+ * {@link fitCourseEstimator} for a model already at hand and its reference month's raw trips (the
+ * backfill's worker has both). CPU-bound for seconds: call it off the main thread.
+ */
+export function fitCourseEstimatorFor(
+  trained: TrainedModel,
+  raw: Frame,
+  fit: LossRegressorFit = fitCartLossRegressor(),
+): CourseEstimator {
   const model = trained.training.model
   const started = performance.now()
   const reference = courseLossReference(raw, model)
   const state = new NumpyLegacyRandomState(ESTIMATOR_SEED)
   const estimator = fitDirectLossEstimator(reference, fit, { random: () => state.randomSample() })
   return {
-    referenceMonth,
+    referenceMonth: trained.training.summary.referenceMonth,
     model,
     estimator,
     heldOutRows: reference.losses.length,

@@ -36,6 +36,13 @@ export interface DayMetrics {
   readonly mae: number | null
   readonly rmse: number | null
   readonly columns: readonly ColumnDriftResult[]
+  /**
+   * The MAE estimated without labels (Direct Loss Estimation, issue 13) and its 95 % band; absent when
+   * the day was computed without an estimator.
+   */
+  readonly estimatedMae?: number | null
+  readonly estimatedMaeLower?: number | null
+  readonly estimatedMaeUpper?: number | null
   /** Why the day has no metrics (e.g. no rows); the backfill goes on. */
   readonly error?: string
 }
