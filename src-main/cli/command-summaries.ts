@@ -23,6 +23,8 @@ export const COMMAND_SUMMARIES: Readonly<Record<string, string>> = {
   serve:
     'Serve the trained taxi model over HTTP (POST /predict, /feedback; GET /health, /metrics), logging every prediction',
   stack: 'Start, inspect and stop the PostgreSQL + Grafana + Adminer stack (Docker or Podman)',
+  estimate:
+    "Estimate each day's MAE without labels (Direct Loss Estimation) and compare it with the realized MAE",
 }
 
 /** The top-level help: every command with its line, then the environment variables the CLI reads. */

@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   stattest: () => import('./commands/stattest'),
   serve: () => import('./commands/serve'),
   project: () => import('./commands/project'),
+  estimate: () => import('./commands/estimate'),
 }
 
 /** Signals that cancel a command, and the exit code each forces (null: the command's own, e.g. 130). */
