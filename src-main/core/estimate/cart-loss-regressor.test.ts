@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import fixtureJson from '../../../test/fixtures/sklearn/decision-tree-regression.json'
 import { fitCartLossRegressor } from './cart-loss-regressor'
 
 interface TreeCase {
@@ -13,12 +13,7 @@ interface TreeCase {
 }
 
 /** scripts/sklearn/decision_tree_regression.py (Debian's python3-sklearn 1.2.1). */
-const fixture = JSON.parse(
-  readFileSync(
-    new URL('../../../test/fixtures/sklearn/decision-tree-regression.json', import.meta.url),
-    'utf8',
-  ),
-) as { sklearn: string; cases: TreeCase[] }
+const fixture = fixtureJson as { sklearn: string; cases: TreeCase[] }
 
 const identity = (): number => 0
 
