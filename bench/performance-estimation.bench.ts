@@ -20,6 +20,7 @@ const fitLinearLoss: LossRegressorFit = (rows, losses) => {
   )
   return {
     trainedRows: rows.length,
+    toJSON: () => fitted.toJSON(),
     predict: (x) => Float64Array.from(fitted.predict(x.map((row) => [...row])), (p) => p[0]!),
   }
 }
@@ -42,6 +43,7 @@ function fitForestLoss(trees: number, maxSamples: number): LossRegressorFit {
     )
     return {
       trainedRows: Math.min(rows.length, maxSamples),
+      toJSON: () => forest.toJSON(),
       predict: (x) => Float64Array.from(forest.predict(x.map((row) => [...row]))),
     }
   }

@@ -7,11 +7,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { parentPort } from 'node:worker_threads'
-import {
-  readParquetBytes,
-  readParquetFile,
-  readTripFile,
-} from '../adapters/parquet/read-parquet-frame'
+import { readParquetBytes, readParquetFile } from '../adapters/parquet/read-parquet-frame'
 import type { Frame } from '../core/data/frame'
 import { getColumn, takeRows } from '../core/data/frame'
 import { checkTripColumns } from '../core/pipeline/check-trip-columns'
@@ -24,7 +20,7 @@ import { courseLossInputs } from '../core/estimate/course-loss-reference'
 import { estimateWindowMae } from '../core/estimate/direct-loss-estimation'
 import { tripFileAdvice } from '../services/data/locate-trip-file'
 import type { CourseEstimator } from '../services/estimate/course-performance-estimate'
-import { fitCourseEstimatorFor } from '../services/estimate/course-performance-estimate'
+import { ensureCourseEstimator } from '../services/estimate/course-performance-estimate'
 import { ensureTrainedModel } from '../services/model/model-service'
 import type { DayMetrics } from '../shared/domain/metrics'
 import { AppError, serializeError } from '../shared/errors'
@@ -67,13 +63,7 @@ async function load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
     throw new Error(`The data file ${input.monthFile} disappeared while reading it.`)
   const month = readParquetBytes(monthBytes, input.monthFile, advice)
   const context = createReferenceContext(trained.training.reference, trained.training.model)
-  const estimator = fitCourseEstimatorFor(
-    trained,
-    await readTripFile(
-      input.referenceFile,
-      tripFileAdvice(input.referenceFile, input.config, input.referenceMonth),
-    ),
-  )
+  const estimator = await ensureCourseEstimator(input.config, trained, input.referenceFile)
   let windows: DailyWindow[]
   try {
     // Check every column a day needs now, so a wrong file fails once, clearly, before any day runs.

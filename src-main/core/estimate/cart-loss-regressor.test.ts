@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fixtureJson from '../../../test/fixtures/sklearn/decision-tree-regression.json'
-import { fitCartLossRegressor } from './cart-loss-regressor'
+import { fitCartLossRegressor, loadCartLossRegressor } from './cart-loss-regressor'
 
 interface TreeCase {
   maxDepth: number
@@ -57,5 +57,24 @@ describe('fitCartLossRegressor subsampling', () => {
     const [low, high] = fitted.predict([[10], [490]])
     expect(low).toBeCloseTo(1.03, 1)
     expect(high).toBeCloseTo(5.03, 1)
+  })
+})
+
+describe('loadCartLossRegressor', () => {
+  it('gives back a saved tree that predicts exactly as the fitted one, through JSON text', () => {
+    const treeCase = fixture.cases[1]!
+    const fitted = fitCartLossRegressor({ maxDepth: 5, minLeafRows: 40, maxFitRows: 600 })(
+      treeCase.x,
+      Float64Array.from(treeCase.y),
+      identity,
+    )
+    const loaded = loadCartLossRegressor(JSON.parse(JSON.stringify(fitted.toJSON())))
+    expect(loaded.trainedRows).toBe(600)
+    expect(loaded.predict(treeCase.xTest)).toEqual(fitted.predict(treeCase.xTest))
+  })
+
+  it('refuses what is not a saved ml-cart tree', () => {
+    expect(() => loadCartLossRegressor({ learner: 'lightgbm' })).toThrow(/not an ml-cart/)
+    expect(() => loadCartLossRegressor(null)).toThrow(/not an ml-cart/)
   })
 })

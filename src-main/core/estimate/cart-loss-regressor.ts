@@ -46,11 +46,38 @@ export function fitCartLossRegressor(
       Array.from(chosen, (i) => [...(rows[i] as readonly number[])]),
       Array.from(chosen, (i) => losses[i] as number),
     )
-    return {
-      trainedRows: chosen.length,
-      predict: (predictRows): Float64Array =>
-        Float64Array.from(tree.predict(predictRows.map((row) => [...row]))),
-    } satisfies LossRegressor
+    return cartRegressor(tree, chosen.length)
+  }
+}
+
+/** A saved CART nanny, as `toJSON()` of {@link fitCartLossRegressor}'s result gives it. */
+interface SavedCartLossRegressor {
+  readonly learner: 'ml-cart'
+  readonly trainedRows: number
+  readonly tree: unknown
+}
+
+/**
+ * A CART nanny saved with `toJSON()`, loaded again (predictions equal the saved model's).
+ * @throws {RangeError} when `saved` is not a saved ml-cart nanny.
+ */
+export function loadCartLossRegressor(saved: unknown): LossRegressor {
+  const candidate = saved as Partial<SavedCartLossRegressor> | null
+  if (candidate?.learner !== 'ml-cart' || typeof candidate.trainedRows !== 'number') {
+    throw new RangeError('The saved loss model is not an ml-cart regression tree.')
+  }
+  return cartRegressor(DecisionTreeRegression.load(candidate.tree), candidate.trainedRows)
+}
+
+function cartRegressor(tree: DecisionTreeRegression, trainedRows: number): LossRegressor {
+  return {
+    trainedRows,
+    predict: (rows): Float64Array => Float64Array.from(tree.predict(rows.map((row) => [...row]))),
+    toJSON: (): SavedCartLossRegressor => ({
+      learner: 'ml-cart',
+      trainedRows,
+      tree: JSON.parse(JSON.stringify(tree.toJSON())) as unknown,
+    }),
   }
 }
 

@@ -8,6 +8,8 @@ export interface LossRegressor {
   predict(rows: readonly (readonly number[])[]): Float64Array
   /** How many rows the learner actually learned from (fewer than given when it subsamples). */
   readonly trainedRows: number
+  /** The fitted model as plain JSON data, so it can be saved and loaded again (see each learner's loader). */
+  toJSON(): unknown
 }
 
 /**

@@ -1,8 +1,15 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import process from 'node:process'
 import { readTripFile } from '../../adapters/parquet/read-parquet-frame'
 import type { AppConfig } from '../../config/app-config'
 import type { Frame } from '../../core/data/frame'
 import { takeRows } from '../../core/data/frame'
-import { fitCartLossRegressor } from '../../core/estimate/cart-loss-regressor'
+import {
+  fitCartLossRegressor,
+  loadCartLossRegressor,
+} from '../../core/estimate/cart-loss-regressor'
 import type { CourseDayEstimate } from '../../core/estimate/course-day-estimate'
 import { estimateCourseDay } from '../../core/estimate/course-day-estimate'
 import { courseLossReference } from '../../core/estimate/course-loss-reference'
@@ -16,7 +23,7 @@ import { daysInMonth, splitDailyWindows } from '../../core/pipeline/daily-window
 import { NumpyLegacyRandomState } from '../../core/random/numpy-legacy-random-state'
 import { tripFileAdvice } from '../data/locate-trip-file'
 import type { TrainedModel } from '../model/model-service'
-import { ensureTrainedModel } from '../model/model-service'
+import { ensureTrainedModel, modelPaths } from '../model/model-service'
 
 /** The seed of the estimator's split and subsampling: a fixed seed makes every run give the same numbers. */
 export const ESTIMATOR_SEED = 20220101
@@ -37,19 +44,106 @@ export interface CourseEstimator {
  * Fits the course's Direct Loss Estimator for `referenceMonth`: the course model (trained, or loaded from
  * the home) and, as the nanny's reference, every trip of that month the model did not train on.
  *
- * @param fit the learner (default: ml-cart, see `DEFAULT_CART_LOSS_OPTIONS`)
+ * @param fit the learner; without it the default (ml-cart, `DEFAULT_CART_LOSS_OPTIONS`), saved beside
+ * the model and reused (see {@link ensureCourseEstimator})
  */
 export async function fitCourseEstimator(
   config: AppConfig,
   referenceMonth: string,
   referenceFile: string,
-  fit: LossRegressorFit = fitCartLossRegressor(),
+  fit?: LossRegressorFit,
 ): Promise<CourseEstimator> {
-  const [trained, raw] = await Promise.all([
-    ensureTrainedModel(config, referenceMonth, referenceFile),
-    readTripFile(referenceFile, tripFileAdvice(referenceFile, config, referenceMonth)),
-  ])
+  const trained = await ensureTrainedModel(config, referenceMonth, referenceFile)
+  if (fit === undefined) return ensureCourseEstimator(config, trained, referenceFile)
+  const raw = await readTripFile(
+    referenceFile,
+    tripFileAdvice(referenceFile, config, referenceMonth),
+  )
   return fitCourseEstimatorFor(trained, raw, fit)
+}
+
+/** Bump when the estimator's method or settings change, so saved estimators are fitted again. */
+const ESTIMATOR_VERSION = 'dle-1 (ml-cart depth 5, leaf 100, 4000 rows; calibration 0.3; z 1.96)'
+
+/** The default estimator as saved beside the model (`models/<month>/estimator.json`). */
+interface SavedEstimator {
+  readonly format: 1
+  readonly fingerprint: string
+  readonly lossModel: unknown
+  readonly varianceModel: unknown
+  readonly referenceMae: number
+  readonly fitRows: number
+  readonly calibrationRows: number
+  readonly lossModelRows: number
+  readonly bandZ: number
+  readonly heldOutRows: number
+  readonly fitMs: number
+}
+
+/**
+ * The default course estimator for a trained model: loaded from beside the model when it was fitted for
+ * the same model (fingerprint) by the same estimator version, otherwise fitted (seconds of CPU: call it
+ * off the main thread of the app) and saved. The fit is deterministic (fixed seed), so a loaded estimator
+ * gives exactly the numbers a fresh fit would.
+ */
+export async function ensureCourseEstimator(
+  config: AppConfig,
+  trained: TrainedModel,
+  referenceFile: string,
+): Promise<CourseEstimator> {
+  const referenceMonth = trained.training.summary.referenceMonth
+  const path = join(modelPaths(config, referenceMonth).dir, 'estimator.json')
+  const fingerprint = createHash('sha256')
+    .update(`${trained.fingerprint}\n${ESTIMATOR_VERSION}\n${ESTIMATOR_SEED}`)
+    .digest('hex')
+  const saved = await readFile(path, 'utf8')
+    .then((text) => JSON.parse(text) as SavedEstimator)
+    .catch(() => null) // absent or unreadable: fit again
+  if (saved?.format === 1 && saved.fingerprint === fingerprint) {
+    return {
+      referenceMonth,
+      model: trained.training.model,
+      estimator: {
+        lossModel: loadCartLossRegressor(saved.lossModel),
+        varianceModel: loadCartLossRegressor(saved.varianceModel),
+        referenceMae: saved.referenceMae,
+        fitRows: saved.fitRows,
+        calibrationRows: saved.calibrationRows,
+        lossModelRows: saved.lossModelRows,
+        bandZ: saved.bandZ,
+      },
+      heldOutRows: saved.heldOutRows,
+      courseReferenceMae: trained.training.summary.maeValidation,
+      fitMs: saved.fitMs,
+    }
+  }
+  const raw = await readTripFile(
+    referenceFile,
+    tripFileAdvice(referenceFile, config, referenceMonth),
+  )
+  const fitted = fitCourseEstimatorFor(trained, raw)
+  const { estimator } = fitted
+  const toSave: SavedEstimator = {
+    format: 1,
+    fingerprint,
+    lossModel: estimator.lossModel.toJSON(),
+    varianceModel: estimator.varianceModel.toJSON(),
+    referenceMae: estimator.referenceMae,
+    fitRows: estimator.fitRows,
+    calibrationRows: estimator.calibrationRows,
+    lossModelRows: estimator.lossModelRows,
+    bandZ: estimator.bandZ,
+    heldOutRows: fitted.heldOutRows,
+    fitMs: fitted.fitMs,
+  }
+  // A unique temporary name, renamed over the target: two workers fitting at once both write whole files.
+  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+  await writeFile(temporary, JSON.stringify(toSave))
+  await rename(temporary, path).catch(async (error: unknown) => {
+    await rm(temporary, { force: true })
+    throw error
+  })
+  return fitted
 }
 
 /**
