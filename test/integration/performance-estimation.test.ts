@@ -151,6 +151,35 @@ describe('estimated MAE: stored by the backfill, printed by the estimate command
     expect(estimate.estimate_deviation).toBeLessThan(estimate.naive_deviation)
   })
 
+  it('prints a readable table in text mode, one line per day, then both deviations', async () => {
+    // The estimator saved by the backfill above is reused, so this run only reads and predicts.
+    const result = await runCli([
+      'estimate',
+      '--month',
+      '2022-03',
+      '--data-dir',
+      data.dir,
+      '--home',
+      home,
+    ])
+    expect(result.code, result.stderr).toBe(0)
+    const lines = result.stdout.trim().split('\n')
+    expect(lines[0]).toMatch(
+      /^MAE estimated without labels for 2022-03, model and estimator from 2022-01/,
+    )
+    const dayLines = lines.filter((line) => /^2022-03-\d\d /.test(line))
+    expect(dayLines).toHaveLength(31)
+    const first = estimate.days[0]!
+    expect(dayLines[0]).toContain(first.estimated_mae.toFixed(2))
+    expect(dayLines[0]).toContain(
+      `[${first.estimated_mae_lower.toFixed(2)}, ${first.estimated_mae_upper.toFixed(2)}]`,
+    )
+    expect(result.stdout).toContain(
+      `mean |estimated - realized|: ${estimate.estimate_deviation.toFixed(3)} min over 31 days`,
+    )
+    expect(result.stdout).toContain(`: ${estimate.naive_deviation.toFixed(3)} min`)
+  })
+
   it('refuses a malformed month with the usage and exit code 2', async () => {
     const result = await runCli(['estimate', '--month', '2022-3', '--home', home])
     expect(result.code).toBe(2)
