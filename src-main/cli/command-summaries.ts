@@ -30,6 +30,8 @@ export const COMMAND_SUMMARIES: Readonly<Record<string, string>> = {
   collect:
     "Compute a project's metrics per window of the prediction log as windows close (live monitoring)",
   stack: 'Start, inspect and stop the PostgreSQL + Grafana + Adminer stack (Docker or Podman)',
+  estimate:
+    "Estimate each day's MAE without labels (Direct Loss Estimation) and compare it with the realized MAE",
 }
 
 /** The top-level help: every command with its line, then the environment variables the CLI reads. */

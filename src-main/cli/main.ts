@@ -24,6 +24,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   replay: () => import('./commands/replay'),
   project: () => import('./commands/project'),
   collect: () => import('./commands/collect'),
+  estimate: () => import('./commands/estimate'),
   explain: () => import('./commands/explain'),
 }
 

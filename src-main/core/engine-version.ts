@@ -4,4 +4,4 @@
  * to a computed value.
  */
 export const ENGINE_VERSION =
-  'driftdesk-engine-3 (evidently-0.4.40 semantics, numpy/pandas summation order, drift columns in DataDriftTable order)'
+  'driftdesk-engine-4 (evidently-0.4.40 semantics, numpy/pandas summation order, drift columns in DataDriftTable order, estimated MAE)'

@@ -20,8 +20,13 @@ import type { DailyWindow } from '../core/pipeline/daily-windows'
 import { splitDailyWindows } from '../core/pipeline/daily-windows'
 import type { ReferenceContext } from '../core/pipeline/reference-context'
 import { createReferenceContext } from '../core/pipeline/reference-context'
+import { courseLossInputs } from '../core/estimate/course-loss-reference'
+import { estimateWindowMae } from '../core/estimate/direct-loss-estimation'
 import { tripFileAdvice } from '../services/data/locate-trip-file'
+import type { CourseEstimator } from '../services/estimate/course-performance-estimate'
+import { ensureCourseEstimator } from '../services/estimate/course-performance-estimate'
 import { ensureTrainedModel } from '../services/model/model-service'
+import type { DayMetrics } from '../shared/domain/metrics'
 import { AppError, serializeError } from '../shared/errors'
 import type {
   BackfillLoadInput,
@@ -34,6 +39,8 @@ interface LoadedState {
   readonly context: ReferenceContext
   /** Why the prediction moved, outliers and segments (issue #13), against the same reference. */
   readonly explain: ExplainReference
+  /** The MAE estimator without labels (issue 13), fitted on the reference month's held-out trips. */
+  readonly estimator: CourseEstimator
   readonly month: Frame
   readonly windows: readonly DailyWindow[]
 }
@@ -62,6 +69,7 @@ async function load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
     throw new Error(`The data file ${input.monthFile} disappeared while reading it.`)
   const month = readParquetBytes(monthBytes, input.monthFile, advice)
   const context = createReferenceContext(trained.training.reference, trained.training.model)
+  const estimator = await ensureCourseEstimator(input.config, trained, input.referenceFile)
   let windows: DailyWindow[]
   try {
     // Check every column a day needs now, so a wrong file fails once, clearly, before any day runs.
@@ -81,7 +89,7 @@ async function load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
     trained.training.reference,
     courseExplainSpec(trained.training.model),
   )
-  state = { context, month, windows, explain }
+  state = { context, estimator, month, windows, explain }
   return {
     modelFingerprint: trained.fingerprint,
     monthFileSha256: createHash('sha256').update(monthBytes).digest('hex'),
@@ -104,12 +112,32 @@ function computeDay(dayIndex: number): {
     throw new RangeError(`Day index ${dayIndex} is outside the loaded month.`)
   const started = performance.now()
   const day = takeRows(state.month, window.rows)
-  const metrics = withExplanation(
-    computeDayMetrics(state.context, day, window.date),
-    state.explain,
-    day,
-  )
+  const computed = computeDayMetrics(state.context, day, window.date)
+  const estimated =
+    day.rowCount === 0
+      ? computed
+      : withEstimatedMae(
+          computed,
+          estimateWindowMae(
+            state.estimator.estimator,
+            courseLossInputs(state.estimator.model, day),
+          ),
+        )
+  const metrics = withExplanation(estimated, state.explain, day)
   return { metrics, computeMs: performance.now() - started }
+}
+
+/** The day's metrics with the MAE estimated from its features and predictions alone (issue 13). */
+function withEstimatedMae(
+  metrics: DayMetrics,
+  estimate: { estimatedMae: number; lower: number; upper: number },
+): DayMetrics {
+  return {
+    ...metrics,
+    estimatedMae: estimate.estimatedMae,
+    estimatedMaeLower: estimate.lower,
+    estimatedMaeUpper: estimate.upper,
+  }
 }
 
 const port = parentPort

@@ -33,15 +33,18 @@ export async function saveDayMetrics(
   await db.query(
     `INSERT INTO daily_metrics ("timestamp", rows, prediction_drift, num_drifted_columns,
        share_missing_values, share_of_drifted_columns, dataset_drift, mae, rmse, error,
-       reference_month, run_id, inputs_fingerprint, computed_at, project, source)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now(), $14, $15)
+       reference_month, run_id, inputs_fingerprint, computed_at, project, source,
+       estimated_mae, estimated_mae_lower, estimated_mae_upper)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now(), $14, $15, $16, $17, $18)
      ON CONFLICT (project, source, "timestamp") DO UPDATE SET rows = EXCLUDED.rows,
        prediction_drift = EXCLUDED.prediction_drift, num_drifted_columns = EXCLUDED.num_drifted_columns,
        share_missing_values = EXCLUDED.share_missing_values,
        share_of_drifted_columns = EXCLUDED.share_of_drifted_columns, dataset_drift = EXCLUDED.dataset_drift,
        mae = EXCLUDED.mae, rmse = EXCLUDED.rmse, error = EXCLUDED.error,
        reference_month = EXCLUDED.reference_month, run_id = EXCLUDED.run_id,
-       inputs_fingerprint = EXCLUDED.inputs_fingerprint, computed_at = now()`,
+       inputs_fingerprint = EXCLUDED.inputs_fingerprint, computed_at = now(),
+       estimated_mae = EXCLUDED.estimated_mae, estimated_mae_lower = EXCLUDED.estimated_mae_lower,
+       estimated_mae_upper = EXCLUDED.estimated_mae_upper`,
     [
       timestamp,
       day.rows,
@@ -58,6 +61,9 @@ export async function saveDayMetrics(
       provenance.inputsFingerprint,
       project,
       source,
+      numberOrNullIfNaN(day.estimatedMae ?? null),
+      numberOrNullIfNaN(day.estimatedMaeLower ?? null),
+      numberOrNullIfNaN(day.estimatedMaeUpper ?? null),
     ],
   )
   if (day.columns.length > 0) {
@@ -118,6 +124,9 @@ interface DailyRow {
   run_id: string | null
   inputs_fingerprint: string | null
   computed_at: Date
+  estimated_mae: number | null
+  estimated_mae_lower: number | null
+  estimated_mae_upper: number | null
   project: string
   source: MetricsSource
 }
@@ -190,6 +199,14 @@ export async function listDayMetrics(
       mae: numberOrNull(row.mae),
       rmse: numberOrNull(row.rmse),
       columns: (columnsByDay.get(date) ?? []).map(toColumnDriftResult),
+      // Only days computed with an estimator carry the fields, as computed days do.
+      ...(row.estimated_mae === null
+        ? {}
+        : {
+            estimatedMae: numberOrNull(row.estimated_mae),
+            estimatedMaeLower: numberOrNull(row.estimated_mae_lower),
+            estimatedMaeUpper: numberOrNull(row.estimated_mae_upper),
+          }),
       ...(row.error === null ? {} : { error: row.error }),
     }
     return {

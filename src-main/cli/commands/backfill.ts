@@ -339,7 +339,19 @@ export function dayToJson(day: DayMetrics): Record<string, unknown> {
     prediction_drift: day.predictionDrift,
     num_drifted_columns: day.numDriftedColumns,
     share_missing_values: day.shareMissingValues,
+    ...estimatedMaeToJson(day),
     ...(day.error === undefined ? {} : { error: day.error }),
+  }
+}
+
+/** The realized MAE beside the MAE estimated without labels and its band (issue 13), when estimated. */
+function estimatedMaeToJson(day: DayMetrics): Record<string, unknown> {
+  if (day.estimatedMae === undefined || day.estimatedMae === null) return {}
+  return {
+    mae: day.mae,
+    estimated_mae: day.estimatedMae,
+    estimated_mae_lower: day.estimatedMaeLower ?? null,
+    estimated_mae_upper: day.estimatedMaeUpper ?? null,
   }
 }
 

@@ -7,6 +7,7 @@ import { openDatabaseSession, toCliError } from '../database-session'
 import { MONTH_PATTERN } from '../../shared/request-guards'
 import { listStoredLiveWindows } from '../../adapters/postgres/live-log-repository'
 import { COURSE_PROJECT } from '../../core/project/course-project'
+import type { DayMetrics } from '../../shared/domain/metrics'
 import { dayToJson } from './backfill'
 
 export const summary = 'Print the daily metrics stored for a month (what Grafana reads)'
@@ -19,7 +20,16 @@ Prints what is stored in daily_metrics for each day of the month, in date order.
                   window; provisional ones, computed when the log ran out, are left out until they close)
   --json      one JSON object per day on stdout, the same fields as \`backfill --json\`
   --columns   text mode: also each column's stattest, score and verdict (from column_drift)
+Days the backfill estimated also show the realized MAE and the MAE estimated without labels with its
+95 % band (docs/performance-estimation.md).
 `
+
+/** `  mae 9.87  estimated_mae 9.12 [6.01, 12.23]` when the day was estimated (issue 13), else nothing. */
+function estimatedMaeText(metrics: DayMetrics): string {
+  if (metrics.estimatedMae === undefined || metrics.estimatedMae === null) return ''
+  const band = `[${metrics.estimatedMaeLower?.toFixed(2) ?? '?'}, ${metrics.estimatedMaeUpper?.toFixed(2) ?? '?'}]`
+  return `  mae ${metrics.mae?.toFixed(2) ?? 'null'}  estimated_mae ${metrics.estimatedMae.toFixed(2)} ${band}`
+}
 
 export async function run(context: CliContext): Promise<number> {
   const parsed = parseCommandOptions(context, HELP, {
@@ -86,6 +96,7 @@ export async function run(context: CliContext): Promise<number> {
       context.stdout.write(
         `${metrics.date}  rows ${metrics.rows}  prediction_drift ${metrics.predictionDrift ?? 'null'}  ` +
           `drifted_columns ${metrics.numDriftedColumns ?? 'null'}  share_missing ${metrics.shareMissingValues ?? 'null'}` +
+          estimatedMaeText(metrics) +
           `${metrics.error === undefined ? '' : `  (${metrics.error})`}  run ${runId ?? '-'}\n`,
       )
       if (values.columns === true) {

@@ -12,7 +12,10 @@ export interface TripDurationModel extends LinearModel {
  * Feature columns as dense arrays, nulls read as 0 — the course's `current[num + cat].fillna(0)`.
  * @throws {RangeError} when a feature column is missing or not numeric, naming it.
  */
-function featureColumnsFilledWithZero(frame: Frame, features: readonly string[]): Float64Array[] {
+export function featureColumnsFilledWithZero(
+  frame: Frame,
+  features: readonly string[],
+): Float64Array[] {
   return features.map((name) => {
     const column = getNumericColumn(frame, name)
     const out = Float64Array.from(column.values)

@@ -40,6 +40,13 @@ export interface DayMetrics {
   readonly columns: readonly ColumnDriftResult[]
   /** Why the prediction moved, outliers and segments (issue #13); stored by the backfill in migration 0004's tables. */
   readonly explain?: ExplainDocument
+  /**
+   * The MAE estimated without labels (Direct Loss Estimation, issue 13) and its 95 % band; absent when
+   * the day was computed without an estimator.
+   */
+  readonly estimatedMae?: number | null
+  readonly estimatedMaeLower?: number | null
+  readonly estimatedMaeUpper?: number | null
   /** Why the day has no metrics (e.g. no rows); the backfill goes on. */
   readonly error?: string
 }

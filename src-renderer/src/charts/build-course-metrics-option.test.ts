@@ -43,3 +43,56 @@ describe('buildCourseMetricsOption', () => {
     expect(series.find((entry) => entry.name === 'Drifted columns')?.yAxisIndex).toBe(1)
   })
 })
+
+describe('buildCourseMetricsOption with the MAE overlay', () => {
+  const dates = ['2022-03-01', '2022-03-02', '2022-03-03']
+  const estimated: DayMetrics = {
+    ...day('2022-03-01', 0.1, 1, 0.05),
+    mae: 9.87,
+    estimatedMae: 13.07,
+    estimatedMaeLower: 7.82,
+    estimatedMaeUpper: 18.33,
+  }
+  // A day stored before estimates existed: its realized MAE is drawn, the estimate is a gap.
+  const notEstimated: DayMetrics = { ...day('2022-03-03', 0.1, 1, 0.05), mae: 7.5 }
+  const option = buildCourseMetricsOption(dates, [estimated, notEstimated], { showMae: true })
+  const series = option.series as (Series & {
+    stack?: string
+    areaStyle?: unknown
+    lineStyle?: { type?: string }
+  })[]
+
+  it('is off by default: the course chart keeps its three series and two axes', () => {
+    const plain = buildCourseMetricsOption(dates, [estimated])
+    expect((plain.series as Series[]).map((entry) => entry.name)).toEqual([
+      'Drifted columns',
+      'Prediction drift',
+      'Share of missing values',
+    ])
+    expect(plain.yAxis as unknown[]).toHaveLength(2)
+  })
+
+  it('adds a minutes axis with the realized MAE and the dashed estimate, gaps where a day lacks one', () => {
+    expect((option.yAxis as { name: string }[])[2]?.name).toBe('MAE (min)')
+    const realized = series.find((entry) => entry.name === 'Realized MAE')!
+    const estimate = series.find((entry) => entry.name === 'Estimated MAE')!
+    expect(realized.data).toEqual([9.87, null, 7.5])
+    expect(estimate.data).toEqual([13.07, null, null])
+    expect(realized.yAxisIndex).toBe(2)
+    expect(estimate.yAxisIndex).toBe(2)
+    expect(estimate.lineStyle?.type).toBe('dashed')
+  })
+
+  it('draws the band as the lower bound with the band’s width stacked on it, so the area spans lower..upper', () => {
+    const band = series.filter((entry) => entry.name === 'Estimated MAE band')
+    expect(band).toHaveLength(2)
+    expect(band.every((entry) => entry.stack === 'estimated-mae-band')).toBe(true)
+    expect(band[0]!.data).toEqual([7.82, null, null])
+    expect(band[0]!.areaStyle).toBeUndefined()
+    expect(band[1]!.data[0]).toBeCloseTo(18.33 - 7.82, 12)
+    expect(band[1]!.data.slice(1)).toEqual([null, null])
+    expect(band[1]!.areaStyle).toBeDefined()
+    // The top of the shaded area is the upper bound.
+    expect((band[0]!.data[0] as number) + (band[1]!.data[0] as number)).toBeCloseTo(18.33, 12)
+  })
+})

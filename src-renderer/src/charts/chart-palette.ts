@@ -7,6 +7,8 @@ export const CHART_COLORS = {
   predictionDrift: THEME_COLORS.current,
   missingShare: '#0d9488',
   driftedColumns: '#f59e0b',
+  estimatedMae: '#7c3aed',
+  realizedMae: '#334155',
   threshold: THEME_COLORS.danger,
   drifted: THEME_COLORS.danger,
   stable: THEME_COLORS.success,
