@@ -19,6 +19,8 @@ export interface BackfillLoadInput {
   readonly days: number
   /** Train again even when a saved model matches (`--force`). Only the first worker is asked to. */
   readonly retrain: boolean
+  /** Estimate each day's MAE without labels (fits or loads the estimator; see BackfillRequest). */
+  readonly estimateMae?: boolean
 }
 
 /** What loading found: enough for the owner to fingerprint tasks and plan the days. */

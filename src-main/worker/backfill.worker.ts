@@ -40,7 +40,7 @@ interface LoadedState {
   /** Why the prediction moved, outliers and segments (issue #13), against the same reference. */
   readonly explain: ExplainReference
   /** The MAE estimator without labels (issue 13), fitted on the reference month's held-out trips. */
-  readonly estimator: CourseEstimator
+  readonly estimator: CourseEstimator | null
   readonly month: Frame
   readonly windows: readonly DailyWindow[]
 }
@@ -69,7 +69,10 @@ async function load(input: BackfillLoadInput): Promise<LoadedBackfillInputs> {
     throw new Error(`The data file ${input.monthFile} disappeared while reading it.`)
   const month = readParquetBytes(monthBytes, input.monthFile, advice)
   const context = createReferenceContext(trained.training.reference, trained.training.model)
-  const estimator = await ensureCourseEstimator(input.config, trained, input.referenceFile)
+  const estimator =
+    input.estimateMae === true
+      ? await ensureCourseEstimator(input.config, trained, input.referenceFile)
+      : null
   let windows: DailyWindow[]
   try {
     // Check every column a day needs now, so a wrong file fails once, clearly, before any day runs.
@@ -114,7 +117,7 @@ function computeDay(dayIndex: number): {
   const day = takeRows(state.month, window.rows)
   const computed = computeDayMetrics(state.context, day, window.date)
   const estimated =
-    day.rowCount === 0
+    day.rowCount === 0 || state.estimator === null
       ? computed
       : withEstimatedMae(
           computed,

@@ -57,6 +57,7 @@ describe('estimated MAE: stored by the backfill, printed by the estimate command
       '2022-01',
       '--workers',
       '1',
+      '--estimate-mae',
       '--json',
       '--database-url',
       server.url,
@@ -104,6 +105,35 @@ describe('estimated MAE: stored by the backfill, printed by the estimate command
     expect(backfillDays.map((day) => day.estimated_mae)).toEqual(
       rows.map((row) => row.estimated_mae),
     )
+  })
+
+  it('estimates only when asked: a backfill without --estimate-mae stores no estimate', async () => {
+    const plain = await runCli([
+      'backfill',
+      '--date',
+      '2022-03-04',
+      '--days',
+      '1',
+      '--reference-month',
+      '2022-01',
+      '--workers',
+      '1',
+      '--json',
+      '--database-url',
+      server.url,
+      '--data-dir',
+      data.dir,
+      '--home',
+      home,
+    ])
+    expect(plain.code, plain.stderr).toBe(0)
+    const { rows } = await client.query<{ estimated_mae: number | null; mae: number | null }>(
+      `SELECT estimated_mae, mae FROM daily_metrics WHERE "timestamp" = '2022-03-04'`,
+    )
+    expect(rows).toHaveLength(1)
+    expect(rows[0]!.mae).not.toBeNull()
+    expect(rows[0]!.estimated_mae).toBeNull()
+    await client.query(`DELETE FROM daily_metrics WHERE "timestamp" = '2022-03-04'`)
   })
 
   it('metrics shows the realized and estimated MAE with the band', async () => {

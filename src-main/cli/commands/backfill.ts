@@ -48,6 +48,8 @@ Computes the course's monitoring metrics for each day (one task per day), stores
   --retry-delay SECONDS    first retry delay, doubled each retry, plus up to 20% jitter (default ${DEFAULT_RETRY_POLICY.delaySeconds})
   --resume RUN_ID          continue a stopped run; days already stored for the same inputs are skipped
   --force                  recompute days already stored for the same inputs (train --force retrains)
+  --estimate-mae           also estimate each day's MAE without its labels (docs/performance-estimation.md);
+                           the first run for a reference month fits the estimator (tens of seconds)
 Exit code: 0 Completed, 1 Failed, 130 Cancelled, 2 bad options.
 `
 
@@ -70,6 +72,7 @@ function parseBackfillArgs(args: readonly string[]) {
       'retry-delay': { type: 'string' },
       resume: { type: 'string' },
       force: { type: 'boolean' },
+      'estimate-mae': { type: 'boolean' },
       'parent-schedule': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -262,6 +265,7 @@ function buildRequest(values: BackfillValues): BackfillRequest {
     days,
     referenceMonth: values['reference-month'] ?? previousMonth(startDate.slice(0, 7)),
     force: values.force === true,
+    estimateMae: values['estimate-mae'] === true,
     paceSeconds: values.pace === undefined ? 0 : parseSeconds(values.pace, '--pace'),
     workers: values.workers === undefined ? defaultWorkerCount() : parseWorkerCount(values.workers),
     retry: {

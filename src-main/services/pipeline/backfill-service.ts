@@ -45,6 +45,12 @@ export interface BackfillRequest {
   readonly parentSchedule?: string | null
   /** The folder of TLC files given with --data-dir (recorded so a resume reads the same files). */
   readonly dataDir?: string | null
+  /**
+   * Also estimate each day's MAE without its labels (issue #13, `--estimate-mae`). Opt-in: the first
+   * backfill for a reference month then fits the estimator (tens of seconds of CPU, saved beside the
+   * model and reused).
+   */
+  readonly estimateMae?: boolean
 }
 
 /** States a backfill run can be resumed from: it has ended (a finished run resumes to recheck days). */
@@ -303,6 +309,7 @@ export class BackfillService {
         days: request.days,
         // The model is a pure function of its fingerprinted inputs; `train --force` retrains it.
         retrain: false,
+        estimateMae: request.estimateMae === true,
       })
       summary = loaded.summary
       logger.log(
@@ -310,7 +317,11 @@ export class BackfillService {
         `${loaded.trainedNow ? 'Trained' : 'Loaded'} the model on ${request.referenceMonth} (${loaded.summary.referenceRows} reference rows); read ${loaded.monthRows} trips of ${month} in ${Math.round(loaded.loadMs)} ms.`,
       )
       const fingerprint = createHash('sha256')
-        .update(`${loaded.modelFingerprint}\n${loaded.monthFileSha256}\n${ENGINE_VERSION}`)
+        .update(
+          `${loaded.modelFingerprint}\n${loaded.monthFileSha256}\n${ENGINE_VERSION}` +
+            // A day stored without its estimate is not reused by a run that asks for one.
+            (request.estimateMae === true ? '\nestimate-mae' : ''),
+        )
         .digest('hex')
 
       const lastDate = isoDate(parseIsoDate(request.startDate) + request.days * 86_400_000)
@@ -619,6 +630,7 @@ function requestToParameters(request: BackfillRequest): Record<string, unknown> 
     exponentialBackoff: request.retry.exponentialBackoff,
     retryJitterFactor: request.retry.jitterFactor,
     dataDir: request.dataDir ?? null,
+    estimateMae: request.estimateMae === true,
   }
 }
 
@@ -631,6 +643,7 @@ function parametersToRequest(parameters: Readonly<Record<string, unknown>>): Bac
     referenceMonth: String(parameters.referenceMonth),
     dataDir: typeof parameters.dataDir === 'string' ? parameters.dataDir : null,
     force: parameters.force === true,
+    estimateMae: parameters.estimateMae === true,
     paceSeconds: number('paceSeconds', 0),
     workers: number('workers', 1),
     retry: {
