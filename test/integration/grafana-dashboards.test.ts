@@ -15,6 +15,8 @@ import {
   GRAFANA_DATASOURCE_UID,
   STACK_GRAFANA_DATABASE_USER,
 } from '../../src-main/adapters/docker/stack-spec'
+import { createPool } from '../../src-main/adapters/postgres/pool'
+import { runMigrations } from '../../src-main/adapters/postgres/run-migrations'
 import { expandGrafanaPostgresMacros } from '../support/grafana-postgres-macros'
 import type { TestPostgres } from '../support/postgres'
 import { startTestPostgres } from '../support/postgres'
@@ -45,6 +47,7 @@ interface Panel {
   title: string
   datasource?: { type: string; uid: string }
   gridPos: { h: number; w: number; x: number; y: number }
+  fieldConfig?: unknown
   targets?: Target[]
 }
 interface Dashboard {
@@ -535,7 +538,7 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
         Object.values(result.rows.find((row) => row.project === project) ?? {})[1]
       for (const project of ['nyc-taxi', 'other']) expect(typeof value(project)).toBe('number')
       const expected = {
-        'driftdesk-prediction-drift': `SELECT count(*) FILTER (WHERE prediction_drift >= 0.1)::float AS n FROM (SELECT prediction_drift FROM daily_metrics WHERE project = $1 AND source = 'batch' ORDER BY "timestamp" DESC LIMIT 3) t`,
+        'driftdesk-prediction-drift': `SELECT count(*) FILTER (WHERE coalesce(prediction_drift_detected, prediction_drift >= 0.1))::float AS n FROM (SELECT prediction_drift, prediction_drift_detected FROM daily_metrics WHERE project = $1 AND source = 'batch' ORDER BY "timestamp" DESC LIMIT 3) t`,
         'driftdesk-dataset-drift': `SELECT CASE WHEN dataset_drift THEN 1 ELSE 0 END::float AS n FROM daily_metrics WHERE project = $1 AND source = 'batch' ORDER BY "timestamp" DESC LIMIT 1`,
         'driftdesk-error-rate': `SELECT error_rate AS n FROM service_health WHERE project = $1 AND requests >= 10 ORDER BY "timestamp" DESC LIMIT 1`,
         'driftdesk-latency-p99': `SELECT latency_p99_ms AS n FROM service_health WHERE project = $1 AND requests >= 10 ORDER BY "timestamp" DESC LIMIT 1`,
@@ -560,6 +563,62 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
       { project: 'other', error_rate: 0.01 },
     ])
   })
+})
+
+/**
+ * Regression (reviewer's finding 1): the prediction-drift alert and panel thresholded the stored score
+ * at 0.1, but for K-S / chi-square the score is a p-value (big = no drift), so healthy windows fired and
+ * drifted ones did not. Projects whose prediction column is judged by a p-value, plus an old row set
+ * without the flag, in a database of their own, so the other tests' project lists stay as seeded.
+ */
+describe('prediction drift judged by the stattest, also for p-value stattests', () => {
+  it('fires on detected drift, not on a big p-value, and falls back to score >= 0.1 without the flag', async () => {
+    const rule = alertFile.groups
+      .flatMap((group) => group.rules)
+      .find((item) => item.uid === 'driftdesk-prediction-drift')
+    const alertSql = rule?.data.find((item) => item.refId === 'A')?.model.rawSql ?? ''
+    const dashboard = dashboards.find((item) => item.dashboard.uid === GRAFANA_DASHBOARD_UID)
+      ?.dashboard as Dashboard
+    const panel = dashboard.panels.find((item) => item.title === 'Prediction drift')
+    const database = await startTestPostgres()
+    const db = createPool(database.url)
+    try {
+      await runMigrations(db)
+      // 'ks-healthy': p-values 0.9 (no drift); 'ks-drifted': p-values 0.001 (drift); 'legacy': rows
+      // stored before the flag, Wasserstein scores 0.2 (drift by the course's rule).
+      await db.query(
+        `INSERT INTO daily_metrics (project, source, "timestamp", rows, prediction_drift, prediction_drift_detected)
+         SELECT p.project, 'batch', d, 100, p.score, p.detected
+         FROM (VALUES ('ks-healthy', 0.9, false), ('ks-drifted', 0.001, true),
+                      ('legacy', 0.2, NULL)) AS p(project, score, detected),
+              generate_series('2022-02-01'::timestamp, '2022-02-04', '1 day') AS d`,
+      )
+      const { rows } = await db.query<{ project: string; drifted_days: number }>(alertSql)
+      expect(rows).toEqual([
+        { project: 'ks-drifted', drifted_days: 3 },
+        { project: 'ks-healthy', drifted_days: 0 },
+        { project: 'legacy', drifted_days: 3 },
+      ])
+      // The panel marks the detected windows, never the healthy p-values.
+      const marked = panel?.targets?.find((target) => target.refId === 'B')?.rawSql ?? ''
+      for (const [project, expected] of [
+        ['ks-healthy', [null, null, null, null]],
+        ['ks-drifted', [0.001, 0.001, 0.001, 0.001]],
+        ['legacy', [0.2, 0.2, 0.2, 0.2]],
+      ] as const) {
+        const result = await db.query<Record<string, unknown>>(panelSql(marked, dashboard, project))
+        expect(
+          result.rows.map((row) => row['drift detected']),
+          project,
+        ).toEqual(expected)
+      }
+      // No panel draws a fixed threshold line on the score.
+      expect(JSON.stringify(panel?.fieldConfig)).not.toMatch(/"value":0\.1/)
+    } finally {
+      await db.end()
+      await database.stop()
+    }
+  }, 60_000)
 })
 
 /**

@@ -26,6 +26,11 @@ ALTER TABLE daily_metrics ADD COLUMN labelled_share double precision;
 ALTER TABLE daily_metrics ADD COLUMN estimated_mae double precision;
 ALTER TABLE daily_metrics ADD COLUMN estimated_mae_lower double precision;
 ALTER TABLE daily_metrics ADD COLUMN estimated_mae_upper double precision;
+-- Whether the prediction column drifted, as its stattest decided. prediction_drift is the stattest's
+-- drift_score: a distance for Wasserstein/Jensen-Shannon (the course data; drift when >= threshold) but
+-- a p-value for K-S/chi-square/Z (small references, own projects; drift when < threshold), so a fixed
+-- threshold on the score alone is backwards for half the stattests. NULL on rows written before it.
+ALTER TABLE daily_metrics ADD COLUMN prediction_drift_detected boolean;
 ALTER TABLE daily_metrics DROP CONSTRAINT daily_metrics_pkey;
 ALTER TABLE daily_metrics ADD PRIMARY KEY (project, source, "timestamp");
 
