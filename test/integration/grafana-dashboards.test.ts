@@ -11,6 +11,7 @@ import { parse } from 'yaml'
 import {
   buildStackSpec,
   DEFAULT_STACK_PORTS,
+  GRAFANA_COURSE_DATASOURCE_UID,
   GRAFANA_DASHBOARD_UID,
   GRAFANA_DATASOURCE_UID,
   STACK_GRAFANA_DATABASE_USER,
@@ -71,9 +72,12 @@ const datasourceFile = parse(
   readFileSync(join(provisioningDir, 'datasources', 'driftdesk.yaml'), 'utf8'),
 ) as {
   apiVersion: number
+  deleteDatasources?: { name: string }[]
   datasources: {
     name: string
     uid: string
+    isDefault: boolean
+    editable: boolean
     type: string
     url: string
     user: string
@@ -134,12 +138,37 @@ function panelSql(rawSql: string, dashboard: Dashboard, project = 'nyc-taxi'): s
 describe('Grafana provisioning files', () => {
   it('provision one PostgreSQL data source with the explicit uid the dashboards use', () => {
     expect(datasourceFile.apiVersion).toBe(1)
-    expect(datasourceFile.datasources).toHaveLength(1)
     expect(datasource).toMatchObject({
       uid: GRAFANA_DATASOURCE_UID,
       type: 'grafana-postgresql-datasource',
+      isDefault: true,
     })
     expect(datasource?.secureJsonData.password).toBe('$DRIFTDESK_GRAFANA_DB_PASSWORD')
+  })
+
+  it("keep the released uid driftdesk-postgres, and the course's uid on a second data source", () => {
+    // Regression: the primary uid had been changed to the course's; Grafana does not rewrite the
+    // references of dashboards and alerts users saved against driftdesk-postgres.
+    expect(GRAFANA_DATASOURCE_UID).toBe('driftdesk-postgres')
+    expect(datasourceFile.datasources.map((item) => [item.name, item.uid])).toEqual([
+      ['driftdesk PostgreSQL', 'driftdesk-postgres'],
+      ['PostgreSQL', GRAFANA_COURSE_DATASOURCE_UID],
+    ])
+    expect(GRAFANA_COURSE_DATASOURCE_UID).toBe('PCC52D03280B7034C')
+    // The course's one is the same read-only connection, and not the default.
+    const course = datasourceFile.datasources[1]
+    const connection = (item: typeof course): unknown => ({
+      type: item?.type,
+      url: item?.url,
+      user: item?.user,
+      jsonData: item?.jsonData,
+      secureJsonData: item?.secureJsonData,
+    })
+    expect(connection(course)).toEqual(connection(datasource))
+    expect(course?.isDefault).toBe(false)
+    expect(course?.editable).toBe(false)
+    // Nothing deletes the course's name on start (it is ours now).
+    expect(datasourceFile.deleteDatasources ?? []).toEqual([])
   })
 
   it('read every environment variable they use from the Grafana container spec', () => {
@@ -482,10 +511,13 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
   })
 
   it("shows the backfill's values in the course's own dashboard, imported as it is", async () => {
-    // It refers to the data source by the uid the course's Grafana generated; ours is provisioned with it.
+    // It refers to the data source by the uid the course's Grafana generated; the provisioned
+    // `PostgreSQL` data source carries it.
+    const course = datasourceFile.datasources.find((item) => item.name === 'PostgreSQL')
+    expect(course?.uid).toBe(GRAFANA_COURSE_DATASOURCE_UID)
     for (const panel of courseDashboard.panels) {
-      expect(panel.datasource?.uid).toBe(datasource?.uid)
-      for (const target of panel.targets ?? []) expect(target.datasource?.uid).toBe(datasource?.uid)
+      expect(panel.datasource?.uid).toBe(course?.uid)
+      for (const target of panel.targets ?? []) expect(target.datasource?.uid).toBe(course?.uid)
     }
     expect(courseDashboard.panels.map((panel) => panel.title)).toEqual([
       'Prediction Drift',
