@@ -520,35 +520,68 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
       for (const target of panel.targets ?? []) expect(target.datasource?.uid).toBe(course?.uid)
     }
     expect(courseDashboard.panels.map((panel) => panel.title)).toEqual([
-      'Prediction Drift',
+      'Panel Title',
       'Share of missing values',
+      'Prediction Drift',
       'Number of Drifted Columns',
     ])
     const stored = await reader.query<Record<string, unknown>>(
-      `SELECT "timestamp", prediction_drift, num_drifted_columns, share_missing_values
-       FROM daily_metrics WHERE project = 'nyc-taxi' AND source = 'batch' ORDER BY "timestamp"`,
+      `SELECT d."timestamp", d.prediction_drift, d.num_drifted_columns, d.share_missing_values,
+         q.value AS quantile_50
+       FROM daily_metrics d LEFT JOIN column_metrics q ON q.project = d.project AND q.source = d.source
+         AND q."timestamp" = d."timestamp" AND q.column_name = 'fare_amount' AND q.metric = 'quantile'
+         AND q.parameter = 0.5
+       WHERE d.project = 'nyc-taxi' AND d.source = 'batch' ORDER BY d."timestamp"`,
     )
     expect(stored.rows).toHaveLength(28)
-    // The learner picks February 2022 in the time picker (the fixture keeps Grafana's default, the last 6 hours).
+    // The seeded median fare (batch), never the live value 900 of the same days.
+    expect(stored.rows.map((row) => row.quantile_50)).toEqual(
+      Array.from({ length: 28 }, (_, day) => 12 + (day + 1) / 8),
+    )
+    // 60 dummy rows sit in the view beside the 28 days (seedNycTaxiExtras).
+    const dummyRows = await reader.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM dummy_stream',
+    )
+    expect(dummyRows.rows[0]?.n).toBe(60)
+    // The learner picks February 2022 in the time picker (the saved range is the homework's March 2024).
     const february = {
       ...courseDashboard,
       time: { from: '2022-02-01T00:00:00Z', to: '2022-03-01T00:00:00Z' },
     }
+    const byTime = (a: Record<string, unknown>, b: Record<string, unknown>): number =>
+      (a.timestamp as Date).getTime() - (b.timestamp as Date).getTime()
     for (const panel of courseDashboard.panels) {
       const target = panel.targets?.[0] as Target
-      const column = /"time", (\w+) FROM dummy_metrics/.exec(target.rawSql)?.[1] as string
-      const { rows } = await reader.query<Record<string, unknown>>(
-        panelSql(target.rawSql, february),
+      const result = await reader.query<Record<string, unknown>>(panelSql(target.rawSql, february))
+      const column = result.fields.map((field) => field.name).find((name) => !/time/.test(name))
+      expect(column, panel.title).toBeDefined()
+      if (/\$__timeFilter/.test(target.rawSql)) {
+        expect(result.rows, panel.title).toEqual(
+          stored.rows.map((row) => ({
+            time: row.timestamp,
+            [column as string]: row[column as string],
+          })),
+        )
+        continue
+      }
+      // "Prediction Drift": no time filter, no ORDER BY, LIMIT 50. The view's metric branch comes
+      // first, so all 28 days are in the 50 rows, then 22 dummy rows (no prediction_drift).
+      expect(result.rows, panel.title).toHaveLength(50)
+      expect(result.rows.slice(0, 28).sort(byTime), panel.title).toEqual(
+        stored.rows.map((row) => ({
+          prediction_drift: row.prediction_drift,
+          timestamp: row.timestamp,
+        })),
       )
-      expect(rows, panel.title).toEqual(
-        stored.rows.map((row) => ({ time: row.timestamp, [column]: row[column] })),
+      expect(result.rows.slice(28).map((row) => row.prediction_drift)).toEqual(
+        Array.from({ length: 22 }, () => null),
       )
     }
     // Section 5.5's dummy stream stays readable under the same name, beside the metrics.
     const dummy = await reader.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM dummy_metrics WHERE value1 IS NOT NULL',
     )
-    expect(dummy.rows[0]?.n).toBe(1)
+    expect(dummy.rows[0]?.n).toBe(60)
   })
 
   it('returns one numeric value per project for each alert rule, each from that project only', async () => {
@@ -679,9 +712,11 @@ async function seedNycTaxiExtras(db: pg.Client): Promise<void> {
      FROM generate_series('2022-02-01'::timestamp, '2022-02-02 23:00', '1 hour') AS h,
           LATERAL (SELECT h = '2022-02-02 23:00'::timestamp AS last) AS l`,
   )
-  // Section 5.5's dummy stream, made now (outside February 2022).
+  // Section 5.5's dummy stream, 60 rows (more than the course panel's LIMIT 50), made in the last 10
+  // minutes (outside February 2022).
   await db.query(
-    `INSERT INTO dummy_stream ("timestamp", value1, value2, value3) VALUES (now(), 1, 'x', 0.5)`,
+    `INSERT INTO dummy_stream ("timestamp", value1, value2, value3)
+     SELECT now() - n * interval '10 seconds', n, 'x', 0.5 FROM generate_series(1, 60) AS n`,
   )
 }
 

@@ -60,19 +60,29 @@ CREATE TABLE column_metrics (
 );
 
 -- The course uses the name dummy_metrics twice: section 5.5's dummy stream (value1..value3) and the
--- final job's metrics (prediction_drift, num_drifted_columns, share_missing_values), which its
--- dashboard (05-monitoring/dashboards/data_drift.json) selects. driftdesk keeps the dummy stream in
--- dummy_stream and serves both shapes under the course's name, so either dashboard works unchanged.
+-- final job's metrics (prediction_drift, num_drifted_columns, share_missing_values, and the 2024
+-- homework's quantile_50), which its dashboard (05-monitoring/dashboards/data_drift.json) selects.
+-- driftdesk keeps the dummy stream in dummy_stream and serves both shapes under the course's name, so
+-- either dashboard works unchanged. quantile_50 is the course project's batch extra metric
+-- ColumnQuantileMetric(fare_amount, 0.5) (NULL where that metric was not computed).
+-- The metric branch comes first: the course's "Prediction Drift" panel is a builder query with no
+-- time filter and no ORDER BY, `SELECT prediction_drift, "timestamp" FROM dummy_metrics LIMIT 50`,
+-- and a UNION ALL is a plain Append that returns its branches in order, so the metric rows fill the
+-- 50 before any dummy row (pinned by EXPLAIN in test/integration/migration-projects.test.ts).
 ALTER TABLE dummy_metrics RENAME TO dummy_stream;
 CREATE VIEW dummy_metrics AS
-  SELECT "timestamp", value1, value2, value3,
-         NULL::double precision AS prediction_drift, NULL::integer AS num_drifted_columns,
-         NULL::double precision AS share_missing_values
-    FROM dummy_stream
+  SELECT d."timestamp", NULL::integer AS value1, NULL::varchar AS value2,
+         NULL::double precision AS value3, d.prediction_drift, d.num_drifted_columns,
+         d.share_missing_values, q.value AS quantile_50
+    FROM daily_metrics AS d
+    LEFT JOIN column_metrics AS q
+      ON q.project = d.project AND q.source = d.source AND q."timestamp" = d."timestamp"
+     AND q.column_name = 'fare_amount' AND q.metric = 'quantile' AND q.parameter = 0.5
+   WHERE d.project = 'nyc-taxi' AND d.source = 'batch'
   UNION ALL
-  SELECT "timestamp", NULL::integer, NULL::varchar, NULL::double precision,
-         prediction_drift, num_drifted_columns, share_missing_values
-    FROM daily_metrics WHERE project = 'nyc-taxi' AND source = 'batch';
+  SELECT "timestamp", value1, value2, value3, NULL::double precision, NULL::integer,
+         NULL::double precision, NULL::double precision
+    FROM dummy_stream;
 
 -- The prediction log gains its project and the event time its windows are cut by (the project's
 -- datetime column; for the taxi project the pickup time).
