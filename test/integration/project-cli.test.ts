@@ -9,6 +9,7 @@ import { createPool } from '../../src-main/adapters/postgres/pool'
 import { findProject } from '../../src-main/adapters/postgres/project-repository'
 import { runMigrations } from '../../src-main/adapters/postgres/run-migrations'
 import { validateProjectFile } from '../../src-main/services/projects/project-file'
+import { resolveProject } from '../../src-main/services/projects/resolve-project'
 import type { DayProvenance } from '../../src-main/services/pipeline/run-store'
 import type { DayMetrics } from '../../src-main/shared/domain/metrics'
 import type { TestPostgres } from '../support/postgres'
@@ -240,6 +241,35 @@ describe('report and test-suite --project NAME', { timeout: 180_000 }, () => {
     expect(suiteByName.stdout).not.toBe('')
     expect(suiteByName.stdout).toBe(suiteByFile.stdout)
     expect(suiteByName.code).toBe(suiteByFile.code)
+  })
+
+  it('refuses names that look like files, and a bare NAME that is both a file here and a stored project', async () => {
+    // Regression: `name: shop.yaml` was stored, but --project shop.yaml is always read as a file.
+    for (const name of ['shop.yaml', 'shop.YML', 'shop.json'])
+      expect(() => validateProjectFile({ ...parse(PROJECT), name }, 'named.yaml')).toThrow(
+        /field 'name' .*not ending in \.yaml, \.yml or \.json/,
+      )
+    expect(validateProjectFile({ ...parse(PROJECT), name: 'shop.yaml.v2' }, 'x').name).toBe(
+      'shop.yaml.v2',
+    )
+    // Regression: a file named like a stored project silently won. 'shop' is stored (project add).
+    writeFileSync(join(dir, 'shop'), PROJECT.replace('name: shop', 'name: shop-file'))
+    const before = process.cwd()
+    process.chdir(dir)
+    try {
+      const openStore = (): Promise<DatabasePool> => Promise.resolve(pool)
+      await expect(resolveProject('shop', openStore)).rejects.toThrow(
+        `'shop' is ambiguous: it is both the file ${join(dir, 'shop')} and a stored project. Write ./shop to use the file`,
+      )
+      await expect(resolveProject('./shop', openStore)).resolves.toMatchObject({
+        name: 'shop-file',
+      })
+      // A file of a name no project has is the file, as before.
+      writeFileSync(join(dir, 'lonely'), PROJECT.replace('name: shop', 'name: lonely'))
+      await expect(resolveProject('lonely', openStore)).resolves.toMatchObject({ name: 'lonely' })
+    } finally {
+      process.chdir(before)
+    }
   })
 
   it('says an unknown project name clearly, and refuses own-data flags with nyc-taxi', async () => {

@@ -9,6 +9,13 @@ const Paths = Type.Union(
   },
 )
 
+/**
+ * A project name: letters, digits, dot, dash, underscore, and not ending in `.yaml`, `.yml` or `.json`
+ * (any case): `--project NAME|FILE` takes such a reference for a file, so the name could never be used.
+ */
+export const PROJECT_NAME_PATTERN =
+  '^(?!.*\\.(?:[Yy][Aa]?[Mm][Ll]|[Jj][Ss][Oo][Nn])$)[A-Za-z0-9][A-Za-z0-9._-]*$'
+
 const ColumnList = Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true })
 
 /**
@@ -21,8 +28,9 @@ export const ProjectFileSchema = Type.Object(
     name: Type.String({
       minLength: 1,
       maxLength: 64,
-      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
-      description: 'A short name: letters, digits, dot, dash, underscore.',
+      pattern: PROJECT_NAME_PATTERN,
+      description:
+        'A short name: letters, digits, dot, dash, underscore; not ending in .yaml, .yml or .json, which --project would read as a file name.',
     }),
     reference: Paths,
     current: Paths,
