@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { saveDayMetrics } from '../../src-main/adapters/postgres/metrics-repository'
@@ -14,7 +15,7 @@ import type { DayProvenance } from '../../src-main/services/pipeline/run-store'
 import type { DayMetrics } from '../../src-main/shared/domain/metrics'
 import type { TestPostgres } from '../support/postgres'
 import { startTestPostgres } from '../support/postgres'
-import { jsonLines, runCli } from '../support/run-cli'
+import { jsonLines, runCli, startCli } from '../support/run-cli'
 import { syntheticTaxiDataDir } from '../support/taxi-data'
 
 /**
@@ -147,6 +148,51 @@ describe('project add', { timeout: 180_000 }, () => {
     expect(replaced.stderr).toContain("Replaced project 'shop'")
     expect((await findProject(pool, 'shop'))?.definition.window?.every).toBe('7d')
     await cli('project', 'add', join(dir, 'shop.yaml'), '--replace')
+  })
+})
+
+describe('project add of one new name from two connections', { timeout: 180_000 }, () => {
+  it('stores it once: the second add says it is already stored and changes nothing', async () => {
+    // Regression: SELECT ... FOR UPDATE locks no row that does not exist yet, so the second of two
+    // concurrent adds also said "Stored" and silently replaced the first one's definition.
+    const file = join(dir, 'race.yaml')
+    writeFileSync(file, PROJECT.replace('name: shop', 'name: race'))
+    const first = await pool.connect()
+    try {
+      // The first add, between its insert and its commit.
+      await first.query('BEGIN')
+      await first.query(`INSERT INTO projects (name, definition) VALUES ('race', $1)`, [
+        JSON.stringify({ name: 'race', reference: '/first/ref.csv', current: '/first/cur.csv' }),
+      ])
+      const second = startCli([
+        'project',
+        'add',
+        file,
+        '--database-url',
+        database.url,
+        '--home',
+        home,
+      ])
+      // Poll until the second add waits on the first one's uncommitted row, then commit the first.
+      for (;;) {
+        const waiting = await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO projects%'`,
+        )
+        if ((waiting.rows[0]?.n ?? 0) > 0) break
+        if (second.child.exitCode !== null) break
+        await sleep(50)
+      }
+      await first.query('COMMIT')
+      const result = await second.done
+      expect(result.stderr).not.toContain('Stored')
+      expect(result.stderr).toContain("A project named 'race' is already stored")
+      expect(result.code).toBe(1)
+      expect((await findProject(pool, 'race'))?.definition.reference).toBe('/first/ref.csv')
+    } finally {
+      first.release()
+      await pool.query(`DELETE FROM projects WHERE name = 'race'`)
+    }
   })
 })
 

@@ -26,6 +26,20 @@ export async function saveProject(db: Queryable, definition: ProjectFile): Promi
   )
 }
 
+/**
+ * Stores a project under a name not stored yet, atomically: of two concurrent calls with one new name,
+ * exactly one inserts (the other waits on the unique key, then finds the row). Returns whether this
+ * call stored it; false means the name was taken, and nothing changed.
+ */
+export async function insertNewProject(db: Queryable, definition: ProjectFile): Promise<boolean> {
+  const result = await db.query(
+    `INSERT INTO projects (name, definition) VALUES ($1, $2)
+     ON CONFLICT (name) DO NOTHING RETURNING name`,
+    [definition.name, JSON.stringify(definition)],
+  )
+  return (result.rowCount ?? 0) > 0
+}
+
 /** The stored project of that name, or undefined. */
 export async function findProject(db: Queryable, name: string): Promise<StoredProject | undefined> {
   const result = await db.query<ProjectRow>(

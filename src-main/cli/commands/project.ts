@@ -6,6 +6,7 @@ import { withTransaction } from '../../adapters/postgres/pool'
 import {
   countStoredWindows,
   findProject,
+  insertNewProject,
   listProjects,
   removeProject,
   saveProject,
@@ -148,21 +149,22 @@ async function add(
   project: ProjectFile,
   replace: boolean,
 ): Promise<number> {
-  const replaced = await withTransaction(db, async (client) => {
-    // Locked so two `project add` of one name cannot both see "not stored" and both report "stored".
-    const existing = await client.query('SELECT 1 FROM projects WHERE name = $1 FOR UPDATE', [
-      project.name,
-    ])
-    const exists = (existing.rowCount ?? 0) > 0
-    if (exists && !replace) return null
-    await saveProject(client, project)
-    return exists
-  })
-  if (replaced === null)
+  // Without --replace, one atomic insert: SELECT ... FOR UPDATE locks no row that does not exist yet,
+  // so two concurrent adds of one new name would both have said "Stored".
+  if (!replace && !(await insertNewProject(db, project)))
     throw new CliError(
       `A project named '${project.name}' is already stored; pass --replace to replace its definition (its stored windows are kept), or rename the project in the file. \`driftdesk project show ${project.name}\` prints the stored one.`,
       1,
     )
+  const replaced =
+    replace &&
+    (await withTransaction(db, async (client) => {
+      const existing = await client.query('SELECT 1 FROM projects WHERE name = $1 FOR UPDATE', [
+        project.name,
+      ])
+      await saveProject(client, project)
+      return (existing.rowCount ?? 0) > 0
+    }))
   context.stderr.write(
     `${replaced ? 'Replaced' : 'Stored'} project '${project.name}' (reference ${describePaths(project.reference)}, current ${describePaths(project.current)}${project.window === undefined ? '' : `, window ${describeWindow(project.window)}`}).\n` +
       `Next: npm run driftdesk -- report --project ${project.name}\n`,
