@@ -31,6 +31,7 @@ import { ProjectFileError, validateProjectFile } from '../../services/projects/p
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
 import { openDatabaseSession, toCliError } from '../database-session'
+import { OutputFile } from '../output-file'
 import { parseCommandOptions } from '../parse-command-options'
 
 export const summary =
@@ -54,7 +55,7 @@ repository. Then: \`report --project FILE\` and \`test-suite --project FILE\`, o
 const HELP = `Usage: npm run driftdesk -- project init --reference PATH [options]   write a project file from your data
        npm run driftdesk -- project add FILE [--replace]                 store a project file's project
        npm run driftdesk -- project list [--json]                        the built-in nyc-taxi and stored projects
-       npm run driftdesk -- project show NAME [--json]                   a project's definition (YAML, or JSON)
+       npm run driftdesk -- project show NAME [--json] [--output FILE]   a project's definition (YAML, or JSON)
        npm run driftdesk -- project remove NAME [--with-metrics]         forget a stored project
 Common options: --home DIR, --database-url URL (as for backfill).
 
@@ -62,8 +63,9 @@ A project is your model's data: a reference, the current data, a column mapping 
 cut into windows (see \`project init --help\` and docs/projects.md). \`project add\` checks the file, makes its paths
 absolute, checks that every mapped column is in every reference and current file, and stores it under its
 name; then \`report --project NAME\` and \`test-suite --project NAME\` use it. The name nyc-taxi is the
-built-in course project and cannot be added or removed. \`project show NAME > project.yaml\` writes a stored
-project back as a file for your repository. \`remove\` keeps the project's stored windows unless
+built-in course project and cannot be added or removed. \`project show NAME --output project.yaml\` writes a
+stored project back as a file for your repository (to redirect stdout instead, use \`npm run -s driftdesk --\`:
+without -s, npm prints its own banner into the file). \`remove\` keeps the project's stored windows unless
 --with-metrics is given.
 `
 
@@ -71,6 +73,7 @@ const STORE_OPTIONS = {
   json: { type: 'boolean' },
   replace: { type: 'boolean' },
   'with-metrics': { type: 'boolean' },
+  output: { type: 'string' },
   home: { type: 'string' },
   'database-url': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -99,10 +102,10 @@ export async function run(context: CliContext): Promise<number> {
   const allowed: Record<string, readonly string[]> = {
     add: ['replace'],
     list: ['json'],
-    show: ['json'],
+    show: ['json', 'output'],
     remove: ['with-metrics'],
   }
-  for (const flag of ['json', 'replace', 'with-metrics'] as const)
+  for (const flag of ['json', 'replace', 'with-metrics', 'output'] as const)
     if (values[flag] !== undefined && !(allowed[subcommand] ?? []).includes(flag))
       throw new CliError(`project ${subcommand} does not take --${flag}.\n\n${HELP}`, 2)
   const expected = subcommand === 'list' ? 0 : 1
@@ -120,9 +123,17 @@ export async function run(context: CliContext): Promise<number> {
       2,
     )
   if (subcommand === 'show' && argument === COURSE_PROJECT) {
+    if (values.output !== undefined)
+      throw new CliError(
+        `${COURSE_PROJECT} is the built-in course project, not a project file, so there is nothing to write to ${values.output}; \`project show ${COURSE_PROJECT}\` prints what it is.`,
+        2,
+      )
     context.stdout.write(describeCourse(values.json === true))
     return 0
   }
+  // Checked before the database opens: a path that cannot be written is said at once.
+  const output = values.output === undefined ? null : new OutputFile(values.output, '--output')
+  await output?.checkWritable()
   // Checked before the database opens: a bad file is said at once, without starting PostgreSQL.
   const prepared = subcommand === 'add' ? await clearly(() => prepareProjectFile(argument)) : null
   const config = loadConfig(context.env, {
@@ -134,7 +145,8 @@ export async function run(context: CliContext): Promise<number> {
     const db = session.database.pool
     if (prepared !== null) return await add(context, db, prepared, values.replace === true)
     if (subcommand === 'list') return await list(context, db, values.json === true)
-    if (subcommand === 'show') return await show(context, db, argument, values.json === true)
+    if (subcommand === 'show')
+      return await show(context, db, argument, values.json === true, output)
     return await remove(context, db, argument, values['with-metrics'] === true)
   } catch (error) {
     throw toCliError(error)
@@ -227,13 +239,20 @@ async function show(
   db: DatabasePool,
   name: string,
   json: boolean,
+  output: OutputFile | null,
 ): Promise<number> {
   const stored = await findProject(db, name)
   if (stored === undefined) throw notStored(name)
-  context.stdout.write(
-    json
-      ? `${JSON.stringify(stored.definition, null, 2)}\n`
-      : `# driftdesk project '${name}', stored ${stored.updatedAt}. Save it as a file: project show ${name} > ${name}.yaml\n${stringify(stored.definition)}`,
+  const content = json
+    ? `${JSON.stringify(stored.definition, null, 2)}\n`
+    : `# driftdesk project '${name}', stored ${stored.updatedAt}. Save it as a file: project show ${name} --output ${name}.yaml\n${stringify(stored.definition)}`
+  if (output === null) {
+    context.stdout.write(content)
+    return 0
+  }
+  const path = await output.write(content)
+  context.stderr.write(
+    `Wrote project '${name}' to ${path}; \`report --project ${path}\` reads it as it is.\n`,
   )
   return 0
 }
