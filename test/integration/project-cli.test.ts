@@ -7,7 +7,10 @@ import { parse } from 'yaml'
 import { saveDayMetrics } from '../../src-main/adapters/postgres/metrics-repository'
 import type { DatabasePool } from '../../src-main/adapters/postgres/pool'
 import { createPool } from '../../src-main/adapters/postgres/pool'
-import { findProject } from '../../src-main/adapters/postgres/project-repository'
+import {
+  findProject,
+  PER_PROJECT_TABLES,
+} from '../../src-main/adapters/postgres/project-repository'
 import { runMigrations } from '../../src-main/adapters/postgres/run-migrations'
 import { validateProjectFile } from '../../src-main/services/projects/project-file'
 import { resolveProject } from '../../src-main/services/projects/resolve-project'
@@ -428,11 +431,77 @@ describe('project remove', { timeout: 180_000 }, () => {
     // Orphaned windows: no definition, but --with-metrics removes them.
     const orphan = await cli('project', 'remove', 'shop')
     expect(orphan.code).toBe(1)
-    expect(orphan.stderr).toContain('2 window(s) are stored under that name')
+    expect(orphan.stderr).toContain(
+      "No project named 'shop' is stored, but rows are stored under that name (daily_metrics 2",
+    )
     await cli('project', 'add', join(dir, 'shop.yaml'))
+    // Regression: --with-metrics left service_health behind. Rows in every per-project table, for
+    // shop and for another project that must keep its own.
+    for (const project of ['shop', 'keep']) {
+      await saveDayMetrics(
+        pool,
+        {
+          ...day('2024-06-12'),
+          columns: [
+            {
+              column: 'amount',
+              columnType: 'num',
+              stattest: 'ks',
+              stattestName: 'K-S p_value',
+              threshold: 0.05,
+              driftScore: 0.5,
+              driftDetected: false,
+            },
+          ],
+        },
+        { ...provenance, project },
+      )
+      await pool.query(
+        `INSERT INTO column_metrics (project, "timestamp", column_name, metric, parameter, value)
+         VALUES ($1, '2024-06-12', 'amount', 'quantile', 0.5, 3)`,
+        [project],
+      )
+      await pool.query(
+        `INSERT INTO service_health (project, "timestamp", window_end, requests, errors)
+         VALUES ($1, '2024-06-12 10:00', '2024-06-12 11:00', 10, 0),
+                ($1, '2024-06-12 11:00', '2024-06-12 12:00', 10, 1)`,
+        [project],
+      )
+    }
+    const rowsOf = async (project: string): Promise<Record<string, number>> => {
+      const counts: Record<string, number> = {}
+      for (const table of PER_PROJECT_TABLES)
+        counts[table] =
+          (
+            await pool.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM ${table} WHERE project = $1`,
+              [project],
+            )
+          ).rows[0]?.n ?? -1
+      return counts
+    }
+    const expected = {
+      daily_metrics: 3,
+      column_drift: 1,
+      column_missing: 3,
+      column_metrics: 1,
+      service_health: 2,
+    }
+    expect(PER_PROJECT_TABLES).toEqual(Object.keys(expected))
+    expect(await rowsOf('shop')).toEqual(expected)
     const removed = await cli('project', 'remove', 'shop', '--with-metrics')
     expect(removed.code).toBe(0)
-    expect(removed.stderr).toContain("Removed project 'shop'; removed its 2 stored window(s)")
+    expect(removed.stderr).toContain(
+      "Removed project 'shop'; removed its 3 stored window(s) and every row stored under the name: daily_metrics 3, column_drift 1, column_missing 3, column_metrics 1, service_health 2 (10 rows in all).",
+    )
+    expect(await rowsOf('shop')).toEqual({
+      daily_metrics: 0,
+      column_drift: 0,
+      column_missing: 0,
+      column_metrics: 0,
+      service_health: 0,
+    })
+    expect(await rowsOf('keep')).toEqual({ ...expected, daily_metrics: 1, column_missing: 1 })
     expect(await count()).toBe(0)
     expect(readFileSync(join(dir, 'shop.yaml'), 'utf8')).toBe(PROJECT)
   })

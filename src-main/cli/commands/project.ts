@@ -4,6 +4,7 @@ import { stringify } from 'yaml'
 import type { DatabasePool } from '../../adapters/postgres/pool'
 import { withTransaction } from '../../adapters/postgres/pool'
 import {
+  countProjectRows,
   countStoredWindows,
   findProject,
   insertNewProject,
@@ -11,6 +12,7 @@ import {
   removeProject,
   saveProject,
 } from '../../adapters/postgres/project-repository'
+import type { ProjectRowCounts } from '../../adapters/postgres/project-repository'
 import { SourceReadError } from '../../adapters/sources/source-read-error'
 import { readSourceFrame } from '../../adapters/sources/table-source'
 import { loadConfig } from '../../config/app-config'
@@ -264,20 +266,17 @@ async function remove(
   withMetrics: boolean,
 ): Promise<number> {
   const outcome = await withTransaction(db, async (client) => {
-    const windows = await client.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM daily_metrics WHERE project = $1',
-      [name],
-    )
-    const count = windows.rows[0]?.n ?? 0
+    const counts = await countProjectRows(client, name)
+    const total = Object.values(counts).reduce((sum, n) => sum + n, 0)
     const existed = (await findProject(client, name)) !== undefined
-    if (!existed && !(withMetrics && count > 0)) return { existed, count, removed: false }
-    await removeProject(client, name, withMetrics)
-    return { existed, count, removed: true }
+    if (!existed && !(withMetrics && total > 0)) return { existed, counts, total, removed: null }
+    return { existed, counts, total, removed: await removeProject(client, name, withMetrics) }
   })
-  if (!outcome.removed) {
-    if (outcome.count > 0)
+  const windows = outcome.counts.daily_metrics ?? 0
+  if (outcome.removed === null) {
+    if (outcome.total > 0)
       throw new CliError(
-        `No project named '${name}' is stored, but ${outcome.count} window(s) are stored under that name (from a backfill of a project file); pass --with-metrics to remove them.`,
+        `No project named '${name}' is stored, but rows are stored under that name (${describeRows(outcome.counts)}; from a backfill of a project file or a prediction service); pass --with-metrics to remove them.`,
         1,
       )
     throw notStored(name)
@@ -285,12 +284,20 @@ async function remove(
   const what = outcome.existed
     ? `Removed project '${name}'`
     : `No definition of '${name}' was stored`
+  const removed = outcome.removed.removedRows
   context.stderr.write(
     withMetrics
-      ? `${what}; removed its ${outcome.count} stored window(s) and their per-column rows.\n`
-      : `${what}; its ${outcome.count} stored window(s) remain (Grafana still shows them; \`project remove ${name} --with-metrics\` removes them).\n`,
+      ? `${what}; removed its ${removed.daily_metrics ?? 0} stored window(s) and every row stored under the name: ${describeRows(removed)} (${Object.values(removed).reduce((sum, n) => sum + n, 0)} rows in all).\n`
+      : `${what}; its ${windows} stored window(s) remain (${describeRows(outcome.counts)}; Grafana still shows them; \`project remove ${name} --with-metrics\` removes them).\n`,
   )
   return 0
+}
+
+/** `daily_metrics 2, column_drift 0, …`: rows per per-project table. */
+function describeRows(counts: ProjectRowCounts): string {
+  return Object.entries(counts)
+    .map(([table, n]) => `${table} ${n}`)
+    .join(', ')
 }
 
 function notStored(name: string): CliError {
