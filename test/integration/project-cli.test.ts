@@ -13,7 +13,10 @@ import {
 } from '../../src-main/adapters/postgres/project-repository'
 import { runMigrations } from '../../src-main/adapters/postgres/run-migrations'
 import { validateProjectFile } from '../../src-main/services/projects/project-file'
-import { resolveProject } from '../../src-main/services/projects/resolve-project'
+import {
+  ProjectNotFoundError,
+  resolveProject,
+} from '../../src-main/services/projects/resolve-project'
 import type { DayProvenance } from '../../src-main/services/pipeline/run-store'
 import type { DayMetrics } from '../../src-main/shared/domain/metrics'
 import type { TestPostgres } from '../support/postgres'
@@ -333,6 +336,13 @@ describe('report and test-suite --project NAME', { timeout: 180_000 }, () => {
     const unknown = await cli('report', '--project', 'nope', '--json')
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain("No project is named 'nope'.")
+    // The CLI words the advice; the service (regression: it wrote CLI advice) throws a typed error.
+    expect(unknown.stderr).toContain('`driftdesk project list` shows the stored ones')
+    const error = await resolveProject('nope', () => Promise.resolve(pool)).catch(
+      (caught: unknown) => caught,
+    )
+    expect(error).toBeInstanceOf(ProjectNotFoundError)
+    expect(error).toMatchObject({ projectName: 'nope', message: "No project is named 'nope'." })
     const mixed = await cli(
       'report',
       '--project',

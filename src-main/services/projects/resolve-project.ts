@@ -24,8 +24,9 @@ export type ResolvedProject =
 /**
  * Resolves `--project`: an existing file is a project file (YAML or JSON); `nyc-taxi` is the built-in
  * course; any other name is looked up among the stored projects, opening the database only then.
- * @throws {ProjectFileError} when the file is invalid or no project has that name, or when a bare
- * name is both a file here and a stored project (ambiguous: `./NAME` chooses the file).
+ * @throws {ProjectFileError} when the file is invalid, or when a bare name is both a file here and a
+ * stored project (ambiguous: `./NAME` chooses the file).
+ * @throws {ProjectNotFoundError} when no file and no stored project has that name.
  */
 export async function resolveProject(
   reference: string,
@@ -59,11 +60,7 @@ export async function resolveProject(
   if (/[\\/]|\.(ya?ml|json)$/i.test(reference))
     throw new ProjectFileError(`The project file ${reference} does not exist.`)
   const stored = await findProject(await openStore(), reference)
-  if (stored === undefined)
-    throw new ProjectFileError(
-      `No project is named '${reference}'. 'driftdesk project list' shows the stored ones; ` +
-        `'driftdesk project add FILE' stores one, or pass a project file's path.`,
-    )
+  if (stored === undefined) throw new ProjectNotFoundError(reference)
   return {
     kind: 'own',
     name: reference,
@@ -71,6 +68,17 @@ export async function resolveProject(
     // Stored definitions hold absolute paths (project add resolves them), so the base is unused.
     request: projectRequest(stored.definition, resolve('project.yaml')),
     origin: 'store',
+  }
+}
+
+/**
+ * No stored project has the name (and no file has it either). Typed, with the name, so each front door
+ * words its own advice (the CLI names `project list` and `project add`, a panel its own controls).
+ */
+export class ProjectNotFoundError extends Error {
+  constructor(readonly projectName: string) {
+    super(`No project is named '${projectName}'.`)
+    this.name = 'ProjectNotFoundError'
   }
 }
 
