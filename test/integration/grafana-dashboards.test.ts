@@ -444,7 +444,13 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
     for (const { dashboard } of dashboards) {
       const variable = dashboard.templating?.list.find((item) => item.name === 'project')
       const { rows } = await reader.query<{ project: string }>(variable?.query ?? '')
-      expect(rows.map((row) => Object.values(row)[0])).toEqual(['nyc-taxi', 'other', 'stored-only'])
+      // 'service-only' has only service_health rows (a prediction service, no window stored yet).
+      expect(rows.map((row) => Object.values(row)[0])).toEqual([
+        'nyc-taxi',
+        'other',
+        'service-only',
+        'stored-only',
+      ])
     }
   })
 
@@ -788,6 +794,12 @@ async function seedOtherProject(db: pg.Client): Promise<void> {
        latency_p50_ms, latency_p95_ms, latency_p99_ms)
      SELECT 'other', "timestamp", window_end, requests, 1, 0.01, 7, 7, 7
      FROM service_health WHERE project = 'nyc-taxi'`,
+  )
+  // A project with only service windows, each too small for the alert rules (< 10 requests).
+  await db.query(
+    `INSERT INTO service_health (project, "timestamp", window_end, requests, errors, error_rate,
+       latency_p50_ms, latency_p95_ms, latency_p99_ms)
+     VALUES ('service-only', '2022-02-01 00:00', '2022-02-01 01:00', 3, 0, 0, 2, 3, 4)`,
   )
   // A later window too small to judge (5 requests): the alert rules skip it.
   await db.query(
