@@ -125,6 +125,31 @@ describe('migration 0003 on a version-2 store', () => {
     expect(drift.rows).toEqual([{ score: 0.003 + 2 }])
   })
 
+  it("accepts only the sources 'batch' and 'live' in every per-window table", async () => {
+    // Regression: only daily_metrics had the CHECK; the per-column tables took any source.
+    const rows: Record<string, string> = {
+      daily_metrics: `("timestamp", rows, source) VALUES ('2022-03-01', 1, $1)`,
+      column_drift: `("timestamp", column_name, source) VALUES ('2022-03-01', 'x', $1)`,
+      column_missing: `("timestamp", column_name, source) VALUES ('2022-03-01', 'x', $1)`,
+      column_metrics: `(project, "timestamp", column_name, metric, source) VALUES ('p', '2022-03-01', 'x', 'mean', $1)`,
+    }
+    for (const [table, values] of Object.entries(rows)) {
+      await expect(
+        pool.query(`INSERT INTO ${table} ${values}`, ['stream']),
+        table,
+      ).rejects.toMatchObject({ code: '23514' })
+      // 'live' is accepted (rolled back: the other tests count rows).
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        await client.query(`INSERT INTO ${table} ${values}`, ['live'])
+      } finally {
+        await client.query('ROLLBACK')
+        client.release()
+      }
+    }
+  })
+
   it('lets another project store the same day beside the course (project in the key)', async () => {
     await pool.query(
       `INSERT INTO daily_metrics (project, "timestamp", rows) VALUES ('other', '2022-02-01', 5)`,

@@ -35,12 +35,14 @@ ALTER TABLE daily_metrics DROP CONSTRAINT daily_metrics_pkey;
 ALTER TABLE daily_metrics ADD PRIMARY KEY (project, source, "timestamp");
 
 ALTER TABLE column_drift ADD COLUMN project text NOT NULL DEFAULT 'nyc-taxi';
-ALTER TABLE column_drift ADD COLUMN source text NOT NULL DEFAULT 'batch';
+ALTER TABLE column_drift ADD COLUMN source text NOT NULL DEFAULT 'batch'
+  CHECK (source IN ('batch', 'live'));
 ALTER TABLE column_drift DROP CONSTRAINT column_drift_pkey;
 ALTER TABLE column_drift ADD PRIMARY KEY (project, source, "timestamp", column_name);
 
 ALTER TABLE column_missing ADD COLUMN project text NOT NULL DEFAULT 'nyc-taxi';
-ALTER TABLE column_missing ADD COLUMN source text NOT NULL DEFAULT 'batch';
+ALTER TABLE column_missing ADD COLUMN source text NOT NULL DEFAULT 'batch'
+  CHECK (source IN ('batch', 'live'));
 ALTER TABLE column_missing DROP CONSTRAINT column_missing_pkey;
 ALTER TABLE column_missing ADD PRIMARY KEY (project, source, "timestamp", column_name);
 
@@ -49,7 +51,7 @@ ALTER TABLE column_missing ADD PRIMARY KEY (project, source, "timestamp", column
 -- so a Grafana panel charts any of them with a WHERE clause.
 CREATE TABLE column_metrics (
   project text NOT NULL,
-  source text NOT NULL DEFAULT 'batch',
+  source text NOT NULL DEFAULT 'batch' CHECK (source IN ('batch', 'live')),
   "timestamp" timestamp NOT NULL,
   column_name text NOT NULL,
   metric text NOT NULL,
