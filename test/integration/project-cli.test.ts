@@ -372,6 +372,7 @@ describe('report and test-suite --project NAME', { timeout: 180_000 }, () => {
       '--json',
     )
     expect(plain.code, plain.stderr).toBe(0)
+    expect(named.code, named.stderr).toBe(0)
     expect(named.stdout).toBe(plain.stdout)
     const suite = await course('test-suite', '--date', '2022-02-02', '--json')
     const namedSuite = await course(
