@@ -4,7 +4,7 @@ import { loadConfig } from '../config/app-config'
 import { COURSE_PROJECT } from '../core/project/course-project'
 import { ProjectFileError } from '../services/projects/project-file'
 import type { ResolvedProject } from '../services/projects/resolve-project'
-import { resolveProject } from '../services/projects/resolve-project'
+import { ProjectNotFoundError, resolveProject } from '../services/projects/resolve-project'
 import type { ColumnMappingSpec } from '../core/reports/column-mapping'
 import { evidentlyAsDict } from '../core/reports/evidently-as-dict'
 import { toEvidentlyJson } from '../core/reports/evidently-json'
@@ -440,6 +440,13 @@ async function clearly<T>(call: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof ReportRequestError || error instanceof ProjectFileError)
       throw new CliError(error.message, 1)
+    if (error instanceof ProjectNotFoundError)
+      throw new CliError(
+        `No project is named '${error.projectName}'. \`driftdesk project list\` shows the stored ones ` +
+          `(check --home / --database-url point at the same database); \`driftdesk project add FILE\` ` +
+          `stores one, or pass a project file's path to --project.`,
+        1,
+      )
     throw error
   }
 }

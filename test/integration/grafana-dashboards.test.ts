@@ -11,10 +11,13 @@ import { parse } from 'yaml'
 import {
   buildStackSpec,
   DEFAULT_STACK_PORTS,
+  GRAFANA_COURSE_DATASOURCE_UID,
   GRAFANA_DASHBOARD_UID,
   GRAFANA_DATASOURCE_UID,
   STACK_GRAFANA_DATABASE_USER,
 } from '../../src-main/adapters/docker/stack-spec'
+import { createPool } from '../../src-main/adapters/postgres/pool'
+import { runMigrations } from '../../src-main/adapters/postgres/run-migrations'
 import { expandGrafanaPostgresMacros } from '../support/grafana-postgres-macros'
 import type { TestPostgres } from '../support/postgres'
 import { startTestPostgres } from '../support/postgres'
@@ -45,6 +48,7 @@ interface Panel {
   title: string
   datasource?: { type: string; uid: string }
   gridPos: { h: number; w: number; x: number; y: number }
+  fieldConfig?: unknown
   targets?: Target[]
 }
 interface Dashboard {
@@ -68,9 +72,12 @@ const datasourceFile = parse(
   readFileSync(join(provisioningDir, 'datasources', 'driftdesk.yaml'), 'utf8'),
 ) as {
   apiVersion: number
+  deleteDatasources?: { name: string }[]
   datasources: {
     name: string
     uid: string
+    isDefault: boolean
+    editable: boolean
     type: string
     url: string
     user: string
@@ -131,12 +138,37 @@ function panelSql(rawSql: string, dashboard: Dashboard, project = 'nyc-taxi'): s
 describe('Grafana provisioning files', () => {
   it('provision one PostgreSQL data source with the explicit uid the dashboards use', () => {
     expect(datasourceFile.apiVersion).toBe(1)
-    expect(datasourceFile.datasources).toHaveLength(1)
     expect(datasource).toMatchObject({
       uid: GRAFANA_DATASOURCE_UID,
       type: 'grafana-postgresql-datasource',
+      isDefault: true,
     })
     expect(datasource?.secureJsonData.password).toBe('$DRIFTDESK_GRAFANA_DB_PASSWORD')
+  })
+
+  it("keep the released uid driftdesk-postgres, and the course's uid on a second data source", () => {
+    // Regression: the primary uid had been changed to the course's; Grafana does not rewrite the
+    // references of dashboards and alerts users saved against driftdesk-postgres.
+    expect(GRAFANA_DATASOURCE_UID).toBe('driftdesk-postgres')
+    expect(datasourceFile.datasources.map((item) => [item.name, item.uid])).toEqual([
+      ['driftdesk PostgreSQL', 'driftdesk-postgres'],
+      ['PostgreSQL', GRAFANA_COURSE_DATASOURCE_UID],
+    ])
+    expect(GRAFANA_COURSE_DATASOURCE_UID).toBe('PCC52D03280B7034C')
+    // The course's one is the same read-only connection, and not the default.
+    const course = datasourceFile.datasources[1]
+    const connection = (item: typeof course): unknown => ({
+      type: item?.type,
+      url: item?.url,
+      user: item?.user,
+      jsonData: item?.jsonData,
+      secureJsonData: item?.secureJsonData,
+    })
+    expect(connection(course)).toEqual(connection(datasource))
+    expect(course?.isDefault).toBe(false)
+    expect(course?.editable).toBe(false)
+    // Nothing deletes the course's name on start (it is ours now).
+    expect(datasourceFile.deleteDatasources ?? []).toEqual([])
   })
 
   it('read every environment variable they use from the Grafana container spec', () => {
@@ -412,7 +444,13 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
     for (const { dashboard } of dashboards) {
       const variable = dashboard.templating?.list.find((item) => item.name === 'project')
       const { rows } = await reader.query<{ project: string }>(variable?.query ?? '')
-      expect(rows.map((row) => Object.values(row)[0])).toEqual(['nyc-taxi', 'other', 'stored-only'])
+      // 'service-only' has only service_health rows (a prediction service, no window stored yet).
+      expect(rows.map((row) => Object.values(row)[0])).toEqual([
+        'nyc-taxi',
+        'other',
+        'service-only',
+        'stored-only',
+      ])
     }
   })
 
@@ -479,41 +517,77 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
   })
 
   it("shows the backfill's values in the course's own dashboard, imported as it is", async () => {
-    // It refers to the data source by the uid the course's Grafana generated; ours is provisioned with it.
+    // It refers to the data source by the uid the course's Grafana generated; the provisioned
+    // `PostgreSQL` data source carries it.
+    const course = datasourceFile.datasources.find((item) => item.name === 'PostgreSQL')
+    expect(course?.uid).toBe(GRAFANA_COURSE_DATASOURCE_UID)
     for (const panel of courseDashboard.panels) {
-      expect(panel.datasource?.uid).toBe(datasource?.uid)
-      for (const target of panel.targets ?? []) expect(target.datasource?.uid).toBe(datasource?.uid)
+      expect(panel.datasource?.uid).toBe(course?.uid)
+      for (const target of panel.targets ?? []) expect(target.datasource?.uid).toBe(course?.uid)
     }
     expect(courseDashboard.panels.map((panel) => panel.title)).toEqual([
-      'Prediction Drift',
+      'Panel Title',
       'Share of missing values',
+      'Prediction Drift',
       'Number of Drifted Columns',
     ])
     const stored = await reader.query<Record<string, unknown>>(
-      `SELECT "timestamp", prediction_drift, num_drifted_columns, share_missing_values
-       FROM daily_metrics WHERE project = 'nyc-taxi' AND source = 'batch' ORDER BY "timestamp"`,
+      `SELECT d."timestamp", d.prediction_drift, d.num_drifted_columns, d.share_missing_values,
+         q.value AS quantile_50
+       FROM daily_metrics d LEFT JOIN column_metrics q ON q.project = d.project AND q.source = d.source
+         AND q."timestamp" = d."timestamp" AND q.column_name = 'fare_amount' AND q.metric = 'quantile'
+         AND q.parameter = 0.5
+       WHERE d.project = 'nyc-taxi' AND d.source = 'batch' ORDER BY d."timestamp"`,
     )
     expect(stored.rows).toHaveLength(28)
-    // The learner picks February 2022 in the time picker (the fixture keeps Grafana's default, the last 6 hours).
+    // The seeded median fare (batch), never the live value 900 of the same days.
+    expect(stored.rows.map((row) => row.quantile_50)).toEqual(
+      Array.from({ length: 28 }, (_, day) => 12 + (day + 1) / 8),
+    )
+    // 60 dummy rows sit in the view beside the 28 days (seedNycTaxiExtras).
+    const dummyRows = await reader.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM dummy_stream',
+    )
+    expect(dummyRows.rows[0]?.n).toBe(60)
+    // The learner picks February 2022 in the time picker (the saved range is the homework's March 2024).
     const february = {
       ...courseDashboard,
       time: { from: '2022-02-01T00:00:00Z', to: '2022-03-01T00:00:00Z' },
     }
+    const byTime = (a: Record<string, unknown>, b: Record<string, unknown>): number =>
+      (a.timestamp as Date).getTime() - (b.timestamp as Date).getTime()
     for (const panel of courseDashboard.panels) {
       const target = panel.targets?.[0] as Target
-      const column = /"time", (\w+) FROM dummy_metrics/.exec(target.rawSql)?.[1] as string
-      const { rows } = await reader.query<Record<string, unknown>>(
-        panelSql(target.rawSql, february),
+      const result = await reader.query<Record<string, unknown>>(panelSql(target.rawSql, february))
+      const column = result.fields.map((field) => field.name).find((name) => !/time/.test(name))
+      expect(column, panel.title).toBeDefined()
+      if (/\$__timeFilter/.test(target.rawSql)) {
+        expect(result.rows, panel.title).toEqual(
+          stored.rows.map((row) => ({
+            time: row.timestamp,
+            [column as string]: row[column as string],
+          })),
+        )
+        continue
+      }
+      // "Prediction Drift": no time filter, no ORDER BY, LIMIT 50. The view's metric branch comes
+      // first, so all 28 days are in the 50 rows, then 22 dummy rows (no prediction_drift).
+      expect(result.rows, panel.title).toHaveLength(50)
+      expect(result.rows.slice(0, 28).sort(byTime), panel.title).toEqual(
+        stored.rows.map((row) => ({
+          prediction_drift: row.prediction_drift,
+          timestamp: row.timestamp,
+        })),
       )
-      expect(rows, panel.title).toEqual(
-        stored.rows.map((row) => ({ time: row.timestamp, [column]: row[column] })),
+      expect(result.rows.slice(28).map((row) => row.prediction_drift)).toEqual(
+        Array.from({ length: 22 }, () => null),
       )
     }
     // Section 5.5's dummy stream stays readable under the same name, beside the metrics.
     const dummy = await reader.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM dummy_metrics WHERE value1 IS NOT NULL',
     )
-    expect(dummy.rows[0]?.n).toBe(1)
+    expect(dummy.rows[0]?.n).toBe(60)
   })
 
   it('returns one numeric value per project for each alert rule, each from that project only', async () => {
@@ -535,7 +609,7 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
         Object.values(result.rows.find((row) => row.project === project) ?? {})[1]
       for (const project of ['nyc-taxi', 'other']) expect(typeof value(project)).toBe('number')
       const expected = {
-        'driftdesk-prediction-drift': `SELECT count(*) FILTER (WHERE prediction_drift >= 0.1)::float AS n FROM (SELECT prediction_drift FROM daily_metrics WHERE project = $1 AND source = 'batch' ORDER BY "timestamp" DESC LIMIT 3) t`,
+        'driftdesk-prediction-drift': `SELECT count(*) FILTER (WHERE coalesce(prediction_drift_detected, prediction_drift >= 0.1))::float AS n FROM (SELECT prediction_drift, prediction_drift_detected FROM daily_metrics WHERE project = $1 AND source = 'batch' ORDER BY "timestamp" DESC LIMIT 3) t`,
         'driftdesk-dataset-drift': `SELECT CASE WHEN dataset_drift THEN 1 ELSE 0 END::float AS n FROM daily_metrics WHERE project = $1 AND source = 'batch' ORDER BY "timestamp" DESC LIMIT 1`,
         'driftdesk-error-rate': `SELECT error_rate AS n FROM service_health WHERE project = $1 AND requests >= 10 ORDER BY "timestamp" DESC LIMIT 1`,
         'driftdesk-latency-p99': `SELECT latency_p99_ms AS n FROM service_health WHERE project = $1 AND requests >= 10 ORDER BY "timestamp" DESC LIMIT 1`,
@@ -560,6 +634,62 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
       { project: 'other', error_rate: 0.01 },
     ])
   })
+})
+
+/**
+ * Regression (reviewer's finding 1): the prediction-drift alert and panel thresholded the stored score
+ * at 0.1, but for K-S / chi-square the score is a p-value (big = no drift), so healthy windows fired and
+ * drifted ones did not. Projects whose prediction column is judged by a p-value, plus an old row set
+ * without the flag, in a database of their own, so the other tests' project lists stay as seeded.
+ */
+describe('prediction drift judged by the stattest, also for p-value stattests', () => {
+  it('fires on detected drift, not on a big p-value, and falls back to score >= 0.1 without the flag', async () => {
+    const rule = alertFile.groups
+      .flatMap((group) => group.rules)
+      .find((item) => item.uid === 'driftdesk-prediction-drift')
+    const alertSql = rule?.data.find((item) => item.refId === 'A')?.model.rawSql ?? ''
+    const dashboard = dashboards.find((item) => item.dashboard.uid === GRAFANA_DASHBOARD_UID)
+      ?.dashboard as Dashboard
+    const panel = dashboard.panels.find((item) => item.title === 'Prediction drift')
+    const database = await startTestPostgres()
+    const db = createPool(database.url)
+    try {
+      await runMigrations(db)
+      // 'ks-healthy': p-values 0.9 (no drift); 'ks-drifted': p-values 0.001 (drift); 'legacy': rows
+      // stored before the flag, Wasserstein scores 0.2 (drift by the course's rule).
+      await db.query(
+        `INSERT INTO daily_metrics (project, source, "timestamp", rows, prediction_drift, prediction_drift_detected)
+         SELECT p.project, 'batch', d, 100, p.score, p.detected
+         FROM (VALUES ('ks-healthy', 0.9, false), ('ks-drifted', 0.001, true),
+                      ('legacy', 0.2, NULL)) AS p(project, score, detected),
+              generate_series('2022-02-01'::timestamp, '2022-02-04', '1 day') AS d`,
+      )
+      const { rows } = await db.query<{ project: string; drifted_days: number }>(alertSql)
+      expect(rows).toEqual([
+        { project: 'ks-drifted', drifted_days: 3 },
+        { project: 'ks-healthy', drifted_days: 0 },
+        { project: 'legacy', drifted_days: 3 },
+      ])
+      // The panel marks the detected windows, never the healthy p-values.
+      const marked = panel?.targets?.find((target) => target.refId === 'B')?.rawSql ?? ''
+      for (const [project, expected] of [
+        ['ks-healthy', [null, null, null, null]],
+        ['ks-drifted', [0.001, 0.001, 0.001, 0.001]],
+        ['legacy', [0.2, 0.2, 0.2, 0.2]],
+      ] as const) {
+        const result = await db.query<Record<string, unknown>>(panelSql(marked, dashboard, project))
+        expect(
+          result.rows.map((row) => row['drift detected']),
+          project,
+        ).toEqual(expected)
+      }
+      // No panel draws a fixed threshold line on the score.
+      expect(JSON.stringify(panel?.fieldConfig)).not.toMatch(/"value":0\.1/)
+    } finally {
+      await db.end()
+      await database.stop()
+    }
+  }, 60_000)
 })
 
 /**
@@ -588,9 +718,11 @@ async function seedNycTaxiExtras(db: pg.Client): Promise<void> {
      FROM generate_series('2022-02-01'::timestamp, '2022-02-02 23:00', '1 hour') AS h,
           LATERAL (SELECT h = '2022-02-02 23:00'::timestamp AS last) AS l`,
   )
-  // Section 5.5's dummy stream, made now (outside February 2022).
+  // Section 5.5's dummy stream, 60 rows (more than the course panel's LIMIT 50), made in the last 10
+  // minutes (outside February 2022).
   await db.query(
-    `INSERT INTO dummy_stream ("timestamp", value1, value2, value3) VALUES (now(), 1, 'x', 0.5)`,
+    `INSERT INTO dummy_stream ("timestamp", value1, value2, value3)
+     SELECT now() - n * interval '10 seconds', n, 'x', 0.5 FROM generate_series(1, 60) AS n`,
   )
 }
 
@@ -662,6 +794,12 @@ async function seedOtherProject(db: pg.Client): Promise<void> {
        latency_p50_ms, latency_p95_ms, latency_p99_ms)
      SELECT 'other', "timestamp", window_end, requests, 1, 0.01, 7, 7, 7
      FROM service_health WHERE project = 'nyc-taxi'`,
+  )
+  // A project with only service windows, each too small for the alert rules (< 10 requests).
+  await db.query(
+    `INSERT INTO service_health (project, "timestamp", window_end, requests, errors, error_rate,
+       latency_p50_ms, latency_p95_ms, latency_p99_ms)
+     VALUES ('service-only', '2022-02-01 00:00', '2022-02-01 01:00', 3, 0, 0, 2, 3, 4)`,
   )
   // A later window too small to judge (5 requests): the alert rules skip it.
   await db.query(

@@ -7,7 +7,19 @@ import { createPool } from '../../src-main/adapters/postgres/pool'
 import { loadMigrations, runMigrations } from '../../src-main/adapters/postgres/run-migrations'
 import type { TestPostgres } from '../support/postgres'
 import { startTestPostgres } from '../support/postgres'
+import { expandGrafanaPostgresMacros } from '../support/grafana-postgres-macros'
 import { runCli } from '../support/run-cli'
+
+interface PlanNode {
+  'Node Type': string
+  'Relation Name'?: string
+  Plans?: PlanNode[]
+}
+
+/** Every node of an EXPLAIN (FORMAT JSON) plan, depth first. */
+function flattenPlan(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(flattenPlan)]
+}
 
 /**
  * Migration 0003 (projects, issue #11) on a database that already holds the course's numbers: a
@@ -113,6 +125,31 @@ describe('migration 0003 on a version-2 store', () => {
     expect(drift.rows).toEqual([{ score: 0.003 + 2 }])
   })
 
+  it("accepts only the sources 'batch' and 'live' in every per-window table", async () => {
+    // Regression: only daily_metrics had the CHECK; the per-column tables took any source.
+    const rows: Record<string, string> = {
+      daily_metrics: `("timestamp", rows, source) VALUES ('2022-03-01', 1, $1)`,
+      column_drift: `("timestamp", column_name, source) VALUES ('2022-03-01', 'x', $1)`,
+      column_missing: `("timestamp", column_name, source) VALUES ('2022-03-01', 'x', $1)`,
+      column_metrics: `(project, "timestamp", column_name, metric, source) VALUES ('p', '2022-03-01', 'x', 'mean', $1)`,
+    }
+    for (const [table, values] of Object.entries(rows)) {
+      await expect(
+        pool.query(`INSERT INTO ${table} ${values}`, ['stream']),
+        table,
+      ).rejects.toMatchObject({ code: '23514' })
+      // 'live' is accepted (rolled back: the other tests count rows).
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        await client.query(`INSERT INTO ${table} ${values}`, ['live'])
+      } finally {
+        await client.query('ROLLBACK')
+        client.release()
+      }
+    }
+  })
+
   it('lets another project store the same day beside the course (project in the key)', async () => {
     await pool.query(
       `INSERT INTO daily_metrics (project, "timestamp", rows) VALUES ('other', '2022-02-01', 5)`,
@@ -150,20 +187,92 @@ describe('migration 0003 on a version-2 store', () => {
     )
     expect(kind.rows).toEqual([{ table_type: 'VIEW' }])
 
-    // The course's section 5.5 dashboard query: the three dummy rows, no metric rows mixed in.
-    const dummy = await pool.query<{ value1: number | null }>(
-      'SELECT "timestamp", value1, value2, value3 FROM dummy_metrics WHERE value1 IS NOT NULL ORDER BY 1',
-    )
+    // The course saved no panel for section 5.5; a panel over the dummy stream takes the form of its
+    // saved ones (Grafana's code editor), exactly, with no added WHERE: the three dummy rows.
+    const dummySql = expandGrafanaPostgresMacros(
+      'SELECT\n  "timestamp" AS "time",\n  value1\nFROM dummy_metrics\nWHERE\n  $__timeFilter("timestamp")\nORDER BY 1',
+      { from: new Date('2026-01-01T00:00:00Z'), to: new Date(Date.now() + 3_600_000) },
+    ).sql
+    const dummy = await pool.query<{ value1: number | null }>(dummySql)
     expect(dummy.rows).toHaveLength(3)
-    // The course's final dashboard query: every migrated day with its stored values.
-    const metrics = await pool.query<{ day: string; prediction_drift: number }>(
-      `SELECT "timestamp"::text AS day, prediction_drift FROM dummy_metrics
-       WHERE prediction_drift IS NOT NULL ORDER BY 1`,
-    )
+    expect(dummy.rows.slice(0, 2).map((row) => row.value1)).toEqual([7, 901])
+    // The course's final dashboard query (data_drift.json's time-filtered form), exactly: every
+    // migrated day with its stored values.
+    const metricsSql = expandGrafanaPostgresMacros(
+      'SELECT\n  "timestamp" AS "time",\n  prediction_drift\nFROM dummy_metrics\nWHERE\n  $__timeFilter("timestamp")\nORDER BY 1',
+      { from: new Date('2022-02-01T00:00:00Z'), to: new Date('2022-03-01T00:00:00Z') },
+    ).sql
+    const metrics = await pool.query<{ time: string; prediction_drift: number }>(metricsSql)
     expect(metrics.rows).toEqual(
-      days.map((day, index) => ({ day: `${day} 00:00:00`, prediction_drift: 0.01 * (index + 1) })),
+      days.map((day, index) => ({ time: `${day} 00:00:00`, prediction_drift: 0.01 * (index + 1) })),
     )
     const all = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dummy_metrics')
     expect(all.rows[0]?.n).toBe(3 + days.length)
+  }, 60_000)
+
+  it("serves the course's LIMIT 50 builder query the metric days first, even with 60 dummy rows", async () => {
+    // Regression: with the dummy branch first, the course's "Prediction Drift" panel (no time filter,
+    // no ORDER BY) got 50 dummy rows and no metric at all.
+    await pool.query(
+      `INSERT INTO dummy_stream ("timestamp", value1, value2, value3)
+       SELECT now() - n * interval '10 seconds', n, 'x', 0.5 FROM generate_series(1, 60) AS n`,
+    )
+    const course = 'SELECT prediction_drift, "timestamp" FROM dummy_metrics LIMIT 50 '
+    // A plain Append (never Merge Append or Parallel Append) runs its branches in order.
+    const plan = await pool.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+      `EXPLAIN (FORMAT JSON) ${course}`,
+    )
+    const nodes = flattenPlan(plan.rows[0]?.['QUERY PLAN'][0]?.Plan as PlanNode)
+    expect(nodes.filter((node) => /Append/.test(node['Node Type']))).toEqual([
+      expect.objectContaining({ 'Node Type': 'Append' }),
+    ])
+    const append = nodes.find((node) => node['Node Type'] === 'Append') as PlanNode
+    const firstRelations = flattenPlan(append.Plans?.[0] as PlanNode).map(
+      (node) => node['Relation Name'],
+    )
+    expect(firstRelations).toContain('daily_metrics')
+    expect(firstRelations).not.toContain('dummy_stream')
+    const { rows } = await pool.query<{ prediction_drift: number | null; timestamp: string }>(
+      course,
+    )
+    expect(rows).toHaveLength(50)
+    expect(rows.slice(0, days.length)).toEqual(
+      days.map((day, index) => ({
+        prediction_drift: 0.01 * (index + 1),
+        timestamp: `${day} 00:00:00`,
+      })),
+    )
+    expect(rows.slice(days.length).every((row) => row.prediction_drift === null)).toBe(true)
+  })
+
+  it("gives the homework's quantile_50 (fare_amount median, batch) in dummy_metrics, NULL where not computed", async () => {
+    await pool.query(
+      `INSERT INTO column_metrics (project, source, "timestamp", column_name, metric, parameter, value)
+       VALUES ('nyc-taxi', 'batch', '2022-02-01', 'fare_amount', 'quantile', 0.5, 12.5),
+              ('nyc-taxi', 'live', '2022-02-02', 'fare_amount', 'quantile', 0.5, 900),
+              ('nyc-taxi', 'batch', '2022-02-02', 'fare_amount', 'quantile', 0.9, 901),
+              ('nyc-taxi', 'batch', '2022-02-02', 'trip_distance', 'quantile', 0.5, 902),
+              ('other', 'batch', '2022-02-03', 'fare_amount', 'quantile', 0.5, 903)`,
+    )
+    const { rows } = await pool.query<{ day: string; quantile_50: number | null }>(
+      `SELECT "timestamp"::text AS day, quantile_50 FROM dummy_metrics
+       WHERE "timestamp" < '2023-01-01' ORDER BY 1`,
+    )
+    expect(rows).toEqual([
+      { day: '2022-02-01 00:00:00', quantile_50: 12.5 },
+      { day: '2022-02-02 00:00:00', quantile_50: null },
+      { day: '2022-02-03 00:00:00', quantile_50: null },
+    ])
+    const dummy = await pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM dummy_metrics WHERE value1 IS NOT NULL AND quantile_50 IS NOT NULL',
+    )
+    expect(dummy.rows[0]?.n).toBe(0)
+    await pool.query('DELETE FROM column_metrics')
+  })
+
+  it("refuses the course scripts' own DDL on the view (drop table if exists dummy_metrics)", async () => {
+    await expect(pool.query('DROP TABLE IF EXISTS dummy_metrics')).rejects.toThrow(
+      /"dummy_metrics" is not a table/,
+    )
   }, 60_000)
 })

@@ -1,19 +1,27 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { saveDayMetrics } from '../../src-main/adapters/postgres/metrics-repository'
 import type { DatabasePool } from '../../src-main/adapters/postgres/pool'
 import { createPool } from '../../src-main/adapters/postgres/pool'
-import { findProject } from '../../src-main/adapters/postgres/project-repository'
+import {
+  findProject,
+  PER_PROJECT_TABLES,
+} from '../../src-main/adapters/postgres/project-repository'
 import { runMigrations } from '../../src-main/adapters/postgres/run-migrations'
 import { validateProjectFile } from '../../src-main/services/projects/project-file'
+import {
+  ProjectNotFoundError,
+  resolveProject,
+} from '../../src-main/services/projects/resolve-project'
 import type { DayProvenance } from '../../src-main/services/pipeline/run-store'
 import type { DayMetrics } from '../../src-main/shared/domain/metrics'
 import type { TestPostgres } from '../support/postgres'
 import { startTestPostgres } from '../support/postgres'
-import { jsonLines, runCli } from '../support/run-cli'
+import { jsonLines, runCli, startCli } from '../support/run-cli'
 import { syntheticTaxiDataDir } from '../support/taxi-data'
 
 /**
@@ -149,6 +157,51 @@ describe('project add', { timeout: 180_000 }, () => {
   })
 })
 
+describe('project add of one new name from two connections', { timeout: 180_000 }, () => {
+  it('stores it once: the second add says it is already stored and changes nothing', async () => {
+    // Regression: SELECT ... FOR UPDATE locks no row that does not exist yet, so the second of two
+    // concurrent adds also said "Stored" and silently replaced the first one's definition.
+    const file = join(dir, 'race.yaml')
+    writeFileSync(file, PROJECT.replace('name: shop', 'name: race'))
+    const first = await pool.connect()
+    try {
+      // The first add, between its insert and its commit.
+      await first.query('BEGIN')
+      await first.query(`INSERT INTO projects (name, definition) VALUES ('race', $1)`, [
+        JSON.stringify({ name: 'race', reference: '/first/ref.csv', current: '/first/cur.csv' }),
+      ])
+      const second = startCli([
+        'project',
+        'add',
+        file,
+        '--database-url',
+        database.url,
+        '--home',
+        home,
+      ])
+      // Poll until the second add waits on the first one's uncommitted row, then commit the first.
+      for (;;) {
+        const waiting = await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO projects%'`,
+        )
+        if ((waiting.rows[0]?.n ?? 0) > 0) break
+        if (second.child.exitCode !== null) break
+        await sleep(50)
+      }
+      await first.query('COMMIT')
+      const result = await second.done
+      expect(result.stderr).not.toContain('Stored')
+      expect(result.stderr).toContain("A project named 'race' is already stored")
+      expect(result.code).toBe(1)
+      expect((await findProject(pool, 'race'))?.definition.reference).toBe('/first/ref.csv')
+    } finally {
+      first.release()
+      await pool.query(`DELETE FROM projects WHERE name = 'race'`)
+    }
+  })
+})
+
 describe('project list and show', { timeout: 180_000 }, () => {
   it('lists the built-in nyc-taxi first, then the stored projects with their sources and window', async () => {
     const text = await cli('project', 'list')
@@ -176,9 +229,17 @@ describe('project list and show', { timeout: 180_000 }, () => {
     const json = await cli('project', 'show', 'shop', '--json')
     expect(JSON.parse(json.stdout)).toEqual(shown)
     expect(shown).toEqual((await findProject(pool, 'shop'))?.definition)
+    // --output writes the file itself (`> file` through npm would also catch npm's banner).
     const copy = join(dir, 'elsewhere', 'shop.yaml')
+    const noFolder = await cli('project', 'show', 'shop', '--output', copy)
+    expect(noFolder.code).toBe(2)
+    expect(noFolder.stderr).toContain(`the folder ${join(dir, 'elsewhere')} does not exist`)
     mkdirSync(join(dir, 'elsewhere'))
-    writeFileSync(copy, yaml.stdout)
+    const written = await cli('project', 'show', 'shop', '--output', copy)
+    expect(written.code, written.stderr).toBe(0)
+    expect(written.stdout).toBe('')
+    expect(written.stderr).toContain(`Wrote project 'shop' to ${copy}`)
+    expect(readFileSync(copy, 'utf8')).toBe(yaml.stdout)
     const fromCopy = await runCli(['report', '--project', copy, '--json'])
     const fromOriginal = await runCli(['report', '--project', join(dir, 'shop.yaml'), '--json'])
     expect(fromCopy.code).toBe(0)
@@ -242,10 +303,46 @@ describe('report and test-suite --project NAME', { timeout: 180_000 }, () => {
     expect(suiteByName.code).toBe(suiteByFile.code)
   })
 
+  it('refuses names that look like files, and a bare NAME that is both a file here and a stored project', async () => {
+    // Regression: `name: shop.yaml` was stored, but --project shop.yaml is always read as a file.
+    for (const name of ['shop.yaml', 'shop.YML', 'shop.json'])
+      expect(() => validateProjectFile({ ...parse(PROJECT), name }, 'named.yaml')).toThrow(
+        /field 'name' .*not ending in \.yaml, \.yml or \.json/,
+      )
+    expect(validateProjectFile({ ...parse(PROJECT), name: 'shop.yaml.v2' }, 'x').name).toBe(
+      'shop.yaml.v2',
+    )
+    // Regression: a file named like a stored project silently won. 'shop' is stored (project add).
+    writeFileSync(join(dir, 'shop'), PROJECT.replace('name: shop', 'name: shop-file'))
+    const before = process.cwd()
+    process.chdir(dir)
+    try {
+      const openStore = (): Promise<DatabasePool> => Promise.resolve(pool)
+      await expect(resolveProject('shop', openStore)).rejects.toThrow(
+        `'shop' is ambiguous: it is both the file ${join(dir, 'shop')} and a stored project. Write ./shop to use the file`,
+      )
+      await expect(resolveProject('./shop', openStore)).resolves.toMatchObject({
+        name: 'shop-file',
+      })
+      // A file of a name no project has is the file, as before.
+      writeFileSync(join(dir, 'lonely'), PROJECT.replace('name: shop', 'name: lonely'))
+      await expect(resolveProject('lonely', openStore)).resolves.toMatchObject({ name: 'lonely' })
+    } finally {
+      process.chdir(before)
+    }
+  })
+
   it('says an unknown project name clearly, and refuses own-data flags with nyc-taxi', async () => {
     const unknown = await cli('report', '--project', 'nope', '--json')
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain("No project is named 'nope'.")
+    // The CLI words the advice; the service (regression: it wrote CLI advice) throws a typed error.
+    expect(unknown.stderr).toContain('`driftdesk project list` shows the stored ones')
+    const error = await resolveProject('nope', () => Promise.resolve(pool)).catch(
+      (caught: unknown) => caught,
+    )
+    expect(error).toBeInstanceOf(ProjectNotFoundError)
+    expect(error).toMatchObject({ projectName: 'nope', message: "No project is named 'nope'." })
     const mixed = await cli(
       'report',
       '--project',
@@ -275,6 +372,7 @@ describe('report and test-suite --project NAME', { timeout: 180_000 }, () => {
       '--json',
     )
     expect(plain.code, plain.stderr).toBe(0)
+    expect(named.code, named.stderr).toBe(0)
     expect(named.stdout).toBe(plain.stdout)
     const suite = await course('test-suite', '--date', '2022-02-02', '--json')
     const namedSuite = await course(
@@ -344,11 +442,101 @@ describe('project remove', { timeout: 180_000 }, () => {
     // Orphaned windows: no definition, but --with-metrics removes them.
     const orphan = await cli('project', 'remove', 'shop')
     expect(orphan.code).toBe(1)
-    expect(orphan.stderr).toContain('2 window(s) are stored under that name')
+    expect(orphan.stderr).toContain(
+      "No project named 'shop' is stored, but rows are stored under that name (daily_metrics 2",
+    )
     await cli('project', 'add', join(dir, 'shop.yaml'))
+    // Regression: --with-metrics left service_health behind. Rows in every per-project table, for
+    // shop and for another project that must keep its own.
+    for (const project of ['shop', 'keep']) {
+      await saveDayMetrics(
+        pool,
+        {
+          ...day('2024-06-12'),
+          columns: [
+            {
+              column: 'amount',
+              columnType: 'num',
+              stattest: 'ks',
+              stattestName: 'K-S p_value',
+              threshold: 0.05,
+              driftScore: 0.5,
+              driftDetected: false,
+            },
+          ],
+        },
+        { ...provenance, project },
+      )
+      await pool.query(
+        `INSERT INTO column_metrics (project, "timestamp", column_name, metric, parameter, value)
+         VALUES ($1, '2024-06-12', 'amount', 'quantile', 0.5, 3)`,
+        [project],
+      )
+      await pool.query(
+        `INSERT INTO service_health (project, "timestamp", window_end, requests, errors)
+         VALUES ($1, '2024-06-12 10:00', '2024-06-12 11:00', 10, 0),
+                ($1, '2024-06-12 11:00', '2024-06-12 12:00', 10, 1)`,
+        [project],
+      )
+      await pool.query(
+        `INSERT INTO prediction_contributions (project, "timestamp", feature, contribution,
+           coefficient, reference_mean, current_mean, observed_shift)
+         VALUES ($1, '2024-06-12', 'amount', 0.1, 1, 2, 2.1, 0.1)`,
+        [project],
+      )
+      await pool.query(
+        `INSERT INTO column_outliers (project, "timestamp", column_name,
+           reference_outside_fences_share, lower_fence, upper_fence, value_count)
+         VALUES ($1, '2024-06-12', 'amount', 0.01, 0, 10, 100)`,
+        [project],
+      )
+      await pool.query(
+        `INSERT INTO segment_metrics (project, "timestamp", segment_column, segment, rows,
+           reference_rows)
+         VALUES ($1, '2024-06-12', 'hour', '10', 5, 7)`,
+        [project],
+      )
+    }
+    const rowsOf = async (project: string): Promise<Record<string, number>> => {
+      const counts: Record<string, number> = {}
+      for (const table of PER_PROJECT_TABLES)
+        counts[table] =
+          (
+            await pool.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM ${table} WHERE project = $1`,
+              [project],
+            )
+          ).rows[0]?.n ?? -1
+      return counts
+    }
+    const expected = {
+      daily_metrics: 3,
+      column_drift: 1,
+      column_missing: 3,
+      column_metrics: 1,
+      service_health: 2,
+      prediction_contributions: 1,
+      column_outliers: 1,
+      segment_metrics: 1,
+    }
+    expect(PER_PROJECT_TABLES).toEqual(Object.keys(expected))
+    expect(await rowsOf('shop')).toEqual(expected)
     const removed = await cli('project', 'remove', 'shop', '--with-metrics')
     expect(removed.code).toBe(0)
-    expect(removed.stderr).toContain("Removed project 'shop'; removed its 2 stored window(s)")
+    expect(removed.stderr).toContain(
+      "Removed project 'shop'; removed its 3 stored window(s) and every row stored under the name: daily_metrics 3, column_drift 1, column_missing 3, column_metrics 1, service_health 2, prediction_contributions 1, column_outliers 1, segment_metrics 1 (13 rows in all).",
+    )
+    expect(await rowsOf('shop')).toEqual({
+      daily_metrics: 0,
+      column_drift: 0,
+      column_missing: 0,
+      column_metrics: 0,
+      service_health: 0,
+      prediction_contributions: 0,
+      column_outliers: 0,
+      segment_metrics: 0,
+    })
+    expect(await rowsOf('keep')).toEqual({ ...expected, daily_metrics: 1, column_missing: 1 })
     expect(await count()).toBe(0)
     expect(readFileSync(join(dir, 'shop.yaml'), 'utf8')).toBe(PROJECT)
   })

@@ -103,6 +103,21 @@ describe('PostgreSQL store', () => {
     expect(stored?.referenceMonth).toBe('2022-01')
   })
 
+  it('stores whether the prediction drifted by its stattest, also for a p-value stattest', async () => {
+    // Regression: only the score was stored, and for K-S a big score (p-value) means no drift.
+    const day: DayMetrics = {
+      ...sampleDay('2022-03-01', 0.9),
+      predictionDriftDetected: false,
+    }
+    await saveDayMetrics(pool, day, { referenceMonth: null, runId: null, inputsFingerprint: null })
+    const [stored] = await listDayMetrics(pool, '2022-03-01', '2022-03-02')
+    expect(stored?.metrics.predictionDriftDetected).toBe(false)
+    const { rows } = await pool.query<{ detected: boolean | null }>(
+      `SELECT prediction_drift_detected AS detected FROM daily_metrics WHERE "timestamp" = '2022-03-01'`,
+    )
+    expect(rows).toEqual([{ detected: false }])
+  })
+
   it('replaces a day on re-save instead of duplicating its rows', async () => {
     await saveDayMetrics(pool, sampleDay('2022-02-02', 0.2), {
       referenceMonth: '2022-01',

@@ -25,10 +25,15 @@ export const STACK_DATABASE_USER = 'postgres'
 /** Read-only role Grafana queries with (created by resources/grafana/postgres-initdb). */
 export const STACK_GRAFANA_DATABASE_USER = 'grafana_reader'
 /**
- * The provisioned data source's uid, referenced by every dashboard panel and alert rule: the uid the
- * course's own dashboard (data_drift.json) hard-codes, so that dashboard imports unchanged.
+ * The provisioned data source's uid, referenced by every dashboard panel and alert rule. Never change
+ * it: Grafana does not rewrite references saved against the old uid.
  */
-export const GRAFANA_DATASOURCE_UID = 'PCC52D03280B7034C'
+export const GRAFANA_DATASOURCE_UID = 'driftdesk-postgres'
+/**
+ * The uid the course's own dashboard (data_drift.json) hard-codes: a second data source, `PostgreSQL`
+ * (the course's name), same read-only connection, carries it so that dashboard imports unchanged.
+ */
+export const GRAFANA_COURSE_DATASOURCE_UID = 'PCC52D03280B7034C'
 export const GRAFANA_DASHBOARD_UID = 'driftdesk-monitoring'
 
 /** Default host ports (the course's); `stack up` picks others when these are taken. */

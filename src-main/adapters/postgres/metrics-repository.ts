@@ -34,8 +34,9 @@ export async function saveDayMetrics(
     `INSERT INTO daily_metrics ("timestamp", rows, prediction_drift, num_drifted_columns,
        share_missing_values, share_of_drifted_columns, dataset_drift, mae, rmse, error,
        reference_month, run_id, inputs_fingerprint, computed_at, project, source,
-       estimated_mae, estimated_mae_lower, estimated_mae_upper)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now(), $14, $15, $16, $17, $18)
+       estimated_mae, estimated_mae_lower, estimated_mae_upper, prediction_drift_detected)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now(), $14, $15, $16, $17, $18,
+       $19)
      ON CONFLICT (project, source, "timestamp") DO UPDATE SET rows = EXCLUDED.rows,
        prediction_drift = EXCLUDED.prediction_drift, num_drifted_columns = EXCLUDED.num_drifted_columns,
        share_missing_values = EXCLUDED.share_missing_values,
@@ -44,7 +45,8 @@ export async function saveDayMetrics(
        reference_month = EXCLUDED.reference_month, run_id = EXCLUDED.run_id,
        inputs_fingerprint = EXCLUDED.inputs_fingerprint, computed_at = now(),
        estimated_mae = EXCLUDED.estimated_mae, estimated_mae_lower = EXCLUDED.estimated_mae_lower,
-       estimated_mae_upper = EXCLUDED.estimated_mae_upper`,
+       estimated_mae_upper = EXCLUDED.estimated_mae_upper,
+       prediction_drift_detected = EXCLUDED.prediction_drift_detected`,
     [
       timestamp,
       day.rows,
@@ -64,6 +66,7 @@ export async function saveDayMetrics(
       numberOrNullIfNaN(day.estimatedMae ?? null),
       numberOrNullIfNaN(day.estimatedMaeLower ?? null),
       numberOrNullIfNaN(day.estimatedMaeUpper ?? null),
+      day.predictionDriftDetected ?? null,
     ],
   )
   if (day.columns.length > 0) {
@@ -113,6 +116,7 @@ interface DailyRow {
   timestamp: string
   rows: number
   prediction_drift: number | null
+  prediction_drift_detected: boolean | null
   num_drifted_columns: number | null
   share_missing_values: number | null
   share_of_drifted_columns: number | null
@@ -191,6 +195,10 @@ export async function listDayMetrics(
       date,
       rows: Number(row.rows),
       predictionDrift: numberOrNull(row.prediction_drift),
+      // Optional field: absent (not null) when unknown, so a day saved without it reads back equal.
+      ...(row.prediction_drift_detected === null
+        ? {}
+        : { predictionDriftDetected: row.prediction_drift_detected }),
       numDriftedColumns: numberOrNull(row.num_drifted_columns),
       shareOfDriftedColumns: numberOrNull(row.share_of_drifted_columns),
       datasetDrift: row.dataset_drift,

@@ -26,6 +26,20 @@ export async function saveProject(db: Queryable, definition: ProjectFile): Promi
   )
 }
 
+/**
+ * Stores a project under a name not stored yet, atomically: of two concurrent calls with one new name,
+ * exactly one inserts (the other waits on the unique key, then finds the row). Returns whether this
+ * call stored it; false means the name was taken, and nothing changed.
+ */
+export async function insertNewProject(db: Queryable, definition: ProjectFile): Promise<boolean> {
+  const result = await db.query(
+    `INSERT INTO projects (name, definition) VALUES ($1, $2)
+     ON CONFLICT (name) DO NOTHING RETURNING name`,
+    [definition.name, JSON.stringify(definition)],
+  )
+  return (result.rowCount ?? 0) > 0
+}
+
 /** The stored project of that name, or undefined. */
 export async function findProject(db: Queryable, name: string): Promise<StoredProject | undefined> {
   const result = await db.query<ProjectRow>(
@@ -45,21 +59,62 @@ export async function listProjects(db: Queryable): Promise<StoredProject[]> {
 }
 
 /**
- * Removes a project's definition; with `withMetrics`, also its stored windows (in the same
- * transaction if `db` is a transaction's client). Returns whether the project existed.
+ * Every table that holds rows per project (in a `project` column). `project remove --with-metrics`
+ * empties each of them for the project: a migration that adds such a table adds it here.
+ */
+export const PER_PROJECT_TABLES: readonly string[] = [
+  'daily_metrics',
+  'column_drift',
+  'column_missing',
+  'column_metrics',
+  'service_health',
+  // Issue #13's explanations per window (migration 0004).
+  'prediction_contributions',
+  'column_outliers',
+  'segment_metrics',
+]
+
+/** Rows per table of {@link PER_PROJECT_TABLES}, in that order. */
+export type ProjectRowCounts = Readonly<Record<string, number>>
+
+/** How many rows each per-project table holds for the project. */
+export async function countProjectRows(db: Queryable, name: string): Promise<ProjectRowCounts> {
+  const counts: Record<string, number> = {}
+  for (const table of PER_PROJECT_TABLES) {
+    const result = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${table} WHERE project = $1`,
+      [name],
+    )
+    counts[table] = result.rows[0]?.n ?? 0
+  }
+  return counts
+}
+
+/** What {@link removeProject} did. */
+export interface RemovedProject {
+  /** Whether a definition was stored under the name. */
+  readonly existed: boolean
+  /** Rows deleted per per-project table (all zero without `withMetrics`). */
+  readonly removedRows: ProjectRowCounts
+}
+
+/**
+ * Removes a project's definition; with `withMetrics`, also its rows in every per-project table (in the
+ * same transaction if `db` is a transaction's client).
  */
 export async function removeProject(
   db: Queryable,
   name: string,
   withMetrics: boolean,
-): Promise<boolean> {
-  if (withMetrics) {
-    for (const table of ['daily_metrics', 'column_drift', 'column_missing', 'column_metrics']) {
-      await db.query(`DELETE FROM ${table} WHERE project = $1`, [name])
-    }
+): Promise<RemovedProject> {
+  const removedRows: Record<string, number> = {}
+  for (const table of PER_PROJECT_TABLES) {
+    removedRows[table] = withMetrics
+      ? ((await db.query(`DELETE FROM ${table} WHERE project = $1`, [name])).rowCount ?? 0)
+      : 0
   }
   const result = await db.query('DELETE FROM projects WHERE name = $1', [name])
-  return (result.rowCount ?? 0) > 0
+  return { existed: (result.rowCount ?? 0) > 0, removedRows }
 }
 
 function toStoredProject(row: ProjectRow): StoredProject {

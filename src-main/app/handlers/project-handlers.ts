@@ -144,7 +144,7 @@ export function createProjectHandlers(
       const removed = await withTransaction(database.pool, (client) =>
         removeProject(client, name, withMetrics === true),
       )
-      return { removed }
+      return { removed: removed.existed }
     },
 
     async 'project:windows'({ name }) {

@@ -4,12 +4,15 @@ import { stringify } from 'yaml'
 import type { DatabasePool } from '../../adapters/postgres/pool'
 import { withTransaction } from '../../adapters/postgres/pool'
 import {
+  countProjectRows,
   countStoredWindows,
   findProject,
+  insertNewProject,
   listProjects,
   removeProject,
   saveProject,
 } from '../../adapters/postgres/project-repository'
+import type { ProjectRowCounts } from '../../adapters/postgres/project-repository'
 import { SourceReadError } from '../../adapters/sources/source-read-error'
 import { readSourceFrame } from '../../adapters/sources/table-source'
 import { loadConfig } from '../../config/app-config'
@@ -30,6 +33,7 @@ import { ProjectFileError, validateProjectFile } from '../../services/projects/p
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
 import { openDatabaseSession, toCliError } from '../database-session'
+import { OutputFile } from '../output-file'
 import { parseCommandOptions } from '../parse-command-options'
 
 export const summary =
@@ -53,7 +57,7 @@ repository. Then: \`report --project FILE\` and \`test-suite --project FILE\`, o
 const HELP = `Usage: npm run driftdesk -- project init --reference PATH [options]   write a project file from your data
        npm run driftdesk -- project add FILE [--replace]                 store a project file's project
        npm run driftdesk -- project list [--json]                        the built-in nyc-taxi and stored projects
-       npm run driftdesk -- project show NAME [--json]                   a project's definition (YAML, or JSON)
+       npm run driftdesk -- project show NAME [--json] [--output FILE]   a project's definition (YAML, or JSON)
        npm run driftdesk -- project remove NAME [--with-metrics]         forget a stored project
 Common options: --home DIR, --database-url URL (as for backfill).
 
@@ -61,8 +65,9 @@ A project is your model's data: a reference, the current data, a column mapping 
 cut into windows (see \`project init --help\` and docs/projects.md). \`project add\` checks the file, makes its paths
 absolute, checks that every mapped column is in every reference and current file, and stores it under its
 name; then \`report --project NAME\` and \`test-suite --project NAME\` use it. The name nyc-taxi is the
-built-in course project and cannot be added or removed. \`project show NAME > project.yaml\` writes a stored
-project back as a file for your repository. \`remove\` keeps the project's stored windows unless
+built-in course project and cannot be added or removed. \`project show NAME --output project.yaml\` writes a
+stored project back as a file for your repository (to redirect stdout instead, use \`npm run -s driftdesk --\`:
+without -s, npm prints its own banner into the file). \`remove\` keeps the project's stored windows unless
 --with-metrics is given.
 `
 
@@ -70,6 +75,7 @@ const STORE_OPTIONS = {
   json: { type: 'boolean' },
   replace: { type: 'boolean' },
   'with-metrics': { type: 'boolean' },
+  output: { type: 'string' },
   home: { type: 'string' },
   'database-url': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -98,10 +104,10 @@ export async function run(context: CliContext): Promise<number> {
   const allowed: Record<string, readonly string[]> = {
     add: ['replace'],
     list: ['json'],
-    show: ['json'],
+    show: ['json', 'output'],
     remove: ['with-metrics'],
   }
-  for (const flag of ['json', 'replace', 'with-metrics'] as const)
+  for (const flag of ['json', 'replace', 'with-metrics', 'output'] as const)
     if (values[flag] !== undefined && !(allowed[subcommand] ?? []).includes(flag))
       throw new CliError(`project ${subcommand} does not take --${flag}.\n\n${HELP}`, 2)
   const expected = subcommand === 'list' ? 0 : 1
@@ -119,9 +125,17 @@ export async function run(context: CliContext): Promise<number> {
       2,
     )
   if (subcommand === 'show' && argument === COURSE_PROJECT) {
+    if (values.output !== undefined)
+      throw new CliError(
+        `${COURSE_PROJECT} is the built-in course project, not a project file, so there is nothing to write to ${values.output}; \`project show ${COURSE_PROJECT}\` prints what it is.`,
+        2,
+      )
     context.stdout.write(describeCourse(values.json === true))
     return 0
   }
+  // Checked before the database opens: a path that cannot be written is said at once.
+  const output = values.output === undefined ? null : new OutputFile(values.output, '--output')
+  await output?.checkWritable()
   // Checked before the database opens: a bad file is said at once, without starting PostgreSQL.
   const prepared = subcommand === 'add' ? await clearly(() => prepareProjectFile(argument)) : null
   const config = loadConfig(context.env, {
@@ -133,7 +147,8 @@ export async function run(context: CliContext): Promise<number> {
     const db = session.database.pool
     if (prepared !== null) return await add(context, db, prepared, values.replace === true)
     if (subcommand === 'list') return await list(context, db, values.json === true)
-    if (subcommand === 'show') return await show(context, db, argument, values.json === true)
+    if (subcommand === 'show')
+      return await show(context, db, argument, values.json === true, output)
     return await remove(context, db, argument, values['with-metrics'] === true)
   } catch (error) {
     throw toCliError(error)
@@ -148,21 +163,22 @@ async function add(
   project: ProjectFile,
   replace: boolean,
 ): Promise<number> {
-  const replaced = await withTransaction(db, async (client) => {
-    // Locked so two `project add` of one name cannot both see "not stored" and both report "stored".
-    const existing = await client.query('SELECT 1 FROM projects WHERE name = $1 FOR UPDATE', [
-      project.name,
-    ])
-    const exists = (existing.rowCount ?? 0) > 0
-    if (exists && !replace) return null
-    await saveProject(client, project)
-    return exists
-  })
-  if (replaced === null)
+  // Without --replace, one atomic insert: SELECT ... FOR UPDATE locks no row that does not exist yet,
+  // so two concurrent adds of one new name would both have said "Stored".
+  if (!replace && !(await insertNewProject(db, project)))
     throw new CliError(
       `A project named '${project.name}' is already stored; pass --replace to replace its definition (its stored windows are kept), or rename the project in the file. \`driftdesk project show ${project.name}\` prints the stored one.`,
       1,
     )
+  const replaced =
+    replace &&
+    (await withTransaction(db, async (client) => {
+      const existing = await client.query('SELECT 1 FROM projects WHERE name = $1 FOR UPDATE', [
+        project.name,
+      ])
+      await saveProject(client, project)
+      return (existing.rowCount ?? 0) > 0
+    }))
   context.stderr.write(
     `${replaced ? 'Replaced' : 'Stored'} project '${project.name}' (reference ${describePaths(project.reference)}, current ${describePaths(project.current)}${project.window === undefined ? '' : `, window ${describeWindow(project.window)}`}).\n` +
       `Next: npm run driftdesk -- report --project ${project.name}\n`,
@@ -225,13 +241,20 @@ async function show(
   db: DatabasePool,
   name: string,
   json: boolean,
+  output: OutputFile | null,
 ): Promise<number> {
   const stored = await findProject(db, name)
   if (stored === undefined) throw notStored(name)
-  context.stdout.write(
-    json
-      ? `${JSON.stringify(stored.definition, null, 2)}\n`
-      : `# driftdesk project '${name}', stored ${stored.updatedAt}. Save it as a file: project show ${name} > ${name}.yaml\n${stringify(stored.definition)}`,
+  const content = json
+    ? `${JSON.stringify(stored.definition, null, 2)}\n`
+    : `# driftdesk project '${name}', stored ${stored.updatedAt}. Save it as a file: project show ${name} --output ${name}.yaml\n${stringify(stored.definition)}`
+  if (output === null) {
+    context.stdout.write(content)
+    return 0
+  }
+  const path = await output.write(content)
+  context.stderr.write(
+    `Wrote project '${name}' to ${path}; \`report --project ${path}\` reads it as it is.\n`,
   )
   return 0
 }
@@ -243,20 +266,17 @@ async function remove(
   withMetrics: boolean,
 ): Promise<number> {
   const outcome = await withTransaction(db, async (client) => {
-    const windows = await client.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM daily_metrics WHERE project = $1',
-      [name],
-    )
-    const count = windows.rows[0]?.n ?? 0
+    const counts = await countProjectRows(client, name)
+    const total = Object.values(counts).reduce((sum, n) => sum + n, 0)
     const existed = (await findProject(client, name)) !== undefined
-    if (!existed && !(withMetrics && count > 0)) return { existed, count, removed: false }
-    await removeProject(client, name, withMetrics)
-    return { existed, count, removed: true }
+    if (!existed && !(withMetrics && total > 0)) return { existed, counts, total, removed: null }
+    return { existed, counts, total, removed: await removeProject(client, name, withMetrics) }
   })
-  if (!outcome.removed) {
-    if (outcome.count > 0)
+  const windows = outcome.counts.daily_metrics ?? 0
+  if (outcome.removed === null) {
+    if (outcome.total > 0)
       throw new CliError(
-        `No project named '${name}' is stored, but ${outcome.count} window(s) are stored under that name (from a backfill of a project file); pass --with-metrics to remove them.`,
+        `No project named '${name}' is stored, but rows are stored under that name (${describeRows(outcome.counts)}; from a backfill of a project file or a prediction service); pass --with-metrics to remove them.`,
         1,
       )
     throw notStored(name)
@@ -264,12 +284,20 @@ async function remove(
   const what = outcome.existed
     ? `Removed project '${name}'`
     : `No definition of '${name}' was stored`
+  const removed = outcome.removed.removedRows
   context.stderr.write(
     withMetrics
-      ? `${what}; removed its ${outcome.count} stored window(s) and their per-column rows.\n`
-      : `${what}; its ${outcome.count} stored window(s) remain (Grafana still shows them; \`project remove ${name} --with-metrics\` removes them).\n`,
+      ? `${what}; removed its ${removed.daily_metrics ?? 0} stored window(s) and every row stored under the name: ${describeRows(removed)} (${Object.values(removed).reduce((sum, n) => sum + n, 0)} rows in all).\n`
+      : `${what}; its ${windows} stored window(s) remain (${describeRows(outcome.counts)}; Grafana still shows them; \`project remove ${name} --with-metrics\` removes them).\n`,
   )
   return 0
+}
+
+/** `daily_metrics 2, column_drift 0, …`: rows per per-project table. */
+function describeRows(counts: ProjectRowCounts): string {
+  return Object.entries(counts)
+    .map(([table, n]) => `${table} ${n}`)
+    .join(', ')
 }
 
 function notStored(name: string): CliError {

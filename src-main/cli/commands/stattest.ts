@@ -14,7 +14,7 @@ export const summary =
   "Run Evidently's drift stattests on samples from a JSON file (one result per case)"
 
 const HELP = `Usage: npm run driftdesk -- stattest --input cases.json [--json] [--seed N]
-       npm run driftdesk -- stattest --example > cases.json
+       npm run -s driftdesk -- stattest --example > cases.json
 
 Scores each case of the file with one of Evidently's drift stattests, exactly as Evidently 0.4 does.
   --input FILE   {"cases":[{"id":"c1","stattest":"ks","column_type":"num","reference":[...],"current":[...],

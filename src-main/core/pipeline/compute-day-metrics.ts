@@ -78,6 +78,7 @@ export function computeDayMetrics(
     date,
     rows: current.rowCount,
     predictionDrift: prediction?.driftScore ?? null,
+    predictionDriftDetected: prediction?.driftDetected ?? null,
     numDriftedColumns: dataset.number_of_drifted_columns,
     shareOfDriftedColumns: dataset.share_of_drifted_columns,
     datasetDrift: dataset.dataset_drift,

@@ -10,6 +10,13 @@ const Paths = Type.Union(
 )
 
 /**
+ * A project name: letters, digits, dot, dash, underscore, and not ending in `.yaml`, `.yml` or `.json`
+ * (any case): `--project NAME|FILE` takes such a reference for a file, so the name could never be used.
+ */
+export const PROJECT_NAME_PATTERN =
+  '^(?!.*\\.(?:[Yy][Aa]?[Mm][Ll]|[Jj][Ss][Oo][Nn])$)[A-Za-z0-9][A-Za-z0-9._-]*$'
+
+/**
  * A PostgreSQL table or read-only query as the current data (issue #11), e.g. a prediction service's log.
  * It is read from the saved connection `connection` names (`connections` in settings), or the driftdesk
  * database when left out. Types map as docs/live-collector.md ("PostgreSQL sources") says.
@@ -48,8 +55,9 @@ export const ProjectFileSchema = Type.Object(
     name: Type.String({
       minLength: 1,
       maxLength: 64,
-      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
-      description: 'A short name: letters, digits, dot, dash, underscore.',
+      pattern: PROJECT_NAME_PATTERN,
+      description:
+        'A short name: letters, digits, dot, dash, underscore; not ending in .yaml, .yml or .json, which --project would read as a file name.',
     }),
     reference: Paths,
     current: Type.Union([Paths, PostgresSource]),

@@ -4,6 +4,7 @@ import { findProject } from '../../adapters/postgres/project-repository'
 import type { Queryable } from '../../adapters/postgres/pool'
 import { COURSE_PROJECT } from '../../core/project/course-project'
 import type { ProjectFile } from '../../core/project/project-schema'
+import { PROJECT_NAME_PATTERN } from '../../core/project/project-schema'
 import type { OwnDataRequest } from '../reports/own-data-reports'
 import { ProjectFileError, projectRequest, readProjectFile } from './project-file'
 
@@ -23,13 +24,27 @@ export type ResolvedProject =
 /**
  * Resolves `--project`: an existing file is a project file (YAML or JSON); `nyc-taxi` is the built-in
  * course; any other name is looked up among the stored projects, opening the database only then.
- * @throws {ProjectFileError} when the file is invalid or no project has that name.
+ * @throws {ProjectFileError} when the file is invalid, or when a bare name is both a file here and a
+ * stored project (ambiguous: `./NAME` chooses the file).
+ * @throws {ProjectNotFoundError} when no file and no stored project has that name.
  */
 export async function resolveProject(
   reference: string,
   openStore: () => Promise<Queryable>,
 ): Promise<ResolvedProject> {
   if (await isFile(reference)) {
+    // A bare name that is also a valid project name (`shop`, no folder, no .yaml) may mean a stored
+    // project too: only then is the store asked, and both existing is refused rather than guessed.
+    if (
+      reference !== COURSE_PROJECT &&
+      new RegExp(PROJECT_NAME_PATTERN).test(reference) &&
+      (await findProject(await openStore(), reference)) !== undefined
+    )
+      throw new ProjectFileError(
+        `'${reference}' is ambiguous: it is both the file ${resolve(reference)} and a stored project. ` +
+          `Write ./${reference} to use the file; to use the stored project, rename or move the file ` +
+          `(or work from another folder).`,
+      )
     const definition = await readProjectFile(reference)
     if (definition.name === COURSE_PROJECT) throw reservedName(reference)
     const path = resolve(reference)
@@ -45,11 +60,7 @@ export async function resolveProject(
   if (/[\\/]|\.(ya?ml|json)$/i.test(reference))
     throw new ProjectFileError(`The project file ${reference} does not exist.`)
   const stored = await findProject(await openStore(), reference)
-  if (stored === undefined)
-    throw new ProjectFileError(
-      `No project is named '${reference}'. 'driftdesk project list' shows the stored ones; ` +
-        `'driftdesk project add FILE' stores one, or pass a project file's path.`,
-    )
+  if (stored === undefined) throw new ProjectNotFoundError(reference)
   return {
     kind: 'own',
     name: reference,
@@ -57,6 +68,17 @@ export async function resolveProject(
     // Stored definitions hold absolute paths (project add resolves them), so the base is unused.
     request: projectRequest(stored.definition, resolve('project.yaml')),
     origin: 'store',
+  }
+}
+
+/**
+ * No stored project has the name (and no file has it either). Typed, with the name, so each front door
+ * words its own advice (the CLI names `project list` and `project add`, a panel its own controls).
+ */
+export class ProjectNotFoundError extends Error {
+  constructor(readonly projectName: string) {
+    super(`No project is named '${projectName}'.`)
+    this.name = 'ProjectNotFoundError'
   }
 }
 

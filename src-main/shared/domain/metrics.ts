@@ -27,7 +27,13 @@ export interface ColumnDriftResult {
 export interface DayMetrics {
   readonly date: string
   readonly rows: number
+  /** The prediction column's drift score: a distance or a p-value, depending on its stattest. */
   readonly predictionDrift: number | null
+  /**
+   * Whether the prediction column drifted, by its stattest's own rule (a p-value drifts when below
+   * the threshold, a distance when at or above it). Optional: absent where a writer did not set it.
+   */
+  readonly predictionDriftDetected?: boolean | null
   readonly numDriftedColumns: number | null
   readonly shareOfDriftedColumns: number | null
   readonly datasetDrift: boolean | null
