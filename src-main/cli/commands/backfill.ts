@@ -24,6 +24,14 @@ import { CliError } from '../cli-context'
 import type { DatabaseSession } from '../database-session'
 import type { ProgressStream } from '../progress-bar'
 import { ProgressBar } from '../progress-bar'
+import {
+  buildProjectBackfillRequest,
+  isProjectBackfill,
+  isProjectRun,
+  PROJECT_BACKFILL_HELP,
+  projectBackfillOptions,
+  runProjectBackfill,
+} from '../project-backfill'
 
 export const summary =
   'Compute and store the daily drift metrics of a month (a run with retries, resume, cancel)'
@@ -49,7 +57,7 @@ Computes the course's monitoring metrics for each day (one task per day), stores
   --resume RUN_ID          continue a stopped run; days already stored for the same inputs are skipped
   --force                  recompute days already stored for the same inputs (train --force retrains)
 Exit code: 0 Completed, 1 Failed, 130 Cancelled, 2 bad options.
-`
+${PROJECT_BACKFILL_HELP}`
 
 function parseBackfillArgs(args: readonly string[]) {
   return parseArgs({
@@ -71,6 +79,8 @@ function parseBackfillArgs(args: readonly string[]) {
       resume: { type: 'string' },
       force: { type: 'boolean' },
       'parent-schedule': { type: 'string' },
+      ...projectBackfillOptions,
+      name: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -96,6 +106,7 @@ export async function run(context: CliContext): Promise<number> {
     dataDir: values['data-dir'],
     databaseUrl: values['database-url'],
   })
+  if (isProjectBackfill(values)) return runOwnDataBackfill(context, config, values)
   const request = values.resume === undefined ? buildRequest(values) : null
   const resumeOverrides = values.resume === undefined ? {} : buildResumeOverrides(values)
   // Start the compute threads first: their modules load while the database starts.
@@ -111,6 +122,26 @@ export async function run(context: CliContext): Promise<number> {
   } catch (error) {
     await prewarmed.close()
     throw error
+  }
+  if (values.resume !== undefined) {
+    // A project run (own data) resumes through its own service, on this session.
+    const found = await session.store.resolveRunId(values.resume).catch(() => ({ id: null }))
+    const stored = found.id === null ? null : await session.store.getRun(found.id)
+    if (stored !== null && isProjectRun(stored)) {
+      try {
+        await prewarmed.close()
+        return await runProjectBackfill(context, session, null, {
+          json: values.json === true,
+          resumeRunId: stored.id,
+          force: values.force === true,
+          ...(resumeOverrides.retry === undefined ? {} : { retry: resumeOverrides.retry }),
+        })
+      } catch (error) {
+        throw toCliError(error)
+      } finally {
+        await session.close()
+      }
+    }
   }
   const events = new RunEvents()
   const display = new BackfillDisplay(context, values.json === true)
@@ -157,6 +188,42 @@ export async function run(context: CliContext): Promise<number> {
     unsubscribe()
     await prewarmed.close()
     await session.close()
+  }
+}
+
+/** `backfill --project NAME|FILE` or ad hoc `--reference --current`: a learner's own data. */
+async function runOwnDataBackfill(
+  context: CliContext,
+  config: AppConfig,
+  values: BackfillValues,
+): Promise<number> {
+  if (values.resume !== undefined)
+    throw new CliError('--resume continues a run with its own data; drop the data flags.', 2)
+  for (const flag of [
+    'month',
+    'date',
+    'days',
+    'reference-month',
+    'yesterday',
+    'workers',
+    'pace',
+  ] as const)
+    if (values[flag] !== undefined)
+      throw new CliError(
+        `--${flag} is for the course's taxi months; own data is cut into windows by --datetime and --window.`,
+        2,
+      )
+  const { openDatabaseSession, toCliError } = await import('../database-session')
+  let session: DatabaseSession | null = null
+  const open = async (): Promise<DatabaseSession> =>
+    (session ??= await openDatabaseSession(context, config, 'driftdesk backfill'))
+  try {
+    const request = await buildProjectBackfillRequest(values, HELP, open)
+    return await runProjectBackfill(context, await open(), request, { json: values.json === true })
+  } catch (error) {
+    throw toCliError(error)
+  } finally {
+    await (session as DatabaseSession | null)?.close()
   }
 }
 
