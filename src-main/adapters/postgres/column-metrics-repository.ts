@@ -18,12 +18,15 @@ export async function saveColumnMetrics(
   db: Queryable,
   key: { readonly project: string; readonly source: MetricsSource; readonly window: string },
   values: readonly WindowMetricValue[],
+  /** 'window' (default): the window's metrics are exactly `values`; 'listed': only these are replaced. */
+  replace: 'window' | 'listed' = 'window',
 ): Promise<void> {
   const timestamp = windowTimestamp(key.window)
-  await db.query(
-    'DELETE FROM column_metrics WHERE project = $1 AND source = $2 AND "timestamp" = $3',
-    [key.project, key.source, timestamp],
-  )
+  if (replace === 'window')
+    await db.query(
+      'DELETE FROM column_metrics WHERE project = $1 AND source = $2 AND "timestamp" = $3',
+      [key.project, key.source, timestamp],
+    )
   if (values.length === 0) return
   await db.query(
     `INSERT INTO column_metrics (project, source, "timestamp", column_name, metric, parameter, value, error)

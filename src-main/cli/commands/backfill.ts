@@ -24,8 +24,12 @@ import { CliError } from '../cli-context'
 import type { DatabaseSession } from '../database-session'
 import type { ProgressStream } from '../progress-bar'
 import { ProgressBar } from '../progress-bar'
+import type { WindowMetricSpec } from '../../core/quality/window-column-metric'
+import { formatWindowMetric } from '../../core/quality/window-column-metric'
+import { storeCourseExtraMetrics } from '../../services/pipeline/course-extra-metrics'
 import {
   buildProjectBackfillRequest,
+  parseMetricFlags,
   isProjectBackfill,
   isProjectRun,
   PROJECT_BACKFILL_HELP,
@@ -107,6 +111,7 @@ export async function run(context: CliContext): Promise<number> {
     databaseUrl: values['database-url'],
   })
   if (isProjectBackfill(values)) return runOwnDataBackfill(context, config, values)
+  const courseMetrics = parseMetricFlags(values.metric)
   const request = values.resume === undefined ? buildRequest(values) : null
   const resumeOverrides = values.resume === undefined ? {} : buildResumeOverrides(values)
   // Start the compute threads first: their modules load while the database starts.
@@ -173,6 +178,8 @@ export async function run(context: CliContext): Promise<number> {
     context.stderr.write(
       `Run ${run.id} ${run.state}${run.stateMessage === null ? '' : `: ${run.stateMessage}`}\n`,
     )
+    if (run.state === 'Completed' && courseMetrics.length > 0)
+      await storeCourseMetrics(context, config, session, run.parameters, courseMetrics)
     if (run.state === 'Completed') return 0
     if (run.state === 'Cancelled') return 130
     return 1
@@ -189,6 +196,41 @@ export async function run(context: CliContext): Promise<number> {
     await prewarmed.close()
     await session.close()
   }
+}
+
+/**
+ * The course's extra per-day metrics (`--metric`), after its run completed: computed on each day's trips and
+ * stored in column_metrics (project nyc-taxi); printed one line per day (stderr, so `--json` stays the
+ * course's shape on stdout).
+ */
+async function storeCourseMetrics(
+  context: CliContext,
+  config: AppConfig,
+  session: DatabaseSession,
+  parameters: Readonly<Record<string, unknown>>,
+  specs: readonly WindowMetricSpec[],
+): Promise<void> {
+  const startDate = String(parameters.startDate)
+  const dataDir = typeof parameters.dataDir === 'string' ? parameters.dataDir : config.dataDir
+  const monthFile = await locateMonthFile(
+    { ...config, dataDir },
+    startDate.slice(0, 7),
+    context.signal,
+  )
+  const days = await storeCourseExtraMetrics(
+    session.database.pool,
+    monthFile,
+    startDate,
+    Number(parameters.days),
+    specs,
+  )
+  for (const day of days)
+    context.stderr.write(
+      `${day.date}  ${day.values.map((v) => `${v.metric}${Number.isNaN(v.parameter) ? '' : `(${v.parameter})`} ${v.column} ${v.value ?? v.error ?? 'null'}`).join('  ')}\n`,
+    )
+  context.stderr.write(
+    `Stored ${specs.map(formatWindowMetric).join(', ')} for ${days.length} day(s) in column_metrics; see \`metrics --project nyc-taxi --month ${startDate.slice(0, 7)} --metric ...\`.\n`,
+  )
 }
 
 /** `backfill --project NAME|FILE` or ad hoc `--reference --current`: a learner's own data. */

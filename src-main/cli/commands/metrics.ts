@@ -6,6 +6,7 @@ import { CliError } from '../cli-context'
 import { openDatabaseSession, toCliError } from '../database-session'
 import { MONTH_PATTERN } from '../../shared/request-guards'
 import { dayToJson } from './backfill'
+import { PROJECT_METRICS_HELP, runProjectMetrics } from '../project-metrics'
 
 export const summary = 'Print the daily metrics stored for a month (what Grafana reads)'
 
@@ -14,12 +15,16 @@ const HELP = `Usage: npm run driftdesk -- metrics --month 2022-02 [--json] [--co
 Prints what is stored in daily_metrics for each day of the month, in date order.
   --json      one JSON object per day on stdout, the same fields as \`backfill --json\`
   --columns   text mode: also each column's stattest, score and verdict (from column_drift)
-`
+${PROJECT_METRICS_HELP}`
 
 export async function run(context: CliContext): Promise<number> {
   const parsed = parseCommandOptions(context, HELP, {
     options: {
       month: { type: 'string' },
+      project: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      metric: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       columns: { type: 'boolean' },
       'database-url': { type: 'string' },
@@ -30,6 +35,20 @@ export async function run(context: CliContext): Promise<number> {
   })
   if (parsed === null) return 0
   const { values } = parsed
+  if (values.project !== undefined) {
+    const session = await openDatabaseSession(
+      context,
+      loadConfig(context.env, { homeDir: values.home, databaseUrl: values['database-url'] }),
+      'driftdesk metrics',
+    )
+    try {
+      return await runProjectMetrics(context, session, values)
+    } catch (error) {
+      throw toCliError(error)
+    } finally {
+      await session.close()
+    }
+  }
   const month = values.month
   if (month === undefined || !MONTH_PATTERN.test(month)) {
     throw new CliError(`--month YYYY-MM is required (got '${month ?? ''}').\n\n${HELP}`, 2)
