@@ -78,6 +78,13 @@ describe('createWindowStream', () => {
     )
   })
 
+  it('judges order row by row, whatever the batch boundaries', () => {
+    const stream = createWindowStream(parseWindowSpec('1d', 'ts'))
+    expect(() => stream.push(batch([jan1, jan1 + DAY, jan1 + 5], [1, 2, 3]))).toThrow(
+      /Row 3 of the current data at 2024-01-01T00:00:00 belongs to window 2024-01-01/,
+    )
+  })
+
   it('accepts rows up to lateness - 1 windows late and still cuts whole windows', () => {
     const stream = createWindowStream(parseWindowSpec('1d', 'ts'), { lateness: 2 })
     const windows = [

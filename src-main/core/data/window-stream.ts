@@ -130,12 +130,15 @@ export function createWindowStream(
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as number
       if (Number.isNaN(slot)) continue
-      if (lastClosed !== null && slot <= lastClosed) {
+      // Judged row by row, so the verdict does not depend on where batches happen to end.
+      const stepBack = spec.kind === 'rows' ? 1 : lateness
+      if ((lastClosed !== null && slot <= lastClosed) || slot <= highest - stepBack) {
         const at = timestamps === null ? '' : ` at ${isoOf(timestamps[i] as number)}`
         throw new RangeError(
           `Row ${rowsSeen + i + 1} of the current data${at} belongs to window ${describe(slot).label}, which had already closed when window ${describe(highest).label} began: the backfill streams the current data and needs it sorted by '${column ?? 'row'}'${lateness > 1 ? ` (rows may come at most ${lateness - 1} window(s) late)` : ''}. Sort the data by '${column ?? 'row'}', or allow late rows with a larger window lateness (--lateness N, more memory).`,
         )
       }
+      if (slot > highest) highest = slot
       counts.set(slot, (counts.get(slot) ?? 0) + 1)
     }
     const withoutWindowColumn = column === null ? batch : withoutColumn(batch, column)
@@ -154,7 +157,6 @@ export function createWindowStream(
       const parts = open.get(slot)
       if (parts === undefined) open.set(slot, [part])
       else parts.push(part)
-      if (slot > highest) highest = slot
     }
     rowsSeen += batch.rowCount
     if (spec.kind === 'all') return []

@@ -8,7 +8,7 @@ import {
   readSourceFrame,
 } from '../../adapters/sources/table-source'
 import type { Frame } from '../../core/data/frame'
-import type { ClosedWindow, WindowStream } from '../../core/data/window-stream'
+import type { ClosedWindow } from '../../core/data/window-stream'
 import { createWindowStream } from '../../core/data/window-stream'
 import type { WindowSpec } from '../../core/data/windows'
 import { parseWindowSpec, withoutColumn } from '../../core/data/windows'
@@ -160,6 +160,7 @@ export class ProjectBackfillService {
     } else {
       if (request === null)
         throw new AppError('INVALID_REQUEST', 'A project backfill needs its project.')
+      windowSpecOf(request) // a bad window is a usage error, before any run exists
       effective = request
       lock = await this.lock(request.project)
       runId = randomUUID()
@@ -407,10 +408,11 @@ export class ProjectBackfillService {
   }): Promise<WindowResult> {
     const { store } = this.deps
     const { runId, window, request, events, logger } = task
-    const taskKey = `window:${window.label}`
+    const key = windowKey(window)
+    const taskKey = `window:${key}`
     const firstAttempt = task.priorAttempts.get(taskKey) ?? 0
     const bounds = { start: window.start, endExclusive: window.endExclusive }
-    const previous = task.stored.get(window.label)
+    const previous = task.stored.get(key)
     if (
       !request.force &&
       previous !== undefined &&
@@ -455,7 +457,7 @@ export class ProjectBackfillService {
       failed: boolean
     }
     try {
-      const result = computeWindowMetrics(task.profile, window.frame, window.label, {
+      const result = computeWindowMetrics(task.profile, window.frame, key, {
         ...(request.drift === undefined ? {} : { drift: request.drift }),
         extra: request.metrics,
       })
@@ -464,7 +466,7 @@ export class ProjectBackfillService {
       if (!(error instanceof RangeError || error instanceof TypeError)) throw error
       computed = {
         metrics: {
-          date: window.label,
+          date: key,
           rows: window.frame.rowCount,
           predictionDrift: null,
           numDriftedColumns: null,
@@ -519,10 +521,7 @@ export class ProjectBackfillService {
           ...(computed.metrics.error === undefined ? {} : { message: computed.metrics.error }),
         })
         if (computed.metrics.error !== undefined)
-          logger.log(
-            computed.failed ? 'error' : 'warning',
-            `${window.label}: ${computed.metrics.error}`,
-          )
+          logger.log(computed.failed ? 'error' : 'warning', `${key}: ${computed.metrics.error}`)
         events.emit({
           type: 'day-result',
           runId,
@@ -591,14 +590,30 @@ export class ProjectBackfillService {
 export function windowSpecOf(
   request: Pick<ProjectBackfillRequest, 'window' | 'windowColumn'>,
 ): WindowSpec {
+  let spec: WindowSpec
   try {
-    return parseWindowSpec(
+    spec = parseWindowSpec(
       request.window ?? (request.windowColumn === undefined ? 'all' : '1d'),
       request.windowColumn,
     )
   } catch (error) {
     throw new AppError('INVALID_REQUEST', (error as Error).message)
   }
+  if (spec.kind === 'all' || spec.kind === 'rows')
+    throw new AppError(
+      'INVALID_REQUEST',
+      `A backfill stores each window at its start time, so it needs time windows: give the timestamp column (--datetime COL, or window.column in the project) and a window such as 1d, 1h or month${spec.kind === 'rows' ? ' instead of rows:N' : ''}. For one report over all rows or row windows, use \`report\`.`,
+    )
+  return spec
+}
+
+/**
+ * The key a window is stored under (`DayMetrics.date`, the `timestamp` column): its start's date when it
+ * starts at midnight (days, weeks, months, and the midnight hour), else its ISO start.
+ */
+export function windowKey(window: Pick<ClosedWindow, 'start' | 'label'>): string {
+  const start = window.start ?? window.label
+  return start.endsWith('T00:00:00') ? start.slice(0, 10) : start
 }
 
 function describeSpec(spec: WindowSpec): string {
