@@ -11,6 +11,11 @@ import { isClose } from '../support/answer-keys'
 import type { TestPostgres } from '../support/postgres'
 import { startTestPostgres } from '../support/postgres'
 import { jsonLines, runCli } from '../support/run-cli'
+import { taxiDataDir } from '../support/taxi-data'
+import { readTripFile } from '../../src-main/adapters/parquet/read-parquet-frame'
+import { takeRows } from '../../src-main/core/data/frame'
+import { splitDailyWindows } from '../../src-main/core/pipeline/daily-windows'
+import { windowColumnMetric } from '../../src-main/core/quality/window-column-metric'
 
 /**
  * `backfill --project` / ad hoc on a learner's own data (issue 11), through the real CLI into a real
@@ -401,4 +406,60 @@ describe('the run machinery on own data', () => {
       ['2024-06-11', 3],
     ])
   }, 120_000)
+})
+
+describe('extra metrics of the course project', () => {
+  it("backfill --month --metric stores each day's quantile; metrics --project nyc-taxi prints them and their max", async () => {
+    const data = await taxiDataDir()
+    const backfill = await runCli([
+      'backfill',
+      '--month',
+      '2022-02',
+      '--days',
+      '3',
+      '--data-dir',
+      data.dir,
+      '--metric',
+      'quantile:fare_amount:0.5',
+      '--json',
+      ...common(),
+    ])
+    expect(backfill.stderr).toContain('Stored quantile:fare_amount:0.5 for 3 day(s)')
+    expect(backfill.code).toBe(0)
+    // The course's stdout is unchanged: its three fields per day.
+    expect(Object.keys(jsonLines(backfill.stdout)[0]!)).toEqual([
+      'date',
+      'rows',
+      'prediction_drift',
+      'num_drifted_columns',
+      'share_missing_values',
+    ])
+    const month = await readTripFile(join(data.dir, 'green_tripdata_2022-02.parquet'))
+    const expected = splitDailyWindows(month, '2022-02-01', 3).map(
+      (day) =>
+        windowColumnMetric(takeRows(month, day.rows), {
+          column: 'fare_amount',
+          metric: 'quantile',
+          quantile: 0.5,
+        })[0]!.value as number,
+    )
+    const printed = await runCli([
+      'metrics',
+      '--project',
+      'nyc-taxi',
+      '--month',
+      '2022-02',
+      '--metric',
+      'quantile:fare_amount:0.5',
+      ...common(),
+    ])
+    expect(printed.code).toBe(0)
+    const lines = printed.stdout.trim().split('\n')
+    expect(
+      lines.slice(0, 3).map((line) => /quantile:fare_amount:0\.5 (\S+)/.exec(line)?.[1]),
+    ).toEqual(expected.map(String))
+    expect(lines[3]).toBe(
+      `quantile:fare_amount:0.5: max ${Math.max(...expected)} (${['2022-02-01', '2022-02-02', '2022-02-03'][expected.indexOf(Math.max(...expected))]}), min ${Math.min(...expected)} (${['2022-02-01', '2022-02-02', '2022-02-03'][expected.indexOf(Math.min(...expected))]}) over 3 window(s)`,
+    )
+  }, 300_000)
 })
