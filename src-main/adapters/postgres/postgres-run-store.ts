@@ -122,8 +122,11 @@ export class PostgresRunStore implements RunStore {
     provenance: DayProvenance,
     task: TaskStateUpdate,
     columnMetrics?: readonly WindowMetricValue[],
+    options: { readonly waitForDisk?: boolean } = {},
   ): Promise<void> {
     await withTransaction(this.pool, async (client) => {
+      // Only for this transaction: see RunStore.saveDayResult.
+      if (options.waitForDisk === false) await client.query('SET LOCAL synchronous_commit TO OFF')
       await saveDayMetrics(client, day, provenance)
       if (columnMetrics !== undefined)
         await saveColumnMetrics(

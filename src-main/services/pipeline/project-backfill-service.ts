@@ -488,7 +488,7 @@ export class ProjectBackfillService {
     for (let retry = 0; ; retry++) {
       const attempt = firstAttempt + retry + 1
       try {
-        await store.saveTask({ id: taskId, runId, taskKey, state: 'Running', attempts: attempt })
+        // The window is computed already: its task is stored once, with its result (no Running row).
         events.emit({ type: 'task-state', runId, taskKey, state: 'Running', attempt })
         await store.saveDayResult(
           computed.metrics,
@@ -511,6 +511,7 @@ export class ProjectBackfillService {
             inputsFingerprint: task.fingerprint,
           },
           computed.columnMetrics,
+          { waitForDisk: false },
         )
         events.emit({
           type: 'task-state',

@@ -111,6 +111,13 @@ export interface RunStore {
     task: TaskStateUpdate,
     /** A project's extra per-window column metrics, stored in the same transaction. */
     columnMetrics?: readonly WindowMetricValue[],
+    /**
+     * `waitForDisk: false` commits without waiting for the WAL flush (PostgreSQL's synchronous_commit off,
+     * this transaction only): hundreds of windows a second instead of one flush each. Atomicity is kept —
+     * if the database server itself crashes, the last windows vanish together with their task states, and
+     * a resume recomputes them. Default: wait.
+     */
+    options?: { readonly waitForDisk?: boolean },
   ): Promise<void>
   /** A project's (the course's by default) stored days in `[fromDate, toDate)`. */
   listStoredDays(
