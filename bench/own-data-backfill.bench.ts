@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Writable } from 'node:stream'
 import {
-  Float64,
   Int64,
   makeData,
   makeVector,

@@ -38,7 +38,7 @@ import {
 } from '../project-backfill'
 
 export const summary =
-  'Compute and store the daily drift metrics of a month (a run with retries, resume, cancel)'
+  'Compute and store the drift metrics of a month, or of every window of a project (a run with retries, resume, cancel)'
 
 const HELP = `Usage: npm run driftdesk -- backfill --month 2022-02 [options]
        npm run driftdesk -- backfill --yesterday | --date 2022-02-10 [--days N] [options]

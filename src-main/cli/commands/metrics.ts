@@ -8,7 +8,8 @@ import { MONTH_PATTERN } from '../../shared/request-guards'
 import { dayToJson } from './backfill'
 import { PROJECT_METRICS_HELP, runProjectMetrics } from '../project-metrics'
 
-export const summary = 'Print the daily metrics stored for a month (what Grafana reads)'
+export const summary =
+  "Print the metrics stored for a month or a project's windows (what Grafana reads)"
 
 const HELP = `Usage: npm run driftdesk -- metrics --month 2022-02 [--json] [--columns] [--database-url URL] [--home DIR]
 
