@@ -45,7 +45,7 @@ Your own data (any model's prediction log; stored under the project's name, sour
   --reference PATH --current PATH    ad hoc instead of a project: .parquet, .csv, .jsonl files or folders
   --target COL --prediction COL --numerical A,B --categorical C,D --id COL   the column mapping
   --datetime COL                     the timestamp column that cuts windows (never a feature)
-  --window 1d|1h|7d|1w|month|rows:N  window length (default 1d with --datetime)
+  --window 1d|1h|30m|7d|1w|month     window length (default 1d with --datetime)
   --lateness N                       rows may come up to N-1 windows late (default 1: sorted by time)
   --metric SPEC                      extra metric per window, repeatable: quantile:COL:Q, value_range:COL,
                                      mean:COL, missing_share:COL, missing_count:COL (also for nyc-taxi)

@@ -258,6 +258,26 @@ function log(first: string, hours: number, options: { textPrediction?: boolean }
 }
 
 describe('the run machinery on own data', () => {
+  it('refuses windows with no time (rows:N, none) as a usage error before any database starts', async () => {
+    const freshHome = join(dir, 'no-db-home')
+    const result = await runCli([
+      'backfill',
+      '--reference',
+      join(dir, 'nowhere.csv'),
+      '--current',
+      join(dir, 'nowhere.csv'),
+      '--datetime',
+      'ts',
+      '--window',
+      'rows:100',
+      '--home',
+      freshHome,
+    ])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/needs time windows.*instead of rows:N/)
+    expect(existsSync(join(freshHome, 'pg'))).toBe(false)
+  }, 60_000)
+
   it('reports an empty window (gap in time) and goes on; hourly windows are keyed by their start', async () => {
     const reference = join(dir, 'ref.csv')
     const current = join(dir, 'gap.csv')

@@ -27,6 +27,7 @@ import { ProgressBar } from '../progress-bar'
 import type { WindowMetricSpec } from '../../core/quality/window-column-metric'
 import { formatWindowMetric } from '../../core/quality/window-column-metric'
 import { storeCourseExtraMetrics } from '../../services/pipeline/course-extra-metrics'
+import { windowSpecOf } from '../../services/pipeline/project-backfill-service'
 import {
   buildProjectBackfillRequest,
   parseMetricFlags,
@@ -261,6 +262,11 @@ async function runOwnDataBackfill(
     (session ??= await openDatabaseSession(context, config, 'driftdesk backfill'))
   try {
     const request = await buildProjectBackfillRequest(values, HELP, open)
+    try {
+      windowSpecOf(request) // before the database starts
+    } catch (error) {
+      throw new CliError((error as Error).message, 2)
+    }
     return await runProjectBackfill(context, await open(), request, { json: values.json === true })
   } catch (error) {
     throw toCliError(error)
