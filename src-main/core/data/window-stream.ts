@@ -1,5 +1,5 @@
 import { concatFrames } from './concat-frames'
-import type { Frame } from './frame'
+import type { Column, Frame } from './frame'
 import { getColumn, takeRows } from './frame'
 import type { WindowSpec } from './windows'
 import { describeTimeWindow, windowSlotter, withoutColumn } from './windows'
@@ -152,8 +152,15 @@ export function createWindowStream(
       entry.rows[entry.filled++] = i
     }
     for (const [slot, { rows }] of rowsBySlot) {
+      const first = rows[0] as number
+      const contiguous = rows[rows.length - 1] === first + rows.length - 1
+      // Sorted data gives each window a contiguous run of the batch: a view, not a copy.
       const part =
-        rows.length === batch.rowCount ? withoutWindowColumn : takeRows(withoutWindowColumn, rows)
+        rows.length === batch.rowCount
+          ? withoutWindowColumn
+          : contiguous
+            ? sliceRows(withoutWindowColumn, first, first + rows.length)
+            : takeRows(withoutWindowColumn, rows)
       const parts = open.get(slot)
       if (parts === undefined) open.set(slot, [part])
       else parts.push(part)
@@ -177,6 +184,27 @@ export function createWindowStream(
       return rowsWithoutTimestamp
     },
   }
+}
+
+/** Rows [start, end) of a frame as views of its columns (typed-array subarrays; strings sliced). */
+function sliceRows(frame: Frame, start: number, end: number): Frame {
+  const columns: Record<string, Column> = Object.fromEntries(
+    frame.names.map((name) => {
+      const column = getColumn(frame, name)
+      if (column.kind === 'null') return [name, { kind: 'null', length: end - start }]
+      if (column.kind === 'string')
+        return [name, { kind: 'string', values: column.values.slice(start, end) }]
+      return [
+        name,
+        {
+          kind: column.kind,
+          values: column.values.subarray(start, end),
+          valid: column.valid === null ? null : column.valid.subarray(start, end),
+        },
+      ]
+    }),
+  )
+  return { rowCount: end - start, names: frame.names, columns }
 }
 
 function isoOf(micros: number): string {

@@ -2,7 +2,9 @@ import type { DayMetrics } from '../../shared/domain/metrics'
 import type { Frame } from '../data/frame'
 import type { DriftOptions } from '../drift/drift-options'
 import { datasetMissingValues } from '../quality/dataset-missing-values'
-import { regressionPairs, regressionScalars } from '../quality/regression-quality'
+import type { RegressionPairs } from '../quality/regression-quality'
+import { regressionPairs } from '../quality/regression-quality'
+import { numpyMean } from '../stats/numpy-mean'
 import type { WindowMetricSpec, WindowMetricValue } from '../quality/window-column-metric'
 import { windowColumnMetric } from '../quality/window-column-metric'
 import { driftTableColumns } from '../reports/column-mapping'
@@ -74,11 +76,7 @@ export function computeWindowMetrics(
     mapping.task !== 'classification'
   ) {
     const pairs = regressionPairs(current, mapping.target, mapping.prediction)
-    if (pairs.target.length > 0) {
-      const scalars = regressionScalars(pairs)
-      mae = scalars.mean_abs_error
-      rmse = scalars.rmse
-    }
+    if (pairs.target.length > 0) ({ mae, rmse } = maeAndRmse(pairs))
   }
   return {
     metrics: {
@@ -96,4 +94,21 @@ export function computeWindowMetrics(
     },
     columnMetrics: extra,
   }
+}
+
+/**
+ * RegressionQualityMetric's `mean_abs_error` and `rmse`, computed exactly as `regressionScalars` does (numpy's
+ * pairwise mean of |error|; the square root of the sequential sum of squared errors over n) without the
+ * sorts its other fields need: a backfill of a year of windows only stores these two.
+ */
+function maeAndRmse(pairs: RegressionPairs): { mae: number; rmse: number } {
+  const n = pairs.target.length
+  const absError = new Float64Array(n)
+  let squaredErrorSum = 0
+  for (let i = 0; i < n; i++) {
+    const e = (pairs.prediction[i] as number) - (pairs.target[i] as number)
+    absError[i] = Math.abs(e)
+    squaredErrorSum += e * e
+  }
+  return { mae: numpyMean(absError), rmse: Math.sqrt(squaredErrorSum / n) }
 }
