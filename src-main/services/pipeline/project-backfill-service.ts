@@ -570,10 +570,19 @@ export class ProjectBackfillService {
     }
   }
 
+  /** When the run's state was last read for a cancel request (epoch ms). */
+  private lastCancelCheck = 0
+
+  /**
+   * A cancel asked by this process's signal (checked at every window) or by `runs cancel` (the run's state,
+   * read at most twice a second: hundreds of windows a second need not each cost a query).
+   */
   private async isCancelRequested(
     runId: string,
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
+    if (signal?.aborted !== true && Date.now() - this.lastCancelCheck < 500) return false
+    this.lastCancelCheck = Date.now()
     if (signal?.aborted === true) {
       await this.deps.store.setRunState(runId, 'Cancelling', 'Interrupted.', [
         'Running',
