@@ -7,8 +7,8 @@ export const COMMAND_SUMMARIES: Readonly<Record<string, string>> = {
   fetch: 'Download the NYC TLC green-taxi trip files (or check those in --data-dir)',
   train: 'Train the course model on a reference month and save it with its reference data',
   backfill:
-    'Compute and store the daily drift metrics of a month (a run with retries, resume, cancel)',
-  metrics: 'Print the daily metrics stored for a month (what Grafana reads)',
+    'Compute and store the drift metrics of a month, or of every window of a project (a run with retries, resume, cancel)',
+  metrics: "Print the metrics stored for a month or a project's windows (what Grafana reads)",
   runs: 'Run history: list runs, show one (tasks, attempts, logs), cancel one',
   report:
     "One day's Evidently-style report (data-drift, data-quality, regression) as text, JSON or HTML",

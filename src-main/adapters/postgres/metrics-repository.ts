@@ -18,7 +18,7 @@ export async function saveDayMetrics(
   day: DayMetrics,
   provenance: DayProvenance,
 ): Promise<void> {
-  const timestamp = `${day.date} 00:00:00`
+  const timestamp = windowTimestamp(day.date)
   const project = provenance.project ?? COURSE_PROJECT
   const source = provenance.source ?? 'batch'
   const key = [project, source, timestamp]
@@ -34,9 +34,9 @@ export async function saveDayMetrics(
     `INSERT INTO daily_metrics ("timestamp", rows, prediction_drift, num_drifted_columns,
        share_missing_values, share_of_drifted_columns, dataset_drift, mae, rmse, error,
        reference_month, run_id, inputs_fingerprint, computed_at, project, source,
-       estimated_mae, estimated_mae_lower, estimated_mae_upper, prediction_drift_detected)
+       estimated_mae, estimated_mae_lower, estimated_mae_upper, prediction_drift_detected, window_end)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now(), $14, $15, $16, $17, $18,
-       $19)
+       $19, $20)
      ON CONFLICT (project, source, "timestamp") DO UPDATE SET rows = EXCLUDED.rows,
        prediction_drift = EXCLUDED.prediction_drift, num_drifted_columns = EXCLUDED.num_drifted_columns,
        share_missing_values = EXCLUDED.share_missing_values,
@@ -46,7 +46,8 @@ export async function saveDayMetrics(
        inputs_fingerprint = EXCLUDED.inputs_fingerprint, computed_at = now(),
        estimated_mae = EXCLUDED.estimated_mae, estimated_mae_lower = EXCLUDED.estimated_mae_lower,
        estimated_mae_upper = EXCLUDED.estimated_mae_upper,
-       prediction_drift_detected = EXCLUDED.prediction_drift_detected`,
+       prediction_drift_detected = EXCLUDED.prediction_drift_detected,
+       window_end = EXCLUDED.window_end`,
     [
       timestamp,
       day.rows,
@@ -67,6 +68,9 @@ export async function saveDayMetrics(
       numberOrNullIfNaN(day.estimatedMaeLower ?? null),
       numberOrNullIfNaN(day.estimatedMaeUpper ?? null),
       day.predictionDriftDetected ?? null,
+      provenance.windowEnd === undefined || provenance.windowEnd === null
+        ? null
+        : windowTimestamp(provenance.windowEnd),
     ],
   )
   if (day.columns.length > 0) {
@@ -164,7 +168,7 @@ export async function listDayMetrics(
   project: string = COURSE_PROJECT,
   source: MetricsSource = 'batch',
 ): Promise<StoredDayMetrics[]> {
-  const range = [`${fromDate} 00:00:00`, `${toDate} 00:00:00`, project, source]
+  const range = [windowTimestamp(fromDate), windowTimestamp(toDate), project, source]
   const [daily, drift, missing] = await Promise.all([
     db.query<DailyRow>(
       `SELECT * FROM daily_metrics WHERE "timestamp" >= $1 AND "timestamp" < $2 AND project = $3
@@ -242,9 +246,21 @@ function toColumnDriftResult(row: ColumnDriftRow): ColumnDriftResult {
   }
 }
 
-/** `timestamp` columns are parsed as text by our pool (`2022-02-01 00:00:00`): the date is its prefix. */
+/**
+ * A window's key as `DayMetrics.date` holds it: `timestamp` columns are parsed as text by our pool
+ * (`2022-02-01 00:00:00`); a window starting at midnight (a course day, a day or longer window) is its date,
+ * any other (hourly windows) its ISO start `2024-01-01T05:00:00`.
+ */
 function dateOf(timestamp: string): string {
-  return timestamp.slice(0, 10)
+  const time = timestamp.slice(11, 19)
+  return time === '' || time === '00:00:00'
+    ? timestamp.slice(0, 10)
+    : `${timestamp.slice(0, 10)}T${time}`
+}
+
+/** The stored `timestamp` of a window key: `YYYY-MM-DD` is midnight; an ISO start keeps its time. */
+export function windowTimestamp(key: string): string {
+  return key.length <= 10 ? `${key} 00:00:00` : key.replace('T', ' ')
 }
 
 /** pg returns float8/int4 as numbers already; bigint/numeric would be strings, so parse deliberately. */

@@ -17,7 +17,10 @@ import type {
   StoredDay,
   TaskStateUpdate,
 } from '../../services/pipeline/run-store'
+import { COURSE_PROJECT } from '../../core/project/course-project'
+import type { WindowMetricValue } from '../../core/quality/window-column-metric'
 import { tryLockBackfillMonths } from './backfill-month-lock'
+import { saveColumnMetrics } from './column-metrics-repository'
 import { listDayMetrics, saveDayMetrics } from './metrics-repository'
 import { saveWindowExplain } from './explain-repository'
 import type { DatabasePool } from './pool'
@@ -42,6 +45,11 @@ export class PostgresRunStore implements RunStore {
 
   lockBackfillMonths(months: readonly string[]): Promise<BackfillMonthLock | BackfillMonthBusy> {
     return tryLockBackfillMonths(this.pool, months)
+  }
+
+  /** One backfill per project of a learner's own data (the month lock's key with month '*'). */
+  lockProjectBackfill(project: string): Promise<BackfillMonthLock | BackfillMonthBusy> {
+    return tryLockBackfillMonths(this.pool, ['*'], project)
   }
 
   createRun(run: NewRunRecord): Promise<void> {
@@ -114,11 +122,25 @@ export class PostgresRunStore implements RunStore {
     day: DayMetrics,
     provenance: DayProvenance,
     task: TaskStateUpdate,
+    columnMetrics?: readonly WindowMetricValue[],
+    options: { readonly waitForDisk?: boolean } = {},
   ): Promise<void> {
     await withTransaction(this.pool, async (client) => {
+      // Only for this transaction: see RunStore.saveDayResult.
+      if (options.waitForDisk === false) await client.query('SET LOCAL synchronous_commit TO OFF')
       await saveDayMetrics(client, day, provenance)
       if (day.explain !== undefined)
         await saveWindowExplain(client, day.date, day.explain, provenance)
+      if (columnMetrics !== undefined)
+        await saveColumnMetrics(
+          client,
+          {
+            project: provenance.project ?? COURSE_PROJECT,
+            source: provenance.source ?? 'batch',
+            window: day.date,
+          },
+          columnMetrics,
+        )
       await saveTaskRun(client, task)
     })
   }

@@ -24,9 +24,22 @@ import { CliError } from '../cli-context'
 import type { DatabaseSession } from '../database-session'
 import type { ProgressStream } from '../progress-bar'
 import { ProgressBar } from '../progress-bar'
+import type { WindowMetricSpec } from '../../core/quality/window-column-metric'
+import { formatWindowMetric } from '../../core/quality/window-column-metric'
+import { storeCourseExtraMetrics } from '../../services/pipeline/course-extra-metrics'
+import { windowSpecOf } from '../../services/pipeline/project-backfill-service'
+import {
+  buildProjectBackfillRequest,
+  parseMetricFlags,
+  isProjectBackfill,
+  isProjectRun,
+  PROJECT_BACKFILL_HELP,
+  projectBackfillOptions,
+  runProjectBackfill,
+} from '../project-backfill'
 
 export const summary =
-  'Compute and store the daily drift metrics of a month (a run with retries, resume, cancel)'
+  'Compute and store the drift metrics of a month, or of every window of a project (a run with retries, resume, cancel)'
 
 const HELP = `Usage: npm run driftdesk -- backfill --month 2022-02 [options]
        npm run driftdesk -- backfill --yesterday | --date 2022-02-10 [--days N] [options]
@@ -51,7 +64,7 @@ Computes the course's monitoring metrics for each day (one task per day), stores
   --estimate-mae           also estimate each day's MAE without its labels (docs/performance-estimation.md);
                            the first run for a reference month fits the estimator (tens of seconds)
 Exit code: 0 Completed, 1 Failed, 130 Cancelled, 2 bad options.
-`
+${PROJECT_BACKFILL_HELP}`
 
 function parseBackfillArgs(args: readonly string[]) {
   return parseArgs({
@@ -74,6 +87,8 @@ function parseBackfillArgs(args: readonly string[]) {
       force: { type: 'boolean' },
       'estimate-mae': { type: 'boolean' },
       'parent-schedule': { type: 'string' },
+      ...projectBackfillOptions,
+      name: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -99,6 +114,8 @@ export async function run(context: CliContext): Promise<number> {
     dataDir: values['data-dir'],
     databaseUrl: values['database-url'],
   })
+  if (isProjectBackfill(values)) return runOwnDataBackfill(context, config, values)
+  const courseMetrics = parseMetricFlags(values.metric)
   const request = values.resume === undefined ? buildRequest(values) : null
   const resumeOverrides = values.resume === undefined ? {} : buildResumeOverrides(values)
   // Start the compute threads first: their modules load while the database starts.
@@ -114,6 +131,26 @@ export async function run(context: CliContext): Promise<number> {
   } catch (error) {
     await prewarmed.close()
     throw error
+  }
+  if (values.resume !== undefined) {
+    // A project run (own data) resumes through its own service, on this session.
+    const found = await session.store.resolveRunId(values.resume).catch(() => ({ id: null }))
+    const stored = found.id === null ? null : await session.store.getRun(found.id)
+    if (stored !== null && isProjectRun(stored)) {
+      try {
+        await prewarmed.close()
+        return await runProjectBackfill(context, session, null, {
+          json: values.json === true,
+          resumeRunId: stored.id,
+          force: values.force === true,
+          ...(resumeOverrides.retry === undefined ? {} : { retry: resumeOverrides.retry }),
+        })
+      } catch (error) {
+        throw toCliError(error)
+      } finally {
+        await session.close()
+      }
+    }
   }
   const events = new RunEvents()
   const display = new BackfillDisplay(context, values.json === true)
@@ -145,6 +182,8 @@ export async function run(context: CliContext): Promise<number> {
     context.stderr.write(
       `Run ${run.id} ${run.state}${run.stateMessage === null ? '' : `: ${run.stateMessage}`}\n`,
     )
+    if (run.state === 'Completed' && courseMetrics.length > 0)
+      await storeCourseMetrics(context, config, session, run.parameters, courseMetrics)
     if (run.state === 'Completed') return 0
     if (run.state === 'Cancelled') return 130
     return 1
@@ -160,6 +199,82 @@ export async function run(context: CliContext): Promise<number> {
     unsubscribe()
     await prewarmed.close()
     await session.close()
+  }
+}
+
+/**
+ * The course's extra per-day metrics (`--metric`), after its run completed: computed on each day's trips and
+ * stored in column_metrics (project nyc-taxi); printed one line per day (stderr, so `--json` stays the
+ * course's shape on stdout).
+ */
+async function storeCourseMetrics(
+  context: CliContext,
+  config: AppConfig,
+  session: DatabaseSession,
+  parameters: Readonly<Record<string, unknown>>,
+  specs: readonly WindowMetricSpec[],
+): Promise<void> {
+  const startDate = String(parameters.startDate)
+  const dataDir = typeof parameters.dataDir === 'string' ? parameters.dataDir : config.dataDir
+  const monthFile = await locateMonthFile(
+    { ...config, dataDir },
+    startDate.slice(0, 7),
+    context.signal,
+  )
+  const days = await storeCourseExtraMetrics(
+    session.database.pool,
+    monthFile,
+    startDate,
+    Number(parameters.days),
+    specs,
+  )
+  for (const day of days)
+    context.stderr.write(
+      `${day.date}  ${day.values.map((v) => `${v.metric}${Number.isNaN(v.parameter) ? '' : `(${v.parameter})`} ${v.column} ${v.value ?? v.error ?? 'null'}`).join('  ')}\n`,
+    )
+  context.stderr.write(
+    `Stored ${specs.map(formatWindowMetric).join(', ')} for ${days.length} day(s) in column_metrics; see \`metrics --project nyc-taxi --month ${startDate.slice(0, 7)} --metric ...\`.\n`,
+  )
+}
+
+/** `backfill --project NAME|FILE` or ad hoc `--reference --current`: a learner's own data. */
+async function runOwnDataBackfill(
+  context: CliContext,
+  config: AppConfig,
+  values: BackfillValues,
+): Promise<number> {
+  if (values.resume !== undefined)
+    throw new CliError('--resume continues a run with its own data; drop the data flags.', 2)
+  for (const flag of [
+    'month',
+    'date',
+    'days',
+    'reference-month',
+    'yesterday',
+    'workers',
+    'pace',
+  ] as const)
+    if (values[flag] !== undefined)
+      throw new CliError(
+        `--${flag} is for the course's taxi months; own data is cut into windows by --datetime and --window.`,
+        2,
+      )
+  const { openDatabaseSession, toCliError } = await import('../database-session')
+  let session: DatabaseSession | null = null
+  const open = async (): Promise<DatabaseSession> =>
+    (session ??= await openDatabaseSession(context, config, 'driftdesk backfill'))
+  try {
+    const request = await buildProjectBackfillRequest(values, HELP, open)
+    try {
+      windowSpecOf(request) // before the database starts
+    } catch (error) {
+      throw new CliError((error as Error).message, 2)
+    }
+    return await runProjectBackfill(context, await open(), request, { json: values.json === true })
+  } catch (error) {
+    throw toCliError(error)
+  } finally {
+    await (session as DatabaseSession | null)?.close()
   }
 }
 

@@ -9,8 +9,10 @@ import { listStoredLiveWindows } from '../../adapters/postgres/live-log-reposito
 import { COURSE_PROJECT } from '../../core/project/course-project'
 import type { DayMetrics } from '../../shared/domain/metrics'
 import { dayToJson } from './backfill'
+import { PROJECT_METRICS_HELP, runProjectMetrics } from '../project-metrics'
 
-export const summary = 'Print the daily metrics stored for a month (what Grafana reads)'
+export const summary =
+  "Print the metrics stored for a month or a project's windows (what Grafana reads)"
 
 const HELP = `Usage: npm run driftdesk -- metrics --month 2022-02 [--project nyc-taxi] [--source batch|live] [--json] [--columns] [--database-url URL] [--home DIR]
 
@@ -22,7 +24,7 @@ Prints what is stored in daily_metrics for each day of the month, in date order.
   --columns   text mode: also each column's stattest, score and verdict (from column_drift)
 Days the backfill estimated also show the realized MAE and the MAE estimated without labels with its
 95 % band (docs/performance-estimation.md).
-`
+${PROJECT_METRICS_HELP}`
 
 /** `  mae 9.87  estimated_mae 9.12 [6.01, 12.23]` when the day was estimated (issue 13), else nothing. */
 function estimatedMaeText(metrics: DayMetrics): string {
@@ -37,6 +39,9 @@ export async function run(context: CliContext): Promise<number> {
       month: { type: 'string' },
       project: { type: 'string' },
       source: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      metric: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       columns: { type: 'boolean' },
       'database-url': { type: 'string' },
@@ -47,6 +52,27 @@ export async function run(context: CliContext): Promise<number> {
   })
   if (parsed === null) return 0
   const { values } = parsed
+  // Own projects, and the course with extra metrics or a --from/--to range, go through the project
+  // listing; the course's month (batch or live, --columns) keeps its own path below.
+  const courseMonth =
+    (values.project === undefined || values.project === COURSE_PROJECT) &&
+    values.metric === undefined &&
+    values.from === undefined &&
+    values.to === undefined
+  if (values.project !== undefined && !courseMonth && values.source !== 'live') {
+    const session = await openDatabaseSession(
+      context,
+      loadConfig(context.env, { homeDir: values.home, databaseUrl: values['database-url'] }),
+      'driftdesk metrics',
+    )
+    try {
+      return await runProjectMetrics(context, session, values)
+    } catch (error) {
+      throw toCliError(error)
+    } finally {
+      await session.close()
+    }
+  }
   const month = values.month
   if (month === undefined || !MONTH_PATTERN.test(month)) {
     throw new CliError(`--month YYYY-MM is required (got '${month ?? ''}').\n\n${HELP}`, 2)

@@ -144,6 +144,38 @@ export function cutWindows(frame: Frame, spec: WindowSpec): WindowCut {
   return { windows, rowsWithoutTimestamp: withoutTimestamp }
 }
 
+/** How a time window spec numbers windows: the slot of a timestamp, a slot's bounds, and its label. */
+export interface WindowSlotter {
+  slotOf(micros: number): number
+  bounds(slot: number): [number, number]
+}
+
+/**
+ * The slot arithmetic of a time window spec (`duration` or `month`), shared by {@link cutWindows} and the
+ * streaming cutter so both cut identical windows.
+ */
+export function windowSlotter(
+  spec: Extract<WindowSpec, { kind: 'duration' | 'month' }>,
+): WindowSlotter {
+  if (spec.kind === 'month') return { slotOf: monthIndex, bounds: monthBounds }
+  return {
+    slotOf: durationSlot(spec.lengthMicros),
+    bounds: (slot) => durationBounds(slot, spec.lengthMicros),
+  }
+}
+
+/** A time window's label (`2024-01-01` for a day, `2024-01` for a month, else the ISO start) and bounds. */
+export function describeTimeWindow(
+  startMicros: number,
+  endMicros: number,
+): { label: string; start: string; endExclusive: string } {
+  return {
+    label: windowLabel(startMicros, endMicros),
+    start: isoTimestamp(startMicros),
+    endExclusive: isoTimestamp(endMicros),
+  }
+}
+
 function allRows(n: number): Uint32Array {
   const rows = new Uint32Array(n)
   for (let i = 0; i < n; i++) rows[i] = i

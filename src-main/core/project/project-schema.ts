@@ -93,6 +93,36 @@ export const ProjectFileSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    metrics: Type.Optional(
+      Type.Array(
+        Type.Union([
+          Type.Object(
+            {
+              column: Type.String({ minLength: 1 }),
+              metric: Type.Literal('quantile'),
+              quantile: Type.Number({ minimum: 0, maximum: 1 }),
+            },
+            { additionalProperties: false },
+          ),
+          Type.Object(
+            {
+              column: Type.String({ minLength: 1 }),
+              metric: Type.Union([
+                Type.Literal('value_range'),
+                Type.Literal('mean'),
+                Type.Literal('missing_share'),
+                Type.Literal('missing_count'),
+              ]),
+            },
+            { additionalProperties: false },
+          ),
+        ]),
+        {
+          description:
+            'Extra per-window column metrics the backfill computes and stores in column_metrics: quantile (with quantile: Q), value_range (min and max), mean, missing_share, missing_count.',
+        },
+      ),
+    ),
     options: Type.Optional(
       Type.Object(
         {
