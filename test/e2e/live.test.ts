@@ -94,15 +94,20 @@ describe.skipIf(!hasChromium)('the Live view in Chromium (browser mode)', () => 
     )
   }
 
-  async function insertMetrics(start: string, drift: number, mae: number | null) {
+  async function insertMetrics(
+    start: string,
+    drift: number,
+    mae: number | null,
+    source: 'live' | 'batch' = 'live',
+  ) {
     await pool.query(
       `INSERT INTO daily_metrics (project, source, "timestamp", window_end, rows, prediction_drift,
          share_missing_values, num_drifted_columns, dataset_drift, mae, rmse, labelled_share)
-       VALUES ('nyc-taxi', 'live', $1::timestamp, $1::timestamp + interval '1 day', 1200, $2, 0.07,
+       VALUES ('nyc-taxi', $4, $1::timestamp, $1::timestamp + interval '1 day', 1200, $2, 0.07,
          1, false, $3::double precision, $3::double precision * 1.4,
          CASE WHEN $3::double precision IS NULL THEN 0 ELSE 0.96 END)
        ON CONFLICT DO NOTHING`,
-      [start, drift, mae],
+      [start, drift, mae, source],
     )
   }
 
@@ -223,7 +228,11 @@ describe.skipIf(!hasChromium)('the Live view in Chromium (browser mode)', () => 
   })
 
   it('turns the drift rule to Alerting on the same data and with the same threshold as Grafana', async () => {
-    for (const day of ['2022-03-03', '2022-03-04', '2022-03-05']) await insertMetrics(day, 0.2, 5.9)
+    // Grafana's drift rule reads the backfill's (batch) days of each project: the same days as a batch.
+    for (const day of ['2022-03-03', '2022-03-04', '2022-03-05']) {
+      await insertMetrics(day, 0.2, 5.9)
+      await insertMetrics(day, 0.2, 5.9, 'batch')
+    }
     await page.waitForSelector(
       '[data-alert=driftdesk-prediction-drift][data-alert-state=alerting]',
       { timeout: 60_000 },

@@ -181,9 +181,15 @@ describe('live handlers on a real PostgreSQL', () => {
     expect(before.alerts.map((alert) => alert.uid)).toEqual(uids)
     const drift = (alerts: typeof before.alerts) =>
       alerts.find((alert) => alert.uid === 'driftdesk-prediction-drift')
-    // The rule counts the three latest days of daily_metrics with prediction drift >= 0.1.
+    // The rule counts, per project, the three latest batch days whose prediction drifted (by the
+    // stattest's verdict; a day stored without it: drift score >= 0.1). Another project's drifting
+    // days must not move nyc-taxi's state.
+    for (const day of ['2022-03-10', '2022-03-11', '2022-03-12', '2022-03-13', '2022-03-14'])
+      await insertMetrics('other', 'batch', day, 0.15, null)
+    const others = await handlers['live:windows']({ project: 'nyc-taxi', month: '2022-03' })
+    expect(drift(others.alerts)?.state).not.toBe('alerting')
     for (const day of ['2022-03-10', '2022-03-11', '2022-03-12'])
-      await insertMetrics('nyc-taxi', 'live', day, 0.15, null)
+      await insertMetrics('nyc-taxi', 'batch', day, 0.15, null)
     const drifting = await handlers['live:windows']({ project: 'nyc-taxi', month: '2022-03' })
     expect(drift(drifting.alerts)).toMatchObject({
       state: 'alerting',
@@ -191,7 +197,7 @@ describe('live handlers on a real PostgreSQL', () => {
       condition: '> 2.5',
     })
     // A newer day under 0.1 makes it 2 of 3: OK, with the value Grafana would see.
-    await insertMetrics('nyc-taxi', 'live', '2022-03-13', 0.02, null)
+    await insertMetrics('nyc-taxi', 'batch', '2022-03-13', 0.02, null)
     const after = await handlers['live:windows']({ project: 'nyc-taxi', month: '2022-03' })
     expect(drift(after.alerts)).toMatchObject({ state: 'ok', value: 2 })
     for (const alert of after.alerts) expect(['ok', 'alerting', 'no-data']).toContain(alert.state)

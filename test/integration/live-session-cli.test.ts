@@ -8,7 +8,7 @@ import { createPool } from '../../src-main/adapters/postgres/pool'
 import { isProcessRunning } from '../../src-main/adapters/process/is-process-alive'
 import { loadConfig } from '../../src-main/config/app-config'
 import { ensureTrainedModel } from '../../src-main/services/model/model-service'
-import { sourceCliEntry } from '../../src-main/services/live/live-commands'
+import { LIVE_COMMAND_LINES, sourceCliEntry } from '../../src-main/services/live/live-commands'
 import { LiveSession } from '../../src-main/services/live/live-session'
 import type { LiveProcessName } from '../../src-main/shared/domain/live'
 import type { TestPostgres } from '../support/postgres'
@@ -18,10 +18,10 @@ import { taxiDataDir } from '../support/taxi-data'
 /**
  * A live session over the real CLI entry (`node --import tsx src-main/cli/main.ts`), as the panel runs
  * it: the real `serve` answers its health check on the port the session chose, logs a prediction into
- * the database it received in DATABASE_URL, and stops on SIGTERM with exit 0. This tree has no `replay`
- * or `collect` yet (other branches), so their places are held by real commands that behave the same
- * way for the lifecycle: `runs list` ends with exit 0 like a finished replay, `schedule run` (the
- * daemon) runs until SIGTERM like `collect --follow`.
+ * the database it received in DATABASE_URL, and stops on SIGTERM with exit 0; the real `collect
+ * --follow` runs beside it until stopped. `runs list` holds the replay's place (it ends with exit 0
+ * like a finished replay), so the test posts its own prediction; test/e2e/live.test.ts runs a real
+ * replay from the panel.
  */
 describe('a live session with the real driftdesk serve', () => {
   let postgres: TestPostgres
@@ -64,8 +64,10 @@ describe('a live session with the real driftdesk serve', () => {
       signal: controller.signal,
       commands: {
         serve: ({ port }) => ['serve', '--port', String(port)],
+        // The real collector (it follows the log until stopped); `runs list` stands in for a replay
+        // that finishes at once, so the test can post its own prediction.
         replay: () => ['runs', 'list'],
-        collect: () => ['schedule', 'run'],
+        collect: LIVE_COMMAND_LINES.collect,
       },
       graceMs: 20_000,
       healthTimeoutMs: 180_000,

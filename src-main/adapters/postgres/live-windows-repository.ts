@@ -107,7 +107,16 @@ const NUMERIC_TYPE_IDS = new Set([20, 21, 23, 700, 701, 1700])
  * statement timeout, and returns the first numeric column of each row, as Grafana reads a table-format
  * query's value. Nulls are skipped.
  */
-export async function runAlertQuery(pool: DatabasePool, sql: string): Promise<number[]> {
+/**
+ * Runs an alert rule's SQL read-only and returns the first numeric column, one number per row. A rule
+ * that returns a `project` column is multi-dimensional (one Grafana alert instance per project): only
+ * the rows of `project` are kept, so another project's numbers never move this one's state.
+ */
+export async function runAlertQuery(
+  pool: DatabasePool,
+  sql: string,
+  project: string,
+): Promise<number[]> {
   const client = await pool.connect()
   try {
     await client.query('BEGIN READ ONLY')
@@ -116,7 +125,9 @@ export async function runAlertQuery(pool: DatabasePool, sql: string): Promise<nu
     await client.query('ROLLBACK')
     const field = result.fields.find((candidate) => NUMERIC_TYPE_IDS.has(candidate.dataTypeID))
     if (field === undefined) return []
+    const perProject = result.fields.some((candidate) => candidate.name === 'project')
     return result.rows
+      .filter((row: Record<string, unknown>) => !perProject || row.project === project)
       .map((row: Record<string, unknown>) => row[field.name])
       .filter((value) => value !== null && value !== undefined)
       .map(Number)

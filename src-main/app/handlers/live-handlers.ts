@@ -151,7 +151,7 @@ export function createLiveHandlers(deps: LiveHandlerDeps): ChannelHandlers<Chann
       const [serviceHealth, metrics, alerts] = await Promise.all([
         listServiceHealthWindows(database.pool, range),
         listLiveMetricsWindows(database.pool, range),
-        evaluateAlertRules(rules, (sql) => runAlertQuery(database.pool, sql)),
+        evaluateAlertRules(rules, (sql) => runAlertQuery(database.pool, sql, project)),
       ])
       return { serviceHealth, metrics, alerts }
     },

@@ -28,6 +28,8 @@ describe('the live session command table', () => {
       'nyc-taxi',
       '--port',
       '9797',
+      '--health-window',
+      '10s',
     ])
     expect(LIVE_COMMAND_LINES.collect(INPUTS)).toEqual([
       'collect',

@@ -45,14 +45,28 @@ export type LiveCommandTable = {
  * lines, on purpose: the database URL (it carries the password; it goes in DATABASE_URL, which `ps`
  * does not show to other users), the home and the data folder (DRIFTDESK_HOME, DRIFTDESK_DATA_DIR,
  * which every command reads through loadConfig).
- * - serve: `--project`, `--port` (a free loopback port; the default host is 127.0.0.1). The session
+ * - serve: `--project`, `--port` (a free loopback port; the default host is 127.0.0.1),
+ *   `--health-window`. The session
  *   waits for `GET /health` to answer 200 before starting the others.
  * - collect: `--project`, `--follow` (stores each window as it closes, daily_metrics source 'live').
  * - replay: `--project`, `--month`, `--speed` (a number or `max`), `--url`; progress on stderr, a
  *   percentage in its lines is shown as a bar; exit 0 at the end of the month.
  */
+/** The service-health window of a panel session (see the serve line below). */
+export const LIVE_HEALTH_WINDOW = '10s'
+
 export const LIVE_COMMAND_LINES: LiveCommandTable = {
-  serve: ({ project, port }) => ['serve', '--project', project, '--port', String(port)],
+  // 10 s health windows: the Live view's traffic and latency charts move while a learner watches (the
+  // CLI's default, 1 min, would show one new point a minute).
+  serve: ({ project, port }) => [
+    'serve',
+    '--project',
+    project,
+    '--port',
+    String(port),
+    '--health-window',
+    LIVE_HEALTH_WINDOW,
+  ],
   collect: ({ project }) => ['collect', '--project', project, '--follow'],
   replay: ({ project, month, speed, serviceUrl }) => [
     'replay',
