@@ -133,19 +133,120 @@ describe('views with an own project picked', () => {
     wrapper.unmount()
   })
 
-  it("Backfill shows the project's stored windows and a start it cannot do yet, with the reason", async () => {
+  it("Backfill starts the project's backfill, shows each window as it arrives, then the stored ones", async () => {
+    bridge.respond('pipeline:start', () => ({ jobId: 'job-1', runId: null }))
     const wrapper = mount(BackfillView, { attachTo: document.body })
     await flushPromises()
     expect(bridge.callsOf('metrics:list')).toContainEqual({ project: 'shop' })
-    const start = wrapper.find('[data-testid=start-backfill]')
-    expect(start.attributes('disabled')).toBeDefined()
-    expect(wrapper.find('[data-testid=project-backfill-unavailable]').text()).toContain(
-      'not available yet',
-    )
     expect(
       wrapper.find('[data-testid=project-stored-windows] tr[data-window="2024-05-02"]').text(),
     ).toContain('12')
     expect(wrapper.find('[data-testid=backfill-month]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid=project-backfill-unavailable]').exists()).toBe(false)
+    const start = wrapper.find('[data-testid=start-backfill]')
+    expect(start.attributes('disabled')).toBeUndefined()
+    await start.trigger('click')
+    await flushPromises()
+    expect(bridge.callsOf('pipeline:start')).toEqual([{ project: 'shop', force: false }])
+    expect(start.attributes('disabled')).toBeDefined()
+    expect(wrapper.find('[data-testid=cancel-backfill]').exists()).toBe(true)
+
+    const day = (date: string, rows: number) => ({ ...stored, date, rows })
+    bridge.emit('pipeline:progress', {
+      jobId: 'job-1',
+      items: [
+        { type: 'run-started', runId: 'run-12345678', job: 'backfill', totalTasks: 0 },
+        {
+          type: 'day-result',
+          runId: 'run-12345678',
+          metrics: day('2024-05-01', 40),
+          skipped: false,
+          done: 1,
+          total: 0,
+        },
+      ],
+    })
+    // Another job's events are not this run's.
+    bridge.emit('pipeline:progress', {
+      jobId: 'other',
+      items: [
+        {
+          type: 'day-result',
+          runId: 'x',
+          metrics: day('2099-01-01', 1),
+          skipped: false,
+          done: 1,
+          total: 0,
+        },
+      ],
+    })
+    await flushPromises()
+    const progress = wrapper.find('[data-testid=project-backfill-progress]')
+    expect(progress.text()).toContain('1 window(s) so far')
+    expect(progress.find('li[data-window="2024-05-01"]').text()).toContain('40 rows')
+    expect(progress.find('li[data-window="2099-01-01"]').exists()).toBe(false)
+
+    const storedCalls = bridge.callsOf('metrics:list').length
+    bridge.emit('pipeline:progress', {
+      jobId: 'job-1',
+      items: [
+        {
+          type: 'day-result',
+          runId: 'run-12345678',
+          metrics: day('2024-05-02', 12),
+          skipped: true,
+          done: 2,
+          total: 0,
+        },
+      ],
+    })
+    bridge.emit('pipeline:finished', {
+      jobId: 'job-1',
+      outcome: 'done',
+      value: {
+        runId: 'run-12345678',
+        state: 'Completed',
+        message: '1 reused, 1 computed (2 window(s) stored).',
+      },
+    })
+    await flushPromises()
+    expect(wrapper.find('[data-testid=project-backfill-final]').text()).toContain(
+      '1 reused, 1 computed',
+    )
+    expect(progress.find('li[data-window="2024-05-02"]').text()).toContain('reused')
+    expect(wrapper.find('[data-testid=backfill-status]').text()).toContain('completed')
+    // The stored windows are read again once the run has ended.
+    expect(bridge.callsOf('metrics:list').length).toBe(storedCalls + 1)
+    expect(bridge.callsOf('metrics:list').at(-1)).toEqual({ project: 'shop' })
+    expect(start.attributes('disabled')).toBeUndefined()
+    wrapper.unmount()
+  })
+
+  it('Backfill shows why a project backfill could not run, and cancels a running one', async () => {
+    bridge.respond('pipeline:start', () => ({ jobId: 'job-2', runId: null }))
+    bridge.respond('pipeline:cancel', () => ({ cancelled: true }))
+    const wrapper = mount(BackfillView, { attachTo: document.body })
+    await flushPromises()
+    await wrapper.find('[data-testid=start-backfill]').trigger('click')
+    await flushPromises()
+    await wrapper.find('[data-testid=cancel-backfill]').trigger('click')
+    await flushPromises()
+    expect(bridge.callsOf('pipeline:cancel')).toEqual([{ jobId: 'job-2' }])
+    expect(wrapper.find('[data-testid=cancel-backfill]').text()).toContain('Stopping')
+    bridge.emit('pipeline:finished', { jobId: 'job-2', outcome: 'cancelled' })
+    await flushPromises()
+    expect(wrapper.find('[data-testid=backfill-status]').text()).toContain('cancelled')
+
+    await wrapper.find('[data-testid=start-backfill]').trigger('click')
+    await flushPromises()
+    bridge.emit('pipeline:finished', {
+      jobId: 'job-2',
+      outcome: 'failed',
+      error: { code: 'BUSY', message: "Another backfill of project 'shop' is running (run ID 1)." },
+    })
+    await flushPromises()
+    expect(wrapper.find('[data-testid=backfill-status]').text()).toContain('failed')
+    expect(wrapper.text()).toContain("Another backfill of project 'shop' is running")
     wrapper.unmount()
   })
 
