@@ -91,6 +91,29 @@ export const useProjectBackfillStore = defineStore('projectBackfill', () => {
     if (!started) status.value = 'failed'
   }
 
+  /**
+   * After a reload: follow the backfill this panel is running when it is `name`'s (its Cancel and its
+   * next windows come back; the windows before the reload are in the stored list).
+   */
+  async function restore(name: string): Promise<void> {
+    if (isRunning.value) return
+    try {
+      const { jobId } = await bridge.invoke('pipeline:current', {})
+      if (jobId === null) return
+      const [latest] = await bridge.invoke('runs:list', { limit: 1 })
+      if (latest?.job !== 'backfill' || latest.parameters.project !== name) return
+      project.value = name
+      runId.value = latest.id
+      windows.value = []
+      logs.value = []
+      finalMessage.value = null
+      job.follow(jobId)
+      status.value = 'running'
+    } catch (caught) {
+      error.value = caught
+    }
+  }
+
   async function cancel(): Promise<void> {
     isCancelling.value = true
     await job.cancel((jobId) => bridge.invoke('pipeline:cancel', { jobId }))
@@ -109,6 +132,7 @@ export const useProjectBackfillStore = defineStore('projectBackfill', () => {
     isRunning,
     error,
     start,
+    restore,
     cancel,
   }
 })

@@ -222,6 +222,27 @@ describe('views with an own project picked', () => {
     wrapper.unmount()
   })
 
+  it("Backfill follows the picked project's backfill still running after a reload", async () => {
+    bridge
+      .respond('pipeline:current', () => ({ jobId: 'job-9' }))
+      .respond('runs:list', () => [
+        run('33333333-cccc', { kind: 'project-backfill', project: 'shop' }),
+      ])
+    const wrapper = mount(BackfillView, { attachTo: document.body })
+    await flushPromises()
+    expect(wrapper.find('[data-testid=cancel-backfill]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid=start-backfill]').attributes('disabled')).toBeDefined()
+    bridge.emit('pipeline:finished', {
+      jobId: 'job-9',
+      outcome: 'done',
+      value: { runId: '33333333-cccc', state: 'Completed', message: '0 reused, 3 computed.' },
+    })
+    await flushPromises()
+    expect(wrapper.find('[data-testid=project-backfill-final]').text()).toContain('3 computed')
+    expect(wrapper.find('[data-testid=start-backfill]').attributes('disabled')).toBeUndefined()
+    wrapper.unmount()
+  })
+
   it('Backfill shows why a project backfill could not run, and cancels a running one', async () => {
     bridge.respond('pipeline:start', () => ({ jobId: 'job-2', runId: null }))
     bridge.respond('pipeline:cancel', () => ({ cancelled: true }))
