@@ -38,7 +38,12 @@ describe('own-project backfill through the panel (real PostgreSQL)', () => {
   let connection: DatabaseConnection
   let handlers: Pick<
     InvokeHandlers,
-    'pipeline:start' | 'pipeline:cancel' | 'pipeline:current' | 'metrics:list' | 'runs:list'
+    | 'pipeline:start'
+    | 'pipeline:resume'
+    | 'pipeline:cancel'
+    | 'pipeline:current'
+    | 'metrics:list'
+    | 'runs:list'
   >
   const events: { name: EventName; payload: unknown }[] = []
 
@@ -212,6 +217,23 @@ describe('own-project backfill through the panel (real PostgreSQL)', () => {
     const runs = (await call('runs:list', { limit: 1 })) as RunRecord[]
     expect(runs[0]?.state).toBe('Cancelled')
     expect(await call('pipeline:current', {})).toEqual({ jobId: null })
+
+    // Resumed as the Runs page does: the same run, through the project's service, to Completed.
+    const cancelledRun = runs[0] as RunRecord
+    const resumed = (await call('pipeline:resume', { runId: cancelledRun.id })) as {
+      jobId: string
+      runId: string
+    }
+    expect(resumed.runId).toBe(cancelledRun.id)
+    const after = await jobEnd(resumed.jobId)
+    expect(after.finished).toHaveLength(1)
+    expect(after.finished[0]).toMatchObject({
+      outcome: 'done',
+      value: { runId: cancelledRun.id, state: 'Completed' },
+    })
+    expect(after.items.filter((i) => i.type === 'day-result').map((r) => r.metrics.date)).toEqual(
+      WINDOWS,
+    )
   }, 120_000)
 
   it('refuses a project another process is backfilling, worded for the panel', async () => {

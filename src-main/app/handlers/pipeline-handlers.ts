@@ -93,6 +93,29 @@ export function createPipelineHandlers(
     )
   }
 
+  /** Runs (or resumes `resumeRunId`) an own project's backfill on the panel's database. */
+  const runProjectBackfill = async (
+    project: string,
+    request: ProjectBackfillRequest | null,
+    events: RunEvents,
+    signal: AbortSignal,
+    resumeRunId?: string,
+  ): Promise<PipelineOutcome> => {
+    const { store } = await deps.connection()
+    const service = new ProjectBackfillService({
+      store,
+      lockProject: (name) => store.lockProjectBackfill(name),
+      hostname: hostname(),
+      pid: process.pid,
+    })
+    const outcome = await service
+      .run(request, { events, signal, ...(resumeRunId === undefined ? {} : { resumeRunId }) })
+      .catch((error: unknown) => {
+        throw panelWording(error, project)
+      })
+    return { runId: outcome.run.id, state: outcome.run.state, message: outcome.run.stateMessage }
+  }
+
   /** A stored project's request, or an error the panel can show before any job starts. */
   const ownProjectRequest = async (
     name: string,
@@ -127,23 +150,9 @@ export function createPipelineHandlers(
     async 'pipeline:start'(request) {
       if ('project' in request) {
         const project = await ownProjectRequest(request.project, request.force === true)
-        const jobId = startBackfill(async (events, signal) => {
-          const { store } = await deps.connection()
-          const service = new ProjectBackfillService({
-            store,
-            lockProject: (name) => store.lockProjectBackfill(name),
-            hostname: hostname(),
-            pid: process.pid,
-          })
-          const outcome = await service.run(project, { events, signal }).catch((error: unknown) => {
-            throw panelWording(error, project.project)
-          })
-          return {
-            runId: outcome.run.id,
-            state: outcome.run.state,
-            message: outcome.run.stateMessage,
-          }
-        })
+        const jobId = startBackfill((events, signal) =>
+          runProjectBackfill(project.project, project, events, signal),
+        )
         return { jobId, runId: null }
       }
       const jobId = startBackfill(async (events, signal) => {
@@ -172,6 +181,16 @@ export function createPipelineHandlers(
     },
 
     async 'pipeline:resume'({ runId }) {
+      // An own project's run resumes through its own service (its request is stored on the run).
+      const { store } = await deps.connection()
+      const stored = await store.getRun(runId)
+      if (stored !== null && ProjectBackfillService.isProjectRun(stored)) {
+        const project = String(stored.parameters.project)
+        const jobId = startBackfill((events, signal) =>
+          runProjectBackfill(project, null, events, signal, runId),
+        )
+        return { jobId, runId }
+      }
       const jobId = startBackfill(async (events, signal) => {
         const service = await deps.backfillService()
         const outcome = await service.run(null, { events, signal, resumeRunId: runId })
