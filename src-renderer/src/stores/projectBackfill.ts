@@ -91,6 +91,18 @@ export const useProjectBackfillStore = defineStore('projectBackfill', () => {
     if (!started) status.value = 'failed'
   }
 
+  /** Resumes a stopped run of project `name` (the Runs page's Resume); the Backfill view follows it. */
+  async function resume(id: string, name: string): Promise<void> {
+    project.value = name
+    windows.value = []
+    logs.value = []
+    runId.value = id
+    finalMessage.value = null
+    status.value = 'running'
+    const started = await job.begin(() => bridge.invoke('pipeline:resume', { runId: id }))
+    if (!started) status.value = 'failed'
+  }
+
   /**
    * After a reload: follow the backfill this panel is running when it is `name`'s (its Cancel and its
    * next windows come back; the windows before the reload are in the stored list).
@@ -132,6 +144,7 @@ export const useProjectBackfillStore = defineStore('projectBackfill', () => {
     isRunning,
     error,
     start,
+    resume,
     restore,
     cancel,
   }

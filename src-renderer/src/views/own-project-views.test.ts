@@ -5,6 +5,7 @@ import { FakePanelBridge } from '../../../test/fakes/fake-panel-bridge'
 import type { RunRecord } from '../../../src-main/shared/domain/runs'
 import { installBridge } from '../api/bridge'
 import { REMEMBERED_PROJECT_KEY } from '../stores/projects'
+import { useProjectBackfillStore } from '../stores/projectBackfill'
 import { useReportsStore } from '../stores/reports'
 import BackfillView from './BackfillView.vue'
 import ModelView from './ModelView.vue'
@@ -278,6 +279,32 @@ describe('views with an own project picked', () => {
     expect(rows).toHaveLength(1)
     expect(rows[0]?.text()).toContain('22222222')
     expect(wrapper.find('[data-testid=project-stored-windows]').exists()).toBe(true)
+    wrapper.unmount()
+  })
+
+  it("Runs resumes a stopped run of the project through the project's backfill, with its Cancel", async () => {
+    const stopped = {
+      ...run('44444444-dddd', { kind: 'project-backfill', project: 'shop' }),
+      state: 'Cancelled',
+    }
+    bridge
+      .respond('runs:list', () => [stopped])
+      .respond('pipeline:resume', () => ({ jobId: 'job-r', runId: '44444444-dddd' }))
+      .respond('pipeline:cancel', () => ({ cancelled: true }))
+    const wrapper = mount(RunsView, { attachTo: document.body })
+    await flushPromises()
+    bridge.respond('runs:list', () => [{ ...stopped, state: 'Running' }])
+    await wrapper.find('[data-testid=run-resume]').trigger('click')
+    await flushPromises()
+    expect(bridge.callsOf('pipeline:resume')).toEqual([{ runId: '44444444-dddd' }])
+    expect(useProjectBackfillStore()).toMatchObject({
+      status: 'running',
+      project: 'shop',
+      runId: '44444444-dddd',
+    })
+    await wrapper.find('[data-testid=run-cancel]').trigger('click')
+    await flushPromises()
+    expect(bridge.callsOf('pipeline:cancel')).toEqual([{ jobId: 'job-r' }])
     wrapper.unmount()
   })
 
