@@ -285,7 +285,7 @@ describe('views with an own project picked', () => {
   it("Runs resumes a stopped run of the project through the project's backfill, with its Cancel", async () => {
     const stopped = {
       ...run('44444444-dddd', { kind: 'project-backfill', project: 'shop' }),
-      state: 'Cancelled',
+      state: 'Cancelled' as const,
     }
     bridge
       .respond('runs:list', () => [stopped])
@@ -293,7 +293,7 @@ describe('views with an own project picked', () => {
       .respond('pipeline:cancel', () => ({ cancelled: true }))
     const wrapper = mount(RunsView, { attachTo: document.body })
     await flushPromises()
-    bridge.respond('runs:list', () => [{ ...stopped, state: 'Running' }])
+    bridge.respond('runs:list', () => [{ ...stopped, state: 'Running' as const }])
     await wrapper.find('[data-testid=run-resume]').trigger('click')
     await flushPromises()
     expect(bridge.callsOf('pipeline:resume')).toEqual([{ runId: '44444444-dddd' }])
