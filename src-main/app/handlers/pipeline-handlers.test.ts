@@ -220,7 +220,8 @@ describe('own-project backfill through the panel (real PostgreSQL)', () => {
 
     // Resumed as the Runs page does: the same run, through the project's service, to Completed.
     const cancelledRun = runs[0] as RunRecord
-    const resumed = (await call('pipeline:resume', { runId: cancelledRun.id })) as {
+    // By a prefix, as an id may be given: resolved to the run.
+    const resumed = (await call('pipeline:resume', { runId: cancelledRun.id.slice(0, 8) })) as {
       jobId: string
       runId: string
     }

@@ -183,13 +183,15 @@ export function createPipelineHandlers(
     async 'pipeline:resume'({ runId }) {
       // An own project's run resumes through its own service (its request is stored on the run).
       const { store } = await deps.connection()
-      const stored = await store.getRun(runId)
+      // Resolved first: the id may be a prefix (the course's service resolves it too), not a uuid.
+      const { id } = await store.resolveRunId(runId)
+      const stored = id === null ? null : await store.getRun(id)
       if (stored !== null && ProjectBackfillService.isProjectRun(stored)) {
         const project = String(stored.parameters.project)
         const jobId = startBackfill((events, signal) =>
-          runProjectBackfill(project, null, events, signal, runId),
+          runProjectBackfill(project, null, events, signal, stored.id),
         )
-        return { jobId, runId }
+        return { jobId, runId: stored.id }
       }
       const jobId = startBackfill(async (events, signal) => {
         const service = await deps.backfillService()
