@@ -185,6 +185,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       backfillSlot,
       backfillService,
       workers: () => options.workers ?? defaultWorkerCount(),
+      connection: () => connection.get(),
     }),
     ...createRunsHandlers({ connection }),
     ...createStackHandlers({

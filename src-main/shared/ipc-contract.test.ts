@@ -39,6 +39,24 @@ describe('the IPC contract', () => {
     expect(REQUEST_GUARDS['pipeline:start'](request)).toEqual(request)
   })
 
+  it("accepts an own project's backfill by name, and refuses the course or extra fields there", () => {
+    expect(REQUEST_GUARDS['pipeline:start']({ project: 'shop', force: true })).toEqual({
+      project: 'shop',
+      force: true,
+    })
+    expect(REQUEST_GUARDS['pipeline:start']({ project: 'shop' })).toEqual({ project: 'shop' })
+    expect(
+      rejection(() => REQUEST_GUARDS['pipeline:start']({ project: 'nyc-taxi' })).message,
+    ).toMatch(/backfilled by month/)
+    expect(
+      rejection(() => REQUEST_GUARDS['pipeline:start']({ project: 'shop', month: '2022-02' }))
+        .message,
+    ).toBe("Unknown request field 'month'.")
+    expect(rejection(() => REQUEST_GUARDS['pipeline:start']({ project: '../x' })).code).toBe(
+      'INVALID_REQUEST',
+    )
+  })
+
   it('rejects more days than the month has, naming the field and the range', () => {
     const error = rejection(() =>
       REQUEST_GUARDS['pipeline:start']({

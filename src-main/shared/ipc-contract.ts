@@ -117,6 +117,16 @@ export interface BackfillRequest {
   readonly force?: boolean
 }
 
+/**
+ * A backfill of a learner's own stored project (issue #11): its data, mapping, windows, options and
+ * extra metrics all come from the project's definition, as `backfill --project NAME` reads them.
+ */
+export interface ProjectBackfillStartRequest {
+  readonly project: string
+  /** Recompute windows already stored with the same inputs. */
+  readonly force?: boolean
+}
+
 export interface BackfillStarted extends JobStarted {
   readonly runId: string | null
 }
@@ -210,7 +220,11 @@ export interface InvokeContract {
   'model:get': { request: { readonly referenceMonth: string }; response: ModelView | null }
   'model:train': { request: TrainRequest; response: JobStarted }
   'model:cancel': { request: CancelRequest; response: CancelResponse }
-  'pipeline:start': { request: BackfillRequest; response: BackfillStarted }
+  /** The course's days of a month, or (with `project`) every window of an own project. */
+  'pipeline:start': {
+    request: BackfillRequest | ProjectBackfillStartRequest
+    response: BackfillStarted
+  }
   'pipeline:resume': { request: { readonly runId: string }; response: BackfillStarted }
   'pipeline:cancel': { request: CancelRequest; response: CancelResponse }
   /**
@@ -514,6 +528,17 @@ export const REQUEST_GUARDS: { readonly [C in InvokeChannel]: RequestGuard<Reque
   },
   'model:cancel': readCancel,
   'pipeline:start': (request) => {
+    if (isObjectWith(request, 'project')) {
+      const object = readObject(request, ['project', 'force'])
+      const project = readProjectName(object, 'project')
+      if (project === COURSE_PROJECT_NAME)
+        throw new AppError(
+          'INVALID_REQUEST',
+          `The course project '${COURSE_PROJECT_NAME}' is backfilled by month: ask with month, days, paceSeconds and referenceMonth.`,
+        )
+      const force = readOptional(object, 'force', readBoolean)
+      return { project, ...(force === undefined ? {} : { force }) }
+    }
     const object = readObject(request, ['month', 'days', 'paceSeconds', 'referenceMonth', 'force'])
     const month = readMonth(object, 'month')
     const [year, monthNumber] = month.split('-').map(Number) as [number, number]

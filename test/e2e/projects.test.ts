@@ -260,19 +260,33 @@ describe.skipIf(!hasChromium)('own projects in the panel (Chromium, browser mode
     expect([...results].sort()).toEqual(key.tests.map((t) => `${t.name}: ${t.status}`).sort())
   })
 
-  it("shows the project's stored windows on Backfill and Runs, and says why its backfill cannot start here yet", async () => {
+  it('backfills the project from the Backfill view: each window as it arrives, then stored, and its run on Runs', async () => {
     await panel.open('backfill')
     await page.waitForSelector('[data-testid=project-stored-windows]')
-    expect(await page.isDisabled('[data-testid=start-backfill]')).toBe(true)
-    expect(await page.textContent('[data-testid=project-backfill-unavailable]')).toContain(
-      'not available yet',
-    )
     expect(await page.textContent('[data-testid=project-stored-windows]')).toContain(
       'No window stored yet',
     )
+    expect(await page.isDisabled('[data-testid=start-backfill]')).toBe(false)
+    await page.click('[data-testid=start-backfill]')
+    await page.waitForSelector('[data-testid=project-backfill-final]', { timeout: 120_000 })
+    expect(await page.textContent('[data-testid=project-backfill-final]')).toContain(
+      `0 reused, ${DATASET.windows.length} computed (${DATASET.windows.length} window(s) stored)`,
+    )
+    expect(await page.textContent('[data-testid=backfill-status]')).toContain('completed')
+    for (const window of DATASET.windows) {
+      expect(
+        await page.isVisible(`[data-testid=project-backfill-progress] li[data-window="${window}"]`),
+        window,
+      ).toBe(true)
+      await page.waitForSelector(
+        `[data-testid=project-stored-windows] tr[data-window="${window}"]`,
+        { timeout: 30_000 },
+      )
+    }
+    await page.screenshot({ path: join(screenshotDir, 'project-backfill.png'), fullPage: true })
     await panel.open('runs')
-    await page.waitForSelector('[data-testid=project-stored-windows]')
-    expect(await page.textContent('main')).toContain(`No runs of ${DATASET.name} yet`)
+    await page.waitForSelector('[data-testid=runs-table] tr[data-run-state=Completed]')
+    expect(await page.textContent('[data-testid=runs-table]')).toContain('backfill')
   })
 
   it('remembers the picked project across a reload, and goes back to the course', async () => {
