@@ -33,7 +33,8 @@ actual duration in minutes (as the course computes it) to /feedback at its drop-
   --concurrency N    requests in flight at once (default 8, at most 256)
   --batch N          trips per /predict request, sent as one JSON array in pickup order (1 to 1000;
                      default 100 at --speed max, else 1); at a finite speed only trips due in the
-                     same tick of the clock share a request
+                     same tick of the clock share a request; feedback then goes to /feedback
+                     as arrays too, each once its trip's prediction was answered
   --feedback-share S share of the trips' feedback to post, 0 to 1 (default 1), spread evenly over
                      the month; 0 posts predictions only (labels can then be posted later)
   --answered-file F  write the requestId of every answered prediction to F, one a line

@@ -7,6 +7,7 @@ import { createPool } from '../../adapters/postgres/pool'
 import {
   readLoggedPredictions,
   storePredictionFeedback,
+  storePredictionFeedbackBatch,
 } from '../../adapters/postgres/prediction-log-repository'
 import { PredictionLogWriter } from '../../adapters/postgres/prediction-log-writer'
 import { runMigrations } from '../../adapters/postgres/run-migrations'
@@ -48,6 +49,7 @@ describe('replay: a month of trips through the real service into the real log', 
       project: courseServedProject({ model, referenceMonth: '2022-01', version: 'v-replay' }),
       log: writer,
       storeFeedback: (id, actual) => storePredictionFeedback(pool, id, actual),
+      storeFeedbackBatch: (items) => storePredictionFeedbackBatch(pool, items),
     })
     app = buildPredictionServer({
       service,
@@ -175,10 +177,15 @@ describe('replay: a month of trips through the real service into the real log', 
           answeredSoFar.add(p.requestId)
         return answer
       }
-      feedbackPosts++
-      const id = (body as { requestId: string }).requestId
-      if (!answeredSoFar.has(id)) feedbackBeforeAnswer.push(id)
-      return send(path, body)
+      // Feedback goes out in arrays too, each item only once its prediction was answered.
+      expect(Array.isArray(body)).toBe(true)
+      for (const { requestId } of body as { requestId: string }[]) {
+        feedbackPosts++
+        if (!answeredSoFar.has(requestId)) feedbackBeforeAnswer.push(requestId)
+      }
+      const answer = await send(path, body)
+      expect((answer.body as { unknown: number }).unknown).toBe(0)
+      return answer
     }
     const answered: string[] = []
     const summary = await replayTrips(plan, spy, {
@@ -206,6 +213,11 @@ describe('replay: a month of trips through the real service into the real log', 
     expect(feedbackPosts).toBe(picked.length)
     expect(summary.feedbackOmitted).toBe(withDuration.length - picked.length)
     expect(feedbackBeforeAnswer).toEqual([])
+    const stored = await pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM prediction_feedback WHERE request_id = ANY($1::uuid[])',
+      [answered],
+    )
+    expect(stored.rows[0]!.n).toBe(picked.length)
   })
 
   it('a finite speed with --batch batches only the trips due in the same tick', async () => {

@@ -19,7 +19,8 @@ export interface ReplayOptions {
   /**
    * Trips per /predict request (default 1: one ride, one request). Above 1, consecutive trips are sent
    * as one JSON array, in pickup order: at speed max up to `batch` trips per request; at a finite speed
-   * only the trips due before the clock next waits (the same tick), so pacing is kept.
+   * only the trips due before the clock next waits (the same tick), so pacing is kept. Feedback then
+   * goes out in arrays too (POST /feedback with an array), each item once its prediction was answered.
    */
   readonly batch?: number
   /**
@@ -210,6 +211,39 @@ export async function replayTrips(
     track(answered)
   }
 
+  /** Answered trips whose feedback waits to go out in the next /feedback batch (with --batch > 1). */
+  let feedbackPending: { trip: number; requestId: string }[] = []
+  const flushFeedback = async (): Promise<void> => {
+    if (feedbackPending.length === 0) return
+    const items = feedbackPending
+    feedbackPending = []
+    await acquire()
+    feedbackSent += items.length
+    const what = `trips ${items[0]!.trip}… (${items.length}) /feedback`
+    try {
+      // POST /feedback with an array: one statement in the service, a result per item in order.
+      const answer = await sendWithRetry(
+        '/feedback',
+        items.map(({ trip, requestId }) => ({ requestId, actual: plan.durationMin(trip) })),
+        what,
+      )
+      const results = (answer?.body as { results?: { statusCode?: unknown }[] } | null)?.results
+      if (answer === null) return
+      if (!Array.isArray(results) || results.length !== items.length) {
+        fail(`${what}: the answer carries no result for every feedback`)
+        return
+      }
+      results.forEach((result, k) => {
+        if (result.statusCode !== undefined)
+          fail(
+            `trip ${items[k]!.trip} /feedback: HTTP ${String(result.statusCode)} (unknown requestId)`,
+          )
+      })
+    } finally {
+      release()
+    }
+  }
+
   for (const event of plan.events) {
     if (options.signal?.aborted) {
       stoppedBecause ??= 'cancelled'
@@ -223,6 +257,7 @@ export async function replayTrips(
       if (wait > 1) {
         // The trips due so far go out before the clock waits: a batch never holds a trip back.
         await flush()
+        await flushFeedback()
         await sleep(wait)
       }
     }
@@ -251,6 +286,11 @@ export async function replayTrips(
             feedbackSkipped++
             return
           }
+          if (batchSize > 1) {
+            feedbackPending.push({ trip, requestId: id })
+            if (feedbackPending.length >= batchSize) await flushFeedback()
+            return
+          }
           await acquire()
           feedbackSent++
           try {
@@ -268,7 +308,11 @@ export async function replayTrips(
   }
   if (stoppedBecause === null) await flush()
   else pending.forEach(({ settle }) => settle(null))
-  await Promise.all([...tasks])
+  // Feedback still waiting for its prediction's answer joins the buffer as answers come; drain both.
+  while (tasks.size > 0 || feedbackPending.length > 0) {
+    await Promise.all([...tasks])
+    await flushFeedback()
+  }
   const final = progress()
   options.onProgress?.(final)
   const withFeedback = plan.events.filter((event) => event.kind === 'feedback').length
