@@ -311,6 +311,11 @@ export async function replayTrips(
   // Feedback still waiting for its prediction's answer joins the buffer as answers come; drain both.
   while (tasks.size > 0 || feedbackPending.length > 0) {
     await Promise.all([...tasks])
+    if (options.signal?.aborted) {
+      // Cancelled: what has not gone out stays out, as feedback of unanswered trips does.
+      feedbackSkipped += feedbackPending.length
+      feedbackPending = []
+    }
     await flushFeedback()
   }
   const final = progress()
