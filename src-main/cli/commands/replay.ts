@@ -121,7 +121,7 @@ export async function run(context: CliContext): Promise<number> {
   const feedbackCount = plan.events.length - plan.tripCount
   const speedWords = speed === null ? 'as fast as allowed' : `${speed} s of trip time per second`
   context.stderr.write(
-    `Replaying ${plan.tripCount} trips and ${feedbackCount} feedbacks of ${basename(path)} to ${base} (${speedWords}, ${batch === 1 ? 'one trip' : `up to ${batch} trips`} a request, ${concurrency} in flight${feedbackShare === 1 ? '' : `, feedback for ${feedbackShare * 100}% of trips`})…\n`,
+    `Replaying ${plan.tripCount} trips and ${feedbackCount} feedbacks of ${basename(path)} to ${base} (${speedWords}, ${batch === 1 ? 'one trip' : `up to ${batch} trips`} a request, ${concurrency} in flight${feedbackShare === 1 ? '' : `, feedback for ${Math.round(feedbackShare * 1000) / 10}% of trips`})…\n`,
   )
 
   const answeredFile =
