@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -11,8 +11,8 @@ import { startTestPostgres } from '../support/postgres'
 import type { RunningCli } from '../support/run-cli'
 import { jsonLines, runCli, startCli } from '../support/run-cli'
 import { realTaxiDataDir, taxiDataDir } from '../support/taxi-data'
-import type { PostedRide, TripRecordJson } from '../support/trip-poster'
-import { postFeedback, postTrips, readTripRecords } from '../support/trip-poster'
+import type { TripRecordJson } from '../support/trip-poster'
+import { postFeedback, readTripRecords } from '../support/trip-poster'
 
 /** Polls until `check` resolves a value (generous: a loaded machine starts tsx slowly). */
 async function waitFor<T>(
@@ -48,8 +48,9 @@ const DRIFT_FIELDS = [
 ] as const
 
 /**
- * Acceptance (issue #12, Consistency): a real `serve` child process on a free port, every February 2022
- * trip posted to it (whole TLC records, nulls as null), the collector over its log; for every day the
+ * Acceptance (issue #12, Consistency): a real `serve` child process on a free port, the real
+ * `replay --project nyc-taxi --month 2022-02 --speed max` child process sending it every February 2022
+ * trip (whole TLC records, nulls as null, in batches), the collector over its log; for every day the
  * live numbers equal the batch backfill's, and those equal Evidently's answer key (with the shared TLC
  * data; on a fresh clone the synthetic files, live against batch only). Then delayed labels, and a
  * collector SIGKILLed mid-way that resumes with every window exactly once.
@@ -62,7 +63,10 @@ describe('collect: live windows from the prediction log equal the batch backfill
   let serve: RunningCli
   let base: string
   let records: TripRecordJson[]
-  let answers: PostedRide[]
+  /** What replay printed (--json) and the ids it wrote to --answered-file. */
+  let replayed: { code: number | null; summary: Record<string, unknown>; answeredIds: string[] }
+  /** Every logged trip: its request id and the record the service received, in event-time order. */
+  let logged: { requestId: string; record: TripRecordJson }[]
   let batch: Map<string, Record<string, unknown>>
   const timings: Record<string, number> = {}
 
@@ -140,9 +144,41 @@ describe('collect: live windows from the prediction log equal the batch backfill
       'serve to listen',
     )
     records = await readTripRecords(join(data.dir, 'green_tripdata_2022-02.parquet'))
-    answers = await timed('post', () =>
-      postTrips(base, records, { batchSize: 100, concurrency: 4 }),
+    // The real replay, as a learner runs it. Its feedback is left out (--feedback-share 0): the
+    // delayed-labels test below needs windows without labels first, and posts them itself.
+    const answeredFile = join(home, 'answered.txt')
+    const replay = await timed('replay', () =>
+      runCli([
+        'replay',
+        '--project',
+        'nyc-taxi',
+        '--month',
+        '2022-02',
+        '--speed',
+        'max',
+        '--feedback-share',
+        '0',
+        '--url',
+        base,
+        '--answered-file',
+        answeredFile,
+        '--json',
+        '--data-dir',
+        data.dir,
+        '--home',
+        home,
+      ]),
     )
+    replayed = {
+      code: replay.code,
+      summary: jsonLines(replay.stdout)[0] ?? { stderr: replay.stderr.slice(-2000) },
+      answeredIds: (await readFile(answeredFile, 'utf8')).split('\n').filter((line) => line !== ''),
+    }
+    const { rows: loggedRows } = await client.query(
+      `SELECT request_id::text AS "requestId", record FROM prediction_log
+        WHERE project = 'nyc-taxi' ORDER BY event_time, request_id`,
+    )
+    logged = loggedRows as typeof logged
   }, 900_000)
 
   afterAll(async () => {
@@ -154,13 +190,24 @@ describe('collect: live windows from the prediction log equal the batch backfill
     console.info(`live-collector timings (ms): ${JSON.stringify(timings)}`)
   })
 
-  it('logs every posted trip with its event time, the same prediction as the backfill model', async () => {
-    expect(answers).toHaveLength(records.length)
-    expect(answers.every((a) => a !== undefined)).toBe(true)
+  it('replay --speed max sends every trip of the month; each answered trip is logged once with its event time', async () => {
+    expect(replayed.code, JSON.stringify(replayed.summary)).toBe(0)
+    expect(replayed.summary).toMatchObject({
+      trips: records.length,
+      predictionsSent: records.length,
+      predictionsAnswered: records.length,
+      feedbackSent: 0,
+      failed: 0,
+      stoppedBecause: null,
+    })
+    expect(replayed.answeredIds).toHaveLength(records.length)
+    expect(new Set(replayed.answeredIds).size).toBe(records.length)
     const { rows } = await client.query(
-      `SELECT count(*)::int AS n FROM prediction_log WHERE project = 'nyc-taxi'`,
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE event_time IS NOT NULL)::int AS timed
+         FROM prediction_log WHERE project = 'nyc-taxi'`,
     )
-    expect(rows[0].n).toBe(records.length)
+    expect(rows[0]).toEqual({ n: records.length, timed: records.length })
+    expect(new Set(logged.map((row) => row.requestId))).toEqual(new Set(replayed.answeredIds))
   })
 
   it(
@@ -290,10 +337,10 @@ describe('collect: live windows from the prediction log equal the batch backfill
     { timeout: 300_000 },
     async () => {
       const withDuration = (date: string): { requestId: string; durationMin: number }[] =>
-        records.flatMap((record, i) => {
+        logged.flatMap(({ requestId, record }) => {
           const duration = durationOf(record)
           return String(record.lpep_pickup_datetime).startsWith(date) && duration !== null
-            ? [{ requestId: answers[i]!.requestId, durationMin: duration }]
+            ? [{ requestId, durationMin: duration }]
             : []
         })
       const before = new Map((await liveDays()).map((w) => [w.date as string, w]))

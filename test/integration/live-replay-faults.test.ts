@@ -105,6 +105,11 @@ describe('replay against serve under faults (real child processes, signals, a re
       base,
       '--concurrency',
       '8',
+      // Batches (answered ids per trip, a 503 retried per batch), but small ones: at --speed max's
+      // default 100 the month is sent in about 10 s, which leaves a loaded machine too little time to
+      // stop and restart PostgreSQL while the replay still runs.
+      '--batch',
+      '10',
       '--answered-file',
       answeredFile,
       '--data-dir',

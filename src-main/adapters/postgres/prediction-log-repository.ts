@@ -33,6 +33,40 @@ export async function storePredictionFeedback(
   }
 }
 
+/**
+ * Stores the outcomes of many logged predictions in one statement (POST /feedback with an array): the
+ * same upsert as {@link storePredictionFeedback}, one outcome per item in the order given. Ids the log
+ * does not hold are left out of the insert and reported as 'unknown-request', so one unknown id does not
+ * refuse the others. Rows are upserted in request-id order, so two batches never wait on each other's
+ * locks in opposite orders. The ids must be distinct (the route refuses a batch repeating one).
+ */
+export async function storePredictionFeedbackBatch(
+  database: Queryable,
+  items: readonly { readonly requestId: string; readonly actual: number | string }[],
+): Promise<FeedbackOutcome[]> {
+  if (items.length === 0) return []
+  const result = await database.query<{ request_id: string; inserted: boolean }>(
+    `INSERT INTO prediction_feedback (request_id, duration_min, actual)
+     SELECT i.request_id, i.duration_min, i.actual
+       FROM unnest($1::uuid[], $2::float8[], $3::jsonb[]) AS i (request_id, duration_min, actual)
+       JOIN prediction_log p ON p.request_id = i.request_id
+      ORDER BY i.request_id
+     ON CONFLICT (request_id)
+       DO UPDATE SET duration_min = EXCLUDED.duration_min, actual = EXCLUDED.actual,
+                     received_at = now(), revisions = prediction_feedback.revisions + 1
+     RETURNING request_id, (xmax = 0) AS inserted`,
+    [
+      items.map((item) => item.requestId),
+      items.map((item) => (typeof item.actual === 'number' ? item.actual : null)),
+      items.map((item) => JSON.stringify(item.actual)),
+    ],
+  )
+  const outcomes = new Map(
+    result.rows.map((row) => [row.request_id, row.inserted ? 'stored' : 'replaced'] as const),
+  )
+  return items.map((item) => outcomes.get(item.requestId.toLowerCase()) ?? 'unknown-request')
+}
+
 /** A logged prediction as read back (tests, the collector). */
 export interface LoggedPrediction {
   readonly requestId: string

@@ -19,7 +19,7 @@ import { locateMonthFile } from './backfill'
 export const summary =
   'Replay a month of taxi trips against a running `serve`: predictions at pickup, feedback at drop-off, on a sped-up clock'
 
-const HELP = `Usage: npm run driftdesk -- replay --month 2022-03 [--speed 3600|max] [--project nyc-taxi] [--url http://127.0.0.1:9696] [--concurrency 8] [--answered-file FILE] [--json] [--data-dir DIR] [--home DIR]
+const HELP = `Usage: npm run driftdesk -- replay --month 2022-03 [--speed 3600|max] [--project nyc-taxi] [--url http://127.0.0.1:9696] [--concurrency 8] [--batch N] [--feedback-share S] [--answered-file FILE] [--json] [--data-dir DIR] [--home DIR]
 
 Sends every trip of a month's TLC file to a running prediction service (\`serve\`), in pickup-time
 order, each request the trip's whole record (every column, nulls as null), and posts each trip's
@@ -31,6 +31,12 @@ actual duration in minutes (as the course computes it) to /feedback at its drop-
   --project P        only nyc-taxi (the TLC files are the course's data)
   --url URL          the service (default http://127.0.0.1:9696); loopback addresses only
   --concurrency N    requests in flight at once (default 8, at most 256)
+  --batch N          trips per /predict request, sent as one JSON array in pickup order (1 to 1000;
+                     default 100 at --speed max, else 1); at a finite speed only trips due in the
+                     same tick of the clock share a request; feedback then goes to /feedback
+                     as arrays too, each once its trip's prediction was answered
+  --feedback-share S share of the trips' feedback to post, 0 to 1 (default 1), spread evenly over
+                     the month; 0 posts predictions only (labels can then be posted later)
   --answered-file F  write the requestId of every answered prediction to F, one a line
   --json             print the summary as one JSON line on stdout
 Progress goes to stderr. A 503 (service overloaded or its database away) is retried for up to 30 s;
@@ -45,6 +51,8 @@ export async function run(context: CliContext): Promise<number> {
       project: { type: 'string' },
       url: { type: 'string' },
       concurrency: { type: 'string' },
+      batch: { type: 'string' },
+      'feedback-share': { type: 'string' },
       'answered-file': { type: 'string' },
       json: { type: 'boolean' },
       'data-dir': { type: 'string' },
@@ -82,6 +90,23 @@ export async function run(context: CliContext): Promise<number> {
       2,
     )
   }
+  const batchText = values.batch ?? (speed === null ? '100' : '1')
+  const batch = Number(batchText)
+  // The service takes at most 1,000 rides per request (and 1 MiB; a TLC record is about 500 bytes).
+  if (!/^\d+$/.test(batchText) || batch < 1 || batch > 1000) {
+    throw new CliError(
+      `--batch must be a whole number of trips from 1 to 1000 (got '${batchText}').`,
+      2,
+    )
+  }
+  const shareText = values['feedback-share'] ?? '1'
+  const feedbackShare = Number(shareText)
+  if (!/^(0|1)(\.\d+)?$|^\.\d+$/.test(shareText) || !(feedbackShare >= 0 && feedbackShare <= 1)) {
+    throw new CliError(
+      `--feedback-share must be a number from 0 to 1, the share of trips whose feedback is posted (got '${shareText}').`,
+      2,
+    )
+  }
   const base = parseLoopbackUrl(values.url ?? 'http://127.0.0.1:9696')
   const config = loadConfig(context.env, { homeDir: values.home, dataDir: values['data-dir'] })
 
@@ -96,7 +121,7 @@ export async function run(context: CliContext): Promise<number> {
   const feedbackCount = plan.events.length - plan.tripCount
   const speedWords = speed === null ? 'as fast as allowed' : `${speed} s of trip time per second`
   context.stderr.write(
-    `Replaying ${plan.tripCount} trips and ${feedbackCount} feedbacks of ${basename(path)} to ${base} (${speedWords}, ${concurrency} in flight)…\n`,
+    `Replaying ${plan.tripCount} trips and ${feedbackCount} feedbacks of ${basename(path)} to ${base} (${speedWords}, ${batch === 1 ? 'one trip' : `up to ${batch} trips`} a request, ${concurrency} in flight${feedbackShare === 1 ? '' : `, feedback for ${Math.round(feedbackShare * 1000) / 10}% of trips`})…\n`,
   )
 
   const answeredFile =
@@ -147,6 +172,8 @@ export async function run(context: CliContext): Promise<number> {
   const summaryResult = await replayTrips(plan, send, {
     speed,
     concurrency,
+    batch,
+    feedbackShare,
     signal: context.signal,
     ...(answeredFile === null ? {} : { onAnswered: (id) => answeredFile.write(`${id}\n`) }),
     onFailure: (failure) => {
@@ -175,6 +202,7 @@ export async function run(context: CliContext): Promise<number> {
     feedbackSent: summaryResult.feedbackSent,
     tripsWithoutFeedback: summaryResult.tripsWithoutFeedback,
     feedbackSkipped: summaryResult.feedbackSkipped,
+    feedbackOmitted: summaryResult.feedbackOmitted,
     failed: summaryResult.failed,
     retries: summaryResult.retries,
     seconds: Math.round(summaryResult.elapsedMs) / 1000,
@@ -183,7 +211,7 @@ export async function run(context: CliContext): Promise<number> {
   if (values.json === true) context.stdout.write(`${JSON.stringify(result)}\n`)
   else {
     context.stdout.write(
-      `Sent ${result.predictionsSent} of ${result.trips} trips of ${result.file} to ${base}: ${result.predictionsAnswered} predictions answered, ${result.feedbackSent} feedbacks posted (${result.tripsWithoutFeedback} trips have no duration, so no feedback), ${result.failed} failed, ${result.retries} retried, in ${result.seconds} s.\n`,
+      `Sent ${result.predictionsSent} of ${result.trips} trips of ${result.file} to ${base}: ${result.predictionsAnswered} predictions answered, ${result.feedbackSent} feedbacks posted (${result.tripsWithoutFeedback} trips have no duration, so no feedback${result.feedbackOmitted > 0 ? `; ${result.feedbackOmitted} left out by --feedback-share` : ''}), ${result.failed} failed, ${result.retries} retried, in ${result.seconds} s.\n`,
     )
   }
   if (result.stoppedBecause !== null)

@@ -1,6 +1,9 @@
 import { loadConfig } from '../../config/app-config'
 import { PredictionLogWriter } from '../../adapters/postgres/prediction-log-writer'
-import { storePredictionFeedback } from '../../adapters/postgres/prediction-log-repository'
+import {
+  storePredictionFeedback,
+  storePredictionFeedbackBatch,
+} from '../../adapters/postgres/prediction-log-repository'
 import { saveServiceHealthWindow } from '../../adapters/postgres/service-health-repository'
 import { SourceReadError } from '../../adapters/sources/source-read-error'
 import { COURSE_PROJECT } from '../../core/project/course-project'
@@ -143,6 +146,7 @@ export async function run(context: CliContext): Promise<number> {
     project,
     log: writer,
     storeFeedback: (requestId, actual) => storePredictionFeedback(pool, requestId, actual),
+    storeFeedbackBatch: (items) => storePredictionFeedbackBatch(pool, items),
   })
   const health = new ServiceHealthRecorder({
     project: project.name,

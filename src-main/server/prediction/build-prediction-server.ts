@@ -60,7 +60,9 @@ const HEALTH_TIMEOUT_MS = 2_000
  *   log has committed the rows. A project without a model in driftdesk answers 409 (use /log).
  * - `POST /log`: rows that already carry their prediction (a model elsewhere), logged the same way.
  * - `POST /feedback`: `{ requestId, actual }` (taxi: or `durationMin`), the actual outcome of a logged
- *   prediction; a second one replaces the first.
+ *   prediction; a second one replaces the first. An array of them (distinct ids, at most
+ *   `maxBatchRides`) is stored in one statement and answers 200 with a result per item, an unknown id
+ *   a 404 for its item alone.
  * - `GET /health`: 200 `ok`, or 503 `degraded` when PostgreSQL does not answer.
  * - `GET /metrics`: Prometheus text format.
  * Every error is JSON `{ statusCode, error, message, field? }` with one sentence saying what to fix.
@@ -223,32 +225,87 @@ export function buildPredictionServer(deps: PredictionServerDeps): FastifyInstan
     return { requestId: (answers[0] as (typeof answers)[number]).requestId, modelVersion }
   })
 
+  /** One feedback item as the service stores it; a 400 naming the field when `actual` is missing. */
+  const feedbackItem = (
+    body: Record<string, unknown>,
+    at: string,
+  ): { requestId: string; actual: number | string } => {
+    const actual = (body.actual ?? body.durationMin) as number | string | undefined
+    if (actual === undefined) {
+      throw new RequestBodyError(
+        `${at}/actual`,
+        `${at === '' ? '' : `Feedback ${at.slice(1)} of the batch: `}Missing field 'actual': the actual ${project.target.column} of the prediction${project.target.kind === 'number' && project.name === 'nyc-taxi' ? ' (or durationMin, in minutes)' : ''}.`,
+      )
+    }
+    return { requestId: body.requestId as string, actual }
+  }
+  const unknownRequest = (requestId: string): string =>
+    `No prediction with requestId ${requestId} is in the log; send the requestId a /predict or /log answer gave.`
+
   app.post(
     '/feedback',
     { schema: { response: { 200: FeedbackResponseSchema, 404: ErrorResponseSchema } } },
     async (request, reply) => {
-      const body = validateFeedback(request.body)
-      const requestId = body.requestId as string
-      const actual = (body.actual ?? body.durationMin) as number | string | undefined
-      if (actual === undefined) {
-        throw new RequestBodyError(
-          '/actual',
-          `Missing field 'actual': the actual ${project.target.column} of the prediction${project.target.kind === 'number' && project.name === 'nyc-taxi' ? ' (or durationMin, in minutes)' : ''}.`,
-        )
+      if (Array.isArray(request.body)) {
+        const items = validateFeedbackBatch(request.body)
+        const outcomes = await deps.service.recordFeedbackBatch(items)
+        const results = items.map(({ requestId }, i) => {
+          const outcome = outcomes[i]
+          return outcome === 'stored' || outcome === 'replaced'
+            ? { requestId, stored: outcome }
+            : { requestId, ...errorBody(404, unknownRequest(requestId)), statusCode: 404 as const }
+        })
+        const unknown = results.filter((result) => 'statusCode' in result).length
+        return { stored: results.length - unknown, unknown, results }
       }
+      const { requestId, actual } = feedbackItem(validateFeedback(request.body), '')
       const outcome = await deps.service.recordFeedback(requestId, actual)
       if (outcome === 'unknown-request') {
-        return reply.code(404).send({
-          ...errorBody(
-            404,
-            `No prediction with requestId ${requestId} is in the log; send the requestId a /predict or /log answer gave.`,
-          ),
-          field: '/requestId',
-        })
+        return reply
+          .code(404)
+          .send({ ...errorBody(404, unknownRequest(requestId)), field: '/requestId' })
       }
       return { requestId, stored: outcome }
     },
   )
+
+  /** A feedback batch: non-empty, at most `maxBatchRides` items, each valid, no request id twice. */
+  function validateFeedbackBatch(
+    body: unknown[],
+  ): { requestId: string; actual: number | string }[] {
+    if (body.length === 0)
+      throw new RequestBodyError('', 'The batch is empty; send at least one feedback.')
+    if (body.length > maxBatchRides) {
+      throw new RequestBodyError(
+        '',
+        `The batch holds ${body.length} feedbacks; send at most ${maxBatchRides} per request.`,
+      )
+    }
+    const seen = new Map<string, number>()
+    return body.map((entry, i) => {
+      let valid: Record<string, unknown>
+      try {
+        valid = validateFeedback(entry)
+      } catch (error) {
+        if (!(error instanceof RequestBodyError)) throw error
+        throw new RequestBodyError(
+          `/${i}${error.field}`,
+          `Feedback ${i} of the batch: ${error.message}`,
+        )
+      }
+      const item = feedbackItem(valid, `/${i}`)
+      const key = item.requestId.toLowerCase()
+      const earlier = seen.get(key)
+      if (earlier !== undefined) {
+        throw new RequestBodyError(
+          `/${i}/requestId`,
+          `Feedback ${i} of the batch repeats the requestId of feedback ${earlier}; send each request's outcome once per batch (a later request replaces it).`,
+        )
+      }
+      seen.set(key, i)
+      return item
+    })
+  }
 
   app.get(
     '/health',

@@ -8,6 +8,7 @@ import { createPool } from '../../adapters/postgres/pool'
 import {
   readLoggedPredictions,
   storePredictionFeedback,
+  storePredictionFeedbackBatch,
 } from '../../adapters/postgres/prediction-log-repository'
 import { PredictionLogWriter } from '../../adapters/postgres/prediction-log-writer'
 import { runMigrations } from '../../adapters/postgres/run-migrations'
@@ -49,6 +50,7 @@ describe('POST /log, POST /feedback and service health (real PostgreSQL)', () =>
       project,
       log: writer,
       storeFeedback: (id, actual) => storePredictionFeedback(pool, id, actual),
+      storeFeedbackBatch: (items) => storePredictionFeedbackBatch(pool, items),
     })
     const app = buildPredictionServer({
       service,
@@ -256,6 +258,110 @@ describe('POST /log, POST /feedback and service health (real PostgreSQL)', () =>
     })
     expect(wrongType.statusCode).toBe(400)
     expect(wrongType.json().message).toMatch(/Field 'actual' must be a number/)
+  })
+
+  it('/feedback takes a batch: one 200 with a result per item, an unknown id reported for its item alone; a bad batch is a 400 naming the item and stores nothing', async () => {
+    const app = buildApp(courseServedProject(null))
+    const logged = await app.inject({
+      method: 'POST',
+      url: '/log',
+      payload: [0, 1, 2].map((k) => ({ ...RIDE, prediction: 10 + k })),
+    })
+    expect(logged.statusCode, logged.body).toBe(200)
+    const ids = (logged.json().logged as { requestId: string }[]).map((row) => row.requestId)
+    const unknown = '00000000-0000-4000-8000-0000000000aa'
+    const count = async (): Promise<number> =>
+      (
+        await pool.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM prediction_feedback WHERE request_id = ANY($1::uuid[])',
+          [ids],
+        )
+      ).rows[0]!.n
+
+    const refused = [
+      { payload: [], field: '', message: /batch is empty/ },
+      {
+        payload: [
+          { requestId: ids[0], actual: 1 },
+          { requestId: ids[0], actual: 2 },
+        ],
+        field: '/1/requestId',
+        message: /repeats the requestId of feedback 0/,
+      },
+      {
+        payload: [{ requestId: ids[0], actual: 1 }, { requestId: ids[1] }],
+        field: '/1/actual',
+        message: /^Feedback 1 of the batch: Missing field 'actual'/,
+      },
+      {
+        payload: [{ requestId: ids[0], actual: 'long' }],
+        field: '/0/actual',
+        message: /^Feedback 0 of the batch: Field 'actual' must be a number/,
+      },
+      {
+        payload: [{ requestId: 'nope', actual: 1 }],
+        field: '/0/requestId',
+        message: /Feedback 0 of the batch/,
+      },
+      {
+        payload: Array.from({ length: 1001 }, () => ({ requestId: ids[0], actual: 1 })),
+        field: '',
+        message: /at most 1000/,
+      },
+    ]
+    for (const { payload, field, message } of refused) {
+      const answer = await app.inject({ method: 'POST', url: '/feedback', payload })
+      expect(answer.statusCode, JSON.stringify(payload).slice(0, 200)).toBe(400)
+      expect(answer.json().field).toBe(field)
+      expect(answer.json().message).toMatch(message)
+    }
+    expect(await count()).toBe(0)
+
+    const batch = await app.inject({
+      method: 'POST',
+      url: '/feedback',
+      payload: [
+        { requestId: ids[0], actual: 5.5 },
+        { requestId: unknown, actual: 1 },
+        { requestId: ids[1]!.toUpperCase(), durationMin: 7 },
+      ],
+    })
+    expect(batch.statusCode, batch.body).toBe(200)
+    expect(batch.json()).toMatchObject({
+      stored: 2,
+      unknown: 1,
+      results: [
+        { requestId: ids[0], stored: 'stored' },
+        { requestId: unknown, statusCode: 404, error: 'Not Found' },
+        { requestId: ids[1]!.toUpperCase(), stored: 'stored' },
+      ],
+    })
+    expect(batch.json().results[1].message).toContain(unknown)
+    const again = await app.inject({
+      method: 'POST',
+      url: '/feedback',
+      payload: [
+        { requestId: ids[2], actual: 3 },
+        { requestId: ids[0], actual: 6 },
+      ],
+    })
+    expect(again.json()).toEqual({
+      stored: 2,
+      unknown: 0,
+      results: [
+        { requestId: ids[2], stored: 'stored' },
+        { requestId: ids[0], stored: 'replaced' },
+      ],
+    })
+    const stored = await pool.query(
+      'SELECT request_id::text AS id, duration_min, actual, revisions FROM prediction_feedback WHERE request_id = ANY($1::uuid[]) ORDER BY duration_min',
+      [ids],
+    )
+    expect(stored.rows).toEqual([
+      { id: ids[2], duration_min: 3, actual: 3, revisions: 1 },
+      { id: ids[0], duration_min: 6, actual: 6, revisions: 2 },
+      { id: ids[1], duration_min: 7, actual: 7, revisions: 1 },
+    ])
   })
 
   it('a classifier project takes its label as feedback (duration_min stays null)', async () => {

@@ -75,10 +75,30 @@ const BatchPredictionSchema = Type.Object({
 export const PredictResponseSchema = Type.Union([SinglePredictionSchema, BatchPredictionSchema])
 export type PredictResponse = Static<typeof PredictResponseSchema>
 
-export const FeedbackResponseSchema = Type.Object({
+const SingleFeedbackSchema = Type.Object({
   requestId: Type.String(),
   stored: Type.Union([Type.Literal('stored'), Type.Literal('replaced')]),
 })
+/**
+ * POST /feedback with an array: one result per item, in order; an id the log does not hold is a 404
+ * for that item alone (the others are stored).
+ */
+const BatchFeedbackSchema = Type.Object({
+  stored: Type.Integer(),
+  unknown: Type.Integer(),
+  results: Type.Array(
+    Type.Union([
+      SingleFeedbackSchema,
+      Type.Object({
+        requestId: Type.String(),
+        statusCode: Type.Literal(404),
+        error: Type.String(),
+        message: Type.String(),
+      }),
+    ]),
+  ),
+})
+export const FeedbackResponseSchema = Type.Union([SingleFeedbackSchema, BatchFeedbackSchema])
 
 export const HealthResponseSchema = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),

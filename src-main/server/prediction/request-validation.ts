@@ -156,7 +156,9 @@ function toRequestBodyError(
       '',
       wording.subject === 'ride'
         ? `The body must be one ride (a JSON object) or a batch (a JSON array of ride objects); got ${typeOfJson(body)}.`
-        : `The body must be a JSON object; got ${typeOfJson(body)}.`,
+        : wording.subject === 'feedback'
+          ? `The body must be one feedback (a JSON object) or a batch (a JSON array of feedback objects); got ${typeOfJson(body)}.`
+          : `The body must be a JSON object; got ${typeOfJson(body)}.`,
     )
   }
   const name = path.split('/').at(-1) ?? ''

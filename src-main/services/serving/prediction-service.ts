@@ -39,6 +39,10 @@ export interface PredictionServiceDeps {
   readonly log: PredictionLog
   /** Stores the actual outcome of a logged prediction (a number, or a label for a classifier). */
   readonly storeFeedback: (requestId: string, actual: number | string) => Promise<FeedbackOutcome>
+  /** Stores many outcomes at once, one outcome per item in order; without it, one at a time. */
+  readonly storeFeedbackBatch?: (
+    items: readonly { readonly requestId: string; readonly actual: number | string }[],
+  ) => Promise<FeedbackOutcome[]>
   /** Injected so tests can fix ids; default `crypto.randomUUID`. */
   readonly newRequestId?: () => string
 }
@@ -132,6 +136,17 @@ export class PredictionService {
   /** Stores the actual outcome (the taxi's duration in minutes) of a logged prediction. */
   recordFeedback(requestId: string, actual: number | string): Promise<FeedbackOutcome> {
     return this.#deps.storeFeedback(requestId, actual)
+  }
+
+  /** Stores a batch of outcomes (distinct request ids), one outcome per item in order. */
+  async recordFeedbackBatch(
+    items: readonly { readonly requestId: string; readonly actual: number | string }[],
+  ): Promise<FeedbackOutcome[]> {
+    if (this.#deps.storeFeedbackBatch !== undefined) return this.#deps.storeFeedbackBatch(items)
+    const outcomes: FeedbackOutcome[] = []
+    for (const item of items)
+      outcomes.push(await this.#deps.storeFeedback(item.requestId, item.actual))
+    return outcomes
   }
 }
 

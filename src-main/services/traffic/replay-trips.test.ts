@@ -7,6 +7,7 @@ import { createPool } from '../../adapters/postgres/pool'
 import {
   readLoggedPredictions,
   storePredictionFeedback,
+  storePredictionFeedbackBatch,
 } from '../../adapters/postgres/prediction-log-repository'
 import { PredictionLogWriter } from '../../adapters/postgres/prediction-log-writer'
 import { runMigrations } from '../../adapters/postgres/run-migrations'
@@ -48,6 +49,7 @@ describe('replay: a month of trips through the real service into the real log', 
       project: courseServedProject({ model, referenceMonth: '2022-01', version: 'v-replay' }),
       log: writer,
       storeFeedback: (id, actual) => storePredictionFeedback(pool, id, actual),
+      storeFeedbackBatch: (items) => storePredictionFeedbackBatch(pool, items),
     })
     app = buildPredictionServer({
       service,
@@ -156,6 +158,93 @@ describe('replay: a month of trips through the real service into the real log', 
     const lastUs = plan.events.at(-1)!.atUs
     // The injected clock advanced exactly by the trip time / speed (within the 1 ms step).
     expect(clock).toBeCloseTo((lastUs - plan.startUs) / 1000 / 3600, -1)
+  })
+
+  it('--speed max --batch: trips go out as JSON arrays in pickup order, each feedback after its own answer, every trip logged once', async () => {
+    const plan = planTripReplay(march)
+    const pickupOrder = plan.events.filter((e) => e.kind === 'predict').map((e) => e.trip)
+    const recordOf = new Map(pickupOrder.map((trip) => [JSON.stringify(plan.record(trip)), trip]))
+    const batches: number[][] = []
+    const answeredSoFar = new Set<string>()
+    const feedbackBeforeAnswer: string[] = []
+    let feedbackPosts = 0
+    const spy: ReplaySend = async (path, body) => {
+      if (path === '/predict') {
+        expect(Array.isArray(body)).toBe(true)
+        batches.push((body as object[]).map((record) => recordOf.get(JSON.stringify(record))!))
+        const answer = await send(path, body)
+        for (const p of (answer.body as { predictions: { requestId: string }[] }).predictions)
+          answeredSoFar.add(p.requestId)
+        return answer
+      }
+      // Feedback goes out in arrays too, each item only once its prediction was answered.
+      expect(Array.isArray(body)).toBe(true)
+      for (const { requestId } of body as { requestId: string }[]) {
+        feedbackPosts++
+        if (!answeredSoFar.has(requestId)) feedbackBeforeAnswer.push(requestId)
+      }
+      const answer = await send(path, body)
+      expect((answer.body as { unknown: number }).unknown).toBe(0)
+      return answer
+    }
+    const answered: string[] = []
+    const summary = await replayTrips(plan, spy, {
+      speed: null,
+      concurrency: 4,
+      batch: 50,
+      feedbackShare: 0.5,
+      onAnswered: (id) => answered.push(id),
+    })
+    expect(summary.failed).toBe(0)
+    expect(summary.predictionsAnswered).toBe(march.rowCount)
+    expect(new Set(answered).size).toBe(march.rowCount)
+    // Full batches of 50 but the last, and their concatenation is the pickup order exactly.
+    expect(batches).toHaveLength(Math.ceil(march.rowCount / 50))
+    expect(batches.slice(0, -1).every((b) => b.length === 50)).toBe(true)
+    expect(batches.flat()).toEqual(pickupOrder)
+    const logged = await readLoggedPredictions(pool, answered)
+    expect(logged).toHaveLength(march.rowCount)
+    // Half the trips with a duration (evenly spread by trip index) get their feedback, none early.
+    const withDuration = Array.from({ length: march.rowCount }, (_, i) => i).filter(
+      (i) => plan.durationMin(i) !== null,
+    )
+    const picked = withDuration.filter((i) => Math.floor((i + 1) * 0.5) > Math.floor(i * 0.5))
+    expect(summary.feedbackSent).toBe(picked.length)
+    expect(feedbackPosts).toBe(picked.length)
+    expect(summary.feedbackOmitted).toBe(withDuration.length - picked.length)
+    expect(feedbackBeforeAnswer).toEqual([])
+    const stored = await pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM prediction_feedback WHERE request_id = ANY($1::uuid[])',
+      [answered],
+    )
+    expect(stored.rows[0]!.n).toBe(picked.length)
+  })
+
+  it('a finite speed with --batch batches only the trips due in the same tick', async () => {
+    const plan = planTripReplay(march)
+    const sizes: number[] = []
+    const spy: ReplaySend = async (path, body) => {
+      if (path === '/predict') sizes.push((body as object[]).length)
+      return send(path, body)
+    }
+    let clock = 0
+    const summary = await replayTrips(plan, spy, {
+      // A day of trip time per second: a 1 ms tick holds 86.4 s of trips, so ties and near-ties batch.
+      speed: 86_400 * 1000,
+      concurrency: 4,
+      batch: 1000,
+      feedbackShare: 0,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms
+      },
+    })
+    expect(summary.failed).toBe(0)
+    expect(summary.feedbackSent).toBe(0)
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(march.rowCount)
+    // Each request holds the trips due before the clock next had to wait: several requests, not one.
+    expect(sizes.length).toBeGreaterThan(1)
+    expect(sizes.length).toBeLessThan(march.rowCount)
   })
 
   it('writes timestamps as wall-clock text to the microsecond', () => {

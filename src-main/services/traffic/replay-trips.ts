@@ -16,6 +16,18 @@ export interface ReplayOptions {
   readonly speed: number | null
   /** Requests in flight at once. */
   readonly concurrency: number
+  /**
+   * Trips per /predict request (default 1: one ride, one request). Above 1, consecutive trips are sent
+   * as one JSON array, in pickup order: at speed max up to `batch` trips per request; at a finite speed
+   * only the trips due before the clock next waits (the same tick), so pacing is kept. Feedback then
+   * goes out in arrays too (POST /feedback with an array), each item once its prediction was answered.
+   */
+  readonly batch?: number
+  /**
+   * Share of the trips with a duration whose feedback is posted (default 1: all), spread evenly over
+   * the month in file order (trip i is picked when ⌊(i+1)·share⌋ > ⌊i·share⌋), so a share is reproducible.
+   */
+  readonly feedbackShare?: number
   /** How long a refused request (503) is retried before it counts as failed, in ms (default 30 s). */
   readonly retryForMs?: number
   readonly signal?: AbortSignal
@@ -46,6 +58,8 @@ export interface ReplaySummary extends ReplayProgress {
   readonly tripsWithoutFeedback: number
   /** Feedback not sent because its prediction failed. */
   readonly feedbackSkipped: number
+  /** Feedback left out by `feedbackShare` below 1. */
+  readonly feedbackOmitted: number
   /** 503 answers retried. */
   readonly retries: number
   /** Why the replay stopped early, or null when it sent everything. */
@@ -72,6 +86,14 @@ export async function replayTrips(
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   const now = options.now ?? (() => performance.now())
   const retryForMs = options.retryForMs ?? 30_000
+  const batchSize = options.batch ?? 1
+  const feedbackShare = options.feedbackShare ?? 1
+  if (!(Number.isInteger(batchSize) && batchSize >= 1))
+    throw new RangeError(`batch must be a whole number of trips ≥ 1 (got ${batchSize})`)
+  if (!(feedbackShare >= 0 && feedbackShare <= 1))
+    throw new RangeError(`feedbackShare must be from 0 to 1 (got ${feedbackShare})`)
+  const wantsFeedback = (trip: number): boolean =>
+    feedbackShare === 1 || Math.floor((trip + 1) * feedbackShare) > Math.floor(trip * feedbackShare)
   const startedAt = now()
   const requestIds = new Map<number, Promise<string | null>>()
   let inFlight = 0
@@ -92,6 +114,7 @@ export async function replayTrips(
   let predictionsAnswered = 0
   let feedbackSent = 0
   let feedbackSkipped = 0
+  let feedbackOmitted = 0
   let failed = 0
   let retries = 0
   let connectionFailures = 0
@@ -148,6 +171,79 @@ export async function replayTrips(
     void task.finally(() => tasks.delete(task))
   }
 
+  /** Trips waiting to go out in the next /predict request, each with the settle of its request id. */
+  let pending: { trip: number; settle: (id: string | null) => void }[] = []
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return
+    const trips = pending
+    pending = []
+    await acquire()
+    predictionsSent += trips.length
+    const first = trips[0]!.trip
+    const what =
+      trips.length === 1 ? `trip ${first} /predict` : `trips ${first}… (${trips.length}) /predict`
+    // A batch is a JSON array (the service answers `predictions`, one per ride, in order); with
+    // --batch 1 the body stays one ride, as the service's single-ride form.
+    const body = batchSize === 1 ? plan.record(first) : trips.map(({ trip }) => plan.record(trip))
+    const answered = sendWithRetry('/predict', body, what)
+      .then((answer) => {
+        if (answer === null) return trips.forEach(({ settle }) => settle(null))
+        const answerBody = answer.body as {
+          requestId?: unknown
+          predictions?: { requestId?: unknown }[]
+        } | null
+        const ids =
+          batchSize === 1
+            ? [answerBody?.requestId]
+            : (answerBody?.predictions ?? []).map((p) => p.requestId)
+        if (ids.length !== trips.length || ids.some((id) => typeof id !== 'string')) {
+          fail(`${what}: the answer carries no requestId for every trip`)
+          return trips.forEach(({ settle }) => settle(null))
+        }
+        trips.forEach(({ settle }, k) => {
+          const id = ids[k] as string
+          predictionsAnswered++
+          options.onAnswered?.(id)
+          settle(id)
+        })
+      })
+      .finally(release)
+    track(answered)
+  }
+
+  /** Answered trips whose feedback waits to go out in the next /feedback batch (with --batch > 1). */
+  let feedbackPending: { trip: number; requestId: string }[] = []
+  const flushFeedback = async (): Promise<void> => {
+    if (feedbackPending.length === 0) return
+    const items = feedbackPending
+    feedbackPending = []
+    await acquire()
+    feedbackSent += items.length
+    const what = `trips ${items[0]!.trip}… (${items.length}) /feedback`
+    try {
+      // POST /feedback with an array: one statement in the service, a result per item in order.
+      const answer = await sendWithRetry(
+        '/feedback',
+        items.map(({ trip, requestId }) => ({ requestId, actual: plan.durationMin(trip) })),
+        what,
+      )
+      const results = (answer?.body as { results?: { statusCode?: unknown }[] } | null)?.results
+      if (answer === null) return
+      if (!Array.isArray(results) || results.length !== items.length) {
+        fail(`${what}: the answer carries no result for every feedback`)
+        return
+      }
+      results.forEach((result, k) => {
+        if (result.statusCode !== undefined)
+          fail(
+            `trip ${items[k]!.trip} /feedback: HTTP ${String(result.statusCode)} (unknown requestId)`,
+          )
+      })
+    } finally {
+      release()
+    }
+  }
+
   for (const event of plan.events) {
     if (options.signal?.aborted) {
       stoppedBecause ??= 'cancelled'
@@ -158,31 +254,26 @@ export async function replayTrips(
     if (options.speed !== null) {
       const dueMs = startedAt + (event.atUs - plan.startUs) / 1000 / options.speed
       const wait = dueMs - now()
-      if (wait > 1) await sleep(wait)
+      if (wait > 1) {
+        // The trips due so far go out before the clock waits: a batch never holds a trip back.
+        await flush()
+        await flushFeedback()
+        await sleep(wait)
+      }
     }
     if (now() - lastProgress >= 500) {
       lastProgress = now()
       options.onProgress?.(progress())
     }
     if (event.kind === 'predict') {
-      await acquire()
-      predictionsSent++
       const trip = event.trip
-      const answered = sendWithRetry('/predict', plan.record(trip), `trip ${trip} /predict`)
-        .then((answer) => {
-          const id = (answer?.body as { requestId?: unknown } | null | undefined)?.requestId
-          if (answer === null) return null
-          if (typeof id !== 'string') {
-            fail(`trip ${trip} /predict: the answer carries no requestId`)
-            return null
-          }
-          predictionsAnswered++
-          options.onAnswered?.(id)
-          return id
-        })
-        .finally(release)
-      requestIds.set(trip, answered)
-      track(answered.then(() => undefined))
+      let settle: (id: string | null) => void = () => undefined
+      requestIds.set(trip, new Promise<string | null>((resolve) => (settle = resolve)))
+      pending.push({ trip, settle })
+      if (pending.length >= batchSize) await flush()
+    } else if (!wantsFeedback(event.trip)) {
+      feedbackOmitted++
+      requestIds.delete(event.trip)
     } else {
       // Not awaited here: a short trip's feedback may follow its prediction within a few events, and
       // waiting for that answer would stall every request behind it.
@@ -193,6 +284,11 @@ export async function replayTrips(
         requestId.then(async (id) => {
           if (id === null) {
             feedbackSkipped++
+            return
+          }
+          if (batchSize > 1) {
+            feedbackPending.push({ trip, requestId: id })
+            if (feedbackPending.length >= batchSize) await flushFeedback()
             return
           }
           await acquire()
@@ -210,7 +306,18 @@ export async function replayTrips(
       )
     }
   }
-  await Promise.all([...tasks])
+  if (stoppedBecause === null) await flush()
+  else pending.forEach(({ settle }) => settle(null))
+  // Feedback still waiting for its prediction's answer joins the buffer as answers come; drain both.
+  while (tasks.size > 0 || feedbackPending.length > 0) {
+    await Promise.all([...tasks])
+    if (options.signal?.aborted) {
+      // Cancelled: what has not gone out stays out, as feedback of unanswered trips does.
+      feedbackSkipped += feedbackPending.length
+      feedbackPending = []
+    }
+    await flushFeedback()
+  }
   const final = progress()
   options.onProgress?.(final)
   const withFeedback = plan.events.filter((event) => event.kind === 'feedback').length
@@ -219,6 +326,7 @@ export async function replayTrips(
     trips: plan.tripCount,
     tripsWithoutFeedback: plan.tripCount - withFeedback,
     feedbackSkipped,
+    feedbackOmitted,
     retries,
     stoppedBecause,
   }
