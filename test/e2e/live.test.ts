@@ -1,12 +1,8 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
-import { chromium } from 'playwright-core'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabasePool } from '../../src-main/adapters/postgres/pool'
 import { createPool } from '../../src-main/adapters/postgres/pool'
@@ -14,11 +10,13 @@ import { isProcessRunning } from '../../src-main/adapters/process/is-process-ali
 import { loadConfig } from '../../src-main/config/app-config'
 import { ensureTrainedModel } from '../../src-main/services/model/model-service'
 import { LIVE_COMMAND_LINES, sourceCliEntry } from '../../src-main/services/live/live-commands'
-import { CHROMIUM_PATH, chromiumCapability, hasCapability } from '../support/capabilities'
+import { chromiumCapability, hasCapability } from '../support/capabilities'
 import type { TestPostgres } from '../support/postgres'
 import { startTestPostgres } from '../support/postgres'
 import { taxiDataDir } from '../support/taxi-data'
-import { PanelPage } from './panel-page'
+import type { PanelPage } from './panel-page'
+import type { PanelSession } from './panel-session'
+import { buildPanel, repoRoot, startPanelSession } from './panel-session'
 
 /**
  * The Live view end to end, in browser mode, in Debian's Chromium, on a real PostgreSQL the panel is
@@ -30,7 +28,7 @@ import { PanelPage } from './panel-page'
  * The view's screenshot goes to test-results/screenshots/live.png and, when asked
  * (DRIFTDESK_UPDATE_SCREENSHOTS=1) or missing, to docs/screenshots/live.png.
  */
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const root = repoRoot
 const screenshotDir = join(root, 'test-results', 'screenshots')
 const hasChromium = hasCapability(chromiumCapability)
 const MONTH = '2022-03'
@@ -53,12 +51,9 @@ describe.skipIf(!hasChromium)('the Live view in Chromium (browser mode)', () => 
   let postgres: TestPostgres
   let pool: DatabasePool
   let home: string
-  let server: ChildProcessWithoutNullStreams | null = null
-  let serverLog = ''
-  let browser: Browser
+  let session: PanelSession | undefined
   let page: Page
   let panel: PanelPage
-  const consoleErrors: string[] = []
 
   /** The charts of the Live view by label: points with a value. */
   async function chartPoints(): Promise<Record<string, number>> {
@@ -112,11 +107,7 @@ describe.skipIf(!hasChromium)('the Live view in Chromium (browser mode)', () => 
   }
 
   beforeAll(async () => {
-    const build = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], {
-      cwd: root,
-      encoding: 'utf8',
-    })
-    expect(build.status, build.stderr).toBe(0)
+    buildPanel()
     mkdirSync(screenshotDir, { recursive: true })
     home = mkdtempSync(join(tmpdir(), 'driftdesk-e2e-live-'))
     const [started, data] = await Promise.all([startTestPostgres(), taxiDataDir()])
@@ -128,62 +119,24 @@ describe.skipIf(!hasChromium)('the Live view in Chromium (browser mode)', () => 
       '2022-01',
       join(data.dir, 'green_tripdata_2022-01.parquet'),
     )
-    server = spawn(
-      join(root, 'node_modules', '.bin', 'tsx'),
-      ['src-main/server/main.ts', '--json', '--data-dir', data.dir, '--workers', '1'],
-      {
-        cwd: root,
-        env: { ...process.env, DRIFTDESK_HOME: home, DATABASE_URL: postgres.url },
-      },
-    )
-    server.stderr.on('data', (chunk: Buffer) => (serverLog += chunk.toString()))
-    const firstLine = await new Promise<string>((resolveLine, reject) => {
-      const lines = createInterface({ input: server!.stdout })
-      lines.once('line', resolveLine)
-      server!.once('exit', (code) =>
-        reject(new Error(`the panel exited with ${code}: ${serverLog}`)),
-      )
+    session = await startPanelSession({
+      home,
+      dataDir: data.dir,
+      workers: 1,
+      env: { DATABASE_URL: postgres.url },
+      viewport: { width: 1280, height: 1000 },
+      label: 'e2e live',
     })
-    const { url } = JSON.parse(firstLine) as { url: string }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    })
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text())
-    })
-    page.on('pageerror', (error) => consoleErrors.push(error.message))
-    panel = new PanelPage(page)
-    await page.goto(url)
-    await page.waitForSelector('nav [data-view=setup][aria-current=page]')
+    ;({ page, panel } = session)
   })
 
   afterEach(async ({ task }) => {
-    if (task.result?.state !== 'fail') return
-    const pageText = await page.textContent('main', { timeout: 2000 }).catch(() => null)
-    console.error(
-      `[e2e live] ${task.name} failed.\npanel stderr (last 4,000 characters):\n${serverLog.slice(-4000)}\n` +
-        `page text:\n${(pageText ?? '(unreadable)').slice(0, 2000)}\nconsole errors: ${JSON.stringify(consoleErrors)}`,
-    )
+    if (task.result?.state === 'fail' && session !== undefined)
+      console.error(await session.describeFailure(task.name))
   })
 
   afterAll(async () => {
-    await browser?.close()
-    if (server !== null && server.exitCode === null) {
-      const exited = new Promise((resolveExit) => server!.once('exit', resolveExit))
-      server.kill('SIGTERM')
-      await exited
-    }
+    await session?.close()
     await pool?.end()
     await postgres?.stop()
     if (home !== undefined) rmSync(home, { recursive: true, force: true })
@@ -300,6 +253,6 @@ describe.skipIf(!hasChromium)('the Live view in Chromium (browser mode)', () => 
   })
 
   it('logged no errors in the page', () => {
-    expect(consoleErrors).toEqual([])
+    expect(session!.consoleErrors).toEqual([])
   })
 })

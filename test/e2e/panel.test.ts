@@ -1,18 +1,14 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process'
-import { spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { chromium } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { hasAnswerKeys, isClose, readAnswerJson, readAnswerTsv } from '../support/answer-keys'
-import { CHROMIUM_PATH, chromiumCapability, hasCapability } from '../support/capabilities'
+import { chromiumCapability, hasCapability } from '../support/capabilities'
 import { realTaxiDataDir, syntheticTaxiDataDir } from '../support/taxi-data'
-import type { PanelView } from './panel-page'
-import { PanelPage } from './panel-page'
+import type { PanelPage, PanelView } from './panel-page'
+import type { PanelSession } from './panel-session'
+import { buildPanel, repoRoot, startPanelSession } from './panel-session'
 
 /**
  * The control panel end to end, in browser mode, in Debian's Chromium: build, start the panel on an
@@ -22,8 +18,7 @@ import { PanelPage } from './panel-page'
  * Screenshots of each view go to test-results/screenshots/; with DRIFTDESK_UPDATE_SCREENSHOTS=1 (or when
  * missing) the real-data run also copies them to docs/screenshots/ for the README.
  */
-const CHROMIUM = CHROMIUM_PATH
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const root = repoRoot
 const screenshotDir = join(root, 'test-results', 'screenshots')
 // Skips where Chromium is missing, fails where .ci/run installed it (DRIFTDESK_EXPECT_CHROMIUM=1).
 const hasChromium = hasCapability(chromiumCapability)
@@ -52,12 +47,10 @@ interface SuiteAnswer {
 
 describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', () => {
   let home: string
-  let server: ChildProcessWithoutNullStreams | null = null
-  let serverLog = ''
+  let session: PanelSession | undefined
   let browser: Browser
   let page: Page
   let panel: PanelPage
-  const consoleErrors: string[] = []
   const screenshots: string[] = []
 
   async function screenshot(view: PanelView, suffix = ''): Promise<void> {
@@ -81,68 +74,28 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
   }
 
   beforeAll(async () => {
-    const build = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], {
-      cwd: root,
-      encoding: 'utf8',
-    })
-    expect(build.status, build.stderr).toBe(0)
+    buildPanel()
     mkdirSync(screenshotDir, { recursive: true })
     home = mkdtempSync(join(tmpdir(), 'driftdesk-e2e-home-'))
     const dataDir = realData ?? (await syntheticTaxiDataDir())
-    server = spawn(
-      join(root, 'node_modules', '.bin', 'tsx'),
-      ['src-main/server/main.ts', '--json', '--data-dir', dataDir, '--workers', '2'],
-      { cwd: root, env: { ...process.env, DRIFTDESK_HOME: home } },
-    )
-    server.stderr.on('data', (chunk: Buffer) => (serverLog += chunk.toString()))
-    const firstLine = await new Promise<string>((resolveLine, reject) => {
-      const lines = createInterface({ input: server!.stdout })
-      lines.once('line', resolveLine)
-      server!.once('exit', (code) =>
-        reject(new Error(`the panel exited with ${code}: ${serverLog}`)),
-      )
+    session = await startPanelSession({
+      home,
+      dataDir,
+      workers: 2,
+      viewport: { width: 1280, height: 800 },
+      label: 'e2e',
     })
-    const { url } = JSON.parse(firstLine) as { url: string }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    })
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text())
-    })
-    page.on('pageerror', (error) => consoleErrors.push(error.message))
-    panel = new PanelPage(page)
-    await page.goto(url)
-    await page.waitForSelector('nav [data-view=setup][aria-current=page]')
+    ;({ browser, page, panel } = session)
   })
 
   // A failure on a loaded CI machine is hard to reproduce: say what the panel's process and page said.
   afterEach(async ({ task }) => {
-    if (task.result?.state !== 'fail') return
-    const pageText = await page.textContent('main', { timeout: 2000 }).catch(() => null)
-    console.error(
-      `[e2e] ${task.name} failed.\npanel stderr (last 4,000 characters):\n${serverLog.slice(-4000)}\n` +
-        `page text:\n${(pageText ?? '(unreadable)').slice(0, 2000)}\nconsole errors: ${JSON.stringify(consoleErrors)}`,
-    )
+    if (task.result?.state === 'fail' && session !== undefined)
+      console.error(await session.describeFailure(task.name))
   })
 
   afterAll(async () => {
-    await browser?.close()
-    if (server !== null && server.exitCode === null) {
-      const exited = new Promise((resolveExit) => server!.once('exit', resolveExit))
-      server.kill('SIGTERM')
-      await exited
-    }
+    await session?.close()
     if (home !== undefined) rmSync(home, { recursive: true, force: true })
   })
 
@@ -523,7 +476,7 @@ describe.skipIf(!hasChromium)('the control panel in Chromium (browser mode)', ()
   }
 
   it('logged no console errors, and the screenshots are kept for the README', () => {
-    expect(consoleErrors).toEqual([])
+    expect(session!.consoleErrors).toEqual([])
     // The README's copies change only when asked (or missing), so a test run leaves the tree clean.
     if (isRealData) {
       const docs = join(root, 'docs', 'screenshots')

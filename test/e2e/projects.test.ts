@@ -1,17 +1,14 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process'
-import { spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
-import { chromium } from 'playwright-core'
+import { join, resolve } from 'node:path'
+import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { isClose } from '../support/answer-keys'
-import { CHROMIUM_PATH, chromiumCapability, hasCapability } from '../support/capabilities'
+import { chromiumCapability, hasCapability } from '../support/capabilities'
 import { readOwnDataKey } from '../support/own-data-keys'
-import { PanelPage } from './panel-page'
+import type { PanelPage } from './panel-page'
+import type { PanelSession } from './panel-session'
+import { buildPanel, repoRoot, startPanelSession } from './panel-session'
 
 /**
  * A learner's own project end to end, in browser mode, in Debian's Chromium (issue #11): create a
@@ -22,7 +19,7 @@ import { PanelPage } from './panel-page'
  * The new-project screenshot goes to test-results/screenshots/projects.png and, with the fair data, to
  * docs/screenshots/ (when missing, or with DRIFTDESK_UPDATE_SCREENSHOTS=1) for the README.
  */
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const root = repoRoot
 const screenshotDir = join(root, 'test-results', 'screenshots')
 const hasChromium = hasCapability(chromiumCapability)
 
@@ -81,76 +78,32 @@ const DATASET: Dataset = isFair
 
 describe.skipIf(!hasChromium)('own projects in the panel (Chromium, browser mode)', () => {
   let home: string
-  let server: ChildProcessWithoutNullStreams | null = null
-  let serverLog = ''
-  let browser: Browser
+  let session: PanelSession | undefined
   let page: Page
   let panel: PanelPage
-  const consoleErrors: string[] = []
   const reference = join(DATASET.dir, 'reference.csv')
   const current = join(DATASET.dir, 'current.csv')
 
   beforeAll(async () => {
-    const build = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], {
-      cwd: root,
-      encoding: 'utf8',
-    })
-    expect(build.status, build.stderr).toBe(0)
+    buildPanel()
     mkdirSync(screenshotDir, { recursive: true })
     home = mkdtempSync(join(tmpdir(), 'driftdesk-e2e-projects-'))
-    server = spawn(
-      join(root, 'node_modules', '.bin', 'tsx'),
-      ['src-main/server/main.ts', '--json', '--workers', '1'],
-      { cwd: root, env: { ...process.env, DRIFTDESK_HOME: home } },
-    )
-    server.stderr.on('data', (chunk: Buffer) => (serverLog += chunk.toString()))
-    const firstLine = await new Promise<string>((resolveLine, reject) => {
-      const lines = createInterface({ input: server!.stdout })
-      lines.once('line', resolveLine)
-      server!.once('exit', (code) =>
-        reject(new Error(`the panel exited with ${code}: ${serverLog}`)),
-      )
+    session = await startPanelSession({
+      home,
+      workers: 1,
+      viewport: { width: 1280, height: 900 },
+      label: 'e2e',
     })
-    const { url } = JSON.parse(firstLine) as { url: string }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    })
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text())
-    })
-    page.on('pageerror', (error) => consoleErrors.push(error.message))
-    panel = new PanelPage(page)
-    await page.goto(url)
-    await page.waitForSelector('nav [data-view=setup][aria-current=page]')
+    ;({ page, panel } = session)
   })
 
   afterEach(async ({ task }) => {
-    if (task.result?.state !== 'fail') return
-    const pageText = await page.textContent('main', { timeout: 2000 }).catch(() => null)
-    console.error(
-      `[e2e] ${task.name} failed.\npanel stderr (last 4,000 characters):\n${serverLog.slice(-4000)}\n` +
-        `page text:\n${(pageText ?? '(unreadable)').slice(0, 2000)}\nconsole errors: ${JSON.stringify(consoleErrors)}`,
-    )
+    if (task.result?.state === 'fail' && session !== undefined)
+      console.error(await session.describeFailure(task.name))
   })
 
   afterAll(async () => {
-    await browser?.close()
-    if (server !== null && server.exitCode === null) {
-      const exited = new Promise((resolveExit) => server!.once('exit', resolveExit))
-      server.kill('SIGTERM')
-      await exited
-    }
+    await session?.close()
     if (home !== undefined) rmSync(home, { recursive: true, force: true })
   })
 
@@ -316,7 +269,7 @@ describe.skipIf(!hasChromium)('own projects in the panel (Chromium, browser mode
   })
 
   it('logged no console errors, and keeps the screenshot for the README', () => {
-    expect(consoleErrors).toEqual([])
+    expect(session!.consoleErrors).toEqual([])
     if (isFair) {
       const target = join(root, 'docs', 'screenshots', 'projects.png')
       if (process.env.DRIFTDESK_UPDATE_SCREENSHOTS === '1' || !existsSync(target))
