@@ -26,17 +26,14 @@ import type { ProgressStream } from '../progress-bar'
 import { ProgressBar } from '../progress-bar'
 import type { WindowMetricSpec } from '../../core/quality/window-column-metric'
 import { formatWindowMetric } from '../../core/quality/window-column-metric'
-import { storeCourseExtraMetrics } from '../../services/pipeline/course-extra-metrics'
-import { windowSpecOf } from '../../services/pipeline/project-backfill-service'
+// The project path (own-data readers, reports) and the course's extra metrics load only when used, so a
+// course backfill's start-up does not pay for them.
 import {
-  buildProjectBackfillRequest,
-  parseMetricFlags,
   isProjectBackfill,
-  isProjectRun,
+  parseMetricFlags,
   PROJECT_BACKFILL_HELP,
   projectBackfillOptions,
-  runProjectBackfill,
-} from '../project-backfill'
+} from '../project-backfill-options'
 
 export const summary =
   'Compute and store the drift metrics of a month, or of every window of a project (a run with retries, resume, cancel)'
@@ -136,6 +133,7 @@ export async function run(context: CliContext): Promise<number> {
     // A project run (own data) resumes through its own service, on this session.
     const found = await session.store.resolveRunId(values.resume).catch(() => ({ id: null }))
     const stored = found.id === null ? null : await session.store.getRun(found.id)
+    const { isProjectRun, runProjectBackfill } = await import('../project-backfill')
     if (stored !== null && isProjectRun(stored)) {
       try {
         await prewarmed.close()
@@ -221,6 +219,7 @@ async function storeCourseMetrics(
     startDate.slice(0, 7),
     context.signal,
   )
+  const { storeCourseExtraMetrics } = await import('../../services/pipeline/course-extra-metrics')
   const days = await storeCourseExtraMetrics(
     session.database.pool,
     monthFile,
@@ -260,6 +259,8 @@ async function runOwnDataBackfill(
         2,
       )
   const { openDatabaseSession, toCliError } = await import('../database-session')
+  const { buildProjectBackfillRequest, runProjectBackfill } = await import('../project-backfill')
+  const { windowSpecOf } = await import('../../services/pipeline/project-backfill-service')
   let session: DatabaseSession | null = null
   const open = async (): Promise<DatabaseSession> =>
     (session ??= await openDatabaseSession(context, config, 'driftdesk backfill'))
