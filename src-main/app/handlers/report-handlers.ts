@@ -1,6 +1,13 @@
-import type { ReportWorkerPool } from '../../adapters/worker/report-worker-pool'
+import type { ComputedReport, ReportWorkerPool } from '../../adapters/worker/report-worker-pool'
 import type { AppConfig } from '../../config/app-config'
 import type { ProjectTask } from '../../services/projects/project-reports'
+import type {
+  ProjectReportRequest,
+  ProjectTestSuiteRequest,
+  ReportRequest,
+  TestSuiteRequest,
+} from '../../shared/ipc-contract'
+import type { ReportDocument, TestSuiteDocument } from '../../shared/domain/reports'
 import type { ChannelHandlers, ChannelsOf } from './channel-handlers'
 
 export interface ReportHandlerDeps {
@@ -31,83 +38,66 @@ function fileNamePart(text: string): string {
 export function createReportHandlers(
   deps: ReportHandlerDeps,
 ): ChannelHandlers<ChannelsOf<'reports'> | ChannelsOf<'suites'>> {
+  /** A course day's report, or a project window's, computed on a report thread; `label` names its file. */
+  async function report(
+    request: ReportRequest | ProjectReportRequest,
+    html: boolean,
+  ): Promise<{ computed: ComputedReport<ReportDocument>; label: string }> {
+    if ('project' in request) {
+      const { preset, window } = request
+      const project = await deps.projectTask(request.project)
+      const task = { kind: 'project-report', preset, project, window } as const
+      return {
+        computed: await deps.reports.projectReport(deps.config(), task, { html }),
+        label: `${preset}-${fileNamePart(`${request.project}-${window}`)}`,
+      }
+    }
+    const { date, preset, referenceMonth } = request
+    await deps.ensureModel(referenceMonth, date)
+    const task = { kind: 'report', preset, date, referenceMonth } as const
+    return {
+      computed: await deps.reports.report(deps.config(), task, { html }),
+      label: `${preset}-${date}`,
+    }
+  }
+
+  /** The same for a test suite. */
+  async function suite(
+    request: TestSuiteRequest | ProjectTestSuiteRequest,
+    html: boolean,
+  ): Promise<{ computed: ComputedReport<TestSuiteDocument>; label: string }> {
+    if ('project' in request) {
+      const { preset, window } = request
+      const project = await deps.projectTask(request.project)
+      const task = { kind: 'project-test-suite', preset, project, window } as const
+      return {
+        computed: await deps.reports.projectTestSuite(deps.config(), task, { html }),
+        label: `${preset}-${fileNamePart(`${request.project}-${window}`)}`,
+      }
+    }
+    const { date, preset, referenceMonth } = request
+    await deps.ensureModel(referenceMonth, date)
+    const task = { kind: 'test-suite', preset, date, referenceMonth } as const
+    return {
+      computed: await deps.reports.testSuite(deps.config(), task, { html }),
+      label: `${preset}-${date}`,
+    }
+  }
+
   return {
     async 'reports:get'(request) {
-      if ('project' in request) {
-        const project = await deps.projectTask(request.project)
-        const task = {
-          kind: 'project-report',
-          preset: request.preset,
-          project,
-          window: request.window,
-        } as const
-        return (await deps.reports.projectReport(deps.config(), task)).document
-      }
-      const { date, preset, referenceMonth } = request
-      const task = { kind: 'report', preset, date, referenceMonth } as const
-      await deps.ensureModel(referenceMonth, date)
-      return (await deps.reports.report(deps.config(), task)).document
+      return (await report(request, false)).computed.document
     },
-
     async 'reports:export-html'(request) {
-      if ('project' in request) {
-        const project = await deps.projectTask(request.project)
-        const task = {
-          kind: 'project-report',
-          preset: request.preset,
-          project,
-          window: request.window,
-        } as const
-        const { html } = await deps.reports.projectReport(deps.config(), task, { html: true })
-        return {
-          fileName: `driftdesk-report-${request.preset}-${fileNamePart(`${request.project}-${request.window}`)}.html`,
-          html: html ?? '',
-        }
-      }
-      const { date, preset, referenceMonth } = request
-      const task = { kind: 'report', preset, date, referenceMonth } as const
-      await deps.ensureModel(referenceMonth, date)
-      const { html } = await deps.reports.report(deps.config(), task, { html: true })
-      return { fileName: `driftdesk-report-${preset}-${date}.html`, html: html ?? '' }
+      const { computed, label } = await report(request, true)
+      return { fileName: `driftdesk-report-${label}.html`, html: computed.html ?? '' }
     },
-
     async 'suites:run'(request) {
-      if ('project' in request) {
-        const project = await deps.projectTask(request.project)
-        const task = {
-          kind: 'project-test-suite',
-          preset: request.preset,
-          project,
-          window: request.window,
-        } as const
-        return (await deps.reports.projectTestSuite(deps.config(), task)).document
-      }
-      const { date, preset, referenceMonth } = request
-      const task = { kind: 'test-suite', preset, date, referenceMonth } as const
-      await deps.ensureModel(referenceMonth, date)
-      return (await deps.reports.testSuite(deps.config(), task)).document
+      return (await suite(request, false)).computed.document
     },
-
     async 'suites:export-html'(request) {
-      if ('project' in request) {
-        const project = await deps.projectTask(request.project)
-        const task = {
-          kind: 'project-test-suite',
-          preset: request.preset,
-          project,
-          window: request.window,
-        } as const
-        const { html } = await deps.reports.projectTestSuite(deps.config(), task, { html: true })
-        return {
-          fileName: `driftdesk-test-suite-${request.preset}-${fileNamePart(`${request.project}-${request.window}`)}.html`,
-          html: html ?? '',
-        }
-      }
-      const { date, preset, referenceMonth } = request
-      const task = { kind: 'test-suite', preset, date, referenceMonth } as const
-      await deps.ensureModel(referenceMonth, date)
-      const { html } = await deps.reports.testSuite(deps.config(), task, { html: true })
-      return { fileName: `driftdesk-test-suite-${preset}-${date}.html`, html: html ?? '' }
+      const { computed, label } = await suite(request, true)
+      return { fileName: `driftdesk-test-suite-${label}.html`, html: computed.html ?? '' }
     },
   }
 }
