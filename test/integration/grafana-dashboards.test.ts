@@ -516,6 +516,47 @@ describe('dashboard and alert SQL on a real backfilled PostgreSQL', () => {
       expect(row['estimate lower']).toBeLessThan(row['estimate upper'] as number)
   })
 
+  it('shows why each day moved: contributions that add up to the shift, outlier shares, the worst segment', async () => {
+    const dashboard = dashboards.find((item) => item.dashboard.uid === GRAFANA_DASHBOARD_UID)
+      ?.dashboard as Dashboard
+    const query = async (title: string): Promise<Record<string, unknown>[]> => {
+      const panel = dashboard.panels.find((item) => item.title === title)
+      expect(panel, title).toBeDefined()
+      return (await reader.query(panelSql(panel?.targets?.[0]?.rawSql ?? '', dashboard))).rows
+    }
+    const contributions = await query('Contribution to the shift of the mean prediction')
+    const shifts = await reader.query<{ time: Date; observed_shift: number; features: string }>(
+      `SELECT "timestamp" AS time, max(observed_shift) AS observed_shift, count(*) AS features
+       FROM prediction_contributions WHERE project = 'nyc-taxi' AND source = 'batch'
+       GROUP BY 1 ORDER BY 1`,
+    )
+    // Every backfilled day, each with the model's six features, summing to the day's observed shift.
+    expect(shifts.rows).toHaveLength(28)
+    expect(contributions).toHaveLength(28 * 6)
+    for (const day of shifts.rows) {
+      expect(Number(day.features)).toBe(6)
+      const sum = contributions
+        .filter((row) => (row.time as Date).getTime() === day.time.getTime())
+        .reduce((total, row) => total + (row.contribution as number), 0)
+      expect(Math.abs(sum - day.observed_shift)).toBeLessThanOrEqual(
+        1e-9 * Math.max(1, Math.abs(day.observed_shift)),
+      )
+    }
+    const outliers = await query("Share outside the reference's Tukey fences")
+    const storedOutliers = await reader.query<{ outside_fences_share: number }>(
+      `SELECT outside_fences_share FROM column_outliers
+       WHERE project = 'nyc-taxi' AND source = 'batch' AND outside_fences_share IS NOT NULL
+       ORDER BY "timestamp", column_name`,
+    )
+    expect(outliers.length).toBeGreaterThan(0)
+    expect(outliers.map((row) => row.outside_fences_share)).toEqual(
+      storedOutliers.rows.map((row) => row.outside_fences_share),
+    )
+    const worst = await query('Worst segment per day')
+    expect(worst).toHaveLength(28)
+    for (const row of worst) expect(row.segment).toMatch(/^\S+ = \S+$/)
+  })
+
   it("shows the backfill's values in the course's own dashboard, imported as it is", async () => {
     // It refers to the data source by the uid the course's Grafana generated; the provisioned
     // `PostgreSQL` data source carries it.
@@ -788,6 +829,27 @@ async function seedOtherProject(db: pg.Client): Promise<void> {
     `INSERT INTO column_metrics (project, source, "timestamp", column_name, metric, parameter, value)
      SELECT 'other', source, "timestamp", column_name, metric, parameter, value + 7
      FROM column_metrics WHERE project = 'nyc-taxi'`,
+  )
+  await db.query(
+    `INSERT INTO prediction_contributions (project, source, "timestamp", feature, contribution,
+       coefficient, reference_mean, current_mean, observed_shift, is_estimate)
+     SELECT 'other', source, "timestamp", feature, contribution + 7, coefficient, reference_mean,
+       current_mean, observed_shift + 42, true
+     FROM prediction_contributions WHERE project = 'nyc-taxi'`,
+  )
+  await db.query(
+    `INSERT INTO column_outliers (project, source, "timestamp", column_name, outside_fences_share,
+       outside_range_share, reference_outside_fences_share, lower_fence, upper_fence, value_count)
+     SELECT 'other', source, "timestamp", column_name, outside_fences_share + 7, outside_range_share,
+       reference_outside_fences_share, lower_fence, upper_fence, value_count
+     FROM column_outliers WHERE project = 'nyc-taxi'`,
+  )
+  await db.query(
+    `INSERT INTO segment_metrics (project, source, "timestamp", segment_column, segment, rows,
+       reference_rows, mean_prediction, reference_mean_prediction, prediction_drift, mae, rmse, is_worst)
+     SELECT 'other', source, "timestamp", segment_column, segment, rows + 7, reference_rows,
+       mean_prediction, reference_mean_prediction, prediction_drift, mae + 7, rmse, is_worst
+     FROM segment_metrics WHERE project = 'nyc-taxi'`,
   )
   await db.query(
     `INSERT INTO service_health (project, "timestamp", window_end, requests, errors, error_rate,
