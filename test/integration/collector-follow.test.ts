@@ -16,7 +16,7 @@ import { loadConfig } from '../../src-main/config/app-config'
 import { predictTripDurations } from '../../src-main/core/model/trip-duration-model'
 import { createReferenceContext } from '../../src-main/core/pipeline/reference-context'
 import { TripRecordFrameBuilder } from '../../src-main/core/pipeline/trip-record-frame'
-import type { CollectOutcome, LiveReference } from '../../src-main/services/live/collector-service'
+import type { CollectOutcome, CourseLiveReference } from '../../src-main/services/live/collector-service'
 import { CollectorService } from '../../src-main/services/live/collector-service'
 import { ensureTrainedModel } from '../../src-main/services/model/model-service'
 import type { TestPostgres } from '../support/postgres'
@@ -39,7 +39,7 @@ describe('collector: windows close on the event-time watermark', () => {
   let server: TestPostgres
   let pool: DatabasePool
   let home: string
-  let reference: LiveReference
+  let reference: CourseLiveReference
   let trips: TripRecordJson[]
   let writer: PredictionLogWriter
 
