@@ -400,6 +400,26 @@ describe('collect --project FILE: an own project logged through POST /log', () =
       [1, 2, 3, 4, 5, 6].map((h) => `2024-03-01 0${h}:00:00`),
     )
     expect(ends.rows.map((r) => r.provisional)).toEqual([false, false, false, false, false, true])
+    // `metrics --source live` prints the closed windows and holds back the provisional (last) hour.
+    const metrics = await runCli([
+      'metrics',
+      '--project',
+      'shop-hourly',
+      '--source',
+      'live',
+      '--month',
+      '2024-03',
+      '--json',
+      ...common(),
+    ])
+    expect(metrics.code, metrics.stderr).toBe(0)
+    expect(jsonLines(metrics.stdout).map((w) => w.date)).toEqual([
+      '2024-03-01',
+      '2024-03-01T01:00:00',
+      '2024-03-01T02:00:00',
+      '2024-03-01T03:00:00',
+      '2024-03-01T04:00:00',
+    ])
     const tasks = await pool.query<{ task_key: string }>(
       `SELECT t.task_key FROM task_runs t JOIN runs r ON r.id = t.run_id
         WHERE r.job = 'collect' AND r.parameters->>'project' = 'shop-hourly' ORDER BY t.task_key`,
