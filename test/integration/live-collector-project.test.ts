@@ -266,6 +266,7 @@ async function columnMetricsOf(
 }
 
 let current: Row[]
+let reference: Row[]
 
 beforeAll(async () => {
   server = await startTestPostgres()
@@ -275,7 +276,7 @@ beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'driftdesk-collect-project-home-'))
   dir = await mkdtemp(join(tmpdir(), 'driftdesk-collect-project-'))
   const random = seeded(20241207)
-  const reference = rows(random, Date.UTC(2024, 1, 1), 24 * 7, 400, () => 0)
+  reference = rows(random, Date.UTC(2024, 1, 1), 24 * 7, 400, () => 0)
   // Three days; the second drifts (amount up, a plan gone), the third recovers half-way.
   current = rows(random, Date.UTC(2024, 2, 1), 72, 240, (ms) =>
     ms >= Date.UTC(2024, 2, 2) && ms < Date.UTC(2024, 2, 3)
@@ -289,6 +290,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'shop.yaml'), projectYaml('shop', '1d'))
   await writeFile(join(dir, 'shop-hourly.yaml'), projectYaml('shop-hourly', '1h'))
   await writeFile(join(dir, 'shop-bad.yaml'), projectYaml('shop-bad', '1d'))
+  await writeFile(join(dir, 'shop-labels.yaml'), projectYaml('shop-labels', '1d'))
 }, 120_000)
 
 afterAll(async () => {
@@ -476,5 +478,103 @@ describe('collect --project FILE: an own project logged through POST /log', () =
     const fixed = await stored('shop-bad', 'live')
     expect(fixed[1]!.metrics.error).toBeUndefined()
     expect(fixed[1]!.metrics.numDriftedColumns).not.toBeNull()
+  }, 240_000)
+
+  it('delayed labels: rows logged without the target; MAE/RMSE and the labelled share arrive with the feedback, late feedback updates a closed window', async () => {
+    const url = await serve(join(dir, 'shop-labels.yaml'))
+    const two = current.filter((r) => r.ts < '2024-03-03 00:00:00')
+    const logged: string[] = []
+    for (let i = 0; i < two.length; i += 100) {
+      const batch = two.slice(i, i + 100).map(({ target: _target, ...rest }) => rest)
+      const answer = await post(`${url}/log`, batch)
+      expect(answer.status, JSON.stringify(answer.json)).toBe(200)
+      logged.push(...(answer.json.logged as { requestId: string }[]).map((l) => l.requestId))
+    }
+    const first = await runCli(['collect', '--project', join(dir, 'shop-labels.yaml'), ...common()])
+    expect(first.code, first.stderr).toBe(0)
+    // A window whose rows hold no target is computed as a file without that column would be.
+    const noTarget = (rows: readonly Row[]): string =>
+      csv(rows)
+        .split('\n')
+        .map((line) =>
+          line
+            .split(',')
+            .filter((_, k) => k !== 4)
+            .join(','),
+        )
+        .join('\n')
+    await writeFile(join(dir, 'reference-no-target.csv'), noTarget(reference))
+    await writeFile(join(dir, 'current-no-target.csv'), noTarget(two))
+    const backfill = await runCli([
+      'backfill',
+      '--reference',
+      join(dir, 'reference-no-target.csv'),
+      '--current',
+      join(dir, 'current-no-target.csv'),
+      '--prediction',
+      'prediction',
+      '--numerical',
+      'amount,visits',
+      '--categorical',
+      'plan',
+      '--datetime',
+      'ts',
+      '--name',
+      'shop-labels',
+      ...common(),
+    ])
+    expect(backfill.code, backfill.stderr).toBe(0)
+    interface Labels {
+      labelled_rows: number
+      labelled_share: number
+      mae: number | null
+      rmse: number | null
+    }
+    const labels = async (): Promise<Labels[]> =>
+      (
+        await pool.query<Labels>(
+          `SELECT labelled_rows, labelled_share, mae, rmse FROM daily_metrics
+            WHERE project = 'shop-labels' AND source = 'live' ORDER BY "timestamp"`,
+        )
+      ).rows
+    expect(await labels()).toEqual([
+      { labelled_rows: 0, labelled_share: 0, mae: null, rmse: null },
+      { labelled_rows: 0, labelled_share: 0, mae: null, rmse: null },
+    ])
+    const live = await stored('shop-labels', 'live')
+    const batch = await stored('shop-labels', 'batch')
+    expect(live.map((w) => w.metrics.date)).toEqual(['2024-03-01', '2024-03-02'])
+    for (const [i, window] of live.entries()) {
+      expect(window.metrics.columns.map((c) => c.column)).not.toContain('target')
+      expect(Object.keys(window.metrics.missingByColumn)).not.toContain('target')
+      for (const field of ['predictionDrift', 'numDriftedColumns', 'shareMissingValues'] as const)
+        expect(close(window.metrics[field], batch[i]!.metrics[field]), field).toBe(true)
+    }
+
+    // The first day's labels arrive after it closed: the next look recomputes its label metrics only.
+    const day1 = two.map((r, k) => [r, logged[k]] as const).filter(([r]) => r.ts < '2024-03-02')
+    const answer = await post(
+      `${url}/feedback`,
+      day1.map(([r, id]) => ({ requestId: id, actual: r.target })),
+    )
+    expect(answer.status).toBe(200)
+    const again = await runCli([
+      'collect',
+      '--project',
+      join(dir, 'shop-labels.yaml'),
+      '--json',
+      ...common(),
+    ])
+    expect(again.code, again.stderr).toBe(0)
+    expect(jsonLines(again.stdout)).toEqual([]) // no window computed again
+    const errors = day1.map(([r]) => r.prediction - r.target)
+    const mae = errors.reduce((sum, e) => sum + Math.abs(e), 0) / errors.length
+    const rmse = Math.sqrt(errors.reduce((sum, e) => sum + e * e, 0) / errors.length)
+    const [first1, second] = await labels()
+    expect(first1!.labelled_rows).toBe(day1.length)
+    expect(first1!.labelled_share).toBe(1)
+    expect(close(first1!.mae, mae), `${first1!.mae} vs ${mae}`).toBe(true)
+    expect(close(first1!.rmse, rmse), `${first1!.rmse} vs ${rmse}`).toBe(true)
+    expect(second).toEqual({ labelled_rows: 0, labelled_share: 0, mae: null, rmse: null })
   }, 240_000)
 })
