@@ -42,7 +42,7 @@ function hasLiveCommands(): boolean {
       cwd: cli.cwd,
       encoding: 'utf8',
     })
-    const options = LIVE_COMMAND_LINES[name](inputs).filter((part) => part.startsWith('--'))
+    const options = (LIVE_COMMAND_LINES[name](inputs) ?? []).filter((part) => part.startsWith('--'))
     return help.status === 0 && options.every((option) => help.stdout.includes(option))
   })
 }

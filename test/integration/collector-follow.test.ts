@@ -14,9 +14,13 @@ import { PredictionLogWriter } from '../../src-main/adapters/postgres/prediction
 import { runMigrations } from '../../src-main/adapters/postgres/run-migrations'
 import { loadConfig } from '../../src-main/config/app-config'
 import { predictTripDurations } from '../../src-main/core/model/trip-duration-model'
+import { computeDayMetrics } from '../../src-main/core/pipeline/compute-day-metrics'
 import { createReferenceContext } from '../../src-main/core/pipeline/reference-context'
 import { TripRecordFrameBuilder } from '../../src-main/core/pipeline/trip-record-frame'
-import type { CollectOutcome, LiveReference } from '../../src-main/services/live/collector-service'
+import type {
+  CollectOutcome,
+  CourseLiveReference,
+} from '../../src-main/services/live/collector-service'
 import { CollectorService } from '../../src-main/services/live/collector-service'
 import { ensureTrainedModel } from '../../src-main/services/model/model-service'
 import type { TestPostgres } from '../support/postgres'
@@ -39,7 +43,7 @@ describe('collector: windows close on the event-time watermark', () => {
   let server: TestPostgres
   let pool: DatabasePool
   let home: string
-  let reference: LiveReference
+  let reference: CourseLiveReference
   let trips: TripRecordJson[]
   let writer: PredictionLogWriter
 
@@ -261,14 +265,71 @@ describe('collector: windows close on the event-time watermark', () => {
     await running
   })
 
-  it('refuses windows that are not whole days', async () => {
-    await expect(
-      collector().run({
+  it(
+    'hourly windows for nyc-taxi: keyed by their ISO start, window_end stored, each hour once, the numbers of its trips',
+    { timeout: 240_000 },
+    async () => {
+      // The day windows of the tests above would share the midnight key with the first hour.
+      await pool.query(`DELETE FROM daily_metrics WHERE source = 'live'`)
+      const first = await collector().run({
         project: 'nyc-taxi',
         windowMicros: HOUR,
         latenessMicros: 0,
         follow: false,
-      }),
-    ).rejects.toThrow(/whole days/)
-  })
+      })
+      const keys = first.computed.map((w) => w.metrics.date)
+      expect(keys[0]).toBe('2022-02-01')
+      expect(keys[1]).toBe('2022-02-01T01:00:00')
+      expect(keys).toContain('2022-02-02')
+      expect(keys.every((k) => /^2022-02-0[1-3](T(0[1-9]|1\d|2[0-3]):00:00)?$/.test(k))).toBe(true)
+      expect(first.computed.filter((w) => w.provisional).map((w) => w.metrics.date)).toEqual([
+        keys.at(-1),
+      ])
+      const { rows } = await pool.query<{
+        start: string
+        end: string
+        rows: number
+        logged: number
+      }>(
+        `SELECT d."timestamp"::text AS start, d.window_end::text AS end, d.rows,
+                (SELECT count(*)::int FROM prediction_log l WHERE l.project = 'nyc-taxi'
+                  AND l.event_time >= d."timestamp" AND l.event_time < d.window_end) AS logged
+           FROM daily_metrics d WHERE d.source = 'live' ORDER BY d."timestamp"`,
+      )
+      expect(rows).toHaveLength(keys.length)
+      for (const row of rows) {
+        expect(Date.parse(`${row.end}Z`) - Date.parse(`${row.start}Z`), row.start).toBe(3_600_000)
+        expect(row.rows, row.start).toBe(row.logged)
+      }
+      // One hour's numbers are the course's metrics of exactly that hour's trips.
+      const hour = pickedUp('2022-02-01T05')
+      const frame = new TripRecordFrameBuilder()
+      for (const record of hour) frame.append(record)
+      const current = frame.finish()
+      const expected = computeDayMetrics(
+        reference.context,
+        current,
+        '2022-02-01T05:00:00',
+        {},
+        predictTripDurations(reference.context.model, current),
+      )
+      const got = first.computed.find((w) => w.metrics.date === '2022-02-01T05:00:00')!.metrics
+      expect(got.rows).toBe(hour.length)
+      expect(got.predictionDrift).toBe(expected.predictionDrift)
+      expect(got.numDriftedColumns).toBe(expected.numDriftedColumns)
+      expect(got.shareMissingValues).toBe(expected.shareMissingValues)
+      // Again: every closed hour is stored, the provisional last one has nothing new: nothing computed.
+      const again = await collector().run({
+        project: 'nyc-taxi',
+        windowMicros: HOUR,
+        latenessMicros: 0,
+        follow: false,
+      })
+      expect(again.computed).toEqual([])
+      const { rows: tasks } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM task_runs WHERE task_key = 'window:2022-02-01T05:00:00'`,
+      )
+      expect(tasks[0]?.n).toBe(1)
+    },
+  )
 })

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
+import type { WindowMetricValue } from '../../core/quality/window-column-metric'
 import type { DayMetrics } from '../../shared/domain/metrics'
 import type { DayProvenance, TaskStateUpdate } from '../../services/pipeline/run-store'
-import { saveDayMetrics } from './metrics-repository'
+import { saveColumnMetrics } from './column-metrics-repository'
+import { saveDayMetrics, windowTimestamp } from './metrics-repository'
 import type { DatabasePool, Queryable } from './pool'
 import { withTransaction } from './pool'
 import { saveTaskRun } from './task-run-repository'
@@ -16,6 +18,21 @@ import { saveTaskRun } from './task-run-repository'
 export interface LoggedWindowRow {
   readonly record: Readonly<Record<string, unknown>>
   readonly prediction: number
+  readonly requestId: string
+  /** `YYYY-MM-DD HH:MM:SS[.ffffff]` (naive). */
+  readonly eventTime: string
+}
+
+/**
+ * Only the rows whose record holds the project's event-time field as text: a row logged without it got
+ * its receive time as event time from the service, but is in no window of the project's event time (as
+ * the backfill keeps a row without a timestamp out of every window). Null: every row (nyc-taxi's stamped
+ * pickups, or a project without a window column, windowed by receive time).
+ */
+function eventTimeFieldFilter(field: string | null | undefined, parameter: number): string {
+  return field === null || field === undefined
+    ? ''
+    : `AND jsonb_typeof(record->$${parameter}) = 'string'`
 }
 
 /** How many rows of the log hold each window, from `since` on. */
@@ -45,11 +62,15 @@ export async function stampEventTimes(
 }
 
 /** The log's event-time watermark: the latest event time logged for the project (µs), or null. */
-export async function eventTimeWatermark(db: Queryable, project: string): Promise<number | null> {
+export async function eventTimeWatermark(
+  db: Queryable,
+  project: string,
+  eventTimeField: string | null = null,
+): Promise<number | null> {
   const { rows } = await db.query<{ micros: string | null }>(
     `SELECT (extract(epoch FROM max(event_time)) * 1000000)::bigint::text AS micros
-       FROM prediction_log WHERE project = $1`,
-    [project],
+       FROM prediction_log WHERE project = $1 ${eventTimeFieldFilter(eventTimeField, 2)}`,
+    eventTimeField === null ? [project] : [project, eventTimeField],
   )
   const micros = rows[0]?.micros ?? null
   return micros === null ? null : Number(micros)
@@ -65,14 +86,17 @@ export async function countRowsPerWindow(
   lengthMicros: number,
   originMicros: number,
   sinceMicros: number,
+  eventTimeField: string | null = null,
 ): Promise<WindowCount[]> {
+  const params: unknown[] = [project, lengthMicros, originMicros, timestampText(sinceMicros)]
+  if (eventTimeField !== null) params.push(eventTimeField)
   const { rows } = await db.query<{ start_micros: string; rows: number }>(
     `SELECT (floor((extract(epoch FROM event_time) * 1000000 - $3) / $2) * $2 + $3)::bigint::text
               AS start_micros, count(*)::int AS rows
        FROM prediction_log
-      WHERE project = $1 AND event_time >= $4::timestamp
+      WHERE project = $1 AND event_time >= $4::timestamp ${eventTimeFieldFilter(eventTimeField, 5)}
       GROUP BY 1 ORDER BY 1`,
-    [project, lengthMicros, originMicros, timestampText(sinceMicros)],
+    params,
   )
   return rows.map((row) => ({ startMicros: Number(row.start_micros), rows: row.rows }))
 }
@@ -87,6 +111,7 @@ export async function* readWindowRows(
   project: string,
   startMicros: number,
   endMicros: number,
+  eventTimeField: string | null = null,
   pageRows = 5_000,
 ): AsyncGenerator<LoggedWindowRow[]> {
   let after: { eventTime: string; requestId: string } | null = null
@@ -100,7 +125,12 @@ export async function* readWindowRows(
     let keyset = ''
     if (after !== null) {
       params.push(after.eventTime, after.requestId)
-      keyset = 'AND (event_time, request_id) > ($5::timestamp, $6::uuid)'
+      keyset = `AND (event_time, request_id) > ($${params.length - 1}::timestamp, $${params.length}::uuid)`
+    }
+    let fieldFilter = ''
+    if (eventTimeField !== null) {
+      params.push(eventTimeField)
+      fieldFilter = eventTimeFieldFilter(eventTimeField, params.length)
     }
     const { rows } = await db.query<{
       event_time: string
@@ -111,12 +141,17 @@ export async function* readWindowRows(
       `SELECT event_time::text AS event_time, request_id, record, prediction FROM prediction_log
         WHERE project = $1
           AND event_time >= $2::timestamp AND event_time < $3::timestamp
-          ${keyset}
+          ${keyset} ${fieldFilter}
         ORDER BY event_time, request_id LIMIT $4`,
       params,
     )
     if (rows.length === 0) return
-    yield rows.map((row) => ({ record: row.record, prediction: row.prediction }))
+    yield rows.map((row) => ({
+      record: row.record,
+      prediction: row.prediction,
+      requestId: row.request_id,
+      eventTime: row.event_time,
+    }))
     if (rows.length < pageRows) return
     const last = rows[rows.length - 1]!
     after = { eventTime: last.event_time, requestId: last.request_id }
@@ -126,8 +161,12 @@ export async function* readWindowRows(
 /** A stored live window: when it starts, and whether it was computed before it closed. */
 export interface StoredLiveWindow {
   readonly startMicros: number
+  /** Its exclusive end (null for a window stored before window_end existed). */
+  readonly endMicros: number | null
   readonly rows: number
   readonly provisional: boolean
+  /** Its metrics failed (stored with the error): a later collector computes it again. */
+  readonly failed: boolean
 }
 
 /** The project's stored live windows, in time order. */
@@ -135,15 +174,25 @@ export async function listStoredLiveWindows(
   db: Queryable,
   project: string,
 ): Promise<StoredLiveWindow[]> {
-  const { rows } = await db.query<{ start_micros: string; rows: number; provisional: boolean }>(
-    `SELECT (extract(epoch FROM "timestamp") * 1000000)::bigint::text AS start_micros, rows, provisional
+  const { rows } = await db.query<{
+    start_micros: string
+    end_micros: string | null
+    rows: number
+    provisional: boolean
+    failed: boolean
+  }>(
+    `SELECT (extract(epoch FROM "timestamp") * 1000000)::bigint::text AS start_micros,
+            (extract(epoch FROM window_end) * 1000000)::bigint::text AS end_micros, rows, provisional,
+            (inputs_fingerprint IS NULL AND error IS NOT NULL) AS failed
        FROM daily_metrics WHERE project = $1 AND source = 'live' ORDER BY "timestamp"`,
     [project],
   )
   return rows.map((row) => ({
     startMicros: Number(row.start_micros),
+    endMicros: row.end_micros === null ? null : Number(row.end_micros),
     rows: row.rows,
     provisional: row.provisional,
+    failed: row.failed,
   }))
 }
 
@@ -154,11 +203,16 @@ export async function listStoredLiveWindows(
 export async function saveLiveWindow(
   pool: DatabasePool,
   window: {
-    /** Its metrics, `date` being the window's start day; mae/rmse are left to the labels. */
+    /**
+     * Its metrics, `date` being the window's key (its start day, or its ISO start when it does not
+     * start at midnight, as the backfill keys windows); mae/rmse are left to the labels.
+     */
     readonly metrics: DayMetrics
     /** The window's exclusive end, `YYYY-MM-DD HH:MM:SS`. */
     readonly endTimestamp: string
     readonly provisional: boolean
+    /** The project's extra metrics (column_metrics), replaced with the window; absent: untouched. */
+    readonly columnMetrics?: readonly WindowMetricValue[]
   },
   provenance: DayProvenance & { readonly project: string },
   task: TaskStateUpdate,
@@ -169,6 +223,12 @@ export async function saveLiveWindow(
       { ...window.metrics, mae: null, rmse: null },
       { ...provenance, source: 'live' },
     )
+    if (window.columnMetrics !== undefined)
+      await saveColumnMetrics(
+        client,
+        { project: provenance.project, source: 'live', window: window.metrics.date },
+        window.columnMetrics,
+      )
     // Label metrics come from feedback (updateLabelMetrics, right after), not from the record's times.
     await client.query(
       `UPDATE daily_metrics SET window_end = $3::timestamp, provisional = $4, labelled_rows = 0,
@@ -176,7 +236,7 @@ export async function saveLiveWindow(
         WHERE project = $1 AND source = 'live' AND "timestamp" = $2::timestamp`,
       [
         provenance.project,
-        `${window.metrics.date} 00:00:00`,
+        windowTimestamp(window.metrics.date),
         window.endTimestamp,
         window.provisional,
       ],
@@ -197,9 +257,23 @@ export interface WindowLabels {
  * Delayed labels: for every stored live window of the project, MAE and RMSE of the logged prediction
  * against the feedback received so far, and the labelled rows and share; updates only those four
  * columns, and only on windows where they changed (late feedback for a closed window updates it).
+ * The feedback's numeric actual (`duration_min`: the taxi's minutes, or any numeric target's value,
+ * migration 0006) is the target. Options: `eventTimeField` counts only the rows the collector windows
+ * (see {@link eventTimeFieldFilter}); `regression: false` (a classifier) stores the labelled share only,
+ * MAE and RMSE null, as the backfill does for a classification mapping.
  * @returns the windows whose label metrics changed.
  */
-export async function updateLabelMetrics(db: Queryable, project: string): Promise<WindowLabels[]> {
+export async function updateLabelMetrics(
+  db: Queryable,
+  project: string,
+  options: { readonly eventTimeField?: string | null; readonly regression?: boolean } = {},
+): Promise<WindowLabels[]> {
+  const field = options.eventTimeField ?? null
+  const errors =
+    options.regression === false
+      ? 'NULL::float8 AS mae, NULL::float8 AS rmse'
+      : `avg(abs(l.prediction - f.duration_min)) AS mae,
+              sqrt(avg((l.prediction - f.duration_min) ^ 2)) AS rmse`
   const { rows } = await db.query<{
     start_timestamp: string
     labelled_rows: number
@@ -210,11 +284,11 @@ export async function updateLabelMetrics(db: Queryable, project: string): Promis
        SELECT "timestamp", window_end FROM daily_metrics
         WHERE project = $1 AND source = 'live' AND window_end IS NOT NULL),
      labels AS (
-       SELECT w."timestamp", count(*)::int AS n, avg(abs(l.prediction - f.duration_min)) AS mae,
-              sqrt(avg((l.prediction - f.duration_min) ^ 2)) AS rmse
+       SELECT w."timestamp", count(*)::int AS n, ${errors}
          FROM windows w
          JOIN prediction_log l
            ON l.project = $1 AND l.event_time >= w."timestamp" AND l.event_time < w.window_end
+              ${field === null ? '' : `AND jsonb_typeof(l.record->$2) = 'string'`}
          JOIN prediction_feedback f ON f.request_id = l.request_id
         GROUP BY w."timestamp")
      UPDATE daily_metrics d
@@ -226,7 +300,7 @@ export async function updateLabelMetrics(db: Queryable, project: string): Promis
         AND (d.labelled_rows IS DISTINCT FROM coalesce(x.n, 0)
              OR d.mae IS DISTINCT FROM x.mae OR d.rmse IS DISTINCT FROM x.rmse)
       RETURNING d."timestamp"::text AS start_timestamp, d.labelled_rows, d.mae, d.rmse`,
-    [project],
+    field === null ? [project] : [project, field],
   )
   return rows.map((row) => ({
     startTimestamp: row.start_timestamp,

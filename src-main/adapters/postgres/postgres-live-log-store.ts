@@ -17,13 +17,15 @@ export function createPostgresLiveLogStore(pool: DatabasePool): LiveLogStore {
   return {
     lockCollector: (project) => tryLockCollector(pool, project),
     stampEventTimes: (project, field) => stampEventTimes(pool, project, field),
-    eventTimeWatermark: (project) => eventTimeWatermark(pool, project),
-    countRowsPerWindow: (project, length, origin, since) =>
-      countRowsPerWindow(pool, project, length, origin, since),
-    readWindowRows: (project, start, end) => readWindowRows(pool, project, start, end),
+    eventTimeWatermark: (project, field) => eventTimeWatermark(pool, project, field ?? null),
+    countRowsPerWindow: (project, length, origin, since, field) =>
+      countRowsPerWindow(pool, project, length, origin, since, field ?? null),
+    readWindowRows: (project, start, end, field) =>
+      readWindowRows(pool, project, start, end, field ?? null),
     listStoredLiveWindows: (project) => listStoredLiveWindows(pool, project),
     saveLiveWindow: (window, provenance, task) => saveLiveWindow(pool, window, provenance, task),
-    updateLabelMetrics: async (project) => (await updateLabelMetrics(pool, project)).length,
+    updateLabelMetrics: async (project, options) =>
+      (await updateLabelMetrics(pool, project, options)).length,
     feedbackVersion: () => feedbackVersion(pool),
   }
 }

@@ -97,7 +97,7 @@ export async function run(context: CliContext): Promise<number> {
         ? new Set(
             (await listStoredLiveWindows(session.database.pool, project))
               .filter((w) => w.provisional)
-              .map((w) => new Date(w.startMicros / 1000).toISOString().slice(0, 10)),
+              .map((w) => liveWindowKey(w.startMicros)),
           )
         : new Set<string>()
     const days = stored.filter((day) => !provisional.has(day.metrics.date))
@@ -139,4 +139,10 @@ export async function run(context: CliContext): Promise<number> {
   } finally {
     await session.close()
   }
+}
+
+/** A live window's key as stored: its date when it starts at midnight, else its ISO start (hours). */
+function liveWindowKey(startMicros: number): string {
+  const start = new Date(startMicros / 1000).toISOString().slice(0, 19)
+  return start.endsWith('T00:00:00') ? start.slice(0, 10) : start
 }

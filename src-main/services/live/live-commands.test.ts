@@ -14,7 +14,7 @@ const INPUTS = {
 describe('the live session command table', () => {
   it('puts no secret, home or data folder on a command line (they travel in the environment)', () => {
     for (const name of LIVE_PROCESS_NAMES) {
-      const line = LIVE_COMMAND_LINES[name](INPUTS)
+      const line = LIVE_COMMAND_LINES[name](INPUTS) ?? []
       expect(line[0]).toBe(name)
       for (const forbidden of ['--database-url', '--home', '--data-dir', '--token'])
         expect(line, name).not.toContain(forbidden)
@@ -50,6 +50,13 @@ describe('the live session command table', () => {
     ])
   })
 
+  it("collects a stored project's log, and runs no replay for it (its rows come through POST /log)", () => {
+    const own = { ...INPUTS, project: 'shop' }
+    expect(LIVE_COMMAND_LINES.serve(own).slice(0, 3)).toEqual(['serve', '--project', 'shop'])
+    expect(LIVE_COMMAND_LINES.collect(own)).toEqual(['collect', '--project', 'shop', '--follow'])
+    expect(LIVE_COMMAND_LINES.replay(own)).toBeNull()
+  })
+
   // The merge check: every option the table passes must be one the command documents in its --help.
   // A command this tree does not have yet (replay, collect before their branches merge) is skipped,
   // saying so; after the merge the test runs for all three.
@@ -69,7 +76,10 @@ describe('the live session command table', () => {
       if (name === 'serve' && !result.stdout.includes('--project')) {
         skip('driftdesk serve has no --project in this tree yet (the live-service branch adds it)')
       }
-      const options = LIVE_COMMAND_LINES[name](INPUTS).filter((part) => part.startsWith('--'))
+      const options = [
+        ...(LIVE_COMMAND_LINES[name](INPUTS) ?? []),
+        ...(LIVE_COMMAND_LINES[name]({ ...INPUTS, project: 'shop' }) ?? []),
+      ].filter((part) => part.startsWith('--'))
       for (const option of options) expect(result.stdout, `${name} ${option}`).toContain(option)
     })
   }

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
-import type { LiveProcessName, ReplaySpeed } from '../../shared/domain/live'
+import { COURSE_PROJECT } from '../../core/project/course-project'
+import type { ReplaySpeed } from '../../shared/domain/live'
 
 /**
  * How to run the `driftdesk` command line as a child process: the executable, the arguments before
@@ -35,8 +36,14 @@ export interface LiveCommandInputs {
 }
 
 /** One command line per process of a session, after the CLI entry. */
-export type LiveCommandTable = {
-  readonly [N in LiveProcessName]: (inputs: LiveCommandInputs) => string[]
+export interface LiveCommandTable {
+  readonly serve: (inputs: LiveCommandInputs) => string[]
+  readonly collect: (inputs: LiveCommandInputs) => string[]
+  /**
+   * Null: the session runs no replay. The replay sends the course's TLC trips; a learner's own
+   * project gets its traffic from its own client, through the service's POST /log.
+   */
+  readonly replay: (inputs: LiveCommandInputs) => string[] | null
 }
 
 /**
@@ -48,9 +55,11 @@ export type LiveCommandTable = {
  * - serve: `--project`, `--port` (a free loopback port; the default host is 127.0.0.1),
  *   `--health-window`. The session
  *   waits for `GET /health` to answer 200 before starting the others.
- * - collect: `--project`, `--follow` (stores each window as it closes, daily_metrics source 'live').
+ * - collect: `--project`, `--follow` (stores each window as it closes, daily_metrics source 'live'),
+ *   for nyc-taxi and for a stored project alike (its reference, mapping and window come from it).
  * - replay: `--project`, `--month`, `--speed` (a number or `max`), `--url`; progress on stderr, a
- *   percentage in its lines is shown as a bar; exit 0 at the end of the month.
+ *   percentage in its lines is shown as a bar; exit 0 at the end of the month. nyc-taxi only: for
+ *   another project there is no replay (null), its rows arrive through POST /log.
  */
 /** The service-health window of a panel session (see the serve line below). */
 export const LIVE_HEALTH_WINDOW = '10s'
@@ -68,15 +77,18 @@ export const LIVE_COMMAND_LINES: LiveCommandTable = {
     LIVE_HEALTH_WINDOW,
   ],
   collect: ({ project }) => ['collect', '--project', project, '--follow'],
-  replay: ({ project, month, speed, serviceUrl }) => [
-    'replay',
-    '--project',
-    project,
-    '--month',
-    month,
-    '--speed',
-    String(speed),
-    '--url',
-    serviceUrl,
-  ],
+  replay: ({ project, month, speed, serviceUrl }) =>
+    project !== COURSE_PROJECT
+      ? null
+      : [
+          'replay',
+          '--project',
+          project,
+          '--month',
+          month,
+          '--speed',
+          String(speed),
+          '--url',
+          serviceUrl,
+        ],
 }

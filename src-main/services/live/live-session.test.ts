@@ -130,6 +130,29 @@ describe('LiveSession with real child processes', () => {
     for (const pid of pids) expect(isProcessRunning(pid), `pid ${pid}`).toBe(false)
   })
 
+  it('an own project (no replay line): serve and collect run, the replay is not started and says where rows go', async () => {
+    const table: LiveCommandTable = { ...commands(), replay: () => null }
+    const { session, controller, running, log } = startSession(table)
+    await waitFor(
+      () => session.status().processes.find((p) => p.name === 'collect')?.state === 'running',
+      'the collector to start',
+    )
+    const status = session.status()
+    expect(status.state).toBe('running')
+    const replay = status.processes.find((p) => p.name === 'replay')
+    expect(replay).toMatchObject({ state: 'finished', pid: null })
+    expect(replay?.lastLine).toContain(`${status.serviceUrl ?? '?'}/log`)
+    controller.abort()
+    const final = await running
+    expect(final.state).toBe('stopped')
+    expect(final.processes.map((p) => [p.name, p.state])).toEqual([
+      ['serve', 'stopped'],
+      ['replay', 'finished'],
+      ['collect', 'stopped'],
+    ])
+    expect(log().some((line) => line.startsWith('replay '))).toBe(false)
+  })
+
   it('reports the replay progress from the percentages in its lines', async () => {
     const { session, controller, running, lines } = startSession(
       commands({ replay: ['--steps', '4', '--hang'] }),

@@ -188,7 +188,19 @@ export class LiveSession {
     this.#serviceUrl = serviceUrl
     this.#emit()
     this.#spawn('collect', commands.collect(inputs))
-    this.#spawn('replay', commands.replay(inputs))
+    const replay = commands.replay(inputs)
+    if (replay !== null) {
+      this.#spawn('replay', replay)
+      return
+    }
+    // An own project: no replay; its client logs rows through POST /log, the collector follows them.
+    const child = this.#children.replay
+    child.status = {
+      ...child.status,
+      state: 'finished',
+      lastLine: `No replay for project ${inputs.project} (replay sends the course's taxi trips): send its rows to ${serviceUrl}/log.`,
+    }
+    this.#emit()
   }
 
   #spawn(name: LiveProcessName, commandLine: readonly string[]): void {
