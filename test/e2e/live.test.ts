@@ -201,6 +201,19 @@ describe.skipIf(!hasChromium)('the Live view in Chromium (browser mode)', () => 
     expect(Math.min(...ink), JSON.stringify(ink)).toBeGreaterThan(500)
   })
 
+  it('offers the replay for nyc-taxi only: an own project starts the service and collector, fed through /log', async () => {
+    await page.fill('[data-testid=live-project]', 'my-model')
+    await page.waitForSelector('[data-testid=live-own-project-help]')
+    expect(await page.textContent('[data-testid=live-start]')).toContain(
+      'Start service and collector',
+    )
+    expect(await page.textContent('[data-testid=live-own-project-help]')).toContain('POST /log')
+    expect(await page.$('[data-testid=live-speed]')).toBeNull()
+    await page.fill('[data-testid=live-project]', 'nyc-taxi')
+    await page.waitForSelector('[data-testid=live-speed]')
+    expect(await page.textContent('[data-testid=live-start]')).toContain('Start service and replay')
+  })
+
   it('starts a live session from the view; stops it, or says clearly which process failed and why', async () => {
     const isComplete = hasLiveCommands()
     await page.selectOption('[data-testid=live-speed]', { label: '1 day per second' })
