@@ -1,9 +1,7 @@
 import { loadConfig } from '../../config/app-config'
+import { PredictionFeedbackWriter } from '../../adapters/postgres/prediction-feedback-writer'
 import { PredictionLogWriter } from '../../adapters/postgres/prediction-log-writer'
-import {
-  storePredictionFeedback,
-  storePredictionFeedbackBatch,
-} from '../../adapters/postgres/prediction-log-repository'
+import type { FeedbackOutcome } from '../../adapters/postgres/prediction-log-repository'
 import { saveServiceHealthWindow } from '../../adapters/postgres/service-health-repository'
 import { SourceReadError } from '../../adapters/sources/source-read-error'
 import { COURSE_PROJECT } from '../../core/project/course-project'
@@ -142,11 +140,14 @@ export async function run(context: CliContext): Promise<number> {
   }
   const project = served
   const writer = new PredictionLogWriter(pool)
+  const feedbackWriter = new PredictionFeedbackWriter(pool)
   const service = new PredictionService({
     project,
     log: writer,
-    storeFeedback: (requestId, actual) => storePredictionFeedback(pool, requestId, actual),
-    storeFeedbackBatch: (items) => storePredictionFeedbackBatch(pool, items),
+    // Feedback is group-committed like the log: concurrent posts share a statement and a commit.
+    storeFeedback: async (requestId, actual) =>
+      (await feedbackWriter.store([{ requestId, actual }]))[0] as FeedbackOutcome,
+    storeFeedbackBatch: (items) => feedbackWriter.store(items),
   })
   const health = new ServiceHealthRecorder({
     project: project.name,
@@ -206,7 +207,7 @@ export async function run(context: CliContext): Promise<number> {
   try {
     // Stops accepting connections and waits for in-flight requests (each waits for its log commit).
     await app.close()
-    await writer.close()
+    await Promise.all([writer.close(), feedbackWriter.close()])
     await health.close()
   } finally {
     await session.close()
