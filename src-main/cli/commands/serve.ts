@@ -124,7 +124,11 @@ export async function run(context: CliContext): Promise<number> {
   const tokenPath = serveTokenPath(config.homeDir)
   const token = requiresToken ? await loadOrCreateServeToken(tokenPath) : null
 
-  const session = await openDatabaseSession(context, config, 'driftdesk serve')
+  // Two log statements and two feedback statements may be in flight at once (group commit), plus the
+  // health writes and /health's check: six connections, so none of them queues behind another.
+  const session = await openDatabaseSession(context, config, 'driftdesk serve', {
+    maxConnections: 6,
+  })
   const { pool } = session.database
   if (served === null) {
     try {
