@@ -32,12 +32,14 @@ export async function openDatabaseSession(
   context: CliContext,
   configured: AppConfig,
   applicationName: string,
+  options: { readonly maxConnections?: number } = {},
 ): Promise<DatabaseSession> {
   const config = await withStackDatabase(context, configured)
   let database: Database
   try {
     database = await openDatabase(config, {
       applicationName,
+      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
       onIdleError: () => undefined, // a dropped idle connection is replaced on the next query
       // What the launcher did to the embedded server (initialised, recovered, left a stopped one).
       onLog: (line) => context.stderr.write(`${line}\n`),

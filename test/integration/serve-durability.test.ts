@@ -90,6 +90,18 @@ describe('serve: the answered predictions are in the log (a real child process, 
     }
   }
 
+  /** Until /health reports `rows` rides waiting for the log (the test holds the log's lock). */
+  async function waitForPendingLogRows(base: string, rows: number): Promise<void> {
+    const deadline = Date.now() + 90_000
+    for (;;) {
+      const health = (await (await fetch(`${base}/health`)).json()) as { pendingLogRows: number }
+      if (health.pendingLogRows === rows) return
+      if (Date.now() > deadline)
+        throw new Error(`The service never had ${rows} rows waiting (${health.pendingLogRows}).`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+
   async function startServe(
     extra: string[] = [],
   ): Promise<{ cli: RunningCli; base: string; stderr: () => string }> {
@@ -172,6 +184,9 @@ describe('serve: the answered predictions are in the log (a real child process, 
     await blocker.query('LOCK TABLE prediction_log IN SHARE ROW EXCLUSIVE MODE')
     const inFlight = Array.from({ length: 30 }, (_, i) => predict(base, i))
     await waitForLogWriteBlocked()
+    // Every request has reached the log writer (15 single rides and 15 batches of 3), not only the first:
+    // a request still on its way when SIGTERM arrives is refused, which is not what this test is about.
+    await waitForPendingLogRows(base, 60)
     cli.child.kill('SIGTERM')
     await waitFor(() => (/Stopping/.test(stderr()) ? true : undefined), 'serve to start stopping')
     await blocker.query('ROLLBACK')
@@ -184,6 +199,49 @@ describe('serve: the answered predictions are in the log (a real child process, 
     expect(answers.every((ids) => ids.length > 0)).toBe(true)
     const answered = answers.flat()
     expect(await readLoggedPredictions(pool, answered)).toHaveLength(answered.length)
+  })
+
+  it('POST /feedback is group-committed: 120 concurrent posts are stored in far fewer transactions, each answered after its commit; an unknown id is a 404', async () => {
+    const { cli, base } = await startServe()
+    try {
+      const ids: string[] = []
+      for (let i = 0; i < 40; i++) ids.push(...(await predict(base, 1)))
+      expect(ids).toHaveLength(120)
+      const unknown = '00000000-0000-4000-8000-0000000000ff'
+      // Hold the feedback INSERTs so that the posts certainly meet in the service's queue.
+      const blocker = await pool.connect()
+      await blocker.query('BEGIN')
+      await blocker.query('LOCK TABLE prediction_feedback IN SHARE ROW EXCLUSIVE MODE')
+      const post = (requestId: string, actual: number): Promise<Response> =>
+        fetch(`${base}/feedback`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ requestId, actual }),
+        })
+      const posts = [...ids, unknown].map((id, k) => post(id, k + 0.5))
+      await waitForLogWriteBlocked()
+      await blocker.query('COMMIT')
+      blocker.release()
+      const answers = await Promise.all(posts)
+      expect(answers.slice(0, -1).map((answer) => answer.status)).toEqual(ids.map(() => 200))
+      const refused = answers.at(-1) as Response
+      expect(refused.status).toBe(404)
+      expect(await refused.json()).toMatchObject({
+        field: '/requestId',
+        message: expect.stringMatching(/^No prediction with requestId 0{8}-0000-4000-8000-0{10}ff/),
+      })
+      // Rows written by one transaction share its xmin. One statement per post made 120 before.
+      const stored = await pool.query<{ rows: number; transactions: number }>(
+        `SELECT count(*)::int AS rows, count(DISTINCT xmin::text)::int AS transactions
+           FROM prediction_feedback WHERE request_id = ANY($1::uuid[])`,
+        [ids],
+      )
+      expect(stored.rows[0]?.rows).toBe(120)
+      expect(stored.rows[0]?.transactions).toBeLessThanOrEqual(30)
+    } finally {
+      cli.child.kill('SIGKILL')
+      await cli.done
+    }
   })
 
   it('beyond loopback it requires a token kept owner-only in the home, and never prints it', async () => {

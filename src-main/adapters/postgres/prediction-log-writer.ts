@@ -1,4 +1,5 @@
 import type { Queryable } from './pool'
+import { GroupCommitQueue } from './group-commit-queue'
 
 /** One predicted ride as the log keeps it. */
 export interface PredictionLogRow {
@@ -32,12 +33,6 @@ export interface PredictionLogWriterOptions {
   readonly maxConcurrentStatements?: number
 }
 
-interface PendingWrite {
-  readonly rows: readonly PredictionLogRow[]
-  resolve(): void
-  reject(error: unknown): void
-}
-
 /** The writer was closed: the service is shutting down and takes no more rows. */
 export class PredictionLogClosedError extends Error {
   constructor() {
@@ -47,90 +42,46 @@ export class PredictionLogClosedError extends Error {
 }
 
 /**
- * Group commit for the prediction log. `write(rows)` queues rows and resolves only once they are
- * committed: that promise is the durability contract the HTTP route waits on before answering.
+ * Group commit for the prediction log (a {@link GroupCommitQueue}). `write(rows)` queues rows and
+ * resolves only once they are committed: that promise is the durability contract the HTTP route waits
+ * on before answering.
  *
- * There is no timer: when fewer than `maxConcurrentStatements` INSERTs are running, queued rows are
- * written at once (lowest latency at low load); while they run, new rows gather and the next statement
- * takes all of them (one commit for many requests at high load). Each statement is one multi-row `INSERT … SELECT FROM unnest(arrays)`: eight
- * parameters whatever the row count, so PostgreSQL parses one short statement and commits once.
- * A failed statement rejects the writes it carried (their requests answer an error, nothing was
- * logged for them) and the next statement starts afresh.
+ * Each statement is one multi-row `INSERT … SELECT FROM unnest(arrays)`: eight parameters whatever the
+ * row count, so PostgreSQL parses one short statement and commits once.
  */
 export class PredictionLogWriter {
-  readonly #database: Queryable
-  readonly #maxBatchRows: number
-  readonly #maxConcurrent: number
-  #queue: PendingWrite[] = []
-  #queuedRows = 0
-  #active = 0
-  #closed = false
-  #idle: (() => void)[] = []
+  readonly #queue: GroupCommitQueue<PredictionLogRow, void>
 
   constructor(database: Queryable, options: PredictionLogWriterOptions = {}) {
-    this.#database = database
-    this.#maxBatchRows = options.maxBatchRows ?? 2_000
-    this.#maxConcurrent = options.maxConcurrentStatements ?? 2
+    this.#queue = new GroupCommitQueue(
+      async (rows) => {
+        await insertPredictionLogRows(database, rows)
+        return []
+      },
+      {
+        maxBatchItems: options.maxBatchRows ?? 2_000,
+        maxConcurrentStatements: options.maxConcurrentStatements ?? 2,
+        closedError: () => new PredictionLogClosedError(),
+      },
+    )
   }
 
   /** Rows queued or being written, not yet committed. */
   get pendingRows(): number {
-    return this.#queuedRows
+    return this.#queue.pendingItems
   }
 
   /**
    * Logs `rows`; resolves when they are committed, rejects when the statement carrying them failed.
    * @throws {PredictionLogClosedError} (as a rejection) after `close()`.
    */
-  write(rows: readonly PredictionLogRow[]): Promise<void> {
-    if (this.#closed) return Promise.reject(new PredictionLogClosedError())
-    if (rows.length === 0) return Promise.resolve()
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ rows, resolve, reject })
-      this.#queuedRows += rows.length
-      this.#pump()
-    })
+  async write(rows: readonly PredictionLogRow[]): Promise<void> {
+    await this.#queue.submit(rows)
   }
 
   /** Takes no more rows and resolves once every queued row is committed (or its write failed). */
   close(): Promise<void> {
-    this.#closed = true
-    if (this.#active === 0 && this.#queue.length === 0) return Promise.resolve()
-    return new Promise<void>((resolve) => this.#idle.push(resolve))
-  }
-
-  #pump(): void {
-    while (this.#active < this.#maxConcurrent && this.#queue.length > 0) {
-      const batch: PendingWrite[] = []
-      let rowCount = 0
-      while (this.#queue.length > 0 && (batch.length === 0 || rowCount < this.#maxBatchRows)) {
-        const next = this.#queue.shift() as PendingWrite
-        batch.push(next)
-        rowCount += next.rows.length
-      }
-      this.#active++
-      void this.#writeBatch(batch, rowCount).finally(() => {
-        this.#active--
-        this.#pump()
-        if (this.#active === 0 && this.#queue.length === 0) {
-          for (const resolve of this.#idle.splice(0)) resolve()
-        }
-      })
-    }
-  }
-
-  async #writeBatch(batch: readonly PendingWrite[], rowCount: number): Promise<void> {
-    try {
-      await insertPredictionLogRows(
-        this.#database,
-        batch.flatMap((write) => write.rows),
-      )
-      for (const write of batch) write.resolve()
-    } catch (error) {
-      for (const write of batch) write.reject(error)
-    } finally {
-      this.#queuedRows -= rowCount
-    }
+    return this.#queue.close()
   }
 }
 

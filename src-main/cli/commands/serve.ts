@@ -1,9 +1,7 @@
 import { loadConfig } from '../../config/app-config'
+import { PredictionFeedbackWriter } from '../../adapters/postgres/prediction-feedback-writer'
 import { PredictionLogWriter } from '../../adapters/postgres/prediction-log-writer'
-import {
-  storePredictionFeedback,
-  storePredictionFeedbackBatch,
-} from '../../adapters/postgres/prediction-log-repository'
+import type { FeedbackOutcome } from '../../adapters/postgres/prediction-log-repository'
 import { saveServiceHealthWindow } from '../../adapters/postgres/service-health-repository'
 import { SourceReadError } from '../../adapters/sources/source-read-error'
 import { COURSE_PROJECT } from '../../core/project/course-project'
@@ -126,7 +124,11 @@ export async function run(context: CliContext): Promise<number> {
   const tokenPath = serveTokenPath(config.homeDir)
   const token = requiresToken ? await loadOrCreateServeToken(tokenPath) : null
 
-  const session = await openDatabaseSession(context, config, 'driftdesk serve')
+  // Two log statements and two feedback statements may be in flight at once (group commit), plus the
+  // health writes and /health's check: six connections, so none of them queues behind another.
+  const session = await openDatabaseSession(context, config, 'driftdesk serve', {
+    maxConnections: 6,
+  })
   const { pool } = session.database
   if (served === null) {
     try {
@@ -142,11 +144,14 @@ export async function run(context: CliContext): Promise<number> {
   }
   const project = served
   const writer = new PredictionLogWriter(pool)
+  const feedbackWriter = new PredictionFeedbackWriter(pool)
   const service = new PredictionService({
     project,
     log: writer,
-    storeFeedback: (requestId, actual) => storePredictionFeedback(pool, requestId, actual),
-    storeFeedbackBatch: (items) => storePredictionFeedbackBatch(pool, items),
+    // Feedback is group-committed like the log: concurrent posts share a statement and a commit.
+    storeFeedback: async (requestId, actual) =>
+      (await feedbackWriter.store([{ requestId, actual }]))[0] as FeedbackOutcome,
+    storeFeedbackBatch: (items) => feedbackWriter.store(items),
   })
   const health = new ServiceHealthRecorder({
     project: project.name,
@@ -206,7 +211,7 @@ export async function run(context: CliContext): Promise<number> {
   try {
     // Stops accepting connections and waits for in-flight requests (each waits for its log commit).
     await app.close()
-    await writer.close()
+    await Promise.all([writer.close(), feedbackWriter.close()])
     await health.close()
   } finally {
     await session.close()

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify'
 import Fastify, { LogController } from 'fastify'
+import { PredictionFeedbackClosedError } from '../../adapters/postgres/prediction-feedback-writer'
 import { PredictionLogClosedError } from '../../adapters/postgres/prediction-log-writer'
 import type { PredictionService } from '../../services/serving/prediction-service'
 import { NoModelError } from '../../services/serving/prediction-service'
@@ -385,7 +386,7 @@ function describeError(
       break
   }
   if (error instanceof NoModelError) return { status: 409, message: error.message }
-  if (error instanceof PredictionLogClosedError) {
+  if (error instanceof PredictionLogClosedError || error instanceof PredictionFeedbackClosedError) {
     return {
       status: 503,
       message: 'The service is shutting down; send the request to it again once it is back.',

@@ -1,0 +1,134 @@
+export interface GroupCommitOptions<Item> {
+  /** Most items in one statement (a single submission larger than this still goes whole). */
+  readonly maxBatchItems: number
+  /**
+   * Statements in flight at once, each on its own pool connection: a submission arriving while one
+   * commit is running starts the next at once instead of waiting for it (pipelined group commit), and
+   * PostgreSQL flushes the WAL of concurrent commits together.
+   */
+  readonly maxConcurrentStatements: number
+  /**
+   * When given, two items with the same key never share a statement and never run in two statements at
+   * once: a later submission waits for the statement carrying an earlier one's key, so the database
+   * applies them in the order they arrived (a later feedback replaces an earlier one).
+   */
+  readonly keyOf?: (item: Item) => string
+  /** The error a submission after `close()` rejects with. */
+  readonly closedError: () => Error
+}
+
+interface PendingSubmission<Item, Outcome> {
+  readonly items: readonly Item[]
+  resolve(outcomes: Outcome[]): void
+  reject(error: unknown): void
+}
+
+/**
+ * Group commit: `submit(items)` queues items and resolves with their outcomes only once the statement
+ * carrying them has committed, so a caller that answers after it never answers for an uncommitted row.
+ *
+ * There is no timer: when fewer than `maxConcurrentStatements` statements are running, queued items
+ * are written at once (lowest latency at low load); while they run, new items gather and the next free
+ * slot takes all of them (one commit for many requests at high load). A failed statement rejects the
+ * submissions it carried (nothing of them was committed) and the next statement starts afresh.
+ */
+export class GroupCommitQueue<Item, Outcome> {
+  readonly #commit: (items: readonly Item[]) => Promise<Outcome[]>
+  readonly #options: GroupCommitOptions<Item>
+  #queue: PendingSubmission<Item, Outcome>[] = []
+  #queuedItems = 0
+  #active = 0
+  /** Keys of the items in the statements now running (only with `keyOf`). */
+  readonly #keysInFlight = new Set<string>()
+  #closed = false
+  #idle: (() => void)[] = []
+
+  /**
+   * @param commit writes the items in one transaction and returns one outcome per item, in order.
+   */
+  constructor(
+    commit: (items: readonly Item[]) => Promise<Outcome[]>,
+    options: GroupCommitOptions<Item>,
+  ) {
+    this.#commit = commit
+    this.#options = options
+  }
+
+  /** Items queued or being written, not yet committed. */
+  get pendingItems(): number {
+    return this.#queuedItems
+  }
+
+  /**
+   * Queues `items`; resolves with their outcomes once committed, rejects when their statement failed.
+   * @throws the `closedError` (as a rejection) after `close()`.
+   */
+  submit(items: readonly Item[]): Promise<Outcome[]> {
+    if (this.#closed) return Promise.reject(this.#options.closedError())
+    if (items.length === 0) return Promise.resolve([])
+    return new Promise<Outcome[]>((resolve, reject) => {
+      this.#queue.push({ items, resolve, reject })
+      this.#queuedItems += items.length
+      this.#pump()
+    })
+  }
+
+  /** Takes no more items and resolves once every queued one is committed (or its statement failed). */
+  close(): Promise<void> {
+    this.#closed = true
+    if (this.#active === 0 && this.#queue.length === 0) return Promise.resolve()
+    return new Promise<void>((resolve) => this.#idle.push(resolve))
+  }
+
+  #pump(): void {
+    const keyOf = this.#options.keyOf
+    while (this.#active < this.#options.maxConcurrentStatements && this.#queue.length > 0) {
+      const batch: PendingSubmission<Item, Outcome>[] = []
+      const batchKeys = new Set<string>()
+      let itemCount = 0
+      while (this.#queue.length > 0) {
+        const next = this.#queue[0] as PendingSubmission<Item, Outcome>
+        if (batch.length > 0 && itemCount + next.items.length > this.#options.maxBatchItems) break
+        // Order per key: the head waits while its key is written by a running statement (FIFO, so
+        // nothing behind it overtakes it) or already taken by this batch (it goes in the next one).
+        if (keyOf !== undefined) {
+          const keys = next.items.map(keyOf)
+          if (keys.some((key) => this.#keysInFlight.has(key) || batchKeys.has(key))) break
+          for (const key of keys) batchKeys.add(key)
+        }
+        this.#queue.shift()
+        batch.push(next)
+        itemCount += next.items.length
+      }
+      if (batch.length === 0) return
+      for (const key of batchKeys) this.#keysInFlight.add(key)
+      this.#active++
+      void this.#writeBatch(batch, itemCount).finally(() => {
+        for (const key of batchKeys) this.#keysInFlight.delete(key)
+        this.#active--
+        this.#pump()
+        if (this.#active === 0 && this.#queue.length === 0) {
+          for (const resolve of this.#idle.splice(0)) resolve()
+        }
+      })
+    }
+  }
+
+  async #writeBatch(
+    batch: readonly PendingSubmission<Item, Outcome>[],
+    itemCount: number,
+  ): Promise<void> {
+    try {
+      const outcomes = await this.#commit(batch.flatMap((submission) => submission.items))
+      let offset = 0
+      for (const submission of batch) {
+        submission.resolve(outcomes.slice(offset, offset + submission.items.length))
+        offset += submission.items.length
+      }
+    } catch (error) {
+      for (const submission of batch) submission.reject(error)
+    } finally {
+      this.#queuedItems -= itemCount
+    }
+  }
+}
