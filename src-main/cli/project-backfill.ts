@@ -63,6 +63,8 @@ export async function buildProjectBackfillRequest(
   values: ProjectBackfillValues,
   help: string,
   openStore: () => Promise<DatabaseSession>,
+  /** Where `--project FILE` is looked up: the folder the user typed in (`userDirectory`). */
+  baseDir: string,
 ): Promise<ProjectBackfillRequest> {
   const retry: RetryPolicy = {
     ...DEFAULT_RETRY_POLICY,
@@ -78,7 +80,11 @@ export async function buildProjectBackfillRequest(
   if (values.project !== undefined) {
     let resolved
     try {
-      resolved = await resolveProject(values.project, async () => (await openStore()).database.pool)
+      resolved = await resolveProject(
+        values.project,
+        async () => (await openStore()).database.pool,
+        baseDir,
+      )
     } catch (error) {
       if (error instanceof ProjectFileError) throw new CliError(error.message, 2)
       throw error

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { listColumnMetrics } from '../adapters/postgres/column-metrics-repository'
 import type { StoredColumnMetric } from '../adapters/postgres/column-metrics-repository'
 import { daysInMonth, isoDate, parseIsoDate } from '../core/pipeline/daily-windows'
@@ -10,6 +11,7 @@ import type { CliContext } from './cli-context'
 import { CliError } from './cli-context'
 import type { DatabaseSession } from './database-session'
 import { parseMetricFlags, windowToJson } from './project-backfill'
+import { userDirectory } from './user-path'
 
 export interface ProjectMetricsValues {
   project?: string
@@ -34,14 +36,15 @@ Any project (your own data, or nyc-taxi):
 `
 
 /** The project's name: a project file's `name`, else the argument itself (a stored or ad hoc project). */
-async function projectName(reference: string): Promise<string> {
-  const isFile = await stat(reference).then(
+async function projectName(reference: string, baseDir: string): Promise<string> {
+  const path = resolve(baseDir, reference)
+  const isFile = await stat(path).then(
     (info) => info.isFile(),
     () => false,
   )
   if (!isFile) return reference
   try {
-    return (await readProjectFile(reference)).name
+    return (await readProjectFile(path)).name
   } catch (error) {
     if (error instanceof ProjectFileError) throw new CliError(error.message, 2)
     throw error
@@ -75,7 +78,7 @@ export async function runProjectMetrics(
   session: DatabaseSession,
   values: ProjectMetricsValues,
 ): Promise<number> {
-  const project = await projectName(values.project as string)
+  const project = await projectName(values.project as string, userDirectory(context.env))
   const { from, to } = rangeOf(values)
   const specs = parseMetricFlags(values.metric)
   const windows = await session.store.listStoredDays(from, to, project, 'batch')

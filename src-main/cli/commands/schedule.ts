@@ -20,6 +20,7 @@ import { SchedulerService, validateCron } from '../../services/pipeline/schedule
 import type { JobName, ScheduleRecord } from '../../shared/domain/runs'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
+import { withUserPaths } from '../user-path'
 import { openDatabaseSession, toCliError } from '../database-session'
 
 export const summary =
@@ -67,7 +68,8 @@ export async function run(context: CliContext): Promise<number> {
   } catch (error) {
     throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`, 2)
   }
-  const { values, positionals } = parsed
+  const { positionals } = parsed
+  const values = withUserPaths(parsed.values, context.env)
   if (values.help === true || (jobIndex === -1 && positionals.length === 0)) {
     context.stdout.write(HELP)
     return values.help === true ? 0 : 2
