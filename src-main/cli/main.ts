@@ -2,6 +2,7 @@ import process from 'node:process'
 import type { CliContext, CommandModule } from './cli-context'
 import { CliError, toCliError } from './cli-context'
 import { usage } from './command-summaries'
+import { watchParentLifeline } from './parent-lifeline'
 
 /**
  * The `driftdesk` command line: `npm run driftdesk -- <command> [options]`.
@@ -86,6 +87,13 @@ export async function main(argv: readonly string[], env: CliContext['env']): Pro
   process.stdout.on('error', onStdoutError)
   // A closed terminal makes stderr writes fail too (EIO, EPIPE): nothing is left to tell.
   process.stderr.on('error', () => undefined)
+  // A child of the panel (Live view) stops like SIGHUP when the panel dies, even by SIGKILL.
+  const stopLifeline = watchParentLifeline(
+    env,
+    process.stdin,
+    () => cancel(129),
+    () => process.exit(forcedCode ?? 129),
+  )
   const context: CliContext = {
     args,
     env,
@@ -122,6 +130,7 @@ export async function main(argv: readonly string[], env: CliContext['env']): Pro
     }
     throw error
   } finally {
+    stopLifeline()
     for (const [signal, handler] of handlers) process.off(signal, handler)
   }
 }
