@@ -5,6 +5,7 @@ import type { DriftOptions } from '../core/drift/drift-options'
 import { COURSE_PROJECT } from '../core/project/course-project'
 import type { ProjectFile } from '../core/project/project-schema'
 import type { WindowMetricSpec } from '../core/quality/window-column-metric'
+import { projectMetricSpec } from '../core/quality/window-column-metric'
 import type { ColumnMappingSpec } from '../core/reports/column-mapping'
 import type {
   ProjectBackfillOutcome,
@@ -34,11 +35,7 @@ export type { ProjectBackfillValues } from './project-backfill-options'
 
 /** A project definition's metrics as specs. */
 function projectMetrics(definition: ProjectFile): WindowMetricSpec[] {
-  return (definition.metrics ?? []).map((m) =>
-    m.metric === 'quantile'
-      ? { column: m.column, metric: 'quantile', quantile: m.quantile }
-      : { column: m.column, metric: m.metric },
-  )
+  return (definition.metrics ?? []).map(projectMetricSpec)
 }
 
 /** A project definition's drift options (Evidently's stattest overrides and drift share). */

@@ -4,7 +4,7 @@ import { listColumnMetrics } from '../adapters/postgres/column-metrics-repositor
 import type { StoredColumnMetric } from '../adapters/postgres/column-metrics-repository'
 import { daysInMonth, isoDate, parseIsoDate } from '../core/pipeline/daily-windows'
 import type { WindowMetricSpec } from '../core/quality/window-column-metric'
-import { formatWindowMetric } from '../core/quality/window-column-metric'
+import { formatWindowMetric, storedColumnName } from '../core/quality/window-column-metric'
 import { ProjectFileError, readProjectFile } from '../services/projects/project-file'
 import { MONTH_PATTERN } from '../shared/request-guards'
 import type { CliContext } from './cli-context'
@@ -28,7 +28,8 @@ Any project (your own data, or nyc-taxi):
   --project NAME|FILE   the project whose stored windows to print (source 'batch')
   --from YYYY-MM-DD[THH:MM:SS] --to ...   windows starting in [from, to) (default: all; or --month)
   --metric SPEC         also print an extra metric per window and its max/min over the windows, repeatable:
-                        quantile:COL:Q, value_range:COL, mean:COL, missing_share:COL, missing_count:COL
+                        quantile:COL:Q, value_range:COL, mean:COL, missing_share:COL, missing_count:COL,
+                        correlation:COL_A:COL_B[:pearson|spearman|kendall]
                         (stored by \`backfill ... --metric SPEC\` or the project's metrics:)
   e.g. the 2024 homework's maximum daily median fare of March 2024:
        backfill --month 2024-03 --metric quantile:fare_amount:0.5
@@ -89,12 +90,14 @@ export async function runProjectMetrics(
         project,
         from,
         to,
-        column: spec.column,
+        column: storedColumnName(spec),
         ...(spec.metric === 'quantile'
           ? { metric: 'quantile' as const, parameter: spec.quantile }
           : spec.metric === 'value_range'
             ? {}
-            : { metric: spec.metric }),
+            : spec.metric === 'correlation'
+              ? { metric: `${spec.method}_correlation` as const }
+              : { metric: spec.metric }),
       }),
     })),
   )
