@@ -63,7 +63,7 @@ describe('a SIGKILLed panel leaves no live children', () => {
     'serve, collect and replay exit when their parent is SIGKILLed; the port is freed, the collector run closed',
     { timeout: 420_000 },
     async () => {
-      const env = {
+      const env: Record<string, string | undefined> = {
         ...process.env,
         DATABASE_URL: postgres.url,
         DRIFTDESK_HOME: home,
