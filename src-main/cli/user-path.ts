@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import process from 'node:process'
 import { isAbsolute, resolve, sep } from 'node:path'
 import type { CliContext } from './cli-context'
@@ -48,4 +49,46 @@ export function withUserPaths<T extends object>(values: T, env: CliContext['env'
       copy[name] = value.map((v: unknown) => (typeof v === 'string' ? userPath(env, v) : v))
   }
   return copy as T
+}
+
+/**
+ * A command line saved to run later (`schedule add … backfill --reference ./log.csv`) with its paths
+ * made absolute now: the schedule fires from the daemon's folder, not the one the user typed in. Each
+ * {@link USER_PATH_OPTIONS} value (`--opt VALUE` or `--opt=VALUE`) is resolved; `--project` only when it
+ * names a file that exists here (otherwise it is a stored project's name and stays as typed).
+ */
+export function withUserPathArgs(args: readonly string[], env: CliContext['env']): string[] {
+  const paths = new Set<string>(USER_PATH_OPTIONS)
+  const resolveValue = (name: string, value: string): string => {
+    if (paths.has(name)) return userPath(env, value)
+    if (name === 'project') {
+      const file = userPath(env, value)
+      return isExistingFile(file) ? file : value
+    }
+    return value
+  }
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg)
+    if (match === null) {
+      out.push(arg)
+      continue
+    }
+    const [, name, inline] = match as unknown as [string, string, string | undefined]
+    if (inline !== undefined) out.push(`--${name}=${resolveValue(name, inline)}`)
+    else if ((paths.has(name) || name === 'project') && i + 1 < args.length) {
+      out.push(arg, resolveValue(name, args[i + 1] as string))
+      i++
+    } else out.push(arg)
+  }
+  return out
+}
+
+function isExistingFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
 }

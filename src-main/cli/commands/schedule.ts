@@ -20,7 +20,7 @@ import { SchedulerService, validateCron } from '../../services/pipeline/schedule
 import type { JobName, ScheduleRecord } from '../../shared/domain/runs'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
-import { withUserPaths } from '../user-path'
+import { withUserPathArgs, withUserPaths } from '../user-path'
 import { openDatabaseSession, toCliError } from '../database-session'
 
 export const summary =
@@ -118,7 +118,8 @@ export async function run(context: CliContext): Promise<number> {
     if (action === 'add') {
       const job = context.args[jobIndex] as JobName
       const name = values.name ?? `${job}${jobArgs.includes('--yesterday') ? '-yesterday' : ''}`
-      const { args, databaseUrl } = withoutDatabaseUrl(jobArgs)
+      // Paths made absolute now: the daemon fires the job from its own folder.
+      const { args, databaseUrl } = withoutDatabaseUrl(withUserPathArgs(jobArgs, context.env))
       if (databaseUrl !== null) loadConfig({}, { homeDir: config.homeDir, databaseUrl }) // refuses a malformed URL
       const connection =
         databaseUrl === null ? null : await saveConnection(config.homeDir, databaseUrl)
