@@ -1,8 +1,9 @@
 import process from 'node:process'
+import { PARENT_LIFELINE_ENV } from '../adapters/process/line-process'
+import { watchParentLifeline } from '../adapters/process/parent-lifeline'
 import type { CliContext, CommandModule } from './cli-context'
 import { CliError, toCliError } from './cli-context'
 import { usage } from './command-summaries'
-import { watchParentLifeline } from './parent-lifeline'
 
 /**
  * The `driftdesk` command line: `npm run driftdesk -- <command> [options]`.
@@ -94,6 +95,8 @@ export async function main(argv: readonly string[], env: CliContext['env']): Pro
     () => cancel(129),
     () => process.exit(forcedCode ?? 129),
   )
+  // Consumed: a process this command starts has another parent and its own stdin.
+  delete process.env[PARENT_LIFELINE_ENV]
   const context: CliContext = {
     args,
     env,

@@ -9,7 +9,7 @@ export interface LineProcessExit {
 
 /**
  * The variable that tells a `driftdesk` child its stdin is its parent's lifeline (see
- * `src-main/cli/parent-lifeline.ts`): read by the CLI, set here so the two cannot disagree.
+ * `src-main/adapters/process/parent-lifeline.ts`): read by the CLI, set here so the two cannot disagree.
  */
 export const PARENT_LIFELINE_ENV = 'DRIFTDESK_PARENT_LIFELINE'
 
@@ -45,8 +45,9 @@ export interface LineProcess {
 export function spawnLineProcess(options: LineProcessOptions): LineProcess {
   const child = spawn(options.command, [...options.args], {
     cwd: options.cwd,
-    env:
-      options.lifeline === true ? { ...options.env, [PARENT_LIFELINE_ENV]: 'stdin' } : options.env,
+    // Without a lifeline the variable is removed, not inherited: the child's stdin ends at once, which
+    // would otherwise read as its parent's death.
+    env: { ...options.env, [PARENT_LIFELINE_ENV]: options.lifeline === true ? 'stdin' : undefined },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
   // The lifeline is held and never written; a child that exits first closes its end, which is no

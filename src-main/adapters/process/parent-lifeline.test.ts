@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream'
 import { describe, expect, it, vi } from 'vitest'
-import { PARENT_LIFELINE_ENV } from '../adapters/process/line-process'
+import { PARENT_LIFELINE_ENV } from './line-process'
 import { watchParentLifeline } from './parent-lifeline'
 
 async function until(condition: () => boolean): Promise<void> {

@@ -1,5 +1,4 @@
-import { PARENT_LIFELINE_ENV } from '../adapters/process/line-process'
-import type { CliContext } from './cli-context'
+import { PARENT_LIFELINE_ENV } from './line-process'
 
 /** How long a command may take to stop gracefully once its parent is gone, before it exits at once. */
 export const LIFELINE_GRACE_MS = 30_000
@@ -26,12 +25,15 @@ export interface LifelineStream {
  * a subreaper that could be mistaken for the parent. Why opt-in by the variable: a command run from a
  * terminal, cron or `nohup` may have a closed or empty stdin, which says nothing about a parent.
  *
+ * The browser-mode panel (src-main/server/main.ts) watches the same way when `npm start` (scripts/start.mjs)
+ * starts it, so killing the wrapper does not leave the panel, and with it the Live view, running.
+ *
  * A graceful stop that hangs must not leave an orphan either, so after `graceMs` the process exits at
  * once (the timer is unref'd: it never keeps a finished command alive).
  * @returns a function that stops watching (the command finished first).
  */
 export function watchParentLifeline(
-  env: CliContext['env'],
+  env: Readonly<Record<string, string | undefined>>,
   stdin: LifelineStream,
   onParentGone: () => void,
   exitNow: () => void,
