@@ -16,6 +16,7 @@ export const USER_PATH_OPTIONS = [
   'answered-file',
   'home',
   'data-dir',
+  'input',
 ] as const
 
 /**

@@ -129,6 +129,16 @@ describe('relative paths typed in the learner folder (INIT_CWD)', { timeout: 180
     expect(html.stderr).toContain(`the folder ${join(dir, 'missing-folder')} does not exist`)
   })
 
+  it('stattest --input reads the file the README has the learner write with `> cases.json`', async () => {
+    const example = await fromLearnerFolder('stattest', '--example')
+    expect(example.code).toBe(0)
+    writeFileSync(join(dir, 'cases.json'), example.stdout)
+    const result = await fromLearnerFolder('stattest', '--input', 'cases.json', '--json')
+    expect(result.stderr).not.toContain('cannot read')
+    expect(result.code).toBe(0)
+    expect(result.stdout.trim().split('\n').length).toBeGreaterThan(0)
+  })
+
   it('project init writes its default file in INIT_CWD, paths relative to it', async () => {
     const result = await fromLearnerFolder(
       'project',
