@@ -6,7 +6,9 @@
  *
  * Why not the two-pass {@link pearsonCorrelation}: both are accurate, but on data far from 0 relative to
  * its spread they differ in the 11th–12th digit (1e6 ± 3: 0.7196714911946 here and in pandas,
- * 0.7196714911901658 in scipy's two-pass `pearsonr`), and the metric promises pandas' number.
+ * 0.7196714911901658 in scipy's two-pass `pearsonr`; the exact value, from rationals, is
+ * 0.71967149119016580: here the two-pass one is the more accurate), and the metric promises pandas' number
+ * (Evidently's).
  * pandas walks the matrix with the later column as its `x`: for the entry (a, b) it updates b's sums
  * first, so the arguments are taken in that order to repeat its rounding.
  * @throws {RangeError} when the samples differ in length.
