@@ -56,9 +56,19 @@ function isRendererStale() {
   return sources > statSync(built).mtimeMs
 }
 
-/** Runs a child in the foreground, forwarding Ctrl+C, and exits with its code. */
-function runForeground(command, commandArgs) {
-  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit' })
+/**
+ * Runs a child in the foreground, forwarding Ctrl+C, and exits with its code. With `lifeline`, the child's
+ * stdin is a pipe this process never writes to (DRIFTDESK_PARENT_LIFELINE=stdin): if this wrapper is
+ * killed, even by SIGKILL, the pipe closes and the browser-mode panel stops itself
+ * (src-main/adapters/process/parent-lifeline.ts).
+ */
+function runForeground(command, commandArgs, { lifeline = false } = {}) {
+  const child = spawn(command, commandArgs, {
+    cwd: root,
+    stdio: [lifeline ? 'pipe' : 'inherit', 'inherit', 'inherit'],
+    env: lifeline ? { ...process.env, DRIFTDESK_PARENT_LIFELINE: 'stdin' } : process.env,
+  })
+  child.stdin?.on('error', () => undefined)
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
   child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 130)))
 }
@@ -83,5 +93,7 @@ if (electron !== null && hasDisplay()) {
     })
     if (build.status !== 0) process.exit(build.status ?? 1)
   }
-  runForeground(join(binDir, 'tsx'), ['src-main/server/main.ts', ...browserArgs])
+  runForeground(join(binDir, 'tsx'), ['src-main/server/main.ts', ...browserArgs], {
+    lifeline: true,
+  })
 }

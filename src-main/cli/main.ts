@@ -1,4 +1,6 @@
 import process from 'node:process'
+import { PARENT_LIFELINE_ENV } from '../adapters/process/line-process'
+import { watchParentLifeline } from '../adapters/process/parent-lifeline'
 import type { CliContext, CommandModule } from './cli-context'
 import { CliError, toCliError } from './cli-context'
 import { usage } from './command-summaries'
@@ -86,6 +88,15 @@ export async function main(argv: readonly string[], env: CliContext['env']): Pro
   process.stdout.on('error', onStdoutError)
   // A closed terminal makes stderr writes fail too (EIO, EPIPE): nothing is left to tell.
   process.stderr.on('error', () => undefined)
+  // A child of the panel (Live view) stops like SIGHUP when the panel dies, even by SIGKILL.
+  const stopLifeline = watchParentLifeline(
+    env,
+    process.stdin,
+    () => cancel(129),
+    () => process.exit(forcedCode ?? 129),
+  )
+  // Consumed: a process this command starts has another parent and its own stdin.
+  delete process.env[PARENT_LIFELINE_ENV]
   const context: CliContext = {
     args,
     env,
@@ -122,6 +133,7 @@ export async function main(argv: readonly string[], env: CliContext['env']): Pro
     }
     throw error
   } finally {
+    stopLifeline()
     for (const [signal, handler] of handlers) process.off(signal, handler)
   }
 }

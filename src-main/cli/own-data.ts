@@ -29,6 +29,7 @@ import { readPostgresBatches } from '../adapters/sources/postgres-source'
 import { readConnection } from '../config/saved-connections'
 import type { CliContext } from './cli-context'
 import { CliError } from './cli-context'
+import { userDirectory } from './user-path'
 import type { DatabaseSession } from './database-session'
 import { openDatabaseSession } from './database-session'
 import { OutputFile } from './output-file'
@@ -125,7 +126,9 @@ export async function resolveProjectFlag(
   }
   let project: ResolvedProject
   try {
-    project = await clearly(() => resolveProject(values.project as string, openStore))
+    project = await clearly(() =>
+      resolveProject(values.project as string, openStore, userDirectory(context.env)),
+    )
   } finally {
     await session?.close()
   }

@@ -2,11 +2,12 @@ import type { ParseArgsConfig } from 'node:util'
 import { parseArgs } from 'node:util'
 import type { CliContext } from './cli-context'
 import { CliError } from './cli-context'
+import { withUserPaths } from './user-path'
 
 /**
  * Parses a command's arguments strictly with `node:util` `parseArgs`. An unknown or malformed option is
  * one `CliError` (exit code 2) followed by the command's help; `--help` prints the help and yields `null`,
- * for the command to return 0.
+ * for the command to return 0. Path options come back absolute (`withUserPaths`).
  */
 export function parseCommandOptions<T extends ParseArgsConfig>(
   context: CliContext,
@@ -24,5 +25,6 @@ export function parseCommandOptions<T extends ParseArgsConfig>(
     context.stdout.write(help)
     return null
   }
-  return parsed
+  // Every front door that takes a path resolves it the same way: against the folder the user typed in.
+  return { ...parsed, values: withUserPaths(parsed.values, context.env) }
 }

@@ -34,7 +34,8 @@ Your own data (any model's prediction log; stored under the project's name, sour
   --window 1d|1h|30m|7d|1w|month     window length (default 1d with --datetime)
   --lateness N                       rows may come up to N-1 windows late (default 1: sorted by time)
   --metric SPEC                      extra metric per window, repeatable: quantile:COL:Q, value_range:COL,
-                                     mean:COL, missing_share:COL, missing_count:COL (also for nyc-taxi)
+                                     mean:COL, missing_share:COL, missing_count:COL,
+                                     correlation:COL_A:COL_B[:pearson|spearman|kendall] (also for nyc-taxi)
   --name NAME                        ad hoc: the project name to store under (default 'adhoc')
 The current data is streamed (Parquet row groups, CSV chunks); each window is stored as it closes.
 Data not sorted by the window column is an error naming the row, unless --lateness allows it.

@@ -5,6 +5,7 @@ import type { DriftOptions } from '../core/drift/drift-options'
 import { COURSE_PROJECT } from '../core/project/course-project'
 import type { ProjectFile } from '../core/project/project-schema'
 import type { WindowMetricSpec } from '../core/quality/window-column-metric'
+import { projectMetricSpec } from '../core/quality/window-column-metric'
 import type { ColumnMappingSpec } from '../core/reports/column-mapping'
 import type {
   ProjectBackfillOutcome,
@@ -34,11 +35,7 @@ export type { ProjectBackfillValues } from './project-backfill-options'
 
 /** A project definition's metrics as specs. */
 function projectMetrics(definition: ProjectFile): WindowMetricSpec[] {
-  return (definition.metrics ?? []).map((m) =>
-    m.metric === 'quantile'
-      ? { column: m.column, metric: 'quantile', quantile: m.quantile }
-      : { column: m.column, metric: m.metric },
-  )
+  return (definition.metrics ?? []).map(projectMetricSpec)
 }
 
 /** A project definition's drift options (Evidently's stattest overrides and drift share). */
@@ -63,6 +60,8 @@ export async function buildProjectBackfillRequest(
   values: ProjectBackfillValues,
   help: string,
   openStore: () => Promise<DatabaseSession>,
+  /** Where `--project FILE` is looked up: the folder the user typed in (`userDirectory`). */
+  baseDir: string,
 ): Promise<ProjectBackfillRequest> {
   const retry: RetryPolicy = {
     ...DEFAULT_RETRY_POLICY,
@@ -78,7 +77,11 @@ export async function buildProjectBackfillRequest(
   if (values.project !== undefined) {
     let resolved
     try {
-      resolved = await resolveProject(values.project, async () => (await openStore()).database.pool)
+      resolved = await resolveProject(
+        values.project,
+        async () => (await openStore()).database.pool,
+        baseDir,
+      )
     } catch (error) {
       if (error instanceof ProjectFileError) throw new CliError(error.message, 2)
       throw error

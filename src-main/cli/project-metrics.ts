@@ -1,15 +1,17 @@
 import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { listColumnMetrics } from '../adapters/postgres/column-metrics-repository'
 import type { StoredColumnMetric } from '../adapters/postgres/column-metrics-repository'
 import { daysInMonth, isoDate, parseIsoDate } from '../core/pipeline/daily-windows'
 import type { WindowMetricSpec } from '../core/quality/window-column-metric'
-import { formatWindowMetric } from '../core/quality/window-column-metric'
+import { formatWindowMetric, storedColumnName } from '../core/quality/window-column-metric'
 import { ProjectFileError, readProjectFile } from '../services/projects/project-file'
 import { MONTH_PATTERN } from '../shared/request-guards'
 import type { CliContext } from './cli-context'
 import { CliError } from './cli-context'
 import type { DatabaseSession } from './database-session'
 import { parseMetricFlags, windowToJson } from './project-backfill'
+import { userDirectory } from './user-path'
 
 export interface ProjectMetricsValues {
   project?: string
@@ -26,7 +28,8 @@ Any project (your own data, or nyc-taxi):
   --project NAME|FILE   the project whose stored windows to print (source 'batch')
   --from YYYY-MM-DD[THH:MM:SS] --to ...   windows starting in [from, to) (default: all; or --month)
   --metric SPEC         also print an extra metric per window and its max/min over the windows, repeatable:
-                        quantile:COL:Q, value_range:COL, mean:COL, missing_share:COL, missing_count:COL
+                        quantile:COL:Q, value_range:COL, mean:COL, missing_share:COL, missing_count:COL,
+                        correlation:COL_A:COL_B[:pearson|spearman|kendall]
                         (stored by \`backfill ... --metric SPEC\` or the project's metrics:)
   e.g. the 2024 homework's maximum daily median fare of March 2024:
        backfill --month 2024-03 --metric quantile:fare_amount:0.5
@@ -34,14 +37,15 @@ Any project (your own data, or nyc-taxi):
 `
 
 /** The project's name: a project file's `name`, else the argument itself (a stored or ad hoc project). */
-async function projectName(reference: string): Promise<string> {
-  const isFile = await stat(reference).then(
+async function projectName(reference: string, baseDir: string): Promise<string> {
+  const path = resolve(baseDir, reference)
+  const isFile = await stat(path).then(
     (info) => info.isFile(),
     () => false,
   )
   if (!isFile) return reference
   try {
-    return (await readProjectFile(reference)).name
+    return (await readProjectFile(path)).name
   } catch (error) {
     if (error instanceof ProjectFileError) throw new CliError(error.message, 2)
     throw error
@@ -75,7 +79,7 @@ export async function runProjectMetrics(
   session: DatabaseSession,
   values: ProjectMetricsValues,
 ): Promise<number> {
-  const project = await projectName(values.project as string)
+  const project = await projectName(values.project as string, userDirectory(context.env))
   const { from, to } = rangeOf(values)
   const specs = parseMetricFlags(values.metric)
   const windows = await session.store.listStoredDays(from, to, project, 'batch')
@@ -86,12 +90,14 @@ export async function runProjectMetrics(
         project,
         from,
         to,
-        column: spec.column,
+        column: storedColumnName(spec),
         ...(spec.metric === 'quantile'
           ? { metric: 'quantile' as const, parameter: spec.quantile }
           : spec.metric === 'value_range'
             ? {}
-            : { metric: spec.metric }),
+            : spec.metric === 'correlation'
+              ? { metric: `${spec.method}_correlation` as const }
+              : { metric: spec.metric }),
       }),
     })),
   )

@@ -5,6 +5,8 @@ import { createControlPanel } from '../app/control-panel'
 import type { EventSink } from '../app/event-sink'
 import { loadConfig } from '../config/app-config'
 import { parseWorkerCount } from '../config/worker-count'
+import { PARENT_LIFELINE_ENV } from '../adapters/process/line-process'
+import { watchParentLifeline } from '../adapters/process/parent-lifeline'
 import { AppError } from '../shared/errors'
 import type { BrowserServer } from './browser-server'
 import { startBrowserServer } from './browser-server'
@@ -25,6 +27,9 @@ const HELP = `Usage: tsx src-main/server/main.ts [--port N] [--renderer-dir DIR]
 `
 
 async function main(): Promise<number> {
+  // Read once and removed, so no process the panel starts inherits it (each gets its own lifeline).
+  const lifelineEnv = { [PARENT_LIFELINE_ENV]: process.env[PARENT_LIFELINE_ENV] }
+  delete process.env[PARENT_LIFELINE_ENV]
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
@@ -73,6 +78,9 @@ async function main(): Promise<number> {
     const stop = (): void => resolveStop()
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
+    // Started by `npm start` (scripts/start.mjs) with a stdin lifeline: stop when the wrapper dies, even
+    // by SIGKILL, so the panel and its Live view's children do not outlive it.
+    watchParentLifeline(lifelineEnv, process.stdin, stop, () => process.exit(129))
   })
   process.stderr.write('Stopping driftdesk…\n')
   await running.close()

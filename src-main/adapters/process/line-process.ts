@@ -7,6 +7,12 @@ export interface LineProcessExit {
   readonly error: Error | null
 }
 
+/**
+ * The variable that tells a `driftdesk` child its stdin is its parent's lifeline (see
+ * `src-main/adapters/process/parent-lifeline.ts`): read by the CLI, set here so the two cannot disagree.
+ */
+export const PARENT_LIFELINE_ENV = 'DRIFTDESK_PARENT_LIFELINE'
+
 export interface LineProcessOptions {
   readonly command: string
   readonly args: readonly string[]
@@ -15,6 +21,12 @@ export interface LineProcessOptions {
   readonly env: Readonly<Record<string, string | undefined>>
   /** Each line the child writes on stdout or stderr, without its end; `\r` redraws count as lines. */
   readonly onLine: (line: string, stream: 'stdout' | 'stderr') => void
+  /**
+   * Give the child a stdin pipe that is never written to, and set PARENT_LIFELINE_ENV=stdin: the
+   * kernel closes our end when this process dies in any way (SIGKILL and crashes included, which no
+   * handler here could see), so the child reads end-of-file and stops itself. Without it stdin is closed.
+   */
+  readonly lifeline?: boolean
 }
 
 /** A child process seen as lines out and one exit. */
@@ -27,15 +39,21 @@ export interface LineProcess {
 }
 
 /**
- * Starts a child process with stdin closed and both outputs read line by line. A terminal progress
+ * Starts a child process with stdin closed (or a lifeline) and both outputs read line by line. A terminal progress
  * bar redraws with `\r`; each redraw is a line here, so a reader sees the latest state at once.
  */
 export function spawnLineProcess(options: LineProcessOptions): LineProcess {
   const child = spawn(options.command, [...options.args], {
     cwd: options.cwd,
-    env: options.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // Without a lifeline the variable is removed, not inherited: the child's stdin ends at once, which
+    // would otherwise read as its parent's death.
+    env: { ...options.env, [PARENT_LIFELINE_ENV]: options.lifeline === true ? 'stdin' : undefined },
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
+  // The lifeline is held and never written; a child that exits first closes its end, which is no
+  // error. Without a lifeline stdin is ended at once: the child reads end-of-file, as from /dev/null.
+  child.stdin.on('error', () => undefined)
+  if (options.lifeline !== true) child.stdin.end()
   let hasExited = false
   const readLines = (stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr'): Promise<void> => {
     let pending = ''

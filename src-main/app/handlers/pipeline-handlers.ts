@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { findProject } from '../../adapters/postgres/project-repository'
 import type { ProjectFile } from '../../core/project/project-schema'
+import { projectMetricSpec } from '../../core/quality/window-column-metric'
 import type { BackfillService } from '../../services/pipeline/backfill-service'
 import type { ProjectBackfillRequest } from '../../services/pipeline/project-backfill-service'
 import {
@@ -55,11 +56,7 @@ export function storedProjectBackfillRequest(
     ...(data.windowColumn === undefined ? {} : { windowColumn: data.windowColumn }),
     ...(data.window === undefined ? {} : { window: data.window }),
     ...(definition.options === undefined ? {} : { drift: projectDriftOptions(definition) }),
-    metrics: (definition.metrics ?? []).map((m) =>
-      m.metric === 'quantile'
-        ? { column: m.column, metric: 'quantile', quantile: m.quantile }
-        : { column: m.column, metric: m.metric },
-    ),
+    metrics: (definition.metrics ?? []).map(projectMetricSpec),
     force,
     retry: DEFAULT_RETRY_POLICY,
   }

@@ -21,6 +21,7 @@ import type { DayMetrics } from '../../shared/domain/metrics'
 import { MONTH_PATTERN } from '../../shared/request-guards'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
+import { userDirectory, withUserPaths } from '../user-path'
 import type { DatabaseSession } from '../database-session'
 import type { ProgressStream } from '../progress-bar'
 import { ProgressBar } from '../progress-bar'
@@ -98,7 +99,7 @@ type BackfillValues = ReturnType<typeof parseBackfillArgs>['values']
 export async function run(context: CliContext): Promise<number> {
   let values: BackfillValues
   try {
-    values = parseBackfillArgs(context.args).values
+    values = withUserPaths(parseBackfillArgs(context.args).values, context.env)
   } catch (error) {
     throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`, 2)
   }
@@ -265,7 +266,12 @@ async function runOwnDataBackfill(
   const open = async (): Promise<DatabaseSession> =>
     (session ??= await openDatabaseSession(context, config, 'driftdesk backfill'))
   try {
-    const request = await buildProjectBackfillRequest(values, HELP, open)
+    const request = await buildProjectBackfillRequest(
+      values,
+      HELP,
+      open,
+      userDirectory(context.env),
+    )
     try {
       windowSpecOf(request) // before the database starts
     } catch (error) {

@@ -10,6 +10,7 @@ import type { SegmentBy } from '../../shared/domain/explain'
 import { MONTH_PATTERN } from '../../shared/request-guards'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
+import { userDirectory } from '../user-path'
 import type { DatabaseSession } from '../database-session'
 import { openDatabaseSession } from '../database-session'
 import { OutputFile } from '../output-file'
@@ -109,10 +110,14 @@ export async function run(context: CliContext): Promise<number> {
   if (values.project !== undefined) {
     let session: DatabaseSession | null = null
     try {
-      const project = await resolveProject(values.project, async () => {
-        session = await openDatabaseSession(context, config, 'driftdesk explain')
-        return session.database.pool
-      }).catch((error: unknown) => {
+      const project = await resolveProject(
+        values.project,
+        async () => {
+          session = await openDatabaseSession(context, config, 'driftdesk explain')
+          return session.database.pool
+        },
+        userDirectory(context.env),
+      ).catch((error: unknown) => {
         if (error instanceof ProjectFileError) throw new CliError(error.message, 1)
         throw error
       })

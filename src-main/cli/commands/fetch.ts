@@ -6,6 +6,7 @@ import type { TripFileProgress } from '../../services/data/trip-file-progress'
 import { parseTripMonths } from '../../services/data/trip-file-name'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
+import { withUserPaths } from '../user-path'
 import { ProgressBar, formatBytes, formatCount } from '../progress-bar'
 
 export const summary = 'Download the NYC TLC green-taxi trip files (or check those in --data-dir)'
@@ -25,7 +26,7 @@ not downloaded again; a truncated or non-Parquet one is replaced.
 
 /** `driftdesk fetch`: a front door over `ensureTripFiles`; it only parses, draws progress and prints. */
 export async function run(context: CliContext): Promise<number> {
-  const { values } = parseOptions(context.args)
+  const values = withUserPaths(parseOptions(context.args).values, context.env)
   if (values.help === true) {
     context.stdout.write(HELP)
     return 0

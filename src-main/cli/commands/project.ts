@@ -35,6 +35,7 @@ import { CliError } from '../cli-context'
 import { openDatabaseSession, toCliError } from '../database-session'
 import { OutputFile } from '../output-file'
 import { parseCommandOptions } from '../parse-command-options'
+import { userPath } from '../user-path'
 
 export const summary =
   'Your own model: `project init` writes a project file; `project add|list|show|remove` manage stored projects'
@@ -137,7 +138,10 @@ export async function run(context: CliContext): Promise<number> {
   const output = values.output === undefined ? null : new OutputFile(values.output, '--output')
   await output?.checkWritable()
   // Checked before the database opens: a bad file is said at once, without starting PostgreSQL.
-  const prepared = subcommand === 'add' ? await clearly(() => prepareProjectFile(argument)) : null
+  const prepared =
+    subcommand === 'add'
+      ? await clearly(() => prepareProjectFile(userPath(context.env, argument)))
+      : null
   const config = loadConfig(context.env, {
     homeDir: values.home,
     databaseUrl: values['database-url'],
@@ -378,7 +382,7 @@ async function runInit(context: CliContext, rest: readonly string[]): Promise<nu
   const values = parsed.values
   if (values.reference === undefined)
     throw new CliError(`project init needs --reference PATH.\n\n${INIT_HELP}`, 2)
-  const output = resolve(values.output ?? 'driftdesk-project.yaml')
+  const output = values.output ?? userPath(context.env, 'driftdesk-project.yaml')
   if (values.force !== true && (await exists(output)))
     throw new CliError(
       `${output} already exists; pass --force to overwrite it or --output another file.`,

@@ -4,6 +4,7 @@ import type { RunDetails, RunRecord } from '../../shared/domain/runs'
 import { TERMINAL_RUN_STATES } from '../../shared/domain/runs'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
+import { withUserPaths } from '../user-path'
 import type { DatabaseSession } from '../database-session'
 import { openDatabaseSession } from '../database-session'
 
@@ -36,7 +37,8 @@ export async function run(context: CliContext): Promise<number> {
   } catch (error) {
     throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`, 2)
   }
-  const { values, positionals } = parsed
+  const { positionals } = parsed
+  const values = withUserPaths(parsed.values, context.env)
   const [action, idArgument] = positionals
   if (values.help === true || action === undefined) {
     context.stdout.write(HELP)

@@ -20,6 +20,7 @@ import { SchedulerService, validateCron } from '../../services/pipeline/schedule
 import type { JobName, ScheduleRecord } from '../../shared/domain/runs'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
+import { withUserPathArgs, withUserPaths } from '../user-path'
 import { openDatabaseSession, toCliError } from '../database-session'
 
 export const summary =
@@ -67,7 +68,8 @@ export async function run(context: CliContext): Promise<number> {
   } catch (error) {
     throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`, 2)
   }
-  const { values, positionals } = parsed
+  const { positionals } = parsed
+  const values = withUserPaths(parsed.values, context.env)
   if (values.help === true || (jobIndex === -1 && positionals.length === 0)) {
     context.stdout.write(HELP)
     return values.help === true ? 0 : 2
@@ -116,7 +118,8 @@ export async function run(context: CliContext): Promise<number> {
     if (action === 'add') {
       const job = context.args[jobIndex] as JobName
       const name = values.name ?? `${job}${jobArgs.includes('--yesterday') ? '-yesterday' : ''}`
-      const { args, databaseUrl } = withoutDatabaseUrl(jobArgs)
+      // Paths made absolute now: the daemon fires the job from its own folder.
+      const { args, databaseUrl } = withoutDatabaseUrl(withUserPathArgs(jobArgs, context.env))
       if (databaseUrl !== null) loadConfig({}, { homeDir: config.homeDir, databaseUrl }) // refuses a malformed URL
       const connection =
         databaseUrl === null ? null : await saveConnection(config.homeDir, databaseUrl)

@@ -17,6 +17,7 @@ import { loadOrCreateServeToken, serveTokenPath } from '../../services/serving/s
 import { MONTH_PATTERN } from '../../shared/request-guards'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
+import { userDirectory } from '../user-path'
 import { openDatabaseSession, toCliError } from '../database-session'
 import { parseCommandOptions } from '../parse-command-options'
 
@@ -132,7 +133,11 @@ export async function run(context: CliContext): Promise<number> {
   const { pool } = session.database
   if (served === null) {
     try {
-      const resolved = await resolveProject(projectReference, async () => pool)
+      const resolved = await resolveProject(
+        projectReference,
+        async () => pool,
+        userDirectory(context.env),
+      )
       if (resolved.kind === 'own') served = await ownServedProject(resolved)
       else served = courseServedProject(await loadServedModel(config, month))
     } catch (error) {

@@ -11,6 +11,7 @@ import { STACK_SERVICES } from '../../shared/domain/stack'
 import { AppError } from '../../shared/errors'
 import type { CliContext } from '../cli-context'
 import { CliError } from '../cli-context'
+import { withUserPaths } from '../user-path'
 import { ProgressBar } from '../progress-bar'
 
 /** `stack up` started some services but not all: an image could not be had (documented in HELP and the README). */
@@ -39,6 +40,7 @@ export async function run(context: CliContext): Promise<number> {
   let parsed: ReturnType<typeof parseStackArgs>
   try {
     parsed = parseStackArgs(context.args)
+    parsed = { ...parsed, values: withUserPaths(parsed.values, context.env) }
   } catch (error) {
     throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`, 2)
   }

@@ -116,10 +116,24 @@ export const ProjectFileSchema = Type.Object(
             },
             { additionalProperties: false },
           ),
+          Type.Object(
+            {
+              column: Type.String({ minLength: 1 }),
+              metric: Type.Literal('correlation'),
+              with: Type.String({ minLength: 1, description: 'The second column.' }),
+              method: Type.Optional(
+                Type.Union(
+                  [Type.Literal('pearson'), Type.Literal('spearman'), Type.Literal('kendall')],
+                  { description: 'pandas DataFrame.corr method; pearson when left out.' },
+                ),
+              ),
+            },
+            { additionalProperties: false },
+          ),
         ]),
         {
           description:
-            'Extra per-window column metrics the backfill computes and stores in column_metrics: quantile (with quantile: Q), value_range (min and max), mean, missing_share, missing_count.',
+            'Extra per-window column metrics the backfill computes and stores in column_metrics: quantile (with quantile: Q), value_range (min and max), mean, missing_share, missing_count, correlation (with: B, method: pearson|spearman|kendall; pandas DataFrame.corr on the rows where both are present).',
         },
       ),
     ),

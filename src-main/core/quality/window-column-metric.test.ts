@@ -38,6 +38,28 @@ describe('parseWindowMetric', () => {
     expect(() => parseWindowMetric('median:fare')).toThrow(/value_range:COLUMN/)
     expect(() => parseWindowMetric('mean')).toThrow(/mean:COLUMN/)
   })
+
+  it('reads a correlation with or without its method (pearson by default), and writes the method', () => {
+    expect(parseWindowMetric('correlation:a:b')).toEqual({
+      column: 'a',
+      metric: 'correlation',
+      with: 'b',
+      method: 'pearson',
+    })
+    for (const method of ['pearson', 'spearman', 'kendall'])
+      expect(formatWindowMetric(parseWindowMetric(`correlation:a:b:${method}`))).toBe(
+        `correlation:a:b:${method}`,
+      )
+  })
+
+  it('refuses a correlation it cannot cut into two columns, pointing to the project file form', () => {
+    expect(() => parseWindowMetric('correlation:a')).toThrow(/correlation:COLUMN_A:COLUMN_B/)
+    expect(() => parseWindowMetric('correlation:a:b:c')).toThrow(/project file/)
+    expect(() => parseWindowMetric('correlation:a:b:pearsonn')).toThrow(
+      /pearson, spearman or kendall/,
+    )
+    expect(() => parseWindowMetric('correlation::b')).toThrow(/correlation:COLUMN_A:COLUMN_B/)
+  })
 })
 
 describe('windowColumnMetric', () => {
@@ -70,5 +92,43 @@ describe('windowColumnMetric', () => {
     ).toMatch(/not in the data/)
     const empty: Frame = { rowCount: 0, names: [], columns: {} }
     expect(windowColumnMetric(empty, { column: 'fare', metric: 'value_range' })).toHaveLength(2)
+  })
+
+  it('stores a correlation under both columns and the method, and says why it has no value', () => {
+    const pair: Frame = {
+      rowCount: 4,
+      names: ['x', 'y', 'kind'],
+      columns: {
+        x: { kind: 'float64', values: Float64Array.of(1, 2, 3, 4), valid: null },
+        y: { kind: 'int64', values: Float64Array.of(1, 3, 2, 4), valid: null },
+        kind: { kind: 'string', values: ['a', 'b', 'a', 'b'] },
+      },
+    }
+    const [kendall] = windowColumnMetric(pair, {
+      column: 'x',
+      metric: 'correlation',
+      with: 'y',
+      method: 'kendall',
+    })
+    expect(kendall).toMatchObject({ column: 'x,y', metric: 'kendall_correlation' })
+    expect(kendall?.parameter).toBeNaN()
+    // One discordant pair out of six: τ = (5 − 1) / 6.
+    expect(kendall?.value).toBeCloseTo(4 / 6, 15)
+    expect(
+      windowColumnMetric(pair, {
+        column: 'x',
+        metric: 'correlation',
+        with: 'kind',
+        method: 'pearson',
+      })[0]?.error,
+    ).toMatch(/'kind' holds text/)
+    expect(
+      windowColumnMetric(pair, {
+        column: 'x',
+        metric: 'correlation',
+        with: 'z',
+        method: 'pearson',
+      })[0]?.error,
+    ).toMatch(/'z' is not in the data/)
   })
 })

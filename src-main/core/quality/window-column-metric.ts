@@ -1,6 +1,9 @@
 import type { Frame } from '../data/frame'
+import type { ProjectFile } from '../project/project-schema'
 import { getColumn, isNullAt } from '../data/frame'
 import { linearQuantile } from '../stats/linear-quantile'
+import type { CorrelationMethod } from './column-pair-correlation'
+import { CORRELATION_METHODS, columnPairCorrelation } from './column-pair-correlation'
 import { sortedNonNullValues } from './column-summary'
 
 /**
@@ -9,7 +12,11 @@ import { sortedNonNullValues } from './column-summary'
  * - `value_range`: the column's min and max (stored as metrics `min` and `max`);
  * - `mean`: `Series.mean()`;
  * - `missing_share` / `missing_count`: missing cells as DatasetMissingValuesMetric counts them
- *   (null, NaN, "", ±inf).
+ *   (null, NaN, "", ±inf);
+ * - `correlation` (with `with`, a second column, and `method`): pandas' `DataFrame.corr(method)` entry
+ *   of the two columns, as Evidently's DatasetCorrelationsMetric computes it ({@link columnPairCorrelation}),
+ *   stored with `column_name` 'A,B' ({@link correlationColumnName}) and metric `pearson_correlation`,
+ *   `spearman_correlation` or `kendall_correlation`.
  */
 export type WindowMetricSpec =
   | { readonly column: string; readonly metric: 'quantile'; readonly quantile: number }
@@ -17,11 +24,24 @@ export type WindowMetricSpec =
       readonly column: string
       readonly metric: 'value_range' | 'mean' | 'missing_share' | 'missing_count'
     }
+  | {
+      readonly column: string
+      readonly metric: 'correlation'
+      readonly with: string
+      readonly method: CorrelationMethod
+    }
 
 /** One stored value: a row of `column_metrics` (`parameter` is the quantile's q, else NaN). */
 export interface WindowMetricValue {
   readonly column: string
-  readonly metric: 'quantile' | 'min' | 'max' | 'mean' | 'missing_share' | 'missing_count'
+  readonly metric:
+    | 'quantile'
+    | 'min'
+    | 'max'
+    | 'mean'
+    | 'missing_share'
+    | 'missing_count'
+    | `${CorrelationMethod}_correlation`
   readonly parameter: number
   readonly value: number | null
   /** Why there is no value (the column is missing, holds text, or has no values in this window). */
@@ -35,20 +55,59 @@ export const WINDOW_METRIC_NAMES = [
   'mean',
   'missing_share',
   'missing_count',
+  'correlation',
 ] as const
 
 /**
- * Parses `--metric` text: `quantile:COLUMN:Q`, `value_range:COLUMN`, `mean:COLUMN`, `missing_share:COLUMN`
- * or `missing_count:COLUMN`. A column name may itself hold colons (only the last field of a quantile is Q).
+ * The `column_name` a correlation is stored under: both columns, comma-separated, in the order given
+ * (`correlation:fare_amount:trip_distance` is stored as 'fare_amount,trip_distance'), so a Grafana panel
+ * labels it by both and the methods of one pair share it.
+ */
+export function correlationColumnName(spec: {
+  readonly column: string
+  readonly with: string
+}): string {
+  return `${spec.column},${spec.with}`
+}
+
+/** The `column_name` a spec's values are stored under. */
+export function storedColumnName(spec: WindowMetricSpec): string {
+  return spec.metric === 'correlation' ? correlationColumnName(spec) : spec.column
+}
+
+/**
+ * Parses `--metric` text: `quantile:COLUMN:Q`, `value_range:COLUMN`, `mean:COLUMN`, `missing_share:COLUMN`,
+ * `missing_count:COLUMN` or `correlation:COLUMN_A:COLUMN_B[:pearson|spearman|kendall]` (Pearson when
+ * left out). A column name may itself hold colons (only the last field of a quantile is Q), except in
+ * a correlation, where two names could then be cut in more than one place: the project file's form
+ * (`{column: A, metric: correlation, with: B}`) takes any names.
  * @throws {RangeError} naming the accepted forms.
  * @example parseWindowMetric('quantile:fare_amount:0.5') // { column: 'fare_amount', metric: 'quantile', quantile: 0.5 }
+ * @example parseWindowMetric('correlation:a:b:kendall') // { column: 'a', metric: 'correlation', with: 'b', method: 'kendall' }
  */
 export function parseWindowMetric(text: string): WindowMetricSpec {
   const colon = text.indexOf(':')
   const metric = colon < 0 ? text : text.slice(0, colon)
   const rest = colon < 0 ? '' : text.slice(colon + 1)
   const forms =
-    'quantile:COLUMN:Q (0 ≤ Q ≤ 1), value_range:COLUMN, mean:COLUMN, missing_share:COLUMN or missing_count:COLUMN'
+    'quantile:COLUMN:Q (0 ≤ Q ≤ 1), value_range:COLUMN, mean:COLUMN, missing_share:COLUMN, missing_count:COLUMN or correlation:COLUMN_A:COLUMN_B[:pearson|spearman|kendall]'
+  if (metric === 'correlation') {
+    const parts = rest.split(':')
+    const last = parts[parts.length - 1] as string
+    const hasMethod =
+      parts.length === 3 && (CORRELATION_METHODS as readonly string[]).includes(last)
+    if ((parts.length === 2 || hasMethod) && parts[0] !== '' && parts[1] !== '')
+      return {
+        column: parts[0] as string,
+        metric,
+        with: parts[1] as string,
+        method: hasMethod ? (last as CorrelationMethod) : 'pearson',
+      }
+    throw new RangeError(
+      `'${text}' is not a metric: a correlation is written correlation:COLUMN_A:COLUMN_B or correlation:COLUMN_A:COLUMN_B:METHOD (METHOD pearson, spearman or kendall; pearson when left out). ` +
+        `For column names that hold a colon, use the project file: {column: A, metric: correlation, with: B, method: spearman}.`,
+    )
+  }
   if (metric === 'quantile') {
     const last = rest.lastIndexOf(':')
     const column = last < 0 ? '' : rest.slice(0, last)
@@ -60,12 +119,32 @@ export function parseWindowMetric(text: string): WindowMetricSpec {
     return { column, metric, quantile: q }
   }
   if ((WINDOW_METRIC_NAMES as readonly string[]).includes(metric) && rest !== '')
-    return { column: rest, metric: metric as Exclude<WindowMetricSpec['metric'], 'quantile'> }
+    return {
+      column: rest,
+      metric: metric as Exclude<WindowMetricSpec['metric'], 'quantile' | 'correlation'>,
+    }
   throw new RangeError(`'${text}' is not a metric: use ${forms}.`)
+}
+
+/** A project file's `metrics:` entry as a spec (a correlation's method defaults to pearson). */
+export function projectMetricSpec(
+  entry: NonNullable<ProjectFile['metrics']>[number],
+): WindowMetricSpec {
+  if (entry.metric === 'quantile')
+    return { column: entry.column, metric: 'quantile', quantile: entry.quantile }
+  if (entry.metric === 'correlation')
+    return {
+      column: entry.column,
+      metric: 'correlation',
+      with: entry.with,
+      method: entry.method ?? 'pearson',
+    }
+  return { column: entry.column, metric: entry.metric }
 }
 
 /** The `--metric` text of a spec (the inverse of {@link parseWindowMetric}). */
 export function formatWindowMetric(spec: WindowMetricSpec): string {
+  if (spec.metric === 'correlation') return `correlation:${spec.column}:${spec.with}:${spec.method}`
   return spec.metric === 'quantile'
     ? `quantile:${spec.column}:${spec.quantile}`
     : `${spec.metric}:${spec.column}`
@@ -81,6 +160,18 @@ export function formatWindowMetric(spec: WindowMetricSpec): string {
  * @example windowColumnMetric(day, { column: 'fare_amount', metric: 'quantile', quantile: 0.5 })[0].value // 13.5
  */
 export function windowColumnMetric(frame: Frame, spec: WindowMetricSpec): WindowMetricValue[] {
+  if (spec.metric === 'correlation') {
+    const { value, error } = columnPairCorrelation(frame, spec.column, spec.with, spec.method)
+    return [
+      {
+        column: correlationColumnName(spec),
+        metric: `${spec.method}_correlation`,
+        parameter: Number.NaN,
+        value,
+        ...(error === undefined ? {} : { error }),
+      },
+    ]
+  }
   const parameter = spec.metric === 'quantile' ? spec.quantile : Number.NaN
   const names: WindowMetricValue['metric'][] =
     spec.metric === 'value_range' ? ['min', 'max'] : [spec.metric]

@@ -215,6 +215,9 @@ export class LiveSession {
       cwd: cli.cwd,
       env: { ...this.#options.baseEnv, ...cli.env, ...this.#options.env },
       onLine: (raw) => this.#onLine(name, raw),
+      // If the panel is SIGKILLed (or crashes) no stop runs: each child stops itself instead when
+      // this pipe closes, so no port or collector lock outlives the panel.
+      lifeline: true,
     })
     child.process = process
     child.status = { ...child.status, state: 'running', pid: process.pid }

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises'
+import process from 'node:process'
 import { resolve } from 'node:path'
 import { findProject } from '../../adapters/postgres/project-repository'
 import type { Queryable } from '../../adapters/postgres/pool'
@@ -27,12 +28,16 @@ export type ResolvedProject =
  * @throws {ProjectFileError} when the file is invalid, or when a bare name is both a file here and a
  * stored project (ambiguous: `./NAME` chooses the file).
  * @throws {ProjectNotFoundError} when no file and no stored project has that name.
+ * @param baseDir the folder a relative file name is looked up in: the CLI passes the folder the user
+ * typed the command in (npm's `INIT_CWD`), which `npm run` does not make the working directory.
  */
 export async function resolveProject(
   reference: string,
   openStore: () => Promise<Queryable>,
+  baseDir: string = process.cwd(),
 ): Promise<ResolvedProject> {
-  if (await isFile(reference)) {
+  const path = resolve(baseDir, reference)
+  if (await isFile(path)) {
     // A bare name that is also a valid project name (`shop`, no folder, no .yaml) may mean a stored
     // project too: only then is the store asked, and both existing is refused rather than guessed.
     if (
@@ -41,13 +46,12 @@ export async function resolveProject(
       (await findProject(await openStore(), reference)) !== undefined
     )
       throw new ProjectFileError(
-        `'${reference}' is ambiguous: it is both the file ${resolve(reference)} and a stored project. ` +
+        `'${reference}' is ambiguous: it is both the file ${path} and a stored project. ` +
           `Write ./${reference} to use the file; to use the stored project, rename or move the file ` +
           `(or work from another folder).`,
       )
-    const definition = await readProjectFile(reference)
-    if (definition.name === COURSE_PROJECT) throw reservedName(reference)
-    const path = resolve(reference)
+    const definition = await readProjectFile(path)
+    if (definition.name === COURSE_PROJECT) throw reservedName(path)
     return {
       kind: 'own',
       name: definition.name,
@@ -58,7 +62,7 @@ export async function resolveProject(
   }
   if (reference === COURSE_PROJECT) return { kind: 'course', name: COURSE_PROJECT }
   if (/[\\/]|\.(ya?ml|json)$/i.test(reference))
-    throw new ProjectFileError(`The project file ${reference} does not exist.`)
+    throw new ProjectFileError(`The project file ${path} does not exist.`)
   const stored = await findProject(await openStore(), reference)
   if (stored === undefined) throw new ProjectNotFoundError(reference)
   return {
@@ -66,7 +70,7 @@ export async function resolveProject(
     name: reference,
     definition: stored.definition,
     // Stored definitions hold absolute paths (project add resolves them), so the base is unused.
-    request: projectRequest(stored.definition, resolve('project.yaml')),
+    request: projectRequest(stored.definition, resolve(baseDir, 'project.yaml')),
     origin: 'store',
   }
 }
