@@ -22,6 +22,7 @@ import { openDatabaseSession, toCliError } from '../database-session'
 import { parseCommandOptions } from '../parse-command-options'
 import type { ProjectBackfillRequest } from '../../services/pipeline/project-backfill-service'
 import { buildProjectBackfillRequest, windowToJson } from '../project-backfill'
+import { userDirectory } from '../user-path'
 import { dayToJson, locateMonthFile } from './backfill'
 
 export const summary =
@@ -109,7 +110,8 @@ export async function run(context: CliContext): Promise<number> {
   let own: ProjectBackfillRequest | null = null
   let windowMicros: number
   try {
-    if (!isCourse) own = await resolveOwnProject(project, values.metric, session)
+    if (!isCourse)
+      own = await resolveOwnProject(project, values.metric, session, userDirectory(context.env))
     windowMicros = windowOf(values.window, own)
   } catch (error) {
     await session.close()
@@ -203,11 +205,13 @@ async function resolveOwnProject(
   project: string,
   metric: string[] | undefined,
   session: DatabaseSession,
+  baseDir: string,
 ): Promise<ProjectBackfillRequest> {
   return buildProjectBackfillRequest(
     { project, ...(metric === undefined ? {} : { metric }) },
     HELP,
     () => Promise.resolve(session),
+    baseDir,
   )
 }
 
