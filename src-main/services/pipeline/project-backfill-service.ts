@@ -75,7 +75,10 @@ export interface ProjectBackfillDependencies {
    * Called once per run.
    */
   readonly createComputer?: () => ProjectWindowComputer
-  /** At most this many windows computing or waiting to be stored (default 2 × the computer's size + 2). */
+  /**
+   * At most this many windows computing or waiting to be stored (default 2 × the computer's size + 2 with a
+   * computer, 1 without).
+   */
   readonly maxWindowsInFlight?: number
 }
 
@@ -258,7 +261,10 @@ export class ProjectBackfillService {
       )
       const stream = createWindowStream(spec, { lateness: request.lateness ?? 1 })
       const computer = this.deps.createComputer?.() ?? new InProcessWindowComputer()
-      const maxInFlight = this.deps.maxWindowsInFlight ?? 2 * computer.size + 2
+      // In this thread nothing overlaps: one window at a time, each stored before the next is computed.
+      const maxInFlight =
+        this.deps.maxWindowsInFlight ??
+        (this.deps.createComputer === undefined ? 1 : 2 * computer.size + 2)
       let loaded = false
       let cancelled = false
       // Windows in flight, in window order: each one's promise settles once it is stored. They are
