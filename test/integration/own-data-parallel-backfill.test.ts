@@ -20,6 +20,7 @@ import { RunEvents } from '../../src-main/services/pipeline/run-events'
 import type { RunProgressEvent } from '../../src-main/shared/domain/runs'
 import type { TestPostgres } from '../support/postgres'
 import { startTestPostgres } from '../support/postgres'
+import { runCli } from '../support/run-cli'
 
 /**
  * The project backfill's parallel path (issue 11's scale goal): windows read and cut on the main thread,
@@ -297,4 +298,55 @@ describe('project backfill on worker threads', () => {
     expect(resumed.run.state).toBe('Completed')
     await expectSameAsSerial('cancelled', resumed)
   }, 180_000)
+
+  it('backfill --workers N takes the compute threads for own data; a bad N is a usage error before the database', async () => {
+    const result = await runCli([
+      'backfill',
+      '--reference',
+      join(dir, 'reference.csv'),
+      '--current',
+      join(dir, 'current'),
+      '--datetime',
+      'ts',
+      '--workers',
+      '0',
+      '--home',
+      dir,
+      // Nothing listens there: the command must stop at the option, not at the database.
+      '--database-url',
+      'postgres://nobody@127.0.0.1:1/none',
+    ])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/--workers must be a whole number from 1 to/)
+    expect(result.stderr).not.toMatch(/PostgreSQL/)
+    const ok = await runCli([
+      'backfill',
+      '--reference',
+      join(dir, 'reference.csv'),
+      '--current',
+      join(dir, 'current'),
+      '--datetime',
+      'ts',
+      '--target',
+      'target',
+      '--prediction',
+      'prediction',
+      '--name',
+      'cli-one-worker',
+      '--workers',
+      '1',
+      '--force',
+      '--json',
+      '--home',
+      dir,
+      '--database-url',
+      server.url,
+    ])
+    expect(ok.code, ok.stderr).toBe(0)
+    const stored = await listDayMetrics(pool, '2024-01-01', '2024-03-01', 'cli-one-worker')
+    expect(stored.map((d) => d.metrics.date)).toEqual(serial.windows.map((w) => w.metrics.date))
+    stored.forEach((day, i) =>
+      expectSameNumbers(day.metrics, serial.windows[i]?.metrics, `cli ${day.metrics.date}`),
+    )
+  }, 120_000)
 })

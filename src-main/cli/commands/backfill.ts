@@ -259,15 +259,17 @@ async function runOwnDataBackfill(
     (session ??= await openDatabaseSession(context, config, 'driftdesk backfill'))
   try {
     const request = await buildProjectBackfillRequest(values, HELP, open)
+    let workers: number
     try {
       windowSpecOf(request) // before the database starts
+      workers =
+        values.workers === undefined ? defaultWorkerCount() : parseWorkerCount(values.workers)
     } catch (error) {
       throw new CliError((error as Error).message, 2)
     }
     return await runProjectBackfill(context, await open(), request, {
       json: values.json === true,
-      workers:
-        values.workers === undefined ? defaultWorkerCount() : parseWorkerCount(values.workers),
+      workers,
     })
   } catch (error) {
     throw toCliError(error)
