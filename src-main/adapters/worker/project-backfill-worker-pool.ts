@@ -156,7 +156,8 @@ export class ProjectBackfillWorkerPool implements ProjectWindowComputer {
           columnMetrics: response.columnMetrics,
           failed: response.failed,
         })
-      else current.reject(new AppError(response.error.code, response.error.message))
+      // After a failed load the worker's own complaint (no reference) says less than the load's error.
+      else current.reject(this.fatal ?? new AppError(response.error.code, response.error.message))
     }
     this.pump()
   }
