@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Writable } from 'node:stream'
 import {
@@ -43,7 +43,8 @@ import { startTestPostgres } from '../test/support/postgres'
  *
  * The data is generated once into a cache folder (tmpdir/driftdesk-bench-own-data-v1; ~1.5 GB with the CSV)
  * and reused. ROWS=N in the environment shrinks the log for a quick look; RUNS=N sets the runs per format
- * (default 3); GENERATE_ONLY=1 only fills the cache; PROFILE=0 skips the CPU profile.
+ * (default 3); WORKERS=N the compute threads; GENERATE_ONLY=1 only fills the cache; PROFILE=0 skips the CPU
+ * profile.
  */
 const ROWS = Number(process.env.ROWS ?? 10_000_000)
 const REFERENCE_ROWS = 100_000
@@ -51,6 +52,8 @@ const BATCH_ROWS = 250_000
 const GOAL_SECONDS = 20
 const GOAL_RSS_MB = 1536
 const RUNS = Number(process.env.RUNS ?? 3)
+/** WORKERS=N: the backfill's compute threads (`--workers N`); default: the command's (one per core). */
+const WORKER_ARGS = process.env.WORKERS === undefined ? [] : ['--workers', process.env.WORKERS]
 const YEAR_START_US = Date.UTC(2023, 0, 1) * 1000
 const YEAR_US = 365 * 86_400e6
 
@@ -298,6 +301,8 @@ async function timeCommand(
 ): Promise<{
   seconds: number
   rssMb: number
+  /** User + system CPU seconds of the whole process (every thread). */
+  cpuSeconds: number
   code: number | null
   stderr: string
   windows: number
@@ -308,7 +313,7 @@ async function timeCommand(
     '/usr/bin/time',
     [
       '-f',
-      'peak-rss-kb %M',
+      'peak-rss-kb %M cpu-s %U %S',
       process.execPath,
       ...extraNodeArgs,
       '--import',
@@ -325,9 +330,11 @@ async function timeCommand(
   const code = await new Promise<number | null>((resolveExit) => child.on('exit', resolveExit))
   const seconds = (performance.now() - started) / 1000
   const rss = /peak-rss-kb (\d+)/.exec(stderr)
+  const cpu = /cpu-s ([\d.]+) ([\d.]+)/.exec(stderr)
   return {
     seconds,
     rssMb: rss === null ? Number.NaN : Number(rss[1]) / 1024,
+    cpuSeconds: cpu === null ? Number.NaN : Number(cpu[1]) + Number(cpu[2]),
     code,
     stderr,
     windows: stdout.split('\n').filter((line) => line.startsWith('{')).length,
@@ -409,6 +416,7 @@ export default async function benchOwnDataBackfill(): Promise<void> {
           server.url,
           '--home',
           home,
+          ...WORKER_ARGS,
         ])
         if (run.code !== 0)
           throw new Error(`backfill exited ${run.code}: ${run.stderr.slice(-2000)}`)
@@ -416,6 +424,7 @@ export default async function benchOwnDataBackfill(): Promise<void> {
       }
       const seconds = median(runs.map((r) => r.seconds))
       const rss = median(runs.map((r) => r.rssMb))
+      const cpu = median(runs.map((r) => r.cpuSeconds))
       console.log(
         `  whole command: ${seconds.toFixed(2)} s (runs: ${runs.map((r) => r.seconds.toFixed(2)).join(', ')}; goal ≤ ${GOAL_SECONDS} s${seconds <= GOAL_SECONDS ? ', met' : ', MISSED'})`,
       )
@@ -425,9 +434,12 @@ export default async function benchOwnDataBackfill(): Promise<void> {
       console.log(
         `  ${(ROWS / seconds / 1e6).toFixed(2)} M rows/s; ${runs[0]?.windows} windows stored`,
       )
+      console.log(
+        `  CPU (user + sys, every thread): ${cpu.toFixed(1)} s, so ≥ ${(cpu / 2).toFixed(1)} s of wall on 2 free cores (machine load average now ${loadavg()[0]?.toFixed(1)})`,
+      )
       const { readS, cutS } = await phases(dir, format)
       console.log(
-        `  where the time goes (one pass in process): read + decode ${readS.toFixed(2)} s, cut windows ${cutS.toFixed(2)} s; so compute + store + start-up ≈ ${(seconds - readS - cutS).toFixed(2)} s of the command`,
+        `  what dominates: the command's own thread reads + decodes (${readS.toFixed(2)} s in one pass in process) and cuts windows (${cutS.toFixed(2)} s), then hands each window to the compute threads and stores the results in order; compute runs beside it, so the wall is at least the larger of that thread's work and the CPU over the cores`,
       )
     }
     if (process.env.PROFILE !== '0') {
@@ -446,10 +458,24 @@ export default async function benchOwnDataBackfill(): Promise<void> {
         ['--cpu-prof', '--cpu-prof-dir', profileDir],
       )
       const { readdirSync } = await import('node:fs')
-      const profile = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'))
-      if (run.code === 0 && profile !== undefined) {
-        console.log('\nCPU profile of the Parquet backfill (main thread), top self time:')
-        for (const line of topFunctions(join(profileDir, profile), 15)) console.log(`  ${line}`)
+      // Node writes one profile per thread: CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0
+      // is the command's own, the compute workers are the largest of the others (tsx's loader is tiny).
+      const profiles = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'))
+      const main = profiles.find((name) => name.split('.')[4] === '0')
+      const workers = profiles
+        .filter((name) => name !== main)
+        .map((name) => ({ name, size: statSync(join(profileDir, name)).size }))
+        .sort((a, b) => b.size - a.size)
+      if (run.code === 0 && main !== undefined) {
+        console.log(
+          "\nCPU profile of the Parquet backfill (the command's own thread), top self time:",
+        )
+        for (const line of topFunctions(join(profileDir, main), 15)) console.log(`  ${line}`)
+      }
+      if (run.code === 0 && workers[0] !== undefined) {
+        console.log('\nCPU profile of one compute worker thread, top self time:')
+        for (const line of topFunctions(join(profileDir, workers[0].name), 10))
+          console.log(`  ${line}`)
       }
       await rm(profileDir, { recursive: true, force: true })
     }

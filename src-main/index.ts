@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { BrowserWindow, app, dialog } from 'electron'
 import { bundledBackfillWorkerFactory } from './adapters/worker/bundled-backfill-worker'
+import { bundledProjectBackfillWorkerFactory } from './adapters/worker/bundled-project-backfill-worker'
 import { bundledReportWorkerFactory } from './adapters/worker/bundled-report-worker'
 import { createControlPanel } from './app/control-panel'
 import type { EventSink } from './app/event-sink'
@@ -55,6 +56,7 @@ async function startPanel(): Promise<void> {
     version: app.getVersion(),
     createBackfillWorker: bundledBackfillWorkerFactory,
     createReportWorker: bundledReportWorkerFactory,
+    createProjectBackfillWorker: bundledProjectBackfillWorkerFactory,
     // The bundle cannot find them from its own location; the app path is the project (or app.asar) root.
     stackAssets: {
       resourcesDir: join(app.getAppPath(), 'resources'),

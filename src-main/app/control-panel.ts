@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import type { BackfillWorkerFactory } from '../adapters/worker/backfill-worker-pool'
+import type { ProjectBackfillWorkerFactory } from '../adapters/worker/project-backfill-worker-pool'
 import { BackfillWorkerPool, defaultWorkerCount } from '../adapters/worker/backfill-worker-pool'
 import type { ReportWorkerFactory } from '../adapters/worker/report-worker-pool'
 import { ReportWorkerPool } from '../adapters/worker/report-worker-pool'
@@ -55,6 +56,8 @@ export interface ControlPanelOptions {
   readonly createBackfillWorker?: BackfillWorkerFactory
   /** The same for the report thread. */
   readonly createReportWorker?: ReportWorkerFactory
+  /** The same for an own project's backfill threads. */
+  readonly createProjectBackfillWorker?: ProjectBackfillWorkerFactory
   /** Where Grafana's provisioning and the dashboards are; default: the repository's folders (source runs). */
   readonly stackAssets?: StackAssetPaths
   /**
@@ -186,6 +189,9 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       backfillService,
       workers: () => options.workers ?? defaultWorkerCount(),
       connection: () => connection.get(),
+      ...(options.createProjectBackfillWorker === undefined
+        ? {}
+        : { createProjectBackfillWorker: options.createProjectBackfillWorker }),
     }),
     ...createRunsHandlers({ connection }),
     ...createStackHandlers({

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import process from 'node:process'
+import { ProjectBackfillWorkerPool } from '../adapters/worker/project-backfill-worker-pool'
 import type { DriftOptions } from '../core/drift/drift-options'
 import { COURSE_PROJECT } from '../core/project/course-project'
 import type { ProjectFile } from '../core/project/project-schema'
@@ -162,7 +163,14 @@ export async function runProjectBackfill(
   context: CliContext,
   session: DatabaseSession,
   request: ProjectBackfillRequest | null,
-  options: { json: boolean; resumeRunId?: string; force?: boolean; retry?: RetryPolicy },
+  options: {
+    json: boolean
+    /** Compute threads (the windows are read and stored on this one meanwhile). */
+    workers: number
+    resumeRunId?: string
+    force?: boolean
+    retry?: RetryPolicy
+  },
 ): Promise<number> {
   const events = new RunEvents()
   const unsubscribe = events.subscribe((event) => {
@@ -175,6 +183,7 @@ export async function runProjectBackfill(
     lockProject: (project) => session.store.lockProjectBackfill(project),
     hostname: hostname(),
     pid: process.pid,
+    createComputer: () => new ProjectBackfillWorkerPool(options.workers),
   })
   let outcome: ProjectBackfillOutcome
   // Windows are printed as the run stores them: subscribe to results, not the outcome.

@@ -1,3 +1,5 @@
+import type { ProjectBackfillWorkerFactory } from '../../adapters/worker/project-backfill-worker-pool'
+import { ProjectBackfillWorkerPool } from '../../adapters/worker/project-backfill-worker-pool'
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { findProject } from '../../adapters/postgres/project-repository'
@@ -30,6 +32,8 @@ export interface PipelineHandlerDeps {
   readonly backfillService: () => Promise<BackfillService>
   /** Compute threads per backfill. */
   readonly workers: () => number
+  /** A bundled build's project backfill worker factory; source runs use the default. */
+  readonly createProjectBackfillWorker?: ProjectBackfillWorkerFactory
   /** The panel's database: an own project's definition and its backfill's store. */
   readonly connection: () => Promise<OpenConnection>
 }
@@ -104,6 +108,8 @@ export function createPipelineHandlers(
       lockProject: (name) => store.lockProjectBackfill(name),
       hostname: hostname(),
       pid: process.pid,
+      createComputer: () =>
+        new ProjectBackfillWorkerPool(deps.workers(), deps.createProjectBackfillWorker),
     })
     const outcome = await service
       .run(request, { events, signal, ...(resumeRunId === undefined ? {} : { resumeRunId }) })

@@ -140,6 +140,7 @@ export async function run(context: CliContext): Promise<number> {
         await prewarmed.close()
         return await runProjectBackfill(context, session, null, {
           json: values.json === true,
+          workers: resumeOverrides.workers ?? defaultWorkerCount(),
           resumeRunId: stored.id,
           force: values.force === true,
           ...(resumeOverrides.retry === undefined ? {} : { retry: resumeOverrides.retry }),
@@ -245,15 +246,7 @@ async function runOwnDataBackfill(
 ): Promise<number> {
   if (values.resume !== undefined)
     throw new CliError('--resume continues a run with its own data; drop the data flags.', 2)
-  for (const flag of [
-    'month',
-    'date',
-    'days',
-    'reference-month',
-    'yesterday',
-    'workers',
-    'pace',
-  ] as const)
+  for (const flag of ['month', 'date', 'days', 'reference-month', 'yesterday', 'pace'] as const)
     if (values[flag] !== undefined)
       throw new CliError(
         `--${flag} is for the course's taxi months; own data is cut into windows by --datetime and --window.`,
@@ -272,12 +265,18 @@ async function runOwnDataBackfill(
       open,
       userDirectory(context.env),
     )
+    let workers: number
     try {
       windowSpecOf(request) // before the database starts
+      workers =
+        values.workers === undefined ? defaultWorkerCount() : parseWorkerCount(values.workers)
     } catch (error) {
       throw new CliError((error as Error).message, 2)
     }
-    return await runProjectBackfill(context, await open(), request, { json: values.json === true })
+    return await runProjectBackfill(context, await open(), request, {
+      json: values.json === true,
+      workers,
+    })
   } catch (error) {
     throw toCliError(error)
   } finally {

@@ -14,16 +14,20 @@ import type { WindowSpec } from '../../core/data/windows'
 import { parseWindowSpec, withoutColumn } from '../../core/data/windows'
 import type { DriftOptions } from '../../core/drift/drift-options'
 import { ENGINE_VERSION } from '../../core/engine-version'
-import { computeWindowMetrics } from '../../core/pipeline/compute-window-metrics'
 import type { WindowMetricSpec, WindowMetricValue } from '../../core/quality/window-column-metric'
-import type { ColumnMappingSpec } from '../../core/reports/column-mapping'
+import type { ColumnMapping, ColumnMappingSpec } from '../../core/reports/column-mapping'
 import { inferColumnMapping } from '../../core/reports/column-mapping'
-import type { ReferenceProfile } from '../../core/reports/reference-profile'
-import { createReferenceProfile } from '../../core/reports/reference-profile'
 import type { DayMetrics } from '../../shared/domain/metrics'
 import type { RunRecord, RunState } from '../../shared/domain/runs'
 import { AppError } from '../../shared/errors'
+import { WorkerCrashedError } from './backfill-compute-runner'
 import { finishRun } from './finish-run'
+import type {
+  ComputedWindow,
+  ProjectComputeInput,
+  ProjectWindowComputer,
+} from './project-window-computer'
+import { InProcessWindowComputer } from './project-window-computer'
 import { DEFAULT_RETRY_POLICY, isRetryableError, retryDelaySeconds } from './retry-policy'
 import type { RetryPolicy } from './retry-policy'
 import { RunEvents } from './run-events'
@@ -65,7 +69,30 @@ export interface ProjectBackfillDependencies {
   readonly pid: number
   readonly random?: () => number
   readonly heartbeatMs?: number
+  /**
+   * Where windows are computed: a pool of worker threads (the CLI and the panel pass one) so reading,
+   * computing and storing overlap; absent, each window is computed in this thread (the serial path).
+   * Called once per run.
+   */
+  readonly createComputer?: () => ProjectWindowComputer
+  /**
+   * At most this many windows computing or waiting to be stored (default 2 × the computer's size + 2 with a
+   * computer, 1 without).
+   */
+  readonly maxWindowsInFlight?: number
 }
+
+/** A window cut and handed on, waiting for its turn to be stored. */
+interface PreparedWindow {
+  readonly window: ClosedWindow
+  readonly key: string
+  /** The stored result it reuses (same inputs), or null when it is being computed. */
+  readonly reused: StoredDay | null
+  readonly computed: Promise<ComputedWindow> | null
+}
+
+/** Thrown down the chain of windows in flight once a cancel is seen, so the ones after it are dropped. */
+const CANCELLED = new Error('The run was cancelled between windows.')
 
 /** One window as the run ends it: its metrics (stored), how it ended, and its extra metrics. */
 export interface WindowResult {
@@ -233,75 +260,106 @@ export class ProjectBackfillService {
         `Backfill of project ${request.project}: ${reference.rowCount} reference rows; streaming ${request.current.join(', ')} in ${describeSpec(spec)} windows.`,
       )
       const stream = createWindowStream(spec, { lateness: request.lateness ?? 1 })
-      let profile: ReferenceProfile | null = null
+      const computer = this.deps.createComputer?.() ?? new InProcessWindowComputer()
+      // In this thread nothing overlaps: one window at a time, each stored before the next is computed.
+      const maxInFlight =
+        this.deps.maxWindowsInFlight ??
+        (this.deps.createComputer === undefined ? 1 : 2 * computer.size + 2)
+      let loaded = false
       let cancelled = false
-      const handle = async (window: ClosedWindow): Promise<void> => {
-        const prof = profile as ReferenceProfile
-        results.push(
-          await this.runWindowTask({
-            runId,
-            window,
-            profile: prof,
-            request,
-            fingerprint,
-            stored,
-            events,
-            logger,
-            priorAttempts,
-            signal,
-            done: results.length + 1,
-          }),
-        )
-      }
-      const files = await listSourceFiles(request.current).catch((error: unknown) => {
-        throw sideError('current', error)
-      })
-      const batches = readSourceBatches(files, readOptions)
-      try {
-        for (;;) {
-          let next: IteratorResult<{ frame: Frame }>
-          try {
-            next = await batches.next()
-          } catch (error) {
-            throw sideError('current', error)
-          }
-          if (next.done === true) break
-          const batch = next.value.frame
-          if (profile === null) profile = this.profileOf(request, reference, batch)
-          let closed: ClosedWindow[]
-          try {
-            closed = stream.push(batch)
-          } catch (error) {
-            if (error instanceof RangeError)
-              throw new AppError('PIPELINE_INPUT_INVALID', error.message)
-            throw error
-          }
-          for (const window of closed) {
-            if (await this.isCancelRequested(runId, signal)) {
-              cancelled = true
-              break
-            }
-            await handle(window)
-          }
-          if (cancelled) break
-        }
-      } finally {
-        await batches.return(undefined)
-      }
-      if (!cancelled) {
-        if (profile === null)
-          throw new AppError(
-            'PIPELINE_INPUT_INVALID',
-            `The current data (${request.current.join(', ')}) has no rows; there is nothing to monitor.`,
-          )
-        for (const window of stream.finish()) {
+      // Windows in flight, in window order: each one's promise settles once it is stored. They are
+      // chained, so a window is stored only after the one before it, whatever order they are computed in.
+      const inFlight: Promise<void>[] = []
+      let tail: Promise<void> = Promise.resolve()
+      const submit = async (window: ClosedWindow): Promise<void> => {
+        const prepared = this.prepareWindow(window, request, fingerprint, stored, computer)
+        tail = tail.then(async () => {
           if (await this.isCancelRequested(runId, signal)) {
             cancelled = true
-            break
+            throw CANCELLED
           }
-          await handle(window)
-        }
+          results.push(
+            await this.finishWindow({
+              runId,
+              prepared,
+              computer,
+              request,
+              fingerprint,
+              events,
+              logger,
+              priorAttempts,
+              signal,
+              done: results.length + 1,
+            }),
+          )
+        })
+        // Awaited below (in order) or after the reading; never left to reject unheard.
+        tail.catch(() => undefined)
+        inFlight.push(tail)
+        // Backpressure: at most maxInFlight windows are computing or waiting to be stored.
+        while (inFlight.length >= maxInFlight) await inFlight.shift()
       }
+      let readError: unknown = null
+      try {
+        const files = await listSourceFiles(request.current).catch((error: unknown) => {
+          throw sideError('current', error)
+        })
+        const batches = readSourceBatches(files, readOptions)
+        try {
+          for (;;) {
+            let next: IteratorResult<{ frame: Frame }>
+            try {
+              next = await batches.next()
+            } catch (error) {
+              throw sideError('current', error)
+            }
+            if (next.done === true) break
+            const batch = next.value.frame
+            if (!loaded) {
+              computer.load(this.computeInput(request, reference, batch))
+              loaded = true
+            }
+            let closed: ClosedWindow[]
+            try {
+              closed = stream.push(batch)
+            } catch (error) {
+              if (error instanceof RangeError)
+                throw new AppError('PIPELINE_INPUT_INVALID', error.message)
+              throw error
+            }
+            for (const window of closed) {
+              if (cancelled) break
+              await submit(window)
+            }
+            if (cancelled) break
+          }
+        } finally {
+          await batches.return(undefined)
+        }
+        if (!cancelled) {
+          if (!loaded)
+            throw new AppError(
+              'PIPELINE_INPUT_INVALID',
+              `The current data (${request.current.join(', ')}) has no rows; there is nothing to monitor.`,
+            )
+          for (const window of stream.finish()) {
+            if (cancelled) break
+            await submit(window)
+          }
+        }
+      } catch (error) {
+        // A read error (or a store error met while waiting for room) ends the reading; the windows
+        // already cut are still stored below, as the serial backfill stored each before reading on.
+        if (error !== CANCELLED) readError = error
+      }
+      try {
+        await tail
+      } catch (error) {
+        if (error !== CANCELLED) throw error
+      } finally {
+        await computer.close()
+      }
+      if (readError !== null) throw readError
       if (stream.rowsWithoutTimestamp > 0)
         logger.log(
           'warning',
@@ -361,12 +419,15 @@ export class ProjectBackfillService {
     return request.windowColumn === undefined ? frame : withoutColumn(frame, request.windowColumn)
   }
 
-  /** The mapping is decided on the reference and the first current batch (the columns and their kinds). */
-  private profileOf(
+  /**
+   * What every window is computed against. The mapping is decided on the reference and the first current
+   * batch (the columns and their kinds).
+   */
+  private computeInput(
     request: ProjectBackfillRequest,
     reference: Frame,
     firstBatch: Frame,
-  ): ReferenceProfile {
+  ): ProjectComputeInput {
     if (request.windowColumn !== undefined && !firstBatch.names.includes(request.windowColumn))
       throw new AppError(
         'PIPELINE_INPUT_INVALID',
@@ -376,30 +437,59 @@ export class ProjectBackfillService {
       request.windowColumn === undefined
         ? firstBatch
         : withoutColumn(firstBatch, request.windowColumn)
+    let mapping: ColumnMapping
     try {
-      return createReferenceProfile(
-        reference,
-        inferColumnMapping(reference, current, request.mapping),
-      )
+      mapping = inferColumnMapping(reference, current, request.mapping)
     } catch (error) {
       if (error instanceof RangeError) throw new AppError('PIPELINE_INPUT_INVALID', error.message)
       throw error
     }
+    return {
+      reference,
+      mapping,
+      ...(request.drift === undefined ? {} : { drift: request.drift }),
+      extra: request.metrics,
+    }
   }
 
   /**
-   * One window's task: reuse it when stored with the same inputs, else compute and store it with its task
-   * state in one transaction, retrying retryable (database) errors with backoff. A window whose metrics
-   * cannot be computed is stored with its error and its task Failed; the run goes on.
-   * @throws the store's error when it persists after the retries.
+   * Starts one window's task as soon as it is cut: reused when stored with the same inputs (nothing to
+   * compute), else handed to the computer, which may answer later and out of order.
    */
-  private async runWindowTask(task: {
+  private prepareWindow(
+    window: ClosedWindow,
+    request: ProjectBackfillRequest,
+    fingerprint: string,
+    stored: ReadonlyMap<string, StoredDay>,
+    computer: ProjectWindowComputer,
+  ): PreparedWindow {
+    const key = windowKey(window)
+    const previous = stored.get(key)
+    if (
+      !request.force &&
+      previous !== undefined &&
+      previous.inputsFingerprint === fingerprint &&
+      previous.metrics.rows === window.frame.rowCount
+    )
+      return { window, key, reused: previous, computed: null }
+    const computed = computer.compute(key, window.frame)
+    computed.catch(() => undefined) // awaited when its turn to be stored comes, or dropped on cancel
+    return { window, key, reused: null, computed }
+  }
+
+  /**
+   * Ends one window's task, in window order: records a reused window, or waits for its computation and
+   * stores it with its task state in one transaction, retrying retryable errors (the database's; a crashed
+   * compute worker's, by computing the window again) with backoff. A window whose metrics cannot be
+   * computed is stored with its error and its task Failed; the run goes on.
+   * @throws the store's or the computer's error when it persists after the retries.
+   */
+  private async finishWindow(task: {
     runId: string
-    window: ClosedWindow
-    profile: ReferenceProfile
+    prepared: PreparedWindow
+    computer: ProjectWindowComputer
     request: ProjectBackfillRequest
     fingerprint: string
-    stored: ReadonlyMap<string, StoredDay>
     events: RunEvents
     logger: RunLogger
     priorAttempts: ReadonlyMap<string, number>
@@ -407,18 +497,13 @@ export class ProjectBackfillService {
     done: number
   }): Promise<WindowResult> {
     const { store } = this.deps
-    const { runId, window, request, events, logger } = task
-    const key = windowKey(window)
+    const { runId, prepared, request, events, logger } = task
+    const { window, key } = prepared
     const taskKey = `window:${key}`
     const firstAttempt = task.priorAttempts.get(taskKey) ?? 0
     const bounds = { start: window.start, endExclusive: window.endExclusive }
-    const previous = task.stored.get(key)
-    if (
-      !request.force &&
-      previous !== undefined &&
-      previous.inputsFingerprint === task.fingerprint &&
-      previous.metrics.rows === window.frame.rowCount
-    ) {
+    const previous = prepared.reused
+    if (previous !== null) {
       await store.saveTask({
         id: randomUUID(),
         runId,
@@ -451,36 +536,58 @@ export class ProjectBackfillService {
         columnMetrics: [],
       }
     }
-    let computed: {
-      metrics: DayMetrics
-      columnMetrics: readonly WindowMetricValue[]
-      failed: boolean
-    }
-    try {
-      const result = computeWindowMetrics(task.profile, window.frame, key, {
-        ...(request.drift === undefined ? {} : { drift: request.drift }),
-        extra: request.metrics,
-      })
-      computed = { ...result, failed: false }
-    } catch (error) {
-      if (!(error instanceof RangeError || error instanceof TypeError)) throw error
-      computed = {
-        metrics: {
-          date: key,
-          rows: window.frame.rowCount,
-          predictionDrift: null,
-          numDriftedColumns: null,
-          shareOfDriftedColumns: null,
-          datasetDrift: null,
-          shareMissingValues: null,
-          missingByColumn: {},
-          mae: null,
-          rmse: null,
-          columns: [],
-          error: error.message,
-        },
-        columnMetrics: [],
-        failed: true,
+    let computed: ComputedWindow
+    for (let retry = 0; ; retry++) {
+      try {
+        computed = await (retry === 0
+          ? (prepared.computed as Promise<ComputedWindow>)
+          : task.computer.compute(key, window.frame))
+        break
+      } catch (error) {
+        // Only a crashed compute worker is worth another try here; a store error is retried below.
+        if (
+          !(error instanceof WorkerCrashedError) ||
+          retry >= request.retry.retries ||
+          task.signal?.aborted === true
+        ) {
+          if (!(error instanceof AppError) || error.code === 'CANCELLED') throw error
+          const message = error.message
+          await store
+            .saveTask({
+              id: randomUUID(),
+              runId,
+              taskKey,
+              state: 'Failed',
+              attempts: firstAttempt + retry + 1,
+              error: message,
+            })
+            .catch(() => undefined) // the run fails with this message whether or not this lands
+          events.emit({
+            type: 'task-state',
+            runId,
+            taskKey,
+            state: 'Failed',
+            attempt: firstAttempt + retry + 1,
+            message,
+          })
+          throw new AppError(
+            error.code,
+            `${taskKey} could not be computed after ${retry + 1} attempt(s): ${message} The windows before it are stored; resume the run to go on.`,
+            { cause: error },
+          )
+        }
+        logger.log(
+          'warning',
+          `${taskKey}: ${error.message} Computing the window again on a fresh worker.`,
+        )
+        events.emit({
+          type: 'task-state',
+          runId,
+          taskKey,
+          state: 'Retrying',
+          attempt: firstAttempt + retry + 1,
+          message: error.message,
+        })
       }
     }
     const taskId = randomUUID()
