@@ -11,8 +11,6 @@ import type { DriftSeries } from './stattests/stat-test'
  * drops ±inf, as Evidently's documentation and its ColumnDriftMetric do; the two agree on every column that
  * holds no infinity, which includes all TLC data.
  *
- * A column with nothing to drop is returned as it is (the same array, not a copy).
- *
  * Complexity: O(n).
  * @example cleanDriftSeries({ kind: 'float64', values: [1, NaN, Infinity, 2], valid: null }) → Float64Array [1, 2]
  */
@@ -27,12 +25,6 @@ export function cleanDriftSeries(column: Column): DriftSeries {
     }
     default: {
       const { values, valid } = column
-      // A complete, finite column (the common case) is its own series: no copy per column per window. The
-      // series is then the column's array, which no one mutates (frames and series are immutable values).
-      let clean = true
-      for (let i = 0; i < values.length && clean; i++)
-        clean = (valid === null || valid[i] === 1) && Number.isFinite(values[i])
-      if (clean) return values
       let kept = 0
       const out = new Float64Array(values.length)
       for (let i = 0; i < values.length; i++) {
