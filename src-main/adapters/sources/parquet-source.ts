@@ -6,6 +6,13 @@ import { arrowTableToFrame } from '../parquet/arrow-to-frame'
 import { SourceReadError } from './source-read-error'
 
 /**
+ * Rows per Arrow record batch inside a row group. parquet-wasm's default (1,024) cut a 250k-row group into
+ * ~1,000 tiny batches whose IPC framing and per-chunk conversion cost ~0.5 s of CPU per million rows
+ * (bench/own-data-backfill.bench.ts); the row group is in memory either way, so larger batches cost no memory.
+ */
+const batchRows = 65_536
+
+/**
  * Streams a Parquet file one row group at a time as column batches: the file is opened as a lazy Blob and
  * parquet-wasm reads only the bytes of the row group asked for, so memory follows the row group, not the
  * file (a file written as one row group is still one batch).
@@ -43,7 +50,7 @@ export async function* readParquetBatches(path: string): AsyncGenerator<Frame> {
     for (let group = 0; group < groups; group++) {
       let frame: Frame
       try {
-        const table = await file.read({ rowGroups: [group] })
+        const table = await file.read({ rowGroups: [group], batchSize: batchRows })
         frame = arrowTableToFrame(tableFromIPC(table.intoIPCStream()))
       } catch (error) {
         throw undecodable(path, error)

@@ -14,6 +14,21 @@ describe('TextColumnBuilder', () => {
     expect(Array.from(second.values.slice(0, 2))).toEqual([2.5, -Infinity])
     expect(Array.from(second.valid ?? [])).toEqual([1, 1, 0])
   })
+  it('reads every pandas missing marker as null in integer, float and timestamp columns', () => {
+    // Pins the reader's fast path (numbers and common dates read before the marker lookup).
+    const markers = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND']
+    markers.push('1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null')
+    for (const [first, declared] of [
+      ['7', undefined],
+      ['7.5', undefined],
+      ['2024-01-02 03:04:05', 'timestamp'],
+    ] as const) {
+      const column = new TextColumnBuilder('c', declared).addBatch([first, ...markers, first], 1)
+      if (column.kind === 'string' || column.kind === 'null') throw new Error('numbers expected')
+      expect(Array.from(column.valid ?? [])).toEqual([1, ...markers.map(() => 0), 1])
+      expect(column.values[0]).toBe(column.values[markers.length + 1])
+    }
+  })
   it('reads True/False as booleans and ISO date-times as timestamps', () => {
     expect(new TextColumnBuilder('b').addBatch(['True', 'false'], 1).kind).toBe('bool')
     const ts = new TextColumnBuilder('t').addBatch(['2024-01-01', '2024-01-01T01:02:03.5+01:00'], 1)

@@ -278,6 +278,27 @@ export class TextColumnBuilder {
     let valid: Uint8Array | null = null
     for (let i = 0; i < n; i++) {
       const text = cellAt(i)
+      // The common case first, without hashing the text into the missing-marker set: no marker spells a
+      // number or a YYYY-MM-DD[ HH:MM[:SS]] date, so such a value is read here exactly as parse() reads it.
+      if (text !== null && text !== undefined) {
+        const type = this.type
+        if (type === 'integer' || type === 'float') {
+          const spelled = numberText(text)
+          if (
+            spelled === NumberText.Integer ||
+            (spelled === NumberText.Decimal && type === 'float')
+          ) {
+            values[i] = Number(text)
+            continue
+          }
+        } else if (type === 'timestamp') {
+          const micros = parseCommonTimestamp(text)
+          if (typeof micros === 'number') {
+            values[i] = micros
+            continue
+          }
+        }
+      }
       if (text === null || missingValueMarkers.has(text)) {
         valid ??= new Uint8Array(n).fill(1)
         valid[i] = 0

@@ -62,7 +62,7 @@ function numericProfile(series: Float64Array): SeriesProfile {
     size: series.length,
     isNumeric: true,
     firstNonFiniteIndex(): number {
-      nonFiniteIndex ??= series.findIndex((value) => !Number.isFinite(value))
+      nonFiniteIndex ??= firstNonFinite(series)
       return nonFiniteIndex
     },
     sorted(): Float64Array {
@@ -109,10 +109,7 @@ function stringProfile(series: readonly string[]): SeriesProfile {
       return profile.valueCounts().size
     },
     valueCounts(): ReadonlyMap<DriftKey, number> {
-      if (counts === undefined) {
-        counts = new Map()
-        for (const value of series) counts.set(value, (counts.get(value) ?? 0) + 1)
-      }
+      counts ??= countStrings(series)
       return counts
     },
     populationStandardDeviation(): number {
@@ -120,6 +117,30 @@ function stringProfile(series: readonly string[]): SeriesProfile {
     },
   }
   return profile
+}
+
+/** Index of the first NaN or ±inf, or −1 (a plain loop: `findIndex` calls a closure per value). */
+function firstNonFinite(series: Float64Array): number {
+  for (let i = 0; i < series.length; i++) if (!Number.isFinite(series[i])) return i
+  return -1
+}
+
+/**
+ * Count of each distinct string in first-seen order. One `Map` lookup per value (a boxed counter is
+ * incremented in place) instead of a lookup and a store: a window's categorical columns hold tens of
+ * thousands of values over a few distinct strings.
+ */
+function countStrings(series: readonly string[]): Map<DriftKey, number> {
+  const boxes = new Map<string, { count: number }>()
+  for (let i = 0; i < series.length; i++) {
+    const value = series[i] as string
+    const box = boxes.get(value)
+    if (box === undefined) boxes.set(value, { count: 1 })
+    else box.count++
+  }
+  const counts = new Map<DriftKey, number>()
+  for (const [value, box] of boxes) counts.set(value, box.count)
+  return counts
 }
 
 /** Distinct values and their counts of an ascending array (`===` groups 0 with −0, as pandas does). */
