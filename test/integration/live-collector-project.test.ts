@@ -654,3 +654,26 @@ describe('collect --project: stored windows and the project inputs', () => {
     expect(jsonLines(again.stdout)).toEqual([])
   }, 240_000)
 })
+
+/**
+ * Issue #12 review: PostgreSQL keeps timestamps to the microsecond and rounds a finer fraction, while the
+ * collector's parser truncates, so a row logged at 23:59:59.9999996 could fall in different windows live
+ * and in the backfill. The service accepts at most 6 fractional digits and refuses more (400 naming it).
+ */
+describe('POST /log: event time fractions', () => {
+  it('accepts up to 6 fractional digits of a second and refuses 7-9, naming the field', async () => {
+    const file = join(dir, 'shop-ts.yaml')
+    await writeFile(file, projectYaml('shop-ts', '1d'))
+    const url = await serve(file)
+    const row = current[0]!
+    for (const ts of ['2024-03-01 23:59:59.9999996', '2024-03-01T23:59:59.123456789']) {
+      const refused = await post(`${url}/log`, { ...row, ts })
+      expect(refused.status, `${ts}: ${JSON.stringify(refused.json)}`).toBe(400)
+      expect(String(refused.json.message)).toMatch(/\bts\b/)
+    }
+    for (const ts of ['2024-03-01 23:59:59.999999', '2024-03-01T23:59:59.5', '2024-03-01 23:59']) {
+      const accepted = await post(`${url}/log`, { ...row, ts })
+      expect(accepted.status, `${ts}: ${JSON.stringify(accepted.json)}`).toBe(200)
+    }
+  }, 120_000)
+})
