@@ -6,7 +6,7 @@ import type { DriftOptions } from '../core/drift/drift-options'
 import { COURSE_PROJECT } from '../core/project/course-project'
 import type { ProjectFile } from '../core/project/project-schema'
 import type { WindowMetricSpec } from '../core/quality/window-column-metric'
-import { projectMetricSpec } from '../core/quality/window-column-metric'
+import { projectMetricSpec, uniqueWindowMetrics } from '../core/quality/window-column-metric'
 import type { ColumnMappingSpec } from '../core/reports/column-mapping'
 import type {
   ProjectBackfillOutcome,
@@ -103,7 +103,7 @@ export async function buildProjectBackfillRequest(
       ...(projectDrift(resolved.definition) === undefined
         ? {}
         : { drift: projectDrift(resolved.definition) as DriftOptions }),
-      metrics: [...projectMetrics(resolved.definition), ...flagMetrics],
+      metrics: uniqueWindowMetrics([...projectMetrics(resolved.definition), ...flagMetrics]),
       force: values.force === true,
       retry,
     }
@@ -128,7 +128,7 @@ export async function buildProjectBackfillRequest(
     ...(values.datetime === undefined ? {} : { windowColumn: values.datetime }),
     ...(values.window === undefined ? {} : { window: values.window }),
     ...(lateness === undefined ? {} : { lateness }),
-    metrics: flagMetrics,
+    metrics: uniqueWindowMetrics(flagMetrics),
     force: values.force === true,
     retry,
   }

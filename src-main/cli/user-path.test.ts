@@ -7,14 +7,20 @@ import { userDirectory, userPath, withUserPathArgs, withUserPaths } from './user
 
 const learner = mkdtempSync(join(tmpdir(), 'driftdesk-user-path-'))
 writeFileSync(join(learner, 'shop.yaml'), 'name: shop\n')
-const env = { INIT_CWD: learner }
+// As `npm run driftdesk` from the learner's folder: cwd the package root (here the test's cwd).
+const env = { INIT_CWD: learner, npm_package_json: join(process.cwd(), 'package.json') }
 afterAll(() => rmSync(learner, { recursive: true, force: true }))
 
 describe('userPath', () => {
   it("resolves against npm's INIT_CWD, else the working directory; absolute paths stay", () => {
     expect(userDirectory(env)).toBe(learner)
     expect(userDirectory({})).toBe(process.cwd())
-    expect(userDirectory({ INIT_CWD: 'relative/dir' })).toBe(process.cwd())
+    expect(userDirectory({ ...env, INIT_CWD: 'relative/dir' })).toBe(process.cwd())
+    // INIT_CWD inherited by a process npm did not start here: the working directory.
+    expect(userDirectory({ INIT_CWD: learner })).toBe(process.cwd())
+    expect(
+      userDirectory({ INIT_CWD: learner, npm_package_json: join(learner, 'package.json') }),
+    ).toBe(process.cwd())
     expect(userPath(env, './data/log.csv')).toBe(join(learner, 'data', 'log.csv'))
     expect(userPath(env, '/abs/log.csv')).toBe('/abs/log.csv')
     expect(userPath({}, 'x.csv')).toBe(join(process.cwd(), 'x.csv'))

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs'
 import process from 'node:process'
-import { isAbsolute, resolve, sep } from 'node:path'
+import { dirname, isAbsolute, resolve, sep } from 'node:path'
 import type { CliContext } from './cli-context'
 
 /**
@@ -23,12 +23,25 @@ export const USER_PATH_OPTIONS = [
  * The folder the user typed the command in. `npm run driftdesk -- …` runs the CLI with the package root
  * as its working directory and records the folder the learner was in as `INIT_CWD`
  * (https://docs.npmjs.com/cli/commands/npm-run-script), so a relative path must be resolved against
- * `INIT_CWD` when npm set it; run directly (`node --import tsx src-main/cli/main.ts`), the process's own
- * working directory is that folder.
+ * `INIT_CWD` when npm started this command; run directly (`node --import tsx src-main/cli/main.ts`), the
+ * process's own working directory is that folder. `INIT_CWD` alone does not say npm started it: every
+ * process under any npm script inherits it (a learner's own script that cd's elsewhere, an editor's npm
+ * terminal, the Live view's children). npm (9–11) also sets `npm_package_json` to the package.json of the
+ * package it runs the script in, with that package as the working directory, so `INIT_CWD` is honoured
+ * only when that file is in the working directory.
  */
 export function userDirectory(env: CliContext['env']): string {
   const initCwd = env.INIT_CWD
-  return initCwd !== undefined && initCwd !== '' && isAbsolute(initCwd) ? initCwd : process.cwd()
+  const packageJson = env.npm_package_json
+  const cwd = process.cwd()
+  const startedByNpmHere =
+    packageJson !== undefined &&
+    packageJson !== '' &&
+    isAbsolute(packageJson) &&
+    resolve(dirname(packageJson)) === resolve(cwd)
+  return startedByNpmHere && initCwd !== undefined && initCwd !== '' && isAbsolute(initCwd)
+    ? initCwd
+    : cwd
 }
 
 /**

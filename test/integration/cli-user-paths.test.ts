@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { runCli } from '../support/run-cli'
+import { runCli, startCli } from '../support/run-cli'
 
 /**
  * Regression: `npm run driftdesk -- …` runs the CLI with the package root as its working directory, so
@@ -38,10 +38,15 @@ window:
   every: 1d
 `
 
-/** The CLI as `npm run driftdesk` starts it from `dir`: cwd the package root, INIT_CWD the learner's folder. */
+/**
+ * The CLI as `npm run driftdesk` starts it from `dir`: cwd the package root, INIT_CWD the learner's folder,
+ * npm_package_json the package root's package.json (npm 9–11 set it for the package the script runs in).
+ */
 function fromLearnerFolder(...args: string[]): ReturnType<typeof runCli> {
-  return runCli(args, { INIT_CWD: dir })
+  return runCli(args, { INIT_CWD: dir, npm_package_json: join(REPO_ROOT, 'package.json') })
 }
+
+const REPO_ROOT = resolve(__dirname, '..', '..')
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'driftdesk-user-paths-'))
@@ -136,7 +141,12 @@ describe('relative paths typed in the learner folder (INIT_CWD)', { timeout: 180
     const result = await fromLearnerFolder('stattest', '--input', 'cases.json', '--json')
     expect(result.stderr).not.toContain('cannot read')
     expect(result.code).toBe(0)
-    expect(result.stdout.trim().split('\n').length).toBeGreaterThan(0)
+    const cases = JSON.parse(example.stdout) as unknown
+    const count = Array.isArray(cases)
+      ? cases.length
+      : ((cases as { cases?: unknown[] }).cases?.length ?? Number.NaN)
+    expect(count).toBeGreaterThan(0)
+    expect(result.stdout.trim().split('\n')).toHaveLength(count)
   })
 
   it('project init writes its default file in INIT_CWD, paths relative to it', async () => {
@@ -181,5 +191,48 @@ describe('relative paths typed in the learner folder (INIT_CWD)', { timeout: 180
     )
     expect(missing.code).not.toBe(0)
     expect(missing.stderr).toContain(join(dir, 'projects', 'none.yaml'))
+  })
+})
+
+/**
+ * Issue #11 review: INIT_CWD is inherited by every process under any npm script (a learner's own script
+ * that cd's elsewhere, an editor's npm terminal, the Live view's children), so it is honoured only when npm
+ * started this command in this package: npm_package_json names the package.json of the working directory.
+ * (The tests above are the other half: cwd the package root, npm_package_json its package.json.)
+ */
+describe('INIT_CWD only when npm ran this command here', { timeout: 180_000 }, () => {
+  it('with INIT_CWD set but the working directory elsewhere, relative paths are taken from the working directory', async () => {
+    const elsewhere = join(dir, 'elsewhere')
+    mkdirSync(join(elsewhere, 'data'), { recursive: true })
+    writeFileSync(join(elsewhere, 'data', 'reference.csv'), log([1, 2, 3]))
+    writeFileSync(join(elsewhere, 'data', 'current.csv'), log([10, 11]))
+    const args = [
+      'report',
+      '--reference',
+      './data/reference.csv',
+      '--current',
+      './data/current.csv',
+      '--html',
+      './report.html',
+      '--home',
+      './home',
+    ]
+    // As under a learner's `"monitor": "cd elsewhere && driftdesk …"` in their own package (`dir`, which
+    // has data/ too, so a wrong choice would still succeed but write dir/report.html).
+    const script = await startCli(
+      args,
+      { INIT_CWD: dir, npm_package_json: join(dir, 'package.json') },
+      { cwd: elsewhere },
+    ).done
+    expect(script.stderr).toContain(join(elsewhere, 'report.html'))
+    expect(script.code).toBe(0)
+    expect(existsSync(join(elsewhere, 'report.html'))).toBe(true)
+    expect(existsSync(join(dir, 'report.html'))).toBe(false)
+    // INIT_CWD alone, inherited by a process npm did not start (an editor's terminal): the same.
+    rmSync(join(elsewhere, 'report.html'))
+    const inherited = await startCli(args, { INIT_CWD: dir }, { cwd: elsewhere }).done
+    expect(inherited.code).toBe(0)
+    expect(existsSync(join(elsewhere, 'report.html'))).toBe(true)
+    expect(existsSync(join(dir, 'report.html'))).toBe(false)
   })
 })

@@ -578,3 +578,102 @@ describe('collect --project FILE: an own project logged through POST /log', () =
     expect(second).toEqual({ labelled_rows: 0, labelled_share: 0, mae: null, rmse: null })
   }, 240_000)
 })
+
+/**
+ * Issue #12 review: the collector stored each window's inputs fingerprint but never read it back, so a
+ * window stored before the project's inputs changed (here: an added `--metric`) was reused as it was.
+ * A window stored from other inputs is computed again, once, with a log line saying why; with the same
+ * inputs every stored window is reused.
+ */
+describe('collect --project: stored windows and the project inputs', () => {
+  it('recomputes the stored windows when --metric is added, and reuses them when nothing changed', async () => {
+    const file = join(dir, 'shop-inputs.yaml')
+    await writeFile(file, projectYaml('shop-inputs', '1d'))
+    const url = await serve(file)
+    await logAndLabel(url, current)
+    const collect = (...extra: string[]) =>
+      runCli(['collect', '--project', file, '--json', ...extra, ...common()])
+    const first = await collect()
+    expect(first.code, first.stderr).toBe(0)
+    expect(jsonLines(first.stdout).map((w) => w.date)).toEqual([
+      '2024-03-01',
+      '2024-03-02',
+      '2024-03-03',
+    ])
+    const hasVisitsMean = async (): Promise<string[]> =>
+      [...(await columnMetricsOf('shop-inputs', 'live')).entries()]
+        .filter(([, values]) =>
+          values.some((v) => {
+            const value = v as { column: string; metric: string }
+            return value.column === 'visits' && value.metric === 'mean'
+          }),
+        )
+        .map(([window]) => window)
+    expect(await hasVisitsMean()).toEqual([])
+
+    // Same inputs: nothing computed again.
+    const same = await collect()
+    expect(same.code, same.stderr).toBe(0)
+    expect(jsonLines(same.stdout)).toEqual([])
+
+    // An added --metric: every stored window is computed again and carries the new metric.
+    const added = await collect('--metric', 'mean:visits')
+    expect(added.code, added.stderr).toBe(0)
+    expect(jsonLines(added.stdout).map((w) => w.date)).toEqual([
+      '2024-03-01',
+      '2024-03-02',
+      '2024-03-03',
+    ])
+    // The run's log (the panel's and `logs`' view) says why, once per window.
+    const runId = /Run ([0-9a-f-]{36})/.exec(added.stderr)?.[1]
+    expect(runId, added.stderr).toBeDefined()
+    const why = await pool.query<{ message: string }>(
+      `SELECT message FROM run_logs WHERE run_id = $1 AND message LIKE '%stored from other inputs%' ORDER BY message`,
+      [runId],
+    )
+    expect(why.rows.map((r) => r.message.slice(0, 10))).toEqual([
+      '2024-03-01',
+      '2024-03-02',
+      '2024-03-03',
+    ])
+    expect(await hasVisitsMean()).toEqual(['2024-03-01', '2024-03-02', '2024-03-03'])
+    const visitsMean = (await columnMetricsOf('shop-inputs', 'live'))
+      .get('2024-03-01')!
+      .find(
+        (v) =>
+          (v as { column: string; metric: string }).column === 'visits' &&
+          (v as { metric: string }).metric === 'mean',
+      ) as { value: number }
+    const day1 = current.filter((r) => r.ts < '2024-03-02' && r.visits !== null)
+    const mean = day1.reduce((sum, r) => sum + (r.visits as number), 0) / day1.length
+    expect(close(visitsMean.value, mean), `${visitsMean.value} vs ${mean}`).toBe(true)
+
+    // The same inputs again (with the flag): reused, once recomputed is enough.
+    const again = await collect('--metric', 'mean:visits')
+    expect(again.code, again.stderr).toBe(0)
+    expect(jsonLines(again.stdout)).toEqual([])
+  }, 240_000)
+})
+
+/**
+ * Issue #12 review: PostgreSQL keeps timestamps to the microsecond and rounds a finer fraction, while the
+ * collector's parser truncates, so a row logged at 23:59:59.9999996 could fall in different windows live
+ * and in the backfill. The service accepts at most 6 fractional digits and refuses more (400 naming it).
+ */
+describe('POST /log: event time fractions', () => {
+  it('accepts up to 6 fractional digits of a second and refuses 7-9, naming the field', async () => {
+    const file = join(dir, 'shop-ts.yaml')
+    await writeFile(file, projectYaml('shop-ts', '1d'))
+    const url = await serve(file)
+    const row = current[0]!
+    for (const ts of ['2024-03-01 23:59:59.9999996', '2024-03-01T23:59:59.123456789']) {
+      const refused = await post(`${url}/log`, { ...row, ts })
+      expect(refused.status, `${ts}: ${JSON.stringify(refused.json)}`).toBe(400)
+      expect(String(refused.json.message)).toMatch(/\bts\b/)
+    }
+    for (const ts of ['2024-03-01 23:59:59.999999', '2024-03-01T23:59:59.5', '2024-03-01 23:59']) {
+      const accepted = await post(`${url}/log`, { ...row, ts })
+      expect(accepted.status, `${ts}: ${JSON.stringify(accepted.json)}`).toBe(200)
+    }
+  }, 120_000)
+})

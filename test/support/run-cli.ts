@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { dirname, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+/** tsx's loader by URL, so a child started in another folder (`options.cwd`) finds it too. */
+const TSX = import.meta.resolve('tsx')
 
 export interface CliResult {
   readonly code: number | null
@@ -24,16 +26,27 @@ export interface RunningCli {
  * Starts `driftdesk ARGS` as a real child process, exactly as `npm run driftdesk` does (node + tsx on the
  * sources), with DATABASE_URL / DRIFTDESK_HOME taken only from `env`.
  */
-export function startCli(args: readonly string[], env: Record<string, string> = {}): RunningCli {
+export function startCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: { readonly cwd?: string } = {},
+): RunningCli {
   const cleanEnv = { ...process.env }
   delete cleanEnv.DATABASE_URL
   delete cleanEnv.DRIFTDESK_HOME
   delete cleanEnv.APP_HOME_DIR
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], {
-    cwd: repoRoot,
-    env: { ...cleanEnv, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  // Whatever npm set for the test runner itself (`npx vitest`): a test passes its own when it needs them.
+  delete cleanEnv.INIT_CWD
+  delete cleanEnv.npm_package_json
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, join(repoRoot, 'src-main/cli/main.ts'), ...args],
+    {
+      cwd: options.cwd ?? repoRoot,
+      env: { ...cleanEnv, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let stdout = ''
   let stderr = ''
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))

@@ -167,6 +167,11 @@ export interface StoredLiveWindow {
   readonly provisional: boolean
   /** Its metrics failed (stored with the error): a later collector computes it again. */
   readonly failed: boolean
+  /**
+   * What it was computed from (the collector's fingerprint of the reference, definition, extra metrics,
+   * engine, window and lateness): a collector with other inputs computes it again. Null when it failed.
+   */
+  readonly inputsFingerprint: string | null
 }
 
 /** The project's stored live windows, in time order. */
@@ -180,10 +185,11 @@ export async function listStoredLiveWindows(
     rows: number
     provisional: boolean
     failed: boolean
+    inputs_fingerprint: string | null
   }>(
     `SELECT (extract(epoch FROM "timestamp") * 1000000)::bigint::text AS start_micros,
             (extract(epoch FROM window_end) * 1000000)::bigint::text AS end_micros, rows, provisional,
-            (inputs_fingerprint IS NULL AND error IS NOT NULL) AS failed
+            (inputs_fingerprint IS NULL AND error IS NOT NULL) AS failed, inputs_fingerprint
        FROM daily_metrics WHERE project = $1 AND source = 'live' ORDER BY "timestamp"`,
     [project],
   )
@@ -193,6 +199,7 @@ export async function listStoredLiveWindows(
     rows: row.rows,
     provisional: row.provisional,
     failed: row.failed,
+    inputsFingerprint: row.inputs_fingerprint,
   }))
 }
 

@@ -4,7 +4,7 @@ import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { findProject } from '../../adapters/postgres/project-repository'
 import type { ProjectFile } from '../../core/project/project-schema'
-import { projectMetricSpec } from '../../core/quality/window-column-metric'
+import { projectMetricSpec, uniqueWindowMetrics } from '../../core/quality/window-column-metric'
 import type { BackfillService } from '../../services/pipeline/backfill-service'
 import type { ProjectBackfillRequest } from '../../services/pipeline/project-backfill-service'
 import {
@@ -60,7 +60,7 @@ export function storedProjectBackfillRequest(
     ...(data.windowColumn === undefined ? {} : { windowColumn: data.windowColumn }),
     ...(data.window === undefined ? {} : { window: data.window }),
     ...(definition.options === undefined ? {} : { drift: projectDriftOptions(definition) }),
-    metrics: (definition.metrics ?? []).map(projectMetricSpec),
+    metrics: uniqueWindowMetrics((definition.metrics ?? []).map(projectMetricSpec)),
     force,
     retry: DEFAULT_RETRY_POLICY,
   }

@@ -70,6 +70,38 @@ export function correlationColumnName(spec: {
   return `${spec.column},${spec.with}`
 }
 
+/**
+ * Why a correlation's column names cannot be stored unambiguously, or undefined when they can: a name
+ * holding the separator of {@link correlationColumnName} (',') would make two different pairs ('a,b' with
+ * 'c', 'a' with 'b,c') share one stored `column_name` ('a,b,c'), so one would overwrite the other.
+ */
+export function correlationColumnsProblem(column: string, other: string): string | undefined {
+  const bad = [column, other].find((name) => name.includes(','))
+  return bad === undefined
+    ? undefined
+    : `the column name '${bad}' holds a comma, which separates the two columns of a stored correlation ('A,B'), so the pair would be ambiguous: rename the column (without a comma) before correlating it`
+}
+
+/**
+ * The specs without repeats: two specs that store the same values (same stored column name, metric and
+ * parameter, e.g. `correlation:a:b` and `correlation:a:b:pearson`, or `mean:x` given in the project file
+ * and again as `--metric`) are one; the first is kept, in order. Storing both would put one key twice in
+ * a single upsert, which PostgreSQL refuses (21000), failing every window.
+ */
+export function uniqueWindowMetrics(specs: readonly WindowMetricSpec[]): WindowMetricSpec[] {
+  const seen = new Set<string>()
+  return specs.filter((spec) => {
+    const key = JSON.stringify([
+      storedColumnName(spec),
+      spec.metric === 'correlation' ? spec.method : spec.metric,
+      spec.metric === 'quantile' ? spec.quantile : null,
+    ])
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
 /** The `column_name` a spec's values are stored under. */
 export function storedColumnName(spec: WindowMetricSpec): string {
   return spec.metric === 'correlation' ? correlationColumnName(spec) : spec.column
@@ -96,13 +128,16 @@ export function parseWindowMetric(text: string): WindowMetricSpec {
     const last = parts[parts.length - 1] as string
     const hasMethod =
       parts.length === 3 && (CORRELATION_METHODS as readonly string[]).includes(last)
-    if ((parts.length === 2 || hasMethod) && parts[0] !== '' && parts[1] !== '')
+    if ((parts.length === 2 || hasMethod) && parts[0] !== '' && parts[1] !== '') {
+      const problem = correlationColumnsProblem(parts[0] as string, parts[1] as string)
+      if (problem !== undefined) throw new RangeError(`'${text}' cannot be stored: ${problem}.`)
       return {
         column: parts[0] as string,
         metric,
         with: parts[1] as string,
         method: hasMethod ? (last as CorrelationMethod) : 'pearson',
       }
+    }
     throw new RangeError(
       `'${text}' is not a metric: a correlation is written correlation:COLUMN_A:COLUMN_B or correlation:COLUMN_A:COLUMN_B:METHOD (METHOD pearson, spearman or kendall; pearson when left out). ` +
         `For column names that hold a colon, use the project file: {column: A, metric: correlation, with: B, method: spearman}.`,
@@ -132,13 +167,16 @@ export function projectMetricSpec(
 ): WindowMetricSpec {
   if (entry.metric === 'quantile')
     return { column: entry.column, metric: 'quantile', quantile: entry.quantile }
-  if (entry.metric === 'correlation')
+  if (entry.metric === 'correlation') {
+    const problem = correlationColumnsProblem(entry.column, entry.with)
+    if (problem !== undefined) throw new RangeError(`A correlation cannot be stored: ${problem}.`)
     return {
       column: entry.column,
       metric: 'correlation',
       with: entry.with,
       method: entry.method ?? 'pearson',
     }
+  }
   return { column: entry.column, metric: entry.metric }
 }
 

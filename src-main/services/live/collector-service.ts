@@ -64,6 +64,8 @@ export interface LiveLogStore {
       rows: number
       provisional: boolean
       failed: boolean
+      /** What it was computed from (null: failed, or stored before fingerprints). */
+      inputsFingerprint: string | null
     }[]
   >
   saveLiveWindow(
@@ -301,7 +303,15 @@ export class CollectorService {
               ? found
               : undefined
           const retryFailed = existing?.failed === true && !computedHere.has(window.startMicros)
-          if (existing !== undefined && !existing.provisional && !retryFailed) {
+          // Stored from other inputs (the project's definition, its reference files, --metric, the
+          // engine): computed again, as a provisional one is.
+          const stale =
+            existing !== undefined &&
+            !existing.failed &&
+            existing.inputsFingerprint !== null &&
+            existing.inputsFingerprint !== fingerprint &&
+            !computedHere.has(window.startMicros)
+          if (existing !== undefined && !existing.provisional && !retryFailed && !stale) {
             if (existing.rows !== window.rows && !lateWarned.has(window.startMicros)) {
               lateWarned.add(window.startMicros)
               logger.log(
@@ -313,11 +323,22 @@ export class CollectorService {
             reused++
             continue
           }
-          if (existing !== undefined && !closed && !retryFailed && existing.rows === window.rows) {
+          if (
+            existing !== undefined &&
+            !closed &&
+            !retryFailed &&
+            !stale &&
+            existing.rows === window.rows
+          ) {
             reused++ // provisional, and nothing new arrived for it
             continue
           }
           if (isAborted(signal)) break
+          if (stale)
+            logger.log(
+              'info',
+              `${keyOf(window.startMicros, end)}: stored from other inputs (the project's definition, reference files or extra metrics changed since); computing it again.`,
+            )
           const result = await this.computeWindow(
             runId,
             request,
@@ -335,6 +356,7 @@ export class CollectorService {
             rows: result.metrics.rows,
             provisional: !closed,
             failed: result.failed,
+            inputsFingerprint: result.failed ? null : fingerprint,
           })
           computed.push({ ...result, provisional: !closed })
           if (result.failed)

@@ -5,6 +5,7 @@ import { Ajv } from 'ajv'
 import { parse as parseYaml } from 'yaml'
 import type { ProjectFile } from '../../core/project/project-schema'
 import { ProjectFileSchema } from '../../core/project/project-schema'
+import { correlationColumnsProblem } from '../../core/quality/window-column-metric'
 import type { OwnDataRequest } from '../reports/own-data-reports'
 
 /** A project file that cannot be used; the message names the file, the field and what is expected. */
@@ -25,7 +26,17 @@ const validate = ajv.compile<ProjectFile>(ProjectFileSchema)
  * @throws {ProjectFileError}
  */
 export function validateProjectFile(content: unknown, source: string): ProjectFile {
-  if (validate(content)) return content
+  if (validate(content)) {
+    const problems = (content.metrics ?? []).flatMap((entry, i) => {
+      if (entry.metric !== 'correlation') return []
+      const problem = correlationColumnsProblem(entry.column, entry.with)
+      return problem === undefined ? [] : [`field 'metrics[${i}]': ${problem}`]
+    })
+    if (problems.length === 0) return content
+    throw new ProjectFileError(
+      `${source} is not a valid driftdesk project:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    )
+  }
   const problems = (validate.errors ?? []).map(describeProblem)
   throw new ProjectFileError(
     `${source} is not a valid driftdesk project:\n${[...new Set(problems)].map((p) => `  - ${p}`).join('\n')}`,

@@ -50,9 +50,11 @@ export function courseServedProject(model: ServedModel | null): ServedProject {
 
 /**
  * Timestamps as a client writes them: a date, optionally a time to the second with a fraction, no zone
- * (event times are wall-clock times, as the files hold them).
+ * (event times are wall-clock times, as the files hold them). At most 6 fractional digits: PostgreSQL keeps
+ * microseconds and rounds a finer fraction while the collector's parser truncates it, so a 7th digit
+ * could put a row in different windows live and in the backfill.
  */
-const TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?)?$'
+const TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?)?$'
 
 /** The JSON type a column of `kind` takes, and its wording. */
 function fieldTypeOf(kind: Frame['columns'][string]['kind']): { schema: TSchema; words: string } {
@@ -65,7 +67,7 @@ function fieldTypeOf(kind: Frame['columns'][string]['kind']): { schema: TSchema;
     case 'timestamp_us':
       return {
         schema: Type.String({ pattern: TIMESTAMP_PATTERN }),
-        words: "a local time like '2022-02-01T00:05:12' or null",
+        words: "a local time like '2022-02-01T00:05:12' (at most 6 decimals of a second) or null",
       }
     case 'string':
       return { schema: Type.String(), words: 'a string or null' }
