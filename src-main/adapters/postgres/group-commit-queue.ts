@@ -1,3 +1,5 @@
+import { isDataError } from './database-errors'
+
 export interface GroupCommitOptions<Item> {
   /** Most items in one statement (a single submission larger than this still goes whole). */
   readonly maxBatchItems: number
@@ -30,7 +32,9 @@ interface PendingSubmission<Item, Outcome> {
  * There is no timer: when fewer than `maxConcurrentStatements` statements are running, queued items
  * are written at once (lowest latency at low load); while they run, new items gather and the next free
  * slot takes all of them (one commit for many requests at high load). A failed statement rejects the
- * submissions it carried (nothing of them was committed) and the next statement starts afresh.
+ * submissions it carried (nothing of them was committed) and the next statement starts afresh, except
+ * when PostgreSQL refused a value (a data error): then the submissions are written again in smaller
+ * groups, so only the one that carried the value fails and the others, which did nothing wrong, commit.
  */
 export class GroupCommitQueue<Item, Outcome> {
   readonly #commit: (items: readonly Item[]) => Promise<Outcome[]>
@@ -119,16 +123,39 @@ export class GroupCommitQueue<Item, Outcome> {
     itemCount: number,
   ): Promise<void> {
     try {
-      const outcomes = await this.#commit(batch.flatMap((submission) => submission.items))
-      let offset = 0
-      for (const submission of batch) {
-        submission.resolve(outcomes.slice(offset, offset + submission.items.length))
-        offset += submission.items.length
-      }
-    } catch (error) {
-      for (const submission of batch) submission.reject(error)
+      await this.#writeGroup(batch)
     } finally {
       this.#queuedItems -= itemCount
+    }
+  }
+
+  /**
+   * Commits `group` in one statement. When PostgreSQL refuses the data (SQLSTATE class 22 or 21: one
+   * submission carried a value it cannot store) nothing was committed, and the fault is in one or a few
+   * submissions, not in all: the group is split in halves, each written again, until the refused
+   * submissions stand alone and fail alone, while every other one commits. One bad submission among n
+   * costs about 2·log2(n) more statements. Any other error (the database away) fails the whole group.
+   */
+  async #writeGroup(group: readonly PendingSubmission<Item, Outcome>[]): Promise<void> {
+    let outcomes: Outcome[]
+    try {
+      outcomes = await this.#commit(group.flatMap((submission) => submission.items))
+    } catch (error) {
+      if (group.length > 1 && isDataError(error)) {
+        // Halves in arrival order, one after the other: the keys of one statement are distinct, and a
+        // later submission with one of them waits for this slot, so per-key order holds.
+        const middle = Math.ceil(group.length / 2)
+        await this.#writeGroup(group.slice(0, middle))
+        await this.#writeGroup(group.slice(middle))
+      } else {
+        for (const submission of group) submission.reject(error)
+      }
+      return
+    }
+    let offset = 0
+    for (const submission of group) {
+      submission.resolve(outcomes.slice(offset, offset + submission.items.length))
+      offset += submission.items.length
     }
   }
 }
