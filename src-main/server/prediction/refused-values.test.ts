@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabasePool } from '../../adapters/postgres/pool'
@@ -6,8 +9,10 @@ import type { FeedbackOutcome } from '../../adapters/postgres/prediction-log-rep
 import { PredictionFeedbackWriter } from '../../adapters/postgres/prediction-feedback-writer'
 import { PredictionLogWriter } from '../../adapters/postgres/prediction-log-writer'
 import { runMigrations } from '../../adapters/postgres/run-migrations'
+import { resolveProject } from '../../services/projects/resolve-project'
 import { PredictionService } from '../../services/serving/prediction-service'
-import { courseServedProject } from '../../services/serving/served-project'
+import type { ServedProject } from '../../services/serving/served-project'
+import { courseServedProject, ownServedProject } from '../../services/serving/served-project'
 import type { TestPostgres } from '../../../test/support/postgres'
 import { startTestPostgres } from '../../../test/support/postgres'
 import { buildPredictionServer } from './build-prediction-server'
@@ -42,6 +47,27 @@ describe('a value PostgreSQL refuses fails only the request that carried it (rea
   let logWriter: PredictionLogWriter
   let feedbackWriter: PredictionFeedbackWriter
   let app: FastifyInstance
+  /** A classifier project of the learner's own (a timestamp column `ts`, a string label `churned`). */
+  let ownApp: FastifyInstance
+  let folder: string
+
+  function buildApp(project: ServedProject): FastifyInstance {
+    const service = new PredictionService({
+      project,
+      log: logWriter,
+      // As `serve` wires it.
+      storeFeedback: async (requestId, actual) =>
+        (await feedbackWriter.store([{ requestId, actual }]))[0] as FeedbackOutcome,
+      storeFeedbackBatch: (items) => feedbackWriter.store(items),
+    })
+    return buildPredictionServer({
+      service,
+      checkDatabase: async () => {
+        await pool.query('SELECT 1')
+      },
+      pendingLogRows: () => logWriter.pendingRows,
+    })
+  }
 
   beforeAll(async () => {
     postgres = await startTestPostgres()
@@ -49,29 +75,139 @@ describe('a value PostgreSQL refuses fails only the request that carried it (rea
     await runMigrations(pool)
     logWriter = new PredictionLogWriter(pool)
     feedbackWriter = new PredictionFeedbackWriter(pool)
-    const service = new PredictionService({
-      project: courseServedProject(null),
-      log: logWriter,
-      // As `serve` wires it.
-      storeFeedback: async (requestId, actual) =>
-        (await feedbackWriter.store([{ requestId, actual }]))[0] as FeedbackOutcome,
-      storeFeedbackBatch: (items) => feedbackWriter.store(items),
-    })
-    app = buildPredictionServer({
-      service,
-      checkDatabase: async () => {
-        await pool.query('SELECT 1')
-      },
-      pendingLogRows: () => logWriter.pendingRows,
-    })
+    app = buildApp(courseServedProject(null))
+    folder = await mkdtemp(join(tmpdir(), 'driftdesk-refused-values-'))
+    await writeFile(
+      join(folder, 'reference.csv'),
+      'ts,age,plan,churned,score\n2024-01-01 10:00:00,31,basic,no,0.2\n2024-01-02 11:00:00,45,pro,yes,0.8\n',
+    )
+    await writeFile(
+      join(folder, 'churn.yaml'),
+      'name: churn\nreference: reference.csv\ncurrent: reference.csv\nmapping:\n  target: churned\n  prediction: score\nwindow:\n  column: ts\n  every: 1d\n',
+    )
+    const resolved = await resolveProject(join(folder, 'churn.yaml'), async () => pool)
+    if (resolved.kind !== 'own') throw new Error('expected an own project')
+    ownApp = buildApp(await ownServedProject(resolved))
   }, 120_000)
 
   afterAll(async () => {
     await app?.close()
+    await ownApp?.close()
     await feedbackWriter?.close()
     await logWriter?.close()
     await pool?.end()
     await postgres?.stop()
+    if (folder !== undefined) await rm(folder, { recursive: true, force: true })
+  })
+
+  async function loggedRows(): Promise<number> {
+    const counted = await pool.query<{ rows: number }>(
+      'SELECT count(*)::int AS rows FROM prediction_log',
+    )
+    return counted.rows[0]?.rows ?? -1
+  }
+
+  describe('at the door: a value PostgreSQL would refuse is a 400 naming the field, and nothing is stored', () => {
+    it("/log refuses a timestamp that names no real moment (February 30th, 25 o'clock, year 0000)", async () => {
+      const before = await loggedRows()
+      const cases = [
+        [app, { ...RIDE, lpep_pickup_datetime: '2022-02-30T00:05:12' }, '/lpep_pickup_datetime'],
+        [app, { ...RIDE, lpep_pickup_datetime: '2022-02-01 25:00:00' }, '/lpep_pickup_datetime'],
+        [
+          app,
+          [RIDE, { ...RIDE, lpep_dropoff_datetime: '2023-02-29T10:00:00' }],
+          '/1/lpep_dropoff_datetime',
+        ],
+        [ownApp, { ts: '2024-02-01T25:00', score: 0.4 }, '/ts'],
+        [ownApp, { ts: '2024-04-31', score: 0.4 }, '/ts'],
+        [ownApp, { ts: '0000-01-01 00:00:00', score: 0.4 }, '/ts'],
+        [ownApp, { ts: '2024-02-01T10:61:00', score: 0.4 }, '/ts'],
+      ] as const
+      for (const [to, payload, field] of cases) {
+        const answer = await to.inject({ method: 'POST', url: '/log', payload: payload as object })
+        expect(answer.statusCode, answer.body).toBe(400)
+        const name = field.split('/').at(-1) as string
+        expect(answer.json()).toMatchObject({
+          statusCode: 400,
+          field,
+          message: expect.stringMatching(
+            new RegExp(
+              `^(Ride 1 of the batch: )?Field '${name}' must be a local time like '2022-02-01T00:05:12' or null; got the string ".*", which is no real date and time \\(check the day exists in that month, hours 00-23, minutes and seconds 00-59, the year from 0001\\)\\.$`,
+            ),
+          ),
+        })
+      }
+      // Real moments still pass: February 29th of a leap year, the last second of a day, a fraction.
+      for (const [to, payload] of [
+        [app, { ...RIDE, lpep_pickup_datetime: '2024-02-29 23:59:59.999999' }],
+        [ownApp, { ts: '2024-02-29T23:59', score: 0.4 }],
+        [ownApp, { ts: '0001-01-01', score: 0.4 }],
+      ] as const) {
+        const answer = await to.inject({ method: 'POST', url: '/log', payload })
+        expect(answer.statusCode, answer.body).toBe(200)
+      }
+      expect(await loggedRows()).toBe(before + 3)
+    })
+
+    it('/log and /feedback refuse a string holding U+0000 or a lone surrogate, naming the field', async () => {
+      const [requestId, other] = (await Promise.all(
+        [0, 1].map(async () => {
+          const answer = await ownApp.inject({
+            method: 'POST',
+            url: '/log',
+            payload: { age: 30, score: 0.4 },
+          })
+          return answer.json().requestId as string
+        }),
+      )) as [string, string]
+      const before = await loggedRows()
+      const nul =
+        /^(Ride 1 of the batch: |Feedback 1 of the batch: )?Field '(plan|actual)' holds the character U\+0000 \(NUL\), which the database cannot store; remove it from the value\.$/
+      const lone = (code: string): RegExp =>
+        new RegExp(
+          `^(Ride 1 of the batch: |Feedback 1 of the batch: )?Field '(plan|actual)' holds a lone UTF-16 surrogate \\(\\\\u${code} without its pair\\), which is not Unicode text and the database cannot store; send the value as valid Unicode\\.$`,
+        )
+      const cases = [
+        ['/log', { plan: 'pro\u0000', score: 0.4 }, '/plan', nul],
+        ['/log', [{ score: 0.1 }, { plan: 'a\ud800b', score: 0.4 }], '/1/plan', lone('d800')],
+        ['/log', { plan: '\udc00', score: 0.4 }, '/plan', lone('dc00')],
+        ['/feedback', { requestId, actual: 'n\u0000o' }, '/actual', nul],
+        ['/feedback', { requestId, actual: 'yes\ud83d' }, '/actual', lone('d83d')],
+        [
+          '/feedback',
+          [
+            { requestId, actual: 'yes' },
+            { requestId: other, actual: '\u0000' },
+          ],
+          '/1/actual',
+          nul,
+        ],
+      ] as const
+      for (const [url, payload, field, message] of cases) {
+        const answer = await ownApp.inject({ method: 'POST', url, payload: payload as object })
+        expect(answer.statusCode, answer.body).toBe(400)
+        expect(answer.json()).toMatchObject({ statusCode: 400, field })
+        expect(answer.json().message).toMatch(message)
+      }
+      expect(await loggedRows()).toBe(before)
+      const feedback = await pool.query(
+        'SELECT 1 FROM prediction_feedback WHERE request_id = ANY($1::uuid[])',
+        [[requestId, other]],
+      )
+      expect(feedback.rows).toEqual([])
+      // Text with a surrogate pair (an emoji) is valid Unicode and is stored as sent.
+      const emoji = await ownApp.inject({
+        method: 'POST',
+        url: '/feedback',
+        payload: { requestId, actual: 'yes \ud83d\ude00' },
+      })
+      expect(emoji.statusCode, emoji.body).toBe(200)
+      const stored = await pool.query(
+        'SELECT actual FROM prediction_feedback WHERE request_id = $1',
+        [requestId],
+      )
+      expect(stored.rows).toEqual([{ actual: 'yes \u{1F600}' }])
+    })
   })
 
   /**
