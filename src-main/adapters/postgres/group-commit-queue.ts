@@ -85,25 +85,8 @@ export class GroupCommitQueue<Item, Outcome> {
   }
 
   #pump(): void {
-    const keyOf = this.#options.keyOf
     while (this.#active < this.#options.maxConcurrentStatements && this.#queue.length > 0) {
-      const batch: PendingSubmission<Item, Outcome>[] = []
-      const batchKeys = new Set<string>()
-      let itemCount = 0
-      while (this.#queue.length > 0) {
-        const next = this.#queue[0] as PendingSubmission<Item, Outcome>
-        if (batch.length > 0 && itemCount + next.items.length > this.#options.maxBatchItems) break
-        // Order per key: the head waits while its key is written by a running statement (FIFO, so
-        // nothing behind it overtakes it) or already taken by this batch (it goes in the next one).
-        if (keyOf !== undefined) {
-          const keys = next.items.map(keyOf)
-          if (keys.some((key) => this.#keysInFlight.has(key) || batchKeys.has(key))) break
-          for (const key of keys) batchKeys.add(key)
-        }
-        this.#queue.shift()
-        batch.push(next)
-        itemCount += next.items.length
-      }
+      const { batch, batchKeys, itemCount } = this.#takeBatch()
       if (batch.length === 0) return
       for (const key of batchKeys) this.#keysInFlight.add(key)
       this.#active++
@@ -116,6 +99,59 @@ export class GroupCommitQueue<Item, Outcome> {
         }
       })
     }
+  }
+
+  /**
+   * Takes the next statement's submissions out of the queue, in arrival order. With `keyOf`, a
+   * submission whose key is being written by a running statement, or already taken by this one, is
+   * skipped (it stays queued, in its place) and the scan goes on, so feedbacks repeated for one request
+   * id do not hold up every other id while a statement slot is free. Its keys are remembered: no later
+   * submission with one of them is taken before it, so per key the database applies them in the order
+   * they arrived.
+   */
+  #takeBatch(): {
+    batch: PendingSubmission<Item, Outcome>[]
+    batchKeys: Set<string>
+    itemCount: number
+  } {
+    const keyOf = this.#options.keyOf
+    const batch: PendingSubmission<Item, Outcome>[] = []
+    const batchKeys = new Set<string>()
+    let itemCount = 0
+    if (keyOf === undefined) {
+      // No order to keep between submissions: the head of the queue, as many as fit.
+      let taken = 0
+      for (const next of this.#queue) {
+        if (batch.length > 0 && itemCount + next.items.length > this.#options.maxBatchItems) break
+        batch.push(next)
+        itemCount += next.items.length
+        taken++
+      }
+      this.#queue.splice(0, taken)
+      return { batch, batchKeys, itemCount }
+    }
+    const skipped: PendingSubmission<Item, Outcome>[] = []
+    const skippedKeys = new Set<string>()
+    let scanned = 0
+    for (const next of this.#queue) {
+      const keys = next.items.map(keyOf)
+      const blocked = keys.some(
+        (key) => this.#keysInFlight.has(key) || batchKeys.has(key) || skippedKeys.has(key),
+      )
+      if (blocked) {
+        for (const key of keys) skippedKeys.add(key)
+        skipped.push(next)
+        scanned++
+        continue
+      }
+      if (batch.length > 0 && itemCount + next.items.length > this.#options.maxBatchItems) break
+      for (const key of keys) batchKeys.add(key)
+      batch.push(next)
+      itemCount += next.items.length
+      scanned++
+    }
+    if (batch.length > 0) this.#queue = [...skipped, ...this.#queue.slice(scanned)]
+    return { batch, batchKeys, itemCount }
   }
 
   async #writeBatch(
