@@ -54,6 +54,22 @@ export function isRetryableDatabaseError(error: unknown): boolean {
   return false
 }
 
+/**
+ * Whether PostgreSQL refused the data itself: SQLSTATE class 22 (data exception: a date that does not
+ * exist, U+0000 in text, a number out of range) or 21 (cardinality violation). Sending the same values
+ * again fails again, so such an error is neither retried nor blamed on the database: it belongs to the
+ * request that carried the values.
+ */
+export function isDataError(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current !== undefined && depth < 5; depth++) {
+    if (typeof current !== 'object' || current === null) return false
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string' && /^2[12][0-9A-Z]{3}$/.test(code)) return true
+    current = (current as { cause?: unknown }).cause
+  }
+  return false
+}
+
 /** Turns a failure to connect into one sentence naming the host and port and what to do. */
 export function describeConnectionFailure(
   url: string,

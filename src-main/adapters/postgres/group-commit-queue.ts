@@ -1,3 +1,5 @@
+import { isDataError } from './database-errors'
+
 export interface GroupCommitOptions<Item> {
   /** Most items in one statement (a single submission larger than this still goes whole). */
   readonly maxBatchItems: number
@@ -30,7 +32,9 @@ interface PendingSubmission<Item, Outcome> {
  * There is no timer: when fewer than `maxConcurrentStatements` statements are running, queued items
  * are written at once (lowest latency at low load); while they run, new items gather and the next free
  * slot takes all of them (one commit for many requests at high load). A failed statement rejects the
- * submissions it carried (nothing of them was committed) and the next statement starts afresh.
+ * submissions it carried (nothing of them was committed) and the next statement starts afresh, except
+ * when PostgreSQL refused a value (a data error): then the submissions are written again in smaller
+ * groups, so only the one that carried the value fails and the others, which did nothing wrong, commit.
  */
 export class GroupCommitQueue<Item, Outcome> {
   readonly #commit: (items: readonly Item[]) => Promise<Outcome[]>
@@ -81,25 +85,8 @@ export class GroupCommitQueue<Item, Outcome> {
   }
 
   #pump(): void {
-    const keyOf = this.#options.keyOf
     while (this.#active < this.#options.maxConcurrentStatements && this.#queue.length > 0) {
-      const batch: PendingSubmission<Item, Outcome>[] = []
-      const batchKeys = new Set<string>()
-      let itemCount = 0
-      while (this.#queue.length > 0) {
-        const next = this.#queue[0] as PendingSubmission<Item, Outcome>
-        if (batch.length > 0 && itemCount + next.items.length > this.#options.maxBatchItems) break
-        // Order per key: the head waits while its key is written by a running statement (FIFO, so
-        // nothing behind it overtakes it) or already taken by this batch (it goes in the next one).
-        if (keyOf !== undefined) {
-          const keys = next.items.map(keyOf)
-          if (keys.some((key) => this.#keysInFlight.has(key) || batchKeys.has(key))) break
-          for (const key of keys) batchKeys.add(key)
-        }
-        this.#queue.shift()
-        batch.push(next)
-        itemCount += next.items.length
-      }
+      const { batch, batchKeys, itemCount } = this.#takeBatch()
       if (batch.length === 0) return
       for (const key of batchKeys) this.#keysInFlight.add(key)
       this.#active++
@@ -114,21 +101,97 @@ export class GroupCommitQueue<Item, Outcome> {
     }
   }
 
+  /**
+   * Takes the next statement's submissions out of the queue, in arrival order. With `keyOf`, a
+   * submission whose key is being written by a running statement, or already taken by this one, is
+   * skipped (it stays queued, in its place) and the scan goes on, so feedbacks repeated for one request
+   * id do not hold up every other id while a statement slot is free. Its keys are remembered: no later
+   * submission with one of them is taken before it, so per key the database applies them in the order
+   * they arrived.
+   */
+  #takeBatch(): {
+    batch: PendingSubmission<Item, Outcome>[]
+    batchKeys: Set<string>
+    itemCount: number
+  } {
+    const keyOf = this.#options.keyOf
+    const batch: PendingSubmission<Item, Outcome>[] = []
+    const batchKeys = new Set<string>()
+    let itemCount = 0
+    if (keyOf === undefined) {
+      // No order to keep between submissions: the head of the queue, as many as fit.
+      let taken = 0
+      for (const next of this.#queue) {
+        if (batch.length > 0 && itemCount + next.items.length > this.#options.maxBatchItems) break
+        batch.push(next)
+        itemCount += next.items.length
+        taken++
+      }
+      this.#queue.splice(0, taken)
+      return { batch, batchKeys, itemCount }
+    }
+    const skipped: PendingSubmission<Item, Outcome>[] = []
+    const skippedKeys = new Set<string>()
+    let scanned = 0
+    for (const next of this.#queue) {
+      const keys = next.items.map(keyOf)
+      const blocked = keys.some(
+        (key) => this.#keysInFlight.has(key) || batchKeys.has(key) || skippedKeys.has(key),
+      )
+      if (blocked) {
+        for (const key of keys) skippedKeys.add(key)
+        skipped.push(next)
+        scanned++
+        continue
+      }
+      if (batch.length > 0 && itemCount + next.items.length > this.#options.maxBatchItems) break
+      for (const key of keys) batchKeys.add(key)
+      batch.push(next)
+      itemCount += next.items.length
+      scanned++
+    }
+    if (batch.length > 0) this.#queue = [...skipped, ...this.#queue.slice(scanned)]
+    return { batch, batchKeys, itemCount }
+  }
+
   async #writeBatch(
     batch: readonly PendingSubmission<Item, Outcome>[],
     itemCount: number,
   ): Promise<void> {
     try {
-      const outcomes = await this.#commit(batch.flatMap((submission) => submission.items))
-      let offset = 0
-      for (const submission of batch) {
-        submission.resolve(outcomes.slice(offset, offset + submission.items.length))
-        offset += submission.items.length
-      }
-    } catch (error) {
-      for (const submission of batch) submission.reject(error)
+      await this.#writeGroup(batch)
     } finally {
       this.#queuedItems -= itemCount
+    }
+  }
+
+  /**
+   * Commits `group` in one statement. When PostgreSQL refuses the data (SQLSTATE class 22 or 21: one
+   * submission carried a value it cannot store) nothing was committed, and the fault is in one or a few
+   * submissions, not in all: the group is split in halves, each written again, until the refused
+   * submissions stand alone and fail alone, while every other one commits. One bad submission among n
+   * costs about 2·log2(n) more statements. Any other error (the database away) fails the whole group.
+   */
+  async #writeGroup(group: readonly PendingSubmission<Item, Outcome>[]): Promise<void> {
+    let outcomes: Outcome[]
+    try {
+      outcomes = await this.#commit(group.flatMap((submission) => submission.items))
+    } catch (error) {
+      if (group.length > 1 && isDataError(error)) {
+        // Halves in arrival order, one after the other: the keys of one statement are distinct, and a
+        // later submission with one of them waits for this slot, so per-key order holds.
+        const middle = Math.ceil(group.length / 2)
+        await this.#writeGroup(group.slice(0, middle))
+        await this.#writeGroup(group.slice(middle))
+      } else {
+        for (const submission of group) submission.reject(error)
+      }
+      return
+    }
+    let offset = 0
+    for (const submission of group) {
+      submission.resolve(outcomes.slice(offset, offset + submission.items.length))
+      offset += submission.items.length
     }
   }
 }

@@ -375,10 +375,17 @@ export async function tryLockCollector(
   }
 }
 
-/** A cheap summary of the feedback table (rows, latest arrival): it changes when feedback arrives. */
+/**
+ * A cheap summary of the feedback table that changes with every feedback written: the row count, the sum
+ * of `revisions` (each insert adds a row with 1, each replacement adds 1) and the latest arrival. Count and
+ * latest arrival alone miss a replacement whose transaction began before, and committed after, a newer
+ * insert (two group-commit statements in flight): its `received_at` is its transaction's start, older than
+ * the insert's, and the count does not move; the sum of revisions does.
+ */
 export async function feedbackVersion(db: Queryable): Promise<string> {
   const { rows } = await db.query<{ version: string }>(
-    `SELECT count(*)::text || '/' || coalesce(max(received_at)::text, '') AS version
+    `SELECT count(*)::text || '/' || coalesce(sum(revisions), 0)::text || '/'
+            || coalesce(max(received_at)::text, '') AS version
        FROM prediction_feedback`,
   )
   return rows[0]?.version ?? ''

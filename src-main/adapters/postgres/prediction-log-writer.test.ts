@@ -72,6 +72,42 @@ describe('PredictionLogWriter (group commit on a real PostgreSQL)', () => {
     await writer.close()
   })
 
+  it('a row PostgreSQL refuses (February 30th) fails alone: the rows group-committed with it are stored', async () => {
+    const writer = new PredictionLogWriter(counting, { maxConcurrentStatements: 2 })
+    // Hold the table so the first two statements wait and the next writes gather in a third one.
+    const lock = await pool.connect()
+    await lock.query('BEGIN')
+    await lock.query('LOCK TABLE prediction_log IN SHARE ROW EXCLUSIVE MODE')
+    const first = [writer.write([row(4001)]), writer.write([row(4002)])]
+    while (writer.pendingRows < 2) await new Promise((resolve) => setTimeout(resolve, 10))
+    const poison = { ...row(4003), eventTime: '2022-02-30T00:05:12' }
+    const gathered = [row(4004), poison, row(4005), row(4006), row(4007)].map((r) =>
+      writer.write([r]).then(
+        () => 'stored',
+        (error: unknown) => error,
+      ),
+    )
+    while (writer.pendingRows < 7) await new Promise((resolve) => setTimeout(resolve, 10))
+    statements = 0
+    await lock.query('COMMIT')
+    lock.release()
+    await Promise.all(first)
+    const outcomes = await Promise.all(gathered)
+    expect(outcomes.filter((o) => o === 'stored')).toHaveLength(4)
+    expect(outcomes[1]).toMatchObject({
+      code: '22008',
+      message: expect.stringMatching(/date\/time field value out of range/),
+    })
+    const ids = [4001, 4002, 4004, 4005, 4006, 4007].map((i) => row(i).requestId)
+    expect(await readLoggedPredictions(pool, ids)).toHaveLength(6)
+    expect(await readLoggedPredictions(pool, [poison.requestId])).toHaveLength(0)
+    // The failed statement for the five, then halves down to the bad row (two per level): for a large
+    // group far fewer statements than one per row.
+    expect(statements).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(5)))
+    expect(writer.pendingRows).toBe(0)
+    await writer.close()
+  })
+
   it('keeps a null field as JSON null and lists it in missing_fields', async () => {
     const writer = new PredictionLogWriter(pool)
     await writer.write([row(2001, { passenger_count: null, trip_distance: 2, ehail_fee: null })])

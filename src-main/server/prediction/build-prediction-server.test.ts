@@ -250,6 +250,29 @@ describe('the prediction server (inject, real PostgreSQL, real TLC rows)', () =>
     expect(row?.record.passenger_count).toBeNull()
   })
 
+  it("refuses a pickup time that names no real moment (February 30th, 25 o'clock) with a 400 naming the field, predicting and logging nothing", async () => {
+    const before = await pool.query<{ rows: number }>(
+      'SELECT count(*)::int AS rows FROM prediction_log',
+    )
+    for (const [payload, field] of [
+      [{ ...RIDE, lpep_pickup_datetime: '2022-02-30T00:05:12' }, '/lpep_pickup_datetime'],
+      [[RIDE, { ...RIDE, lpep_pickup_datetime: '2022-02-01T25:00:00' }], '/1/lpep_pickup_datetime'],
+    ] as const) {
+      const response = await app.inject({ method: 'POST', url: '/predict', payload })
+      expect(response.statusCode, response.body).toBe(400)
+      expect(response.json()).toMatchObject({
+        field,
+        message: expect.stringMatching(
+          /Field 'lpep_pickup_datetime' must be a local time like '2022-02-01T00:05:12' or null; got the string "2022-02-(30T00:05:12|01T25:00:00)", which is no real date and time/,
+        ),
+      })
+    }
+    const after = await pool.query<{ rows: number }>(
+      'SELECT count(*)::int AS rows FROM prediction_log',
+    )
+    expect(after.rows[0]?.rows).toBe(before.rows[0]?.rows)
+  })
+
   it('answers malformed JSON with a 400, a huge body with a 413, another content type with a 415', async () => {
     const malformed = await app.inject({
       method: 'POST',

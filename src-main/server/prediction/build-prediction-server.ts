@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify'
 import Fastify, { LogController } from 'fastify'
+import { isDataError } from '../../adapters/postgres/database-errors'
 import { PredictionFeedbackClosedError } from '../../adapters/postgres/prediction-feedback-writer'
 import { PredictionLogClosedError } from '../../adapters/postgres/prediction-log-writer'
 import type { PredictionService } from '../../services/serving/prediction-service'
@@ -390,6 +391,14 @@ function describeError(
     return {
       status: 503,
       message: 'The service is shutting down; send the request to it again once it is back.',
+    }
+  }
+  if (isDataError(error)) {
+    // PostgreSQL refused a value this request carried (the group commit wrote it alone, so no other
+    // request failed with it): sending it again would fail again, so this is the client's 400, not a 503.
+    return {
+      status: 400,
+      message: `The database refused a value in this request (${error.message}); nothing of this request was logged or stored. Correct the value and send the request again.`,
     }
   }
   if (error instanceof SyntaxError || error.statusCode === 400) {

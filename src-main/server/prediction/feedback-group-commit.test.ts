@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabasePool } from '../../adapters/postgres/pool'
@@ -175,6 +175,66 @@ describe('POST /feedback is group-committed (real PostgreSQL)', () => {
     const byId = new Map(stored.rows.map((row) => [row.request_id, row]))
     expect(byId.get(id)).toMatchObject({ duration_min: 3, revisions: 3 })
     expect(byId.get(other)).toMatchObject({ duration_min: 6, revisions: 2 })
+  })
+
+  it('10 concurrent feedbacks for one request id do not hold up another id: it is written while they wait their turn, and the last of the 10 is kept', async () => {
+    const [hot, other] = (await logRides(2)) as [string, string]
+    const initial = await app.inject({
+      method: 'POST',
+      url: '/feedback',
+      payload: { requestId: hot, actual: 0 },
+    })
+    expect(initial.statusCode, initial.body).toBe(200)
+    // Lock the hot feedback row: the statement carrying the first of the ten waits on it (a slow
+    // commit, whatever the machine's speed), the other nine wait for that statement.
+    const client: pg.PoolClient = await pool.connect()
+    await client.query('BEGIN')
+    await client.query('SELECT 1 FROM prediction_feedback WHERE request_id = $1 FOR UPDATE', [hot])
+    let repeated: Promise<LightMyRequestResponse>[] = []
+    try {
+      repeated = Array.from({ length: 10 }, (_, k) =>
+        app.inject({
+          method: 'POST',
+          url: '/feedback',
+          payload: { requestId: hot, actual: k + 1 },
+        }),
+      )
+      await until(() => feedbackWriter.pendingItems === 10, 'the ten feedbacks to queue')
+      let otherAnswer: LightMyRequestResponse | undefined
+      void app
+        .inject({ method: 'POST', url: '/feedback', payload: { requestId: other, actual: 42 } })
+        .then((answer) => {
+          otherAnswer = answer
+        })
+      // Answered while the row lock holds all ten: none of them has committed yet.
+      await until(() => otherAnswer !== undefined, "the other id's feedback to be answered")
+      expect(otherAnswer?.statusCode, otherAnswer?.body).toBe(200)
+      expect(feedbackWriter.pendingItems).toBe(10)
+      const held = await pool.query(
+        'SELECT revisions FROM prediction_feedback WHERE request_id = $1',
+        [hot],
+      )
+      expect(held.rows).toEqual([{ revisions: 1 }])
+    } finally {
+      // Released even when an expectation failed, so the next statements (and afterAll) can finish.
+      await client.query('COMMIT')
+      client.release()
+    }
+    const answers = await Promise.all(repeated)
+    for (const answer of answers)
+      expect(answer.json()).toEqual({ requestId: hot, stored: 'replaced' })
+    const stored = await pool.query<{
+      request_id: string
+      duration_min: number
+      revisions: number
+    }>(
+      'SELECT request_id, duration_min, revisions FROM prediction_feedback WHERE request_id = ANY($1::uuid[])',
+      [[hot, other]],
+    )
+    const byId = new Map(stored.rows.map((row) => [row.request_id, row]))
+    // Applied in arrival order: the tenth (10) is the one kept, after ten replacements.
+    expect(byId.get(hot)).toMatchObject({ duration_min: 10, revisions: 11 })
+    expect(byId.get(other)).toMatchObject({ duration_min: 42, revisions: 1 })
   })
 
   it('a feedback after close() is refused with a 503 saying the service is shutting down', async () => {

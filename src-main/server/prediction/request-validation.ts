@@ -2,6 +2,10 @@ import type { TSchema } from '@sinclair/typebox'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import { Ajv } from 'ajv'
 import type { ServedProject } from '../../services/serving/served-project'
+import {
+  isWallClockTimestamp,
+  WALL_CLOCK_TIMESTAMP_FORMAT,
+} from '../../services/serving/wall-clock-timestamp'
 
 /** A request body that does not match its schema: a 400 naming the field and what it must be. */
 export class RequestBodyError extends Error {
@@ -26,6 +30,7 @@ const ajv = new Ajv({
   useDefaults: false,
   allErrors: false,
 })
+ajv.addFormat(WALL_CLOCK_TIMESTAMP_FORMAT, { type: 'string', validate: isWallClockTimestamp })
 
 /** A validator that throws {@link RequestBodyError} worded for an HTTP client. */
 export type BodyValidator<T> = (body: unknown) => T
@@ -65,13 +70,65 @@ export function recordWording(project: ServedProject, predictionField?: string):
   }
 }
 
-/** Compiles `schema` into a validator whose errors use `wording`. */
+/**
+ * Compiles `schema` into a validator whose errors use `wording`. A body the schema accepts is also
+ * refused when one of its strings holds what PostgreSQL cannot store (see {@link unstorableTextError}).
+ */
 export function compileBodyValidator<T>(schema: TSchema, wording: BodyWording): BodyValidator<T> {
   const validate: ValidateFunction = ajv.compile(schema)
   return (body) => {
-    if (validate(body)) return body as T
-    throw toRequestBodyError(validate.errors?.[0], body, wording)
+    if (!validate(body)) throw toRequestBodyError(validate.errors?.[0], body, wording)
+    const unstorable = unstorableTextError(body, '')
+    if (unstorable !== null) throw unstorable
+    return body as T
   }
+}
+
+/** A UTF-16 surrogate without its other half: not a Unicode character, and no UTF-8 encodes it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/**
+ * The 400 for the first string value in `value` that PostgreSQL refuses, null when there is none. Every
+ * string of a body ends up in the database (a record in JSONB, a label as JSONB): U+0000 is refused in
+ * both (22P05 "unsupported Unicode escape sequence", 22021 in text), a lone surrogate in JSONB (22P02).
+ * Caught here, the client learns which field to fix; caught by the database it would fail a statement.
+ */
+function unstorableTextError(value: unknown, path: string): RequestBodyError | null {
+  if (typeof value === 'string') {
+    const name = path.split('/').at(-1) ?? ''
+    if (value.includes('\u0000')) {
+      return new RequestBodyError(
+        path,
+        `Field '${name}' holds the character U+0000 (NUL), which the database cannot store; remove it from the value.`,
+      )
+    }
+    const lone = LONE_SURROGATE.exec(value)
+    if (lone !== null) {
+      const code = lone[0].charCodeAt(0).toString(16).padStart(4, '0')
+      return new RequestBodyError(
+        path,
+        `Field '${name}' holds a lone UTF-16 surrogate (\\u${code} without its pair), which is not Unicode text and the database cannot store; send the value as valid Unicode.`,
+      )
+    }
+    return null
+  }
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const error = unstorableTextError(item, `${path}/${i}`)
+      if (error !== null) return error
+    }
+    return null
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const error = unstorableTextError(
+        item,
+        `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+      )
+      if (error !== null) return error
+    }
+  }
+  return null
 }
 
 /**
@@ -163,6 +220,12 @@ function toRequestBodyError(
   }
   const name = path.split('/').at(-1) ?? ''
   const expected = wording.describeField(name) ?? `valid (${error.message ?? 'see the schema'})`
+  if (error.keyword === 'format' && error.params.format === WALL_CLOCK_TIMESTAMP_FORMAT) {
+    return new RequestBodyError(
+      path,
+      `Field '${name}' must be ${expected}; got ${typeOfJson(valueAt(body, path))}, which is no real date and time (check the day exists in that month, hours 00-23, minutes and seconds 00-59, the year from 0001).`,
+    )
+  }
   return new RequestBodyError(
     path,
     `Field '${name}' must be ${expected}; got ${typeOfJson(valueAt(body, path))}.`,

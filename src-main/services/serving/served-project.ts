@@ -7,6 +7,7 @@ import { PICKUP_COLUMN, PREDICTION_COLUMN, TARGET_COLUMN } from '../../core/pipe
 import type { ResolvedProject } from '../projects/resolve-project'
 import type { ServedModel } from './served-model'
 import { describeTripRecordField, TRIP_RECORD_FIELDS, TripRecordSchema } from './trip-record-schema'
+import { WALL_CLOCK_TIMESTAMP_FORMAT } from './wall-clock-timestamp'
 
 /** What a logged row's actual outcome is: a number (regression) or a label (classification). */
 export type TargetKind = 'number' | 'string'
@@ -52,7 +53,7 @@ export function courseServedProject(model: ServedModel | null): ServedProject {
  * Timestamps as a client writes them: a date, optionally a time to the second with a fraction, no zone
  * (event times are wall-clock times, as the files hold them). At most 6 fractional digits: PostgreSQL keeps
  * microseconds and rounds a finer fraction while the collector's parser truncates it, so a 7th digit
- * could put a row in different windows live and in the backfill.
+ * could put a row in different windows live and in the backfill. The format checks the moment exists.
  */
 const TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?)?$'
 
@@ -66,7 +67,7 @@ function fieldTypeOf(kind: Frame['columns'][string]['kind']): { schema: TSchema;
       return { schema: Type.Boolean(), words: 'true, false or null' }
     case 'timestamp_us':
       return {
-        schema: Type.String({ pattern: TIMESTAMP_PATTERN }),
+        schema: Type.String({ pattern: TIMESTAMP_PATTERN, format: WALL_CLOCK_TIMESTAMP_FORMAT }),
         words: "a local time like '2022-02-01T00:05:12' (at most 6 decimals of a second) or null",
       }
     case 'string':

@@ -1,6 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import { Type } from '@sinclair/typebox'
 import { MODEL_FEATURES } from '../../core/pipeline/course-columns'
+import { WALL_CLOCK_TIMESTAMP_FORMAT } from './wall-clock-timestamp'
 
 /** A value of `schema`, or null: a field sent as null is a missing value (pandas NaN). */
 function nullable<T extends TSchema>(schema: T) {
@@ -9,10 +10,12 @@ function nullable<T extends TSchema>(schema: T) {
 
 /**
  * TLC timestamps as the files hold them: local New York time without a zone, to the second (a fraction
- * is allowed), written the way pandas/ISO prints it: `2022-02-01 00:05:12` or `2022-02-01T00:05:12`.
+ * is allowed), written the way pandas/ISO prints it: `2022-02-01 00:05:12` or `2022-02-01T00:05:12`; a
+ * moment that exists (the format), not February 30th.
  */
 const TripTimestamp = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?$',
+  format: WALL_CLOCK_TIMESTAMP_FORMAT,
   description: 'local time without a zone, e.g. 2022-02-01T00:05:12',
 })
 
