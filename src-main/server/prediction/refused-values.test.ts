@@ -132,7 +132,7 @@ describe('a value PostgreSQL refuses fails only the request that carried it (rea
           field,
           message: expect.stringMatching(
             new RegExp(
-              `^(Ride 1 of the batch: )?Field '${name}' must be a local time like '2022-02-01T00:05:12' or null; got the string ".*", which is no real date and time \\(check the day exists in that month, hours 00-23, minutes and seconds 00-59, the year from 0001\\)\\.$`,
+              `^(Ride 1 of the batch: )?Field '${name}' must be a local time like '2022-02-01T00:05:12'( \\(at most 6 decimals of a second\\))? or null; got the string ".*", which is no real date and time \\(check the day exists in that month, hours 00-23, minutes and seconds 00-59, the year from 0001\\)\\.$`,
             ),
           ),
         })
