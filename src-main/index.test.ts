@@ -29,6 +29,9 @@ vi.mock('./adapters/worker/bundled-backfill-worker', () => ({
 vi.mock('./adapters/worker/bundled-report-worker', () => ({
   bundledReportWorkerFactory: vi.fn(),
 }))
+vi.mock('./adapters/worker/bundled-project-backfill-worker', () => ({
+  bundledProjectBackfillWorkerFactory: vi.fn(),
+}))
 vi.mock('./app/control-panel', () => ({
   createControlPanel: vi.fn(async () => {
     throw new Error('the home directory is not writable')
