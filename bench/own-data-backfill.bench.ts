@@ -53,6 +53,9 @@ const GOAL_SECONDS = 20
 const GOAL_RSS_MB = 1536
 const RUNS = Number(process.env.RUNS ?? 3)
 /** WORKERS=N: the backfill's compute threads (`--workers N`); default: the command's (one per core). */
+const FORMATS = (process.env.FORMATS ?? 'parquet,csv')
+  .split(',')
+  .filter((f): f is 'parquet' | 'csv' => f === 'parquet' || f === 'csv')
 const WORKER_ARGS = process.env.WORKERS === undefined ? [] : ['--workers', process.env.WORKERS]
 const YEAR_START_US = Date.UTC(2023, 0, 1) * 1000
 const YEAR_US = 365 * 86_400e6
@@ -398,7 +401,7 @@ export default async function benchOwnDataBackfill(): Promise<void> {
   const server = await startTestPostgres()
   const home = await mkdtemp(join(tmpdir(), 'driftdesk-bench-own-home-'))
   try {
-    for (const format of ['parquet', 'csv'] as const) {
+    for (const format of FORMATS) {
       const size = statSync(join(dir, `current.${format}`)).size / 1024 ** 2
       console.log(
         `\nbackfill --project of ${ROWS} rows × 12 columns (${format}, ${size.toFixed(0)} MB), 1d windows, vs ${REFERENCE_ROWS} reference rows; ${RUNS} run(s), medians:`,

@@ -1,7 +1,10 @@
 import { stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import type { BackfillWorkerFactory } from '../adapters/worker/backfill-worker-pool'
-import type { ProjectBackfillWorkerFactory } from '../adapters/worker/project-backfill-worker-pool'
+import {
+  defaultProjectWorkerCount,
+  type ProjectBackfillWorkerFactory,
+} from '../adapters/worker/project-backfill-worker-pool'
 import { BackfillWorkerPool, defaultWorkerCount } from '../adapters/worker/backfill-worker-pool'
 import type { ReportWorkerFactory } from '../adapters/worker/report-worker-pool'
 import { ReportWorkerPool } from '../adapters/worker/report-worker-pool'
@@ -188,6 +191,7 @@ export async function createControlPanel(options: ControlPanelOptions): Promise<
       backfillSlot,
       backfillService,
       workers: () => options.workers ?? defaultWorkerCount(),
+      projectWorkers: () => options.workers ?? defaultProjectWorkerCount(),
       connection: () => connection.get(),
       ...(options.createProjectBackfillWorker === undefined
         ? {}

@@ -110,6 +110,7 @@ describe('own-project backfill through the panel (real PostgreSQL)', () => {
         backfillSlot: new JobSlot(),
         backfillService: () => Promise.reject(new Error('the course backfill is not used here')),
         workers: () => 1,
+        projectWorkers: () => 1,
         connection: () => connection.get(),
       }),
       ...createRunsHandlers({ connection }),

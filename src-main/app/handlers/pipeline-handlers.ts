@@ -32,6 +32,8 @@ export interface PipelineHandlerDeps {
   readonly backfillService: () => Promise<BackfillService>
   /** Compute threads per backfill. */
   readonly workers: () => number
+  /** Compute threads per own-project backfill (its own thread reads the data: one fewer by default). */
+  readonly projectWorkers: () => number
   /** A bundled build's project backfill worker factory; source runs use the default. */
   readonly createProjectBackfillWorker?: ProjectBackfillWorkerFactory
   /** The panel's database: an own project's definition and its backfill's store. */
@@ -109,7 +111,7 @@ export function createPipelineHandlers(
       hostname: hostname(),
       pid: process.pid,
       createComputer: () =>
-        new ProjectBackfillWorkerPool(deps.workers(), deps.createProjectBackfillWorker),
+        new ProjectBackfillWorkerPool(deps.projectWorkers(), deps.createProjectBackfillWorker),
     })
     const outcome = await service
       .run(request, { events, signal, ...(resumeRunId === undefined ? {} : { resumeRunId }) })

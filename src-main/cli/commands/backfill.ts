@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import process from 'node:process'
 import { parseArgs } from 'node:util'
 import { BackfillWorkerPool, defaultWorkerCount } from '../../adapters/worker/backfill-worker-pool'
+import { defaultProjectWorkerCount } from '../../adapters/worker/project-backfill-worker-pool'
 import type { AppConfig } from '../../config/app-config'
 import { loadConfig } from '../../config/app-config'
 import { maxWorkerCount, parseWorkerCount } from '../../config/worker-count'
@@ -53,7 +54,7 @@ Computes the course's monitoring metrics for each day (one task per day), stores
   --database-url URL       any PostgreSQL (default: driftdesk's embedded one; or DATABASE_URL)
   --home DIR               driftdesk's state folder (default ~/.driftdesk; or DRIFTDESK_HOME)
   --json                   stdout: exactly one JSON object per day, nothing else
-  --workers N              compute threads (default: one per core, ${defaultWorkerCount()} here; at most ${maxWorkerCount()})
+  --workers N              compute threads (default: one per core, ${defaultWorkerCount()} here; own data one fewer, ${defaultProjectWorkerCount()}, since the command's thread reads it; at most ${maxWorkerCount()})
   --pace SECONDS           store one day every SECONDS (the course's SEND_TIMEOUT; default 0)
   --retries N              retries per day for retryable errors (default ${DEFAULT_RETRY_POLICY.retries})
   --retry-delay SECONDS    first retry delay, doubled each retry, plus up to 20% jitter (default ${DEFAULT_RETRY_POLICY.delaySeconds})
@@ -269,7 +270,9 @@ async function runOwnDataBackfill(
     try {
       windowSpecOf(request) // before the database starts
       workers =
-        values.workers === undefined ? defaultWorkerCount() : parseWorkerCount(values.workers)
+        values.workers === undefined
+          ? defaultProjectWorkerCount()
+          : parseWorkerCount(values.workers)
     } catch (error) {
       throw new CliError((error as Error).message, 2)
     }
