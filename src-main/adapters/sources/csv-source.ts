@@ -11,8 +11,13 @@ export interface SourceReadOptions {
   readonly declaredTypes?: Readonly<Record<string, DeclaredType>>
 }
 
-/** Bytes read per step: a few tens of thousands of rows, so a batch costs little next to its rows. */
-const readChunkBytes = 4 * 1024 * 1024
+/**
+ * Bytes read per step (a few thousand rows of a typical log). Small on purpose: papaparse's row arrays of
+ * one step are garbage once the step is typed into columns, and at 256 KB they die young instead of being
+ * promoted and piling up in the old generation. `backfill --project` of 10 M CSV rows on 2 cores: 4 MB
+ * steps peaked at 1.7 GB RSS, 1 MB at 1.4 GB, 256 KB at 0.75 GB, in the same time (≈ 40 s).
+ */
+const readChunkBytes = 256 * 1024
 
 /**
  * Streams a CSV file as column batches (one `Frame` per parsed chunk, never an array of row objects):
