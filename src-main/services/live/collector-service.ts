@@ -20,6 +20,8 @@ import { RunEvents } from '../pipeline/run-events'
 import { startRunLiveness } from '../pipeline/run-liveness'
 import { RunLogger } from '../pipeline/run-logger'
 import { windowKey } from '../pipeline/project-backfill-service'
+import type { ComputedWindow } from '../pipeline/project-window-computer'
+import { failedWindow } from '../pipeline/project-window-computer'
 import type { DayProvenance, RunStore, TaskStateUpdate } from '../pipeline/run-store'
 
 const MICROS_PER_DAY = 86_400_000_000
@@ -542,7 +544,7 @@ async function computeProjectWindow(
   reference: ProjectLiveReference,
   rows: AsyncIterable<readonly LiveLogRow[]>,
   key: string,
-): Promise<{ metrics: DayMetrics; columnMetrics: readonly WindowMetricValue[]; failed: boolean }> {
+): Promise<ComputedWindow> {
   const { mapping } = reference.profile
   const builder = new LoggedRecordFrameBuilder(reference.columns, mapping.prediction ?? null)
   let rowCount = 0
@@ -577,24 +579,7 @@ async function computeProjectWindow(
     return { ...result, failed: false }
   } catch (error) {
     if (!(error instanceof RangeError || error instanceof TypeError)) throw error
-    return {
-      metrics: {
-        date: key,
-        rows: current?.rowCount ?? rowCount,
-        predictionDrift: null,
-        numDriftedColumns: null,
-        shareOfDriftedColumns: null,
-        datasetDrift: null,
-        shareMissingValues: null,
-        missingByColumn: {},
-        mae: null,
-        rmse: null,
-        columns: [],
-        error: error.message,
-      },
-      columnMetrics: [],
-      failed: true,
-    }
+    return failedWindow(key, current?.rowCount ?? rowCount, error.message)
   }
 }
 
