@@ -68,7 +68,7 @@ export interface ControlPanelOptions {
    * checkout's `node --import tsx src-main/cli/main.ts`).
    */
   readonly cliEntry?: CliEntry
-  /** Compute threads per backfill (default: one per core). */
+  /** Compute threads per backfill (default: one per core; an own project's, one fewer). */
   readonly workers?: number
   readonly log?: (line: string) => void
 }

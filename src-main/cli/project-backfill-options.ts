@@ -37,7 +37,7 @@ Your own data (any model's prediction log; stored under the project's name, sour
                                      mean:COL, missing_share:COL, missing_count:COL,
                                      correlation:COL_A:COL_B[:pearson|spearman|kendall] (also for nyc-taxi)
   --name NAME                        ad hoc: the project name to store under (default 'adhoc')
-  --workers N                        threads computing windows (default one per core) while this one
+  --workers N                        threads computing windows (default one fewer than the cores) while this one
                                      reads the data and stores the results
 The current data is streamed (Parquet row groups, CSV chunks); each window is stored as it closes.
 Data not sorted by the window column is an error naming the row, unless --lateness allows it.

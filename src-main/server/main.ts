@@ -22,7 +22,7 @@ const HELP = `Usage: tsx src-main/server/main.ts [--port N] [--renderer-dir DIR]
   --renderer-dir DIR  the built renderer (default: out/renderer; build it with \`npx electron-vite build\`)
   --home DIR          driftdesk's state folder (default ~/.driftdesk, or DRIFTDESK_HOME)
   --data-dir DIR      read the TLC files from DIR instead of the download cache
-  --workers N         compute threads per backfill (default: one per core)
+  --workers N         compute threads per backfill (default: one per core; own data one fewer)
   --json              print {"url":…,"port":…} as one JSON line once listening
 `
 
