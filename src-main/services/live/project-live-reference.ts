@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
-import { SourceReadError } from '../../adapters/sources/source-read-error'
-import { listSourceFiles, readSourceFrame } from '../../adapters/sources/table-source'
-import { withoutColumn } from '../../core/data/windows'
+import { listSourceFiles } from '../../adapters/sources/table-source'
 import { ENGINE_VERSION } from '../../core/engine-version'
 import { loggedColumnsOf } from '../../core/pipeline/logged-record-frame'
 import { inferColumnMapping } from '../../core/reports/column-mapping'
 import { createReferenceProfile } from '../../core/reports/reference-profile'
 import { AppError } from '../../shared/errors'
 import type { ProjectBackfillRequest } from '../pipeline/project-backfill-service'
+import { readProjectReference } from '../pipeline/project-backfill-service'
 import type { ProjectLiveReference } from './collector-service'
 
 /** What the collector needs of a project's definition: the backfill request's reference half. */
@@ -30,25 +29,10 @@ export async function loadProjectLiveReference(
   definition: ProjectLiveDefinition,
 ): Promise<ProjectLiveReference> {
   const windowColumn = definition.windowColumn ?? null
-  let full
-  try {
-    full = await readSourceFrame(
-      definition.reference,
-      windowColumn === null ? {} : { declaredTypes: { [windowColumn]: 'timestamp' } },
-    )
-  } catch (error) {
-    if (error instanceof SourceReadError)
-      throw new AppError('PIPELINE_INPUT_INVALID', `The reference data: ${error.message}`, {
-        cause: error,
-      })
-    throw error
-  }
-  if (full.rowCount === 0)
-    throw new AppError(
-      'PIPELINE_INPUT_INVALID',
-      `The reference data (${definition.reference.join(', ')}) has no rows: drift needs a reference sample to compare with.`,
-    )
-  const frame = windowColumn === null ? full : withoutColumn(full, windowColumn)
+  const frame = await readProjectReference(
+    definition,
+    windowColumn === null ? {} : { declaredTypes: { [windowColumn]: 'timestamp' } },
+  )
   let mapping
   try {
     mapping = inferColumnMapping(frame, frame, definition.mapping)

@@ -248,7 +248,7 @@ export class ProjectBackfillService {
         request.windowColumn === undefined
           ? {}
           : { declaredTypes: { [request.windowColumn]: 'timestamp' } }
-      const reference = await this.readReference(request, readOptions)
+      const reference = await readProjectReference(request, readOptions)
       const fingerprint = await inputsFingerprint(request)
       const stored = new Map<string, StoredDay>(
         (await store.listStoredDays('0001-01-01', '9999-12-31', request.project, 'batch')).map(
@@ -399,24 +399,6 @@ export class ProjectBackfillService {
     const run = (await store.getRun(runId)) as RunRecord
     events.emit({ type: 'run-finished', runId, state: final.state, message: final.message })
     return { run, windows: results }
-  }
-
-  private async readReference(
-    request: ProjectBackfillRequest,
-    options: SourceReadOptions,
-  ): Promise<Frame> {
-    let frame: Frame
-    try {
-      frame = await readSourceFrame(request.reference, options)
-    } catch (error) {
-      throw sideError('reference', error)
-    }
-    if (frame.rowCount === 0)
-      throw new AppError(
-        'PIPELINE_INPUT_INVALID',
-        `The reference data (${request.reference.join(', ')}) has no rows: drift needs a reference sample to compare with.`,
-      )
-    return request.windowColumn === undefined ? frame : withoutColumn(frame, request.windowColumn)
   }
 
   /**
@@ -701,6 +683,30 @@ export class ProjectBackfillService {
     const run = await this.deps.store.getRun(runId).catch(() => null)
     return run?.state === 'Cancelling'
   }
+}
+
+/**
+ * A project's reference as every window is compared with it: the whole source read (the window column
+ * typed as a timestamp by `options`), refused when empty, the window column dropped. The backfill and the
+ * live collector both read it here.
+ * @throws {AppError} PIPELINE_INPUT_INVALID naming the reference on a read error or an empty reference.
+ */
+export async function readProjectReference(
+  request: Pick<ProjectBackfillRequest, 'reference' | 'windowColumn'>,
+  options: SourceReadOptions,
+): Promise<Frame> {
+  let frame: Frame
+  try {
+    frame = await readSourceFrame(request.reference, options)
+  } catch (error) {
+    throw sideError('reference', error)
+  }
+  if (frame.rowCount === 0)
+    throw new AppError(
+      'PIPELINE_INPUT_INVALID',
+      `The reference data (${request.reference.join(', ')}) has no rows: drift needs a reference sample to compare with.`,
+    )
+  return request.windowColumn === undefined ? frame : withoutColumn(frame, request.windowColumn)
 }
 
 /** The request's window spec: `1d` by default with a window column, else all rows as one window. */
